@@ -52,6 +52,11 @@ public final class Layout {
     return root.endsWith("/") ? root + relativePath : root + "/" + relativePath;
   }
 
+  /** {@code dir/name}: an entry of a directory listed from a store. */
+  public static String child(String dir, String name) {
+    return dir.isEmpty() ? name : dir + "/" + name;
+  }
+
   /** {@code true} when {@code offset} can start a segment of a WAL with pages of {@code pageSize}. */
   public static boolean isFrameAligned(long offset, int pageSize) {
     return offset == 0 || (offset >= 32 && (offset - 32) % (24L + pageSize) == 0);

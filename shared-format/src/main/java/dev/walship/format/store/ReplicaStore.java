@@ -112,13 +112,13 @@ public interface ReplicaStore extends Closeable {
   default void deleteGeneration(Generation generation) throws IOException {
     for (String dir : List.of(Layout.snapshotsDir(generation), Layout.walDir(generation))) {
       for (Entry e : list(dir)) {
-        delete(dir + "/" + e.name());
+        delete(Layout.child(dir, e.name()));
       }
       delete(dir);
     }
     String genDir = Layout.generationDir(generation);
     for (Entry e : list(genDir)) {
-      delete(genDir + "/" + e.name());
+      delete(Layout.child(genDir, e.name()));
     }
     delete(genDir);
   }
