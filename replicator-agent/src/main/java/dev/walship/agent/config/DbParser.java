@@ -81,9 +81,9 @@ final class DbParser {
       ReplicaConfig r = replicas.parse(m);
       YamlMapping first = seen.putIfAbsent(r.name(), m);
       if (first != null) {
-        String where = first.path() + " (line " + first.line() + ")";
+        String where = first.path() + ", line " + first.line();
         throw m.has("name")
-            ? m.error("name", "duplicate replica name \"" + r.name() + "\" (also " + where + ")")
+            ? m.error("name", "duplicate replica name \"" + r.name() + "\" (already used by " + where + ")")
             : m.error(
                 "replica name \"" + r.name() + "\" (its type, the default name) is already used by "
                     + where + "; give each replica its own name:");

@@ -54,7 +54,7 @@ final class ReplicaParser {
   }
 
   ReplicaConfig parse(YamlMapping m) throws ConfigException {
-    Keys.check(m, "replica", List.of(COMMON_KEYS, SFTP_KEYS), REFUSED, Map.of());
+    Keys.check(m, "a replica", List.of(COMMON_KEYS, SFTP_KEYS), REFUSED, Map.of());
     ReplicaUrl url = url(m);
     String type = type(m, url);
     ReplicaTiming timing = timing(m);
@@ -77,7 +77,7 @@ final class ReplicaParser {
     try {
       return ReplicaUrlParser.parse(url);
     } catch (IllegalArgumentException e) {
-      throw m.error("url", "\"" + url + "\" " + e.getMessage());
+      throw m.error("url", "\"" + url + "\": " + e.getMessage());
     }
   }
 
@@ -144,7 +144,7 @@ final class ReplicaParser {
   static Duration positive(YamlMapping m, String key, Duration dflt) throws ConfigException {
     Duration d = m.duration(key, dflt);
     if (d.isNegative() || d.isZero()) {
-      throw m.error(key, "must be more than 0, got " + GoDuration.format(d) + " (e.g. " + GoDuration.format(dflt) + ")");
+      throw m.error(key, "must be more than 0, got " + GoDuration.format(d) + " (default " + GoDuration.format(dflt) + ")");
     }
     return d;
   }

@@ -170,7 +170,7 @@ final class YamlMapping {
     try {
       return GoDuration.parse(s);
     } catch (IllegalArgumentException e) {
-      String hint = s.chars().allMatch(c -> c >= '0' && c <= '9') ? " (a number needs a unit, e.g. " + s + "s)" : "";
+      String hint = s.chars().allMatch(c -> c >= '0' && c <= '9') ? ": a number needs a unit, e.g. " + s + "s" : "";
       throw error(key, "\"" + s + "\" is not a duration (e.g. 1s, 500ms, 1m)" + hint);
     } catch (ArithmeticException e) {
       throw error(key, "\"" + s + "\" is too long for a duration (the most is about 292 years)");
