@@ -23,6 +23,20 @@ public final class Sqlite {
     return c;
   }
 
+  /**
+   * Creates {@code db} with a table {@code t(x)} and {@code rows} single-row transactions of
+   * {@code blobSize} random bytes, and returns its WAL as SQLite wrote it (copied while open).
+   */
+  public static byte[] writeWal(Path db, int rows, int blobSize) throws Exception {
+    try (Connection c = openWal(db, 0)) {
+      exec(c, "create table t(x)");
+      for (int i = 0; i < rows; i++) {
+        exec(c, "insert into t values(randomblob(" + blobSize + "))");
+      }
+      return java.nio.file.Files.readAllBytes(Path.of(db + "-wal"));
+    }
+  }
+
   /** Runs statements, each in its own autocommit transaction. */
   public static void exec(Connection c, String... sql) throws SQLException {
     try (Statement s = c.createStatement()) {
