@@ -59,13 +59,13 @@ public final class ContentCheck {
       }
       long n = in.transferTo(OutputStream.nullOutputStream());
       if (n == 0) {
-        throw new ValidationException(what + ": empty (0 bytes after LZ4 decoding)");
+        throw new ValidationException(what, "empty (0 bytes after LZ4 decoding)");
       }
       return new SegmentSummary(name.offset(), n, 0, -1, null, null);
     } else {
       if (!Layout.isFrameAligned(name.offset(), header.pageSize())) {
         throw new ValidationException(
-            what + ": offset 0x" + Long.toHexString(name.offset())
+            what, "offset 0x" + Long.toHexString(name.offset())
                 + " is not frame-aligned for page size " + header.pageSize());
       }
       reader = WalReader.continuing(in, header, name.offset(), context.startChecksum());
@@ -77,7 +77,7 @@ public final class ContentCheck {
     try {
       return WalReader.open(in);
     } catch (WalFormatException e) {
-      throw new ValidationException(what + ": " + e.getMessage(), e);
+      throw new ValidationException(what, e.getMessage(), e);
     }
   }
 
@@ -98,13 +98,13 @@ public final class ContentCheck {
     }
     if (reader.stop() == WalReader.Stop.INVALID_FRAME) {
       throw new ValidationException(
-          what + ": frame " + (reader.frameNumber() + 1) + " " + reader.problem().detail());
+          what, "frame " + (reader.frameNumber() + 1) + " " + reader.problem().detail());
     }
     if (reader.stop() == WalReader.Stop.SHORT_FRAME) {
-      throw new ValidationException(what + ": not whole frames: " + reader.stopDetail());
+      throw new ValidationException(what, "not whole frames: " + reader.stopDetail());
     }
     if (frames == 0 && offset != 0) {
-      throw new ValidationException(what + ": empty (0 bytes after LZ4 decoding)");
+      throw new ValidationException(what, "empty (0 bytes after LZ4 decoding)");
     }
     long decoded = decodedHeader + frames * reader.header().frameSize();
     return new SegmentSummary(
@@ -132,29 +132,29 @@ public final class ContentCheck {
     byte[] h = in.readNBytes(DB_HEADER);
     if (h.length < DB_HEADER) {
       throw new ValidationException(
-          what + ": " + h.length + " bytes, expected at least the 100-byte database header");
+          what, h.length + " bytes, expected at least the 100-byte database header");
     }
     if (!Arrays.equals(h, 0, SQLITE_MAGIC.length, SQLITE_MAGIC, 0, SQLITE_MAGIC.length)) {
-      throw new ValidationException(what + ": not a SQLite database (no 'SQLite format 3' magic)");
+      throw new ValidationException(what, "not a SQLite database (no 'SQLite format 3' magic)");
     }
     int pageSize = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
     if (pageSize == 1) {
       pageSize = 65536;
     }
     if (!WalHeader.validPageSize(pageSize)) {
-      throw new ValidationException(what + ": page size " + pageSize + " is not a power of two in 512..65536");
+      throw new ValidationException(what, "page size " + pageSize + " is not a power of two in 512..65536");
     }
     sink.write(h);
     long length = DB_HEADER + in.transferTo(sink);
     if (length % pageSize != 0) {
       throw new ValidationException(
-          what + ": " + length + " bytes is not a whole number of " + pageSize + "-byte pages");
+          what, length + " bytes is not a whole number of " + pageSize + "-byte pages");
     }
     long pages = length / pageSize;
     long headerPages = int32(h, 92) == int32(h, 24) ? int32(h, 28) & 0xffffffffL : 0;
     if (headerPages > pages) {
       throw new ValidationException(
-          what + ": truncated: the database header counts " + headerPages + " pages, the file holds " + pages);
+          what, "truncated: the database header counts " + headerPages + " pages, the file holds " + pages);
     }
     return new SnapshotSummary(pageSize, pages, headerPages);
   }
@@ -167,7 +167,7 @@ public final class ContentCheck {
     try {
       return new Lz4Errors(what, Lz4.decompressing(new NonClosing(lz4Bytes)));
     } catch (IOException e) {
-      throw new ValidationException(what + ": LZ4: " + e.getMessage(), e);
+      throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
     }
   }
 
@@ -187,7 +187,7 @@ public final class ContentCheck {
       } catch (ValidationException e) {
         throw e;
       } catch (IOException e) {
-        throw new ValidationException(what + ": LZ4: " + e.getMessage(), e);
+        throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
       }
     }
 
@@ -198,7 +198,7 @@ public final class ContentCheck {
       } catch (ValidationException e) {
         throw e;
       } catch (IOException e) {
-        throw new ValidationException(what + ": LZ4: " + e.getMessage(), e);
+        throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
       }
     }
   }

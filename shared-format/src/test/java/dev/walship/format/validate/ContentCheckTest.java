@@ -142,6 +142,7 @@ class ContentCheckTest {
         assertThrows(ValidationException.class,
             () -> check(new WalSegmentName(G, 0, 0), lz4(wal, 0, 20), SegmentContext.UNKNOWN));
     assertEquals("segment 00000000_00000000: WAL header: 20 bytes, expected 32", header.getMessage());
+    assertEquals("WAL header: 20 bytes, expected 32", header.reason());
   }
 
   @Test
