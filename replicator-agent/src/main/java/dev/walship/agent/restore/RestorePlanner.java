@@ -1,6 +1,5 @@
 package dev.walship.agent.restore;
 
-import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
@@ -148,10 +147,5 @@ public final class RestorePlanner {
       out.add(new IndexPlan(i, segs));
     }
     return out;
-  }
-
-  /** Hint for errors: the generation's identifier, for {@code -generation}. */
-  static String generationFlag(Generation g) {
-    return "-generation " + g;
   }
 }
