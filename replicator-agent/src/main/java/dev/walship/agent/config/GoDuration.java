@@ -70,76 +70,91 @@ public final class GoDuration {
   /** One {@code <number><unit>} term starting at {@code from}: its nanoseconds and end index. */
   private record Term(long nanos, int end) {}
 
+  /** Digits read from {@code start} to {@code end}: their value, and for a fraction its scale. */
+  private record Digits(long value, double scale, int start, int end) {
+    boolean present() {
+      return end > start;
+    }
+  }
+
   private static Term term(String s, int from, String orig) {
     char c0 = s.charAt(from);
     if (!(c0 == '.' || isDigit(c0))) {
       throw invalid("invalid duration", orig);
     }
-    int i = from;
-    long whole = 0; // unsigned, at most 1<<63
-    while (i < s.length() && isDigit(s.charAt(i))) {
-      if (Long.compareUnsigned(whole, Long.divideUnsigned(SIGN_BIT, 10)) > 0) {
-        throw invalid("invalid duration", orig);
-      }
-      whole = whole * 10 + (s.charAt(i) - '0');
-      if (Long.compareUnsigned(whole, SIGN_BIT) > 0) {
-        throw invalid("invalid duration", orig);
-      }
-      i++;
+    Digits whole = leadingInt(s, from, orig);
+    Digits frac = new Digits(0, 1, whole.end, whole.end);
+    if (whole.end < s.length() && s.charAt(whole.end) == '.') {
+      frac = leadingFraction(s, whole.end + 1);
     }
-    boolean pre = i > from;
-    long frac = 0;
-    double scale = 1;
-    boolean post = false;
-    if (i < s.length() && s.charAt(i) == '.') {
-      i++;
-      int start = i;
-      boolean overflow = false;
-      for (; i < s.length() && isDigit(s.charAt(i)); i++) {
-        if (overflow) {
-          continue;
-        }
-        if (Long.compareUnsigned(frac, Long.MAX_VALUE / 10) > 0) {
-          overflow = true; // Go stops gathering precision here
-          continue;
-        }
-        long y = frac * 10 + (s.charAt(i) - '0');
-        if (Long.compareUnsigned(y, SIGN_BIT) > 0) {
-          overflow = true;
-          continue;
-        }
-        frac = y;
-        scale *= 10;
-      }
-      post = i > start;
-    }
-    if (!pre && !post) {
+    if (!whole.present() && !frac.present()) {
       throw invalid("invalid duration", orig);
     }
-    int unitStart = i;
+    int i = frac.end;
     while (i < s.length() && s.charAt(i) != '.' && !isDigit(s.charAt(i))) {
       i++;
     }
-    if (i == unitStart) {
+    if (i == frac.end) {
       throw invalid("missing unit in duration", orig);
     }
-    String u = s.substring(unitStart, i);
+    String u = s.substring(frac.end, i);
     Long unit = UNITS.get(u);
     if (unit == null) {
-      throw new IllegalArgumentException(
-          "unknown unit " + quote(u) + " in duration " + quote(orig));
+      throw new IllegalArgumentException("unknown unit " + quote(u) + " in duration " + quote(orig));
     }
-    if (Long.compareUnsigned(whole, Long.divideUnsigned(SIGN_BIT, unit)) > 0) {
+    if (Long.compareUnsigned(whole.value, Long.divideUnsigned(SIGN_BIT, unit)) > 0) {
       throw invalid("invalid duration", orig);
     }
-    long nanos = whole * unit;
-    if (frac > 0) {
-      nanos += (long) ((double) frac * ((double) unit / scale));
+    long nanos = whole.value * unit;
+    if (frac.value > 0) {
+      // Go computes the fraction's nanoseconds in float64, exactly like this.
+      nanos += (long) ((double) frac.value * ((double) unit / frac.scale));
       if (Long.compareUnsigned(nanos, SIGN_BIT) > 0) {
         throw invalid("invalid duration", orig);
       }
     }
     return new Term(nanos, i);
+  }
+
+  /** Go's leadingInt: [0-9]* as an unsigned value of at most 1<<63, else invalid. */
+  private static Digits leadingInt(String s, int from, String orig) {
+    long x = 0;
+    int i = from;
+    for (; i < s.length() && isDigit(s.charAt(i)); i++) {
+      if (Long.compareUnsigned(x, Long.divideUnsigned(SIGN_BIT, 10)) > 0) {
+        throw invalid("invalid duration", orig);
+      }
+      x = x * 10 + (s.charAt(i) - '0');
+      if (Long.compareUnsigned(x, SIGN_BIT) > 0) {
+        throw invalid("invalid duration", orig);
+      }
+    }
+    return new Digits(x, 1, from, i);
+  }
+
+  /** Go's leadingFraction: [0-9]*, precision gathered until it would overflow, then dropped. */
+  private static Digits leadingFraction(String s, int from) {
+    long x = 0;
+    double scale = 1;
+    boolean overflow = false;
+    int i = from;
+    for (; i < s.length() && isDigit(s.charAt(i)); i++) {
+      if (overflow) {
+        continue;
+      }
+      if (Long.compareUnsigned(x, Long.MAX_VALUE / 10) > 0) {
+        overflow = true;
+        continue;
+      }
+      long y = x * 10 + (s.charAt(i) - '0');
+      if (Long.compareUnsigned(y, SIGN_BIT) > 0) {
+        overflow = true;
+        continue;
+      }
+      x = y;
+      scale *= 10;
+    }
+    return new Digits(x, scale, from, i);
   }
 
   /**

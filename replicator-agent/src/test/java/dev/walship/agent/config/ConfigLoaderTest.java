@@ -103,78 +103,30 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void everyKeyIsRead() throws IOException, ConfigException {
-    Files.writeString(dir.resolve("id_ed25519"), "not checked here\n");
-    Files.writeString(dir.resolve("known_hosts"), "alpha " + ED25519 + "\n");
-    AgentConfig c =
-        parse(
-            """
-            addr: ":9090"
-            exec: "myapp -port 8080"
-            logging:
-              level: DEBUG
-              type: json
-              stderr: true
-            dbs:
-              - path: data/app.db
-                meta-path: ~/meta/app
-                monitor-interval: 250ms
-                checkpoint-interval: 30s
-                min-checkpoint-page-count: 500
-                max-checkpoint-page-count: 5_000
-                replicas:
-                  - type: file
-                    name: local
-                    path: ~/backups/app
-                    retention: 72h
-                    retention-check-interval: 30m
-                    sync-interval: 100ms
-                    snapshot-interval: 6h
-                    validation-interval: 1h30m
-                  - type: sftp
-                    name: alpha
-                    host: alpha.example:2222
-                    user: backup
-                    password: 1234
-                    path: srv/app
-                    key-path: id_ed25519
-                    key-passphrase: hunter2
-                    host-key: %s comment
-                  - url: sftp://u:p%%40ss@[2001:db8::1]/x%%20y?q=1#f
-                    known-hosts: known_hosts
-            """
-                .formatted(ED25519));
-    assertEquals(":9090", c.addr());
-    assertEquals("myapp -port 8080", c.exec());
-    assertEquals(new LoggingConfig(LoggingConfig.Level.DEBUG, LoggingConfig.Format.JSON, true), c.logging());
-    DbConfig db = c.dbs().get(0);
-    assertEquals(dir.resolve("data/app.db"), db.path());
-    assertEquals(Path.of("/home/op/meta/app"), db.metaPath());
-    assertEquals(Duration.ofMillis(250), db.monitorInterval());
-    assertEquals(Duration.ofSeconds(30), db.checkpointInterval());
-    assertEquals(500, db.minCheckpointPageCount());
-    assertEquals(5000, db.maxCheckpointPageCount());
-    var local = assertInstanceOf(FileReplicaConfig.class, db.replicas().get(0));
-    assertEquals("local", local.name());
-    assertEquals(Path.of("/home/op/backups/app"), local.path());
+  void everyKeyIsRead() throws ConfigException {
+    Path c = resources("sample-every-key");
+    PathExpander paths = new PathExpander(Path.of("/home/op"), c);
+    AgentConfig cfg = new ConfigLoader(Map.of(), paths).load(ConfigFile.locate("litestream.yml", Map.of(), paths), true);
+    assertEquals(":9090", cfg.addr());
+    assertEquals("myapp -port 8080", cfg.exec());
+    assertEquals(new LoggingConfig(LoggingConfig.Level.DEBUG, LoggingConfig.Format.JSON, true), cfg.logging());
+    DbConfig db = cfg.dbs().get(0);
     assertEquals(
-        new ReplicaTiming(
-            Duration.ofHours(72), Duration.ofMinutes(30), Duration.ofMillis(100), Duration.ofHours(6),
-            Duration.ofMinutes(90)),
-        local.timing());
-    var alpha = assertInstanceOf(SftpReplicaConfig.class, db.replicas().get(1));
-    assertEquals("alpha", alpha.name());
+        new DbConfig(c.resolve("data/app.db"), Path.of("/home/op/meta/app"), Duration.ofMillis(250),
+            Duration.ofSeconds(30), 500, 5000, db.replicas()),
+        db);
     assertEquals(
-        new SftpTarget(
-            "alpha.example", 2222, "backup", "1234", "srv/app", dir.resolve("id_ed25519"), "hunter2",
-            ED25519 + " comment", null),
-        alpha.target());
-    assertEquals(ReplicaTiming.DEFAULTS, alpha.timing());
-    var third = assertInstanceOf(SftpReplicaConfig.class, db.replicas().get(2));
-    assertEquals("sftp", third.name());
-    assertEquals(
-        new SftpTarget("2001:db8::1", 22, "u", "p@ss", "/x y", null, null, null, dir.resolve("known_hosts")),
-        third.target());
+        new FileReplicaConfig("local", Path.of("/home/op/backups/app"),
+            new ReplicaTiming(Duration.ofHours(72), Duration.ofMinutes(30), Duration.ofMillis(100),
+                Duration.ofHours(6), Duration.ofMinutes(90))),
+        db.replicas().get(0));
+    SftpTarget alpha =
+        new SftpTarget("alpha.example", 2222, "backup", "1234", "srv/app", c.resolve("replica-key"), "hunter2",
+            ED25519 + " alpha", null);
+    assertEquals(new SftpReplicaConfig("alpha", alpha, ReplicaTiming.DEFAULTS), db.replicas().get(1));
+    SftpTarget third =
+        new SftpTarget("2001:db8::1", 22, "u", "p@ss", "/x y", null, null, null, c.resolve("known_hosts"));
+    assertEquals(new SftpReplicaConfig("sftp", third, ReplicaTiming.DEFAULTS), db.replicas().get(2));
   }
 
   @Test
