@@ -1,7 +1,5 @@
 package dev.walship.agent.config;
 
-import java.util.regex.Pattern;
-
 /**
  * A replica URL, in a config's {@code url:} key or on the command line ({@code replicator restore
  * sftp://…}), read as Litestream v0.3.13 reads it:
@@ -36,7 +34,7 @@ public sealed interface ReplicaUrl {
 
   /** What Litestream's {@code isURL} checks: a word, then {@code ://}. */
   static boolean isUrl(String s) {
-    return Pattern.compile("\\w+://").matcher(s).lookingAt();
+    return ReplicaUrlParser.isUrl(s);
   }
 
   /**
@@ -51,5 +49,4 @@ public sealed interface ReplicaUrl {
       throw new ConfigException("replica URL \"" + url + "\": " + e.getMessage());
     }
   }
-
 }

@@ -21,8 +21,13 @@ final class ReplicaUrlParser {
   private static final String USERINFO_CHARS = "-._~!$&'()*+,;=:%@";
 
   private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*):");
+  private static final Pattern LOOKS_LIKE_URL = Pattern.compile("\\w+://");
 
   private ReplicaUrlParser() {}
+
+  static boolean isUrl(String s) {
+    return LOOKS_LIKE_URL.matcher(s).lookingAt();
+  }
 
   static ReplicaUrl parse(String url) {
     for (int i = 0; i < url.length(); i++) {

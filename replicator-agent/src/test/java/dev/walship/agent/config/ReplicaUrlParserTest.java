@@ -1,11 +1,20 @@
 package dev.walship.agent.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.testing.Proc;
+import dev.walship.testing.TestTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,6 +39,27 @@ class ReplicaUrlParserTest {
   })
   void fileUrls(String url, String path) {
     assertEquals(new ReplicaUrl.File(path), ReplicaUrlParser.parse(url));
+  }
+
+  /** The real Litestream lists a replica's generations at the directory we read from the URL. */
+  @Test
+  void fileUrlsPointWhereLitestreamLooks(@TempDir Path dir) throws IOException {
+    Path replica = dir.resolve("replica");
+    Path snapshots = replica.resolve("generations/0123456789abcdef/snapshots");
+    Files.createDirectories(snapshots);
+    Files.createFile(snapshots.resolve("00000000.snapshot.lz4"));
+    String abs = replica.toString();
+    for (String url :
+        new String[] {"file://" + abs, "file:/" + abs, "file://" + abs + "/./x/../", "file:///" + abs}) {
+      Proc.Result r =
+          Proc.run(Duration.ofSeconds(60), dir, Map.of(), null, TestTools.litestream().toString(), "generations", url);
+      assertTrue(r.stdout().contains("0123456789abcdef"), url + ": Litestream found no generation\n" + r);
+      assertEquals(replica, Path.of(((ReplicaUrl.File) ReplicaUrlParser.parse(url)).path()), url);
+    }
+    Proc.Result elsewhere =
+        Proc.run(Duration.ofSeconds(60), dir, Map.of(), null, TestTools.litestream().toString(), "generations",
+            "file://" + dir.resolve("elsewhere"));
+    assertFalse(elsewhere.stdout().contains("0123456789abcdef"), elsewhere.toString());
   }
 
   @Test
