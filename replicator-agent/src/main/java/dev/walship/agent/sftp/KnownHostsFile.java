@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.slf4j.Logger;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An OpenSSH known_hosts file, read afresh for every connection: plain host patterns (with
- * {@code [host]:port}, wildcards and {@code !negation}), hashed {@code |1|salt|hash} names, and
+ * {@code [host]:port}, wildcards and {@code !negation}, matched as OpenSSH does; MINA's own matcher
+ * treats {@code *} as port 22 only), hashed {@code |1|salt|hash} names, and
  * the {@code @revoked} marker. {@code @cert-authority} lines are skipped (host certificates are not
  * supported, and no certificate host-key algorithm is offered). Lines that do not parse are logged
  * with their line number and skipped, as OpenSSH does.
@@ -68,13 +70,50 @@ final class KnownHostsFile {
     return out;
   }
 
+  /**
+   * OpenSSH's rule: the host is looked up as {@code host} on port 22 and as {@code [host]:port}
+   * otherwise; hashed names hash that string, plain patterns are globs ({@code *}, {@code ?})
+   * matched against it, case-insensitively, and a matching {@code !pattern} excludes the line.
+   */
+  static boolean matches(KnownHostEntry entry, String text, String host, int port) {
+    if (entry.getHashedEntry() != null) {
+      return entry.getHashedEntry().isHostMatch(host, port);
+    }
+    String[] fields = text.split("\\s+");
+    String patterns = fields[text.startsWith("@") ? 1 : 0];
+    String name = port == 22 ? host : "[" + host + "]:" + port;
+    boolean found = false;
+    for (String p : patterns.split(",")) {
+      boolean negated = p.startsWith("!");
+      if (glob(negated ? p.substring(1) : p).matcher(name).matches()) {
+        if (negated) {
+          return false;
+        }
+        found = true;
+      }
+    }
+    return found;
+  }
+
+  private static Pattern glob(String pattern) {
+    StringBuilder re = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      switch (c) {
+        case '*' -> re.append(".*");
+        case '?' -> re.append('.');
+        default -> re.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
+  }
+
   private Line parse(String text, int number, String host, int port) {
     if (text.isEmpty() || text.startsWith("#")) {
       return null;
     }
     try {
       KnownHostEntry entry = KnownHostEntry.parseKnownHostEntry(text);
-      if (entry == null || !entry.isHostMatch(host, port)) {
+      if (entry == null || !matches(entry, text, host, port)) {
         return null;
       }
       String marker = entry.getMarker();

@@ -12,11 +12,11 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SshConnector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SshConnector.class);
-  private static final AttributeKey<String> HOST_KEY_PROBLEM = new AttributeKey<>();
 
   private final SftpTarget target;
   private final SftpOptions options;
@@ -42,6 +41,8 @@ final class SshConnector implements AutoCloseable {
   private final ClientIdentity identity;
   private final SshClient client;
   private final AtomicInteger count = new AtomicInteger();
+  /** Why the host key of the attempt in progress was refused (attempts are serialized). */
+  private final AtomicReference<String> hostKeyProblem = new AtomicReference<>();
 
   SshConnector(SftpTarget target, SftpOptions options, HostKeyPolicy policy, ClientIdentity identity) {
     this.target = target;
@@ -62,11 +63,11 @@ final class SshConnector implements AutoCloseable {
     try {
       HostKeyPolicy.Verdict verdict = policy.check(key);
       if (!verdict.trusted()) {
-        session.setAttribute(HOST_KEY_PROBLEM, verdict.problem());
+        hostKeyProblem.set(verdict.problem());
       }
       return verdict.trusted();
     } catch (IOException | RuntimeException e) {
-      session.setAttribute(HOST_KEY_PROBLEM, "cannot check the host key: " + e);
+      hostKeyProblem.set("cannot check the host key: " + e.getMessage());
       return false;
     }
   }
@@ -74,6 +75,7 @@ final class SshConnector implements AutoCloseable {
   /** One attempt; the caller retries transient failures. */
   Connection connect() throws SftpStoreException {
     synchronized (client) {
+      hostKeyProblem.set(null);
       try {
         client.setSignatureFactories(SshClientFactory.hostKeyAlgorithms(policy.knownKeyTypes()));
       } catch (IOException e) {
@@ -125,9 +127,9 @@ final class SshConnector implements AutoCloseable {
     }
     AuthFuture auth = session.auth();
     boolean done = auth.await(options.authTimeout());
-    String hostKeyProblem = session.getAttribute(HOST_KEY_PROBLEM);
-    if (hostKeyProblem != null) {
-      throw fail(hostKeyProblem, true, auth.getException());
+    String refused = hostKeyProblem.get();
+    if (refused != null) {
+      throw fail(refused, true, auth.getException());
     }
     if (!done) {
       auth.cancel();
