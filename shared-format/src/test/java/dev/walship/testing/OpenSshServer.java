@@ -84,7 +84,6 @@ public final class OpenSshServer implements AutoCloseable {
     private boolean chrootSftp;
     private boolean passwordAuthentication;
     private String ciphers;
-    private String sftpLogLevel;
 
     private Builder(Path dir) {
       this.dir = dir;
@@ -120,15 +119,6 @@ public final class OpenSshServer implements AutoCloseable {
     /** sshd's {@code Ciphers} list, e.g. {@code aes128-ctr} for a server without GCM. */
     public Builder ciphers(String list) {
       ciphers = list;
-      return this;
-    }
-
-    /**
-     * Makes internal-sftp log its requests at {@code level} ({@code INFO} shows renames and
-     * removals, {@code DEBUG3} every request, e.g. {@code fsync}) into {@link #log()}.
-     */
-    public Builder sftpLogLevel(String level) {
-      sftpLogLevel = level;
       return this;
     }
 
@@ -203,8 +193,7 @@ public final class OpenSshServer implements AutoCloseable {
     c.append("\nKbdInteractiveAuthentication no\nAllowUsers ").append(USER).append('\n');
     c.append("X11Forwarding no\nPrintMotd no\nPrintLastLog no\nLogLevel VERBOSE\n");
     c.append("MaxStartups 100:30:200\nMaxSessions 20\n");
-    String sftp = "internal-sftp" + (b.sftpLogLevel == null ? "" : " -l " + b.sftpLogLevel);
-    c.append("Subsystem sftp ").append(sftp).append('\n');
+    c.append("Subsystem sftp internal-sftp\n");
     if (b.ciphers != null) {
       c.append("Ciphers ").append(b.ciphers).append('\n');
     }
@@ -214,7 +203,7 @@ public final class OpenSshServer implements AutoCloseable {
     if (chroot != null) {
       c.append("Match User ").append(USER).append('\n');
       c.append("  ChrootDirectory ").append(chroot).append('\n');
-      c.append("  ForceCommand ").append(sftp).append("\n  AllowTcpForwarding no\n");
+      c.append("  ForceCommand internal-sftp\n  AllowTcpForwarding no\n");
     }
     return c.toString();
   }

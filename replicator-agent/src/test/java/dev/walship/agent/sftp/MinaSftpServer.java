@@ -4,7 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.nio.file.CopyOption;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
@@ -24,10 +32,12 @@ final class MinaSftpServer implements AutoCloseable {
 
   private final SshServer sshd;
   private final String hostKeyLine;
+  private final List<String> events;
 
-  private MinaSftpServer(SshServer sshd, String hostKeyLine) {
+  private MinaSftpServer(SshServer sshd, String hostKeyLine, List<String> events) {
     this.sshd = sshd;
     this.hostKeyLine = hostKeyLine;
+    this.events = events;
   }
 
   static MinaSftpServer start(Path dir, Path root, boolean openSshExtensions) {
@@ -40,16 +50,70 @@ final class MinaSftpServer implements AutoCloseable {
     sshd.setPublickeyAuthenticator(null);
     sshd.setKeyboardInteractiveAuthenticator(null);
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));
-    sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+    SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+    List<String> events = new CopyOnWriteArrayList<>();
+    sftp.addSftpEventListener(new Recorder(events));
+    sshd.setSubsystemFactories(List.of(sftp));
     if (!openSshExtensions) {
-      SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, "");
+      SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, "limits@openssh.com=1"); // "" means default
     }
     try {
       sshd.start();
       KeyPair host = keys.loadKeys(null).iterator().next();
-      return new MinaSftpServer(sshd, PublicKeyEntry.toString(host.getPublic()));
+      return new MinaSftpServer(sshd, PublicKeyEntry.toString(host.getPublic()), events);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the MINA test server", e);
+    }
+  }
+
+  /**
+   * What the server did, in order: {@code open <path>}, {@code extension <name>}, {@code setstat
+   * <path> <attributes>}, {@code move <from> <to> <options>}, {@code remove <path>}; paths as the
+   * client sees them (the root is {@code /}).
+   */
+  List<String> events() {
+    return List.copyOf(events);
+  }
+
+  void clearEvents() {
+    events.clear();
+  }
+
+  /** Records the file operations the SFTP subsystem performs. */
+  private static final class Recorder implements SftpEventListener {
+    private final List<String> events;
+
+    Recorder(List<String> events) {
+      this.events = events;
+    }
+
+    private static String rel(Path p) {
+      return p.toString(); // the server's virtual file system shows the root as /
+    }
+
+    @Override
+    public void open(ServerSession session, String remoteHandle, Handle handle) {
+      events.add("open " + rel(handle.getFile()));
+    }
+
+    @Override
+    public void receivedExtension(ServerSession session, String extension, int id) {
+      events.add("extension " + extension);
+    }
+
+    @Override
+    public void modifyingAttributes(ServerSession session, Path path, Map<String, ?> attrs) {
+      events.add("setstat " + rel(path) + " " + new TreeMap<>(attrs).keySet());
+    }
+
+    @Override
+    public void moving(ServerSession session, Path src, Path dst, Collection<CopyOption> opts) {
+      events.add("move " + rel(src) + " " + rel(dst) + " " + opts);
+    }
+
+    @Override
+    public void removing(ServerSession session, Path path, boolean isDirectory) {
+      events.add("remove " + rel(path));
     }
   }
 
