@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.InterruptedByTimeoutException;
@@ -180,6 +181,10 @@ final class SshConnector implements AutoCloseable {
       }
       if (t instanceof SocketTimeoutException || t instanceof InterruptedByTimeoutException) {
         return "timed out (is the host reachable and the port right?)";
+      }
+      if (t instanceof SocketException) {
+        return "the connection was reset during the SSH handshake (" + describe(t)
+            + "); is this an SSH server, and does it accept this client?";
       }
     }
     return describe(e);
