@@ -1,0 +1,151 @@
+package dev.walship.format.store;
+
+import dev.walship.format.layout.Layout;
+import dev.walship.format.layout.LayoutFile;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A replica in a local directory ({@code file://} replicas), laid out exactly as Litestream v0.3.13's
+ * file replica client lays it out. Writes go to {@code <name>.tmp}, are fsynced, get their mtime,
+ * and are renamed over the final name; the directory is then fsynced so the rename survives a crash.
+ */
+public final class FileReplicaStore implements ReplicaStore {
+  private static final int BUFFER = 1 << 16;
+
+  private final Path root;
+
+  /** A store rooted at {@code root}; the directory is created on the first write. */
+  public FileReplicaStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  /** The replica root directory. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String location() {
+    return "file://" + root;
+  }
+
+  @Override
+  public List<Entry> list(String dir) throws IOException {
+    Path d = resolve(dir);
+    List<Entry> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(d)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+          continue; // deleted while listing
+        }
+        out.add(
+            new Entry(
+                p.getFileName().toString(),
+                a.isDirectory(),
+                a.size(),
+                a.lastModifiedTime().toInstant()));
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return List.of();
+    }
+    return out;
+  }
+
+  @Override
+  public InputStream open(String path) throws IOException {
+    return Files.newInputStream(resolve(path));
+  }
+
+  @Override
+  public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
+    Path target = resolve(file.path());
+    Path temp = resolve(Layout.tempPath(file));
+    Files.createDirectories(target.getParent());
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER);
+        content.writeTo(new NonClosing(out));
+        out.flush();
+        ch.force(true);
+      }
+      Files.setLastModifiedTime(temp, FileTime.from(modified));
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    syncDirectory(target.getParent());
+    return new Entry(file.fileName(), false, Files.size(target), modified);
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    try {
+      Files.deleteIfExists(resolve(path));
+    } catch (DirectoryNotEmptyException e) {
+      throw new DirectoryNotEmptyException(location() + "/" + path);
+    }
+  }
+
+  private Path resolve(String relative) {
+    if (relative.startsWith("/") || List.of(relative.split("/")).contains("..")) {
+      throw new IllegalArgumentException("not a relative replica path: " + relative);
+    }
+    return relative.isEmpty() ? root : root.resolve(relative);
+  }
+
+  private static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return location();
+  }
+
+  /** The store closes the stream itself, after syncing. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+}
