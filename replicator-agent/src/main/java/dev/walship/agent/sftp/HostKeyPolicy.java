@@ -128,10 +128,10 @@ final class HostKeyPolicy {
         + " check with the server's operator before updating host-key/known-hosts";
   }
 
+  /** Nothing pinned (else the key would have CHANGED), so a known-hosts file was consulted. */
   private String unknown(PublicKey offered) {
-    return "host key not trusted: the server offered " + describe(offered) + ", which "
-        + (knownHosts == null ? "host-key does not match" : "is not in " + knownHosts.file())
-        + "; if this is your server (compare with its printed fingerprint), add to the"
+    return "host key not trusted: the server offered " + describe(offered) + ", which is not in "
+        + knownHosts.file() + "; if this is your server (compare with its printed fingerprint), add to the"
         + " replica's config: host-key: " + fingerprint(offered);
   }
 
