@@ -1,0 +1,23 @@
+package dev.walship.server.sftp;
+
+import dev.walship.server.fs.ReplicaSftpAccessor;
+import java.io.IOException;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/** The {@code sftp} subsystem: MINA's SFTP server narrowed by {@link ReplicaSftpSubsystem}. */
+public final class ReplicaSftpSubsystemFactory extends SftpSubsystemFactory {
+  public ReplicaSftpSubsystemFactory(ReplicaSftpAccessor accessor) {
+    setFileSystemAccessor(accessor);
+    setErrorStatusDataHandler(new ClientErrorMessages());
+    addSftpEventListener(accessor.listener());
+  }
+
+  @Override
+  public Command createSubsystem(ChannelSession channel) throws IOException {
+    ReplicaSftpSubsystem subsystem = new ReplicaSftpSubsystem(channel, this);
+    getRegisteredListeners().forEach(subsystem::addSftpEventListener);
+    return subsystem;
+  }
+}
