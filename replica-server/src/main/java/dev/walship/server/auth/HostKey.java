@@ -59,12 +59,12 @@ public record HostKey(Path file, KeyPair keyPair) {
           SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY)
               .iterator();
       if (!keys.hasNext()) {
-        throw new IOException("host key " + file + " holds no key");
+        throw new IOException("it holds no key");
       }
       pair = keys.next();
     } catch (NoSuchFileException e) {
       throw new IOException("host key " + file + " does not exist (it is created on the first 'serve')");
-    } catch (GeneralSecurityException | RuntimeException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw new IOException("host key " + file + " cannot be loaded: " + e.getMessage()
           + " (it is never regenerated: restore it, or delete it to make a new one and re-pin all clients)");
     }

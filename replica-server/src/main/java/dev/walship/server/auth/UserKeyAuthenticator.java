@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
 public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   /** The {@code SHA256:} fingerprint of the key a session logged in with. */
   public static final AttributeKey<String> KEY_FINGERPRINT = new AttributeKey<>();
+  /** Refused keys after which a connection is closed (OpenSSH's MaxAuthTries). */
+  public static final int MAX_FAILURES = 6;
+
+  private static final AttributeKey<Integer> FAILURES = new AttributeKey<>();
 
   private static final Logger LOG = LoggerFactory.getLogger(UserKeyAuthenticator.class);
 
@@ -43,10 +48,25 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     String refusal = refusal(username, key, fingerprint, clientIp(session.getClientAddress()));
     if (refusal != null) {
       LOG.info("auth refused user={} address={} key={}: {}", username, address, fingerprint, refusal);
+      int failures = session.getAttribute(FAILURES) == null ? 1 : session.getAttribute(FAILURES) + 1;
+      session.setAttribute(FAILURES, failures);
+      if (failures >= MAX_FAILURES) {
+        disconnect(session, address);
+      }
       return false;
     }
     session.setAttribute(KEY_FINGERPRINT, fingerprint);
     return true;
+  }
+
+  private static void disconnect(ServerSession session, String address) {
+    LOG.info("auth: {} refused keys from {}; closing the connection", MAX_FAILURES, address);
+    try {
+      session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
+          "Too many authentication failures");
+    } catch (IOException e) {
+      session.close(true);
+    }
   }
 
   /** Why the key is refused, or null when it is accepted. */

@@ -44,11 +44,13 @@ public final class ConfigLoader {
 
   private final Path file;
   private final Map<String, Integer> lines = new HashMap<>();
-  private final ConfigSource source;
-
   private ConfigLoader(Path file) {
     this.file = file.toAbsolutePath().normalize();
-    this.source = new ConfigSource(this.file, lines);
+  }
+
+  /** Where the keys read so far came from. */
+  private ConfigSource source() {
+    return new ConfigSource(file, lines);
   }
 
   /** Reads and parses {@code file}; checks nothing on disk beyond reading it (see {@link ConfigChecks}). */
@@ -76,7 +78,7 @@ public final class ConfigLoader {
     String listen = top.containsKey("listen") ? scalar(top.get("listen"), "listen") : ServerConfig.DEFAULT_LISTEN;
     Matcher m = LISTEN.matcher(listen);
     if (!m.matches() || Integer.parseInt(m.group(3)) > 65535) {
-      throw source.error("listen", "bad listen address '" + listen + "': expected host:port, e.g. 127.0.0.1:2222 or [::1]:2222 (port 0..65535)");
+      throw source().error("listen", "bad listen address '" + listen + "': expected host:port, e.g. 127.0.0.1:2222 or [::1]:2222 (port 0..65535)");
     }
     String host = m.group(1) != null ? m.group(1) : m.group(2);
     int port = Integer.parseInt(m.group(3));
@@ -91,9 +93,9 @@ public final class ConfigLoader {
     List<UserConfig> users = users(top.get("users"), d);
     Limits limits = limits(top.get("limits"));
     try {
-      return new ServerConfig(host, port, hostKey, users, limits, source);
+      return new ServerConfig(host, port, hostKey, users, limits, source());
     } catch (IllegalArgumentException e) {
-      throw source.error("users", e.getMessage());
+      throw source().error("users", e.getMessage());
     }
   }
 
@@ -101,25 +103,25 @@ public final class ConfigLoader {
 
   private List<UserConfig> users(Node node, UserConfigDefaults d) throws ConfigException {
     if (node == null) {
-      throw source.error("users", "missing: list at least one user, e.g. 'users: [{name: replicator}]'");
+      throw new ConfigException(file + ": users: missing: list at least one user, e.g. 'users: [{name: replicator}]'");
     }
     if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
-      throw source.error("users", "expected a list of users (each with at least 'name')");
+      throw source().error("users", "expected a list of users (each with at least 'name')");
     }
     List<UserConfig> users = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {
       String key = "users[" + i + "]";
       Map<String, Node> u = mapping(seq.getValue().get(i), key, USER);
       if (!u.containsKey("name")) {
-        throw source.error(key, "missing 'name'");
+        throw source().error(key, "missing 'name'");
       }
       String name = scalar(u.get("name"), key + ".name");
       String problem = UserConfig.nameProblem(name);
       if (problem != null) {
-        throw source.error(key + ".name", problem);
+        throw source().error(key + ".name", problem);
       }
       if (users.stream().anyMatch(x -> x.name().equals(name))) {
-        throw source.error(key + ".name", "user '" + name + "' is listed twice");
+        throw source().error(key + ".name", "user '" + name + "' is listed twice");
       }
       String root = u.containsKey("root") ? scalar(u.get("root"), key + ".root") : d.root();
       String keys = u.containsKey("authorized-keys") ? scalar(u.get("authorized-keys"), key + ".authorized-keys") : d.authorizedKeys();
@@ -127,7 +129,7 @@ public final class ConfigLoader {
       for (String w : writable) {
         String wp = UserConfig.writableProblem(w);
         if (wp != null) {
-          throw source.error(source.userKey(i, "writable"), "'" + w + "': " + wp);
+          throw source().error(source().userKey(i, "writable"), "'" + w + "': " + wp);
         }
       }
       users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable));
@@ -191,14 +193,14 @@ public final class ConfigLoader {
 
   private String scalar(Node node, String key) throws ConfigException {
     if (!(node instanceof ScalarNode s) || s.getValue().isBlank()) {
-      throw source.error(key, "expected a single, non-empty value");
+      throw source().error(key, "expected a single, non-empty value");
     }
     return s.getValue().trim();
   }
 
   private List<String> strings(Node node, String key) throws ConfigException {
     if (!(node instanceof SequenceNode seq)) {
-      throw source.error(key, "expected a list, e.g. [db]");
+      throw source().error(key, "expected a list, e.g. [db]");
     }
     List<String> out = new ArrayList<>();
     for (Node n : seq.getValue()) {
@@ -217,7 +219,7 @@ public final class ConfigLoader {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw source.error(key, "'" + v + "' is not a whole number of at least 1");
+    throw source().error(key, "'" + v + "' is not a whole number of at least 1");
   }
 
   private Duration duration(Node node, String key, boolean zeroAllowed) throws ConfigException {
@@ -235,7 +237,7 @@ public final class ConfigLoader {
         return d;
       }
     }
-    throw source.error(key, "'" + v + "' is not a duration such as 500ms, 30s, 10m or 1h" + (zeroAllowed ? "" : " (above zero)"));
+    throw source().error(key, "'" + v + "' is not a duration such as 500ms, 30s, 10m or 1h" + (zeroAllowed ? "" : " (above zero)"));
   }
 
   private Path path(String value) {

@@ -1,5 +1,6 @@
 package dev.walship.server.ssh;
 
+import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.Limits;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,8 +51,12 @@ import org.apache.sshd.sftp.SftpModuleProperties;
 public final class SshServerAssembly {
   /** What the server sends after {@code SSH-2.0-}: a name, no version. */
   public static final String IDENTIFICATION = "replica-server";
-  /** Authentication attempts allowed per connection (OpenSSH's MaxAuthTries default). */
-  public static final int MAX_AUTH_ATTEMPTS = 6;
+  /**
+   * SSH_MSG_USERAUTH_REQUESTs MINA allows per connection after the first: a backstop only; the
+   * limit that matters is {@link UserKeyAuthenticator#MAX_FAILURES} refused keys (each key costs at
+   * most a query and a signed request).
+   */
+  static final int MAX_AUTH_REQUESTS = 2 * UserKeyAuthenticator.MAX_FAILURES + 1;
 
   private SshServerAssembly() {}
 
@@ -118,7 +123,7 @@ public final class SshServerAssembly {
 
   private static void properties(SshServer sshd, Limits limits) {
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, IDENTIFICATION);
-    CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, MAX_AUTH_ATTEMPTS);
+    CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, MAX_AUTH_REQUESTS);
     CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, limits.sessionsPerUser());
     CoreModuleProperties.IDLE_TIMEOUT.set(sshd, limits.idleTimeout());
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, 256 * 1024);
