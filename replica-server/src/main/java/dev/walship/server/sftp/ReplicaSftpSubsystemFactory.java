@@ -5,12 +5,16 @@ import java.io.IOException;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
 
 /** The {@code sftp} subsystem: MINA's SFTP server narrowed by {@link ReplicaSftpSubsystem}. */
 public final class ReplicaSftpSubsystemFactory extends SftpSubsystemFactory {
   public ReplicaSftpSubsystemFactory(ReplicaSftpAccessor accessor) {
     setFileSystemAccessor(accessor);
     setErrorStatusDataHandler(new ClientErrorMessages());
+    // A path whose attributes cannot be read is an error, never an empty answer (MINA's default
+    // would answer a stat through a link that leads out with empty attributes: a leak).
+    setUnsupportedAttributePolicy(UnsupportedAttributePolicy.ThrowException);
     addSftpEventListener(accessor.listener());
   }
 
