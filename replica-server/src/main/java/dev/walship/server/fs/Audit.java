@@ -19,7 +19,7 @@ record Audit(String user, String address) {
   }
 
   void abandoned(String path) {
-    LOG.info("upload abandoned user={} address={} path={}: the client did not close it; the old file stays", user, address, path);
+    LOG.info("upload abandoned user={} address={} path={}: the client did not close it; the old file (if any) stays", user, address, path);
   }
 
   void note(String path, String what) {
