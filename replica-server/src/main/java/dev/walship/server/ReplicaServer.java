@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
+  private static final Duration DISCARD_WAIT = Duration.ofSeconds(5);
 
   private final ReplicaSshServer sshd;
   private final HostKey hostKey;
@@ -109,6 +110,11 @@ public final class ReplicaServer implements AutoCloseable {
       LOG.info("stopped accepting; {} upload(s) in flight, waiting up to {} s", writes.open(), grace.toSeconds());
       if (!writes.awaitIdle(grace)) {
         LOG.warn("{} upload(s) still open after {} s; they are discarded", writes.open(), grace.toSeconds());
+      }
+      close();
+      // Closing a session discards its unfinished uploads on the session's own thread: wait for it.
+      if (!writes.awaitIdle(DISCARD_WAIT)) {
+        LOG.warn("{} upload(s) not yet discarded; their hidden files are removed at the next start", writes.open());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.slf4j.Logger;
@@ -47,8 +48,23 @@ public final class JailFileSystemFactory implements FileSystemFactory {
           throw new IOException("user " + u.name() + ": writable " + w + " (" + real + ") is not a directory inside the root " + jail.root());
         }
         writable.add(real);
+        sweep(u.name(), real);
       }
       spaces.put(u.name(), new Space(jail, new WritePolicy(jail, writable)));
+    }
+  }
+
+  /** Removes hidden upload files a crash left behind (a clean stop leaves none). */
+  private static void sweep(String user, Path dir) throws IOException {
+    List<Path> stale;
+    try (Stream<Path> files = Files.walk(dir)) {
+      stale = files.filter(p -> HiddenNames.isHidden(p.getFileName().toString())).toList();
+    }
+    for (Path p : stale) {
+      Files.deleteIfExists(p);
+    }
+    if (!stale.isEmpty()) {
+      LOG.info("user {}: removed {} unfinished upload(s) left by an earlier run under {}", user, stale.size(), dir);
     }
   }
 
