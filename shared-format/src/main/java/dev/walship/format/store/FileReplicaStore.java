@@ -45,7 +45,7 @@ public final class FileReplicaStore implements ReplicaStore {
 
   @Override
   public String location() {
-    return root.toUri().toString().replaceFirst("^file:/+", "file:///");
+    return "file://" + root;
   }
 
   @Override
