@@ -1,42 +1,33 @@
 package dev.walship.server;
 
 import dev.walship.format.lz4.Lz4;
-import dev.walship.testing.Proc;
-import dev.walship.testing.TestTools;
+import dev.walship.testing.Sqlite;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Real layout content for tests: a SQLite database and its WAL made by the real {@code sqlite3}
- * (with checkpoint-on-close off, so the WAL stays), cut into segments and LZ4-framed with the
- * layout's settings.
+ * Real layout content for tests: a WAL written by SQLite ({@link Sqlite#writeWal}) cut into
+ * segments, and its database file, LZ4-framed with the layout's settings.
  *
  * @param database the main database file's bytes (a valid snapshot once compressed)
  * @param wal the WAL's bytes: a 32-byte header and whole frames
  * @param pageSize the page size
  */
 public record LayoutSamples(byte[] database, byte[] wal, int pageSize) {
-  /** A database with {@code rows} rows of 3000 random bytes, each its own transaction in the WAL, made in {@code dir}. */
+  /** A database with {@code rows} one-row transactions of 3000 random bytes, made in {@code dir}. */
   public static LayoutSamples make(Path dir, int rows) {
     try {
       Path db = Files.createDirectories(dir).resolve("sample.db");
-      StringBuilder sql = new StringBuilder("PRAGMA journal_mode=WAL; CREATE TABLE t(x);");
-      for (int i = 0; i < rows; i++) {
-        sql.append("INSERT INTO t VALUES(randomblob(3000));");
-      }
-      Proc.run(Duration.ofSeconds(60), TestTools.onPath("sqlite3").toString(),
-          "-cmd", ".dbconfig no_ckpt_on_close on", db.toString(), sql.toString()).orThrow();
-      byte[] wal = Files.readAllBytes(Path.of(db + "-wal"));
+      byte[] wal = Sqlite.writeWal(db, rows, 3000);
       int pageSize = ((wal[8] & 0xff) << 24) | ((wal[9] & 0xff) << 16) | ((wal[10] & 0xff) << 8) | (wal[11] & 0xff);
       return new LayoutSamples(Files.readAllBytes(db), wal, pageSize);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make a sample database in " + dir, e);
     }
   }
 

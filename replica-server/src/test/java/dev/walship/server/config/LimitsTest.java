@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.walship.server.MinaSftp;
 import dev.walship.server.ServerFixture;
 import dev.walship.server.content.LayoutContentValidator;
+import dev.walship.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class LimitsTest {
       handles.get(0).close();
       first.sftp.openDir("/db").close();
     }
-    waitUntil(() -> {
+    Await.until(Duration.ofSeconds(15), "the first session to be gone", () -> {
       try (MinaSftp again = MinaSftp.connect(f)) {
         return true;
       } catch (IllegalStateException stillCounted) {
@@ -65,7 +66,7 @@ class LimitsTest {
 
   @Test
   void idleSessionsAreClosed() throws Exception {
-    waitUntil(() -> {
+    Await.until(Duration.ofSeconds(15), "an idle session to be closed", () -> {
       try (MinaSftp m = MinaSftp.connect(f)) {
         long start = System.nanoTime();
         while (m.session.isOpen() && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
@@ -78,17 +79,5 @@ class LimitsTest {
         return false;
       }
     });
-  }
-
-  private interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitUntil(Check check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!check.ok()) {
-      assertTrue(System.nanoTime() < deadline, "timed out");
-      Thread.sleep(100);
-    }
   }
 }

@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.walship.server.LayoutSamples;
 import dev.walship.server.MinaSftp;
 import dev.walship.server.ServerFixture;
+import dev.walship.testing.Await;
 import dev.walship.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,12 +72,8 @@ class ReplicaSftpAccessorTest {
     }
   }
 
-  private static void noHiddenFiles(Path d) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (names(d).stream().anyMatch(HiddenNames::isHidden) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertTrue(names(d).stream().noneMatch(HiddenNames::isHidden), "hidden files left in " + d + ": " + names(d));
+  private static void noHiddenFiles(Path d) {
+    Await.until(Duration.ofSeconds(10), "no hidden file left in " + d, () -> names(d).stream().noneMatch(HiddenNames::isHidden));
   }
 
   @Test
