@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import org.apache.sshd.client.SshClient;
@@ -13,9 +14,9 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
-import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -54,7 +55,7 @@ public final class MinaSftp implements AutoCloseable {
       }
       session.auth().verify(Duration.ofSeconds(20));
       return new MinaSftp(client, session, SftpClientFactory.instance().createSftpClient(session));
-    } catch (IOException | java.security.GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
       client.stop();
       throw new IllegalStateException("cannot connect to 127.0.0.1:" + port + ": " + e, e);
     }

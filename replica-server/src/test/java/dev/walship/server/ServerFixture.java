@@ -1,5 +1,6 @@
 package dev.walship.server;
 
+import dev.walship.server.config.ConfigException;
 import dev.walship.server.config.Limits;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.content.ContentValidator;
@@ -62,7 +63,7 @@ public final class ServerFixture implements AutoCloseable {
       return new ServerFixture(dir, root, keys, key, config, ReplicaServer.start(config, validator, Clock.systemUTC()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (dev.walship.server.config.ConfigException e) {
+    } catch (ConfigException e) {
       throw new AssertionError(e.getMessage(), e);
     }
   }

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -143,7 +144,7 @@ public final class FromPatterns {
 
   /** OpenSSH's {@code match_pattern}: {@code *} any run, {@code ?} one character, case-insensitive. */
   static boolean glob(String pattern, String s) {
-    return globAt(pattern.toLowerCase(java.util.Locale.ROOT), 0, s.toLowerCase(java.util.Locale.ROOT), 0);
+    return globAt(pattern.toLowerCase(Locale.ROOT), 0, s.toLowerCase(Locale.ROOT), 0);
   }
 
   private static boolean globAt(String p, int pi, String s, int si) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Public-key authentication against each configured user's authorized-keys file. An unknown user,
  * a key that is not listed and a key whose {@code from=} does not match the client all fail the
- * same way (the client learns nothing); the log says which it was. On success the key's
+ * same way (the client learns nothing); the log says which it was. After {@link #MAX_FAILURES}
+ * refused keys the connection is closed, as sshd's {@code MaxAuthTries}. On success the key's
  * fingerprint is kept on the session under {@link #KEY_FINGERPRINT} for the login line.
  */
 public final class UserKeyAuthenticator implements PublickeyAuthenticator {

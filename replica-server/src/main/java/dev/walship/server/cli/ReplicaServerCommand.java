@@ -1,9 +1,10 @@
 package dev.walship.server.cli;
 
-import picocli.CommandLine;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The top-level command: prints the usage; the work is in the subcommands. */
 @Command(
@@ -38,8 +39,8 @@ public final class ReplicaServerCommand implements Runnable {
       }
     };
     CommandLine cl = new CommandLine(new ReplicaServerCommand(), factory);
-    cl.setOut(new java.io.PrintWriter(context.out(), true));
-    cl.setErr(new java.io.PrintWriter(context.err(), true));
+    cl.setOut(new PrintWriter(context.out(), true));
+    cl.setErr(new PrintWriter(context.err(), true));
     return cl;
   }
 }

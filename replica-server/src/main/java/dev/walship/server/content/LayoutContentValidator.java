@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * at its start (the end of the segment just before it, found by walking the index's segments from
  * offset 0). When either is not on disk, or the chain has a gap, it is validated with what is
  * known and the log says what was missing. Summaries of segments already read are cached by path,
- * size and mtime, so a steady stream of uploads decodes each segment once.
+ * size and inode (a rename keeps the inode, a later mtime change keeps both), so a steady stream of
+ * uploads decodes each segment once.
  */
 public final class LayoutContentValidator implements ContentValidator {
   private static final Logger LOG = LoggerFactory.getLogger(LayoutContentValidator.class);
   private static final int CACHE_ENTRIES = 4096;
 
-  private record Stamp(long size, FileTime modified) {}
+  /** A file's identity and size: survives the rename into place and a later mtime change. */
+  private record Stamp(long size, Object fileKey) {}
 
   private record Cached(Stamp stamp, SegmentSummary summary) {}
 
@@ -123,7 +124,7 @@ public final class LayoutContentValidator implements ContentValidator {
 
   private static Stamp stamp(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-    return new Stamp(a.size(), a.lastModifiedTime());
+    return new Stamp(a.size(), a.fileKey());
   }
 
   private static InputStream open(Path file) throws IOException {

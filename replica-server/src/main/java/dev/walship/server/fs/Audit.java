@@ -21,8 +21,4 @@ record Audit(String user, String address) {
   void abandoned(String path) {
     LOG.info("upload abandoned user={} address={} path={}: the client did not close it; the old file (if any) stays", user, address, path);
   }
-
-  void note(String path, String what) {
-    LOG.info("user={} address={} path={}: {}", user, address, path, what);
-  }
 }

@@ -11,6 +11,7 @@ import org.apache.sshd.common.OptionalFeature;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.io.IoUtils;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.extensions.openssh.AbstractOpenSSHExtensionParser.OpenSSHExtension;
 import org.apache.sshd.sftp.common.extensions.openssh.FsyncExtensionParser;
@@ -20,8 +21,6 @@ import org.apache.sshd.sftp.common.extensions.openssh.PosixRenameExtensionParser
 import org.apache.sshd.sftp.common.extensions.openssh.StatVfsExtensionParser;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
-import org.apache.sshd.server.session.ServerSession;
-
 
 /**
  * MINA's SFTP subsystem with a smaller surface: the extensions it answers are exactly the ones it

@@ -31,7 +31,6 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
-
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.apache.sshd.sftp.SftpModuleProperties;
@@ -70,19 +69,8 @@ public final class SshServerAssembly {
       Clock clock) {}
 
   public static ReplicaSshServer build(String host, int port, Parts parts) {
-    ReplicaSshServer sshd = (ReplicaSshServer) ServerBuilder.builder()
+    ReplicaSshServer sshd = (ReplicaSshServer) algorithms(ServerBuilder.builder())
         .factory(ReplicaSshServer::new)
-        .cipherFactories(List.<NamedFactory<Cipher>>of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm))
-        .macFactories(List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm))
-        .keyExchangeFactories(NamedFactory.setUpTransformedFactories(false, List.of(
-            BuiltinDHFactories.mlkem768x25519, BuiltinDHFactories.sntrup761x25519,
-            BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.curve25519,
-            BuiltinDHFactories.curve25519_libssh, BuiltinDHFactories.ecdhp256,
-            BuiltinDHFactories.ecdhp384, BuiltinDHFactories.ecdhp521), ServerBuilder.DH2KEX))
-        .signatureFactories(List.<NamedFactory<Signature>>of(
-            BuiltinSignatures.ed25519, BuiltinSignatures.nistp256, BuiltinSignatures.nistp384,
-            BuiltinSignatures.nistp521, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256))
-        .compressionFactories(List.<NamedFactory<Compression>>of(BuiltinCompressions.none))
         .channelFactories(channels())
         .globalRequestHandlers(List.<RequestHandler<ConnectionService>>of(
             KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE, RefusedForwarding.remoteRequests()))
@@ -107,6 +95,22 @@ public final class SshServerAssembly {
     sshd.addSessionListener(new SessionLog(parts.clock()));
     properties(sshd, parts.limits());
     return sshd;
+  }
+
+  /** Ciphers, MACs, key exchanges, signatures and compression: the only ones offered. */
+  private static ServerBuilder algorithms(ServerBuilder b) {
+    return b
+        .cipherFactories(List.<NamedFactory<Cipher>>of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm))
+        .macFactories(List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm))
+        .keyExchangeFactories(NamedFactory.setUpTransformedFactories(false, List.of(
+            BuiltinDHFactories.mlkem768x25519, BuiltinDHFactories.sntrup761x25519,
+            BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.curve25519,
+            BuiltinDHFactories.curve25519_libssh, BuiltinDHFactories.ecdhp256,
+            BuiltinDHFactories.ecdhp384, BuiltinDHFactories.ecdhp521), ServerBuilder.DH2KEX))
+        .signatureFactories(List.<NamedFactory<Signature>>of(
+            BuiltinSignatures.ed25519, BuiltinSignatures.nistp256, BuiltinSignatures.nistp384,
+            BuiltinSignatures.nistp521, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256))
+        .compressionFactories(List.<NamedFactory<Compression>>of(BuiltinCompressions.none));
   }
 
   private static List<ChannelFactory> channels() {

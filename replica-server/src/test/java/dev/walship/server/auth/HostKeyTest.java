@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class HostKeyTest {
     byte[] bytes = Files.readAllBytes(file);
     HostKey again = HostKey.loadOrCreate(file);
     assertEquals(first.fingerprint(), again.fingerprint());
-    assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(file)), "the file is not rewritten");
+    assertTrue(Arrays.equals(bytes, Files.readAllBytes(file)), "the file is not rewritten");
     try (var s = Files.list(dir)) {
       assertEquals(2, s.count(), "only the key and its .pub: no temporary file left");
     }
@@ -50,6 +51,12 @@ class HostKeyTest {
     assertTrue(e.getMessage().startsWith("host key " + file + " cannot be loaded"), e.getMessage());
     assertTrue(e.getMessage().contains("never regenerated"), e.getMessage());
     assertTrue(Files.readString(file).contains("broken"), "left as it was");
+  }
+
+  @Test
+  void openSshsOwnEd25519HostKeyLoadsWithItsFingerprint() throws Exception {
+    SshKeys.KeyPair openssh = SshKeys.generate(dir, "ssh_host_ed25519_key", "ed25519");
+    assertEquals(openssh.fingerprint(), HostKey.load(openssh.privateKey()).fingerprint());
   }
 
   @Test

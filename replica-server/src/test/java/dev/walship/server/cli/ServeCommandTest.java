@@ -10,6 +10,8 @@ import dev.walship.server.auth.HostKey;
 import dev.walship.testing.OpenSshClient;
 import dev.walship.testing.Proc;
 import dev.walship.testing.TestTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,11 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.sftp.client.SftpClient;
+import java.util.regex.Pattern;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +56,7 @@ class ServeCommandTest {
 
       byte[] first = new byte[1 << 20];
       byte[] second = new byte[1 << 20];
-      java.util.Arrays.fill(second, (byte) 7);
+      Arrays.fill(second, (byte) 7);
       MinaSftp m = MinaSftp.connect(port, "replicator", c.key().privateKey(), fingerprint);
       try {
         SftpClient.CloseableHandle h = m.sftp.open("/db/inflight", OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
@@ -68,7 +72,7 @@ class ServeCommandTest {
       assertEquals(0, server.exit(Duration.ofSeconds(20)), server.log());
       byte[] both = Files.readAllBytes(c.root().resolve("db/inflight"));
       assertEquals(2 << 20, both.length);
-      assertArrayEquals(second, java.util.Arrays.copyOfRange(both, 1 << 20, 2 << 20));
+      assertArrayEquals(second, Arrays.copyOfRange(both, 1 << 20, 2 << 20));
     }
   }
 
@@ -104,7 +108,7 @@ class ServeCommandTest {
       ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:" + taken.getLocalPort(), "");
       CliRun r = CliRun.run("serve", "-config", c.config().toString());
       assertEquals(1, r.exit());
-      assertTrue(r.err().matches("replica-server: " + java.util.regex.Pattern.quote(c.config().toString())
+      assertTrue(r.err().matches("replica-server: " + Pattern.quote(c.config().toString())
           + ": line 1: listen: cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .*in use.*\n"), r.err());
     }
   }
@@ -121,8 +125,8 @@ class ServeCommandTest {
   private static Path write(ConfigFiles c, String from, String to) {
     try {
       return Files.writeString(c.config(), Files.readString(c.config()).replace(from, to));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

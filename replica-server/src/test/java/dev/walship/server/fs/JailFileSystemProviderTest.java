@@ -10,8 +10,11 @@ import dev.walship.server.MinaSftp;
 import dev.walship.server.ServerFixture;
 import dev.walship.testing.Proc;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.extensions.CopyFileExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
@@ -117,7 +120,7 @@ class JailFileSystemProviderTest {
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, s.getStatus());
     }
     for (String name : new String[] {"etc", "o2", "inside-link", "hard", "hard2", "s"}) {
-      assertFalse(Files.exists(f.root.resolve("db").resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS), name);
+      assertFalse(Files.exists(f.root.resolve("db").resolve(name), LinkOption.NOFOLLOW_LINKS), name);
     }
   }
 
@@ -182,7 +185,7 @@ class JailFileSystemProviderTest {
     assertEquals("read me\n", Files.readString(f.root.resolve("ro/file")));
     assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("ro/file"))));
     try (var s = Files.list(f.root)) {
-      assertEquals(java.util.Set.of("db", "ro", "up"), s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+      assertEquals(Set.of("db", "ro", "up"), s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
     assertTrue(Files.isDirectory(f.root.resolve("db")));
   }

@@ -11,6 +11,7 @@ import dev.walship.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class ReplicaSftpSubsystemTest {
       assertEquals(3, m.sftp.getVersion());
       assertEquals(Set.of("posix-rename@openssh.com", "statvfs@openssh.com", "fsync@openssh.com",
           "lsetstat@openssh.com", "limits@openssh.com", "newline", "supported", "supported2", "acl-supported"),
-          m.sftp.getServerExtensions().keySet().stream().filter(k -> !k.equals("versions")).collect(java.util.stream.Collectors.toSet()));
+          m.sftp.getServerExtensions().keySet().stream().filter(k -> !k.equals("versions")).collect(Collectors.toSet()));
       assertFalse(m.sftp.getServerExtensions().containsKey("vendor-id"), "no product version is sent");
       for (String ext : new String[] {"hardlink@openssh.com", "copy-file", "copy-data", "md5-hash", "check-file-name",
           "space-available", "version-select", "home-directory", "expand-path@openssh.com"}) {

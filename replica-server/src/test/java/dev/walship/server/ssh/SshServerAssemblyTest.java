@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.walship.server.ServerFixture;
 import dev.walship.testing.Proc;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +87,7 @@ class SshServerAssemblyTest {
   @Test
   void localForwardingIsRefused() throws Exception {
     int local;
-    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       local = probe.getLocalPort();
     }
     ProcessBuilder pb = new ProcessBuilder(f.client.sshCommand("-N", "-L", "127.0.0.1:" + local + ":127.0.0.1:" + f.server.port()));
@@ -99,7 +102,7 @@ class SshServerAssemblyTest {
         try (Socket s = new Socket("127.0.0.1", local)) {
           s.setSoTimeout(10_000);
           got = s.getInputStream().readAllBytes();
-        } catch (java.net.ConnectException notYet) {
+        } catch (ConnectException notYet) {
           Thread.sleep(50);
         }
       }
@@ -110,7 +113,7 @@ class SshServerAssemblyTest {
         p.destroyForcibly().waitFor();
       }
     }
-    String out = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+    String out = Files.readString(log, StandardCharsets.UTF_8);
     assertTrue(out.contains("open failed"), out);
   }
 
