@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,6 +100,23 @@ class ServeCommandTest {
       try (var files = Files.list(c.root().resolve("db/generations/0123456789abcdef/snapshots"))) {
         assertEquals(0, files.count(), "nothing half-written is left");
       }
+    }
+  }
+
+  @Test
+  void newFilesAndDirectoriesAreNeverGroupOrWorldWritableEvenUnderUmask000() throws Exception {
+    ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:0", "");
+    try (ServerProcess server = ServerProcess.serve(c.config(), dir.resolve("server.log"), "000")) {
+      int port = server.port();
+      OpenSshClient client = new OpenSshClient("replicator", port, c.key().privateKey(),
+          OpenSshClient.knownHosts(dir, port, Files.readString(Path.of(c.hostKey() + ".pub"))));
+      Path open = Files.writeString(dir.resolve("open.txt"), "open\n");
+      Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-rw-rw-"));
+      Proc.Result r = client.sftp(dir, "put -p open.txt db/open.txt", "put open.txt db/plain.txt", "mkdir db/newdir");
+      assertEquals(0, r.exit(), r.toString());
+      assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.root().resolve("db/open.txt"))));
+      assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.root().resolve("db/plain.txt"))));
+      assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(c.root().resolve("db/newdir"))));
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,9 +25,20 @@ final class ServerProcess implements AutoCloseable {
   }
 
   static ServerProcess serve(Path config, Path log) {
+    return serve(config, log, null);
+  }
+
+  /** Like {@link #serve(Path, Path)}, with the process's umask set first (e.g. {@code 000}). */
+  static ServerProcess serve(Path config, Path log, String umask) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-        "dev.walship.server.Main", "serve", "-config", config.toString());
+    List<String> cmd = new ArrayList<>();
+    if (umask != null) {
+      // sh sets the umask, then exec: the process is still the JVM itself.
+      cmd.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+    }
+    cmd.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "dev.walship.server.Main", "serve", "-config", config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     try {

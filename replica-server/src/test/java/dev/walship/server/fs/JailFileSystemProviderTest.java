@@ -41,6 +41,7 @@ class JailFileSystemProviderTest {
     Files.writeString(outside.resolve("secret.txt"), "secret\n");
     Files.createDirectories(f.root.resolve("ro"));
     Files.writeString(f.root.resolve("ro/file"), "read me\n");
+    Files.setPosixFilePermissions(f.root.resolve("ro/file"), PosixFilePermissions.fromString("rw-r--r--"));
     Files.createDirectories(f.root.resolve("db"));
     Files.writeString(f.root.resolve("db/mine.txt"), "mine\n");
     Files.createSymbolicLink(f.root.resolve("db/out"), outside);
@@ -190,6 +191,7 @@ class JailFileSystemProviderTest {
     assertTrue(Files.isDirectory(f.root.resolve("db")));
   }
 
+  /** Creation under a umask of 000 is in ServeCommandTest (this JVM's umask would hide a bug). */
   @Test
   void newFilesAndDirectoriesAreNeverGroupOrWorldWritable() throws Exception {
     Path open = f.localFile("open.txt", "open\n");
