@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
   private static final Duration DISCARD_WAIT = Duration.ofSeconds(5);
+  private static final Duration SESSION_CLOSE_WAIT = Duration.ofSeconds(3);
 
   private final ReplicaSshServer sshd;
   private final HostKey hostKey;
@@ -68,7 +69,7 @@ public final class ReplicaServer implements AutoCloseable {
         KeyPairProvider.wrap(hostKey.keyPair()),
         new UserKeyAuthenticator(config.users()),
         new JailFileSystemFactory(config.users(), validator),
-        new ReplicaSftpSubsystemFactory(accessor),
+        new ReplicaSftpSubsystemFactory(accessor, writes),
         config.limits(),
         clock);
     ReplicaSshServer sshd = SshServerAssembly.build(config.listenHost(), config.listenPort(), parts);
@@ -111,6 +112,8 @@ public final class ReplicaServer implements AutoCloseable {
       if (!writes.awaitIdle(grace)) {
         LOG.warn("{} upload(s) still open after {} s; they are discarded", writes.open(), grace.toSeconds());
       }
+      // Gracefully first: replies already queued (such as to the last close) reach the clients.
+      sshd.close(false).await(SESSION_CLOSE_WAIT);
       close();
       // Closing a session discards its unfinished uploads on the session's own thread: wait for it.
       if (!writes.awaitIdle(DISCARD_WAIT)) {

@@ -1,5 +1,6 @@
 package dev.walship.server.sftp;
 
+import dev.walship.server.fs.WriteTracker;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -36,8 +37,16 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
       new OpenSSHExtension(LSetStatExtensionParser.NAME, "1"),
       new OpenSSHExtension(LimitsExtensionParser.NAME, "1"));
 
-  ReplicaSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator) {
+  private final WriteTracker writes;
+
+  ReplicaSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, WriteTracker writes) {
     super(channel, configurator);
+    this.writes = writes;
+  }
+
+  @Override
+  protected void doProcess(Buffer buffer, int length, int type, int id) throws IOException {
+    writes.whileHandling(() -> super.doProcess(buffer, length, type, id));
   }
 
   @Override

@@ -38,7 +38,7 @@ final class RefusedForwarding {
         if (!REMOTE.contains(request)) {
           return Result.Unsupported;
         }
-        log(service.getSession(), "remote forwarding (" + request + ")");
+        logDenied(service.getSession(), "remote forwarding (" + request + ")");
         return Result.ReplyFailure;
       }
     };
@@ -53,13 +53,14 @@ final class RefusedForwarding {
 
       @Override
       public Channel createChannel(Session session) {
-        log(session, "local forwarding (" + type + ")");
+        logDenied(session, "local forwarding (" + type + ")");
         return null;
       }
     };
   }
 
-  private static void log(Session s, String what) {
+  /** The audit line of a refused request: user, address and what was asked for. */
+  static void logDenied(Session s, String what) {
     LOG.info("denied user={} address={} request={}: only the sftp subsystem is offered",
         s.getUsername(), UserKeyAuthenticator.address(s.getRemoteAddress()), what);
   }

@@ -1,15 +1,11 @@
 package dev.walship.server.ssh;
 
-import dev.walship.server.auth.UserKeyAuthenticator;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.sshd.common.channel.PtyMode;
 import org.apache.sshd.common.channel.RequestHandler.Result;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.channel.ChannelSession;
-import org.apache.sshd.server.session.ServerSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A session channel that runs the {@code sftp} subsystem and nothing else: shell, exec (so scp
@@ -17,12 +13,8 @@ import org.slf4j.LoggerFactory;
  * log line.
  */
 final class SftpOnlyChannelSession extends ChannelSession {
-  private static final Logger LOG = LoggerFactory.getLogger("dev.walship.server.audit");
-
   private Result refuse(String what) {
-    ServerSession s = getSession();
-    LOG.info("denied user={} address={} request={}: only the sftp subsystem is offered",
-        s.getUsername(), UserKeyAuthenticator.address(s.getClientAddress()), what);
+    RefusedForwarding.logDenied(getSession(), what);
     return Result.ReplyFailure;
   }
 

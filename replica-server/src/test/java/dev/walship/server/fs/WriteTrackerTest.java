@@ -2,8 +2,10 @@ package dev.walship.server.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,5 +26,22 @@ class WriteTrackerTest {
     assertTrue(t.awaitIdle(Duration.ofSeconds(10)));
     closer.join();
     assertEquals(0, t.open());
+  }
+
+  @Test
+  void aCloseInsideARequestCountsOnlyOnceTheRequestIsDone() throws Exception {
+    WriteTracker t = new WriteTracker();
+    t.opened();
+    t.whileHandling(() -> {
+      t.closed();
+      assertEquals(1, t.open(), "the reply to this close is not sent yet");
+    });
+    assertEquals(0, t.open());
+    t.opened();
+    assertThrows(IOException.class, () -> t.whileHandling(() -> {
+      t.closed();
+      throw new IOException("failed close");
+    }));
+    assertEquals(0, t.open(), "released even when the request failed");
   }
 }
