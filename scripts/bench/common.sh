@@ -23,7 +23,9 @@ bench_workdir() {
 seconds() {
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "error: benchmark step failed: $*" >&2; return 1; }
+  local log; log="$(mktemp)"
+  "$@" >"$log" 2>&1 || { echo "error: benchmark step failed: $*" >&2; tail -5 "$log" >&2; rm -f "$log"; return 1; }
+  rm -f "$log"
   t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
 }
