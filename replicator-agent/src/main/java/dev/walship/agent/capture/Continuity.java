@@ -55,6 +55,11 @@ final class Continuity {
    */
   static Outcome check(DatabaseFile db, Path wal, PageImage image, ShadowIndex shadow)
       throws IOException {
+    int filePageSize = pageSizeOf(db);
+    if (filePageSize != image.pageSize()) {
+      return new Lost("the database file's page size is " + filePageSize + ", the captured history's "
+          + image.pageSize());
+    }
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       WalHeader h = LiveWal.header(wal);
       Outcome o = shadow != null && h != null && h.sameSalts(shadow.header())
@@ -153,6 +158,16 @@ final class Continuity {
     try (FileChannel ch = LiveWal.open(wal)) {
       return ch == null ? null : FrameRun.fromStart(ch, h, null);
     }
+  }
+
+  /** The page size in the database header (bytes 16-17; 1 means 65536), 0 when unreadable. */
+  static int pageSizeOf(DatabaseFile db) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(2);
+    if (db.read(b, 16) < 2) {
+      return 0;
+    }
+    int v = b.getShort(0) & 0xffff;
+    return v == 1 ? 65536 : v;
   }
 
   static long pageHash(DatabaseFile db, int pgno, int pageSize) throws IOException {

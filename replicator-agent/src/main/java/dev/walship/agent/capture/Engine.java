@@ -179,9 +179,12 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     if (o instanceof Continuity.Next n) {
       continueWith(n.cycle());
     }
-    history = "generation " + gen + " continued at " + end()
+    String continued = "generation " + gen + " continued at " + end()
         + ": the database matches its captured history";
-    LOG.info("{}: {}", db, history);
+    LOG.info("{}: {}", db, continued);
+    if (!history.startsWith("generation " + gen + " ")) {
+      history = continued;
+    }
   }
 
   private void adopt(LocalState st) throws IOException {

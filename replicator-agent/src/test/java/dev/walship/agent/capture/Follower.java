@@ -148,7 +148,8 @@ final class Follower implements AutoCloseable {
     }
   }
 
-  private static void apply(byte[] wal, RandomAccessFile f) throws IOException {
+  /** Applies the committed frames of one index's bytes to the database file {@code f}. */
+  static void apply(byte[] wal, RandomAccessFile f) throws IOException {
     WalReader r = WalReader.open(new ByteArrayInputStream(wal));
     int ps = r.header().pageSize();
     List<byte[]> pending = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
 import dev.walship.format.wal.WalReader;
@@ -8,13 +9,16 @@ import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.TreeMap;
 
 /** Test helper: real databases, capture instances, and waiting for capture to catch up. */
 final class Harness {
@@ -78,6 +82,23 @@ final class Harness {
   static void insertPages(Connection c, int pages) throws Exception {
     Sqlite.exec(c, "with recursive n(i) as (select 1 union all select i+1 from n where i < "
         + pages + ") insert into t(x) select randomblob(3000) from n");
+  }
+
+  /**
+   * Rebuilds generation {@code g} from the database as it was before its first index ({@code
+   * initial}) and every shadow index file still in {@code metaDir}, which must start at index 0.
+   */
+  static void rebuild(Path initial, Path metaDir, Generation g, Path out) throws IOException {
+    Files.copy(initial, out, StandardCopyOption.REPLACE_EXISTING);
+    TreeMap<Integer, Path> files = new MetaDir(metaDir).shadowIndices(g);
+    if (files.isEmpty() || files.firstKey() != 0 || files.lastKey() != files.size() - 1) {
+      throw new AssertionError("indices of " + g + " are not 0..n: " + files.keySet());
+    }
+    try (RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
+      for (Path p : files.values()) {
+        Follower.apply(Files.readAllBytes(p), f);
+      }
+    }
   }
 
   /** SQLite's {@code .dump} and integrity check of {@code out} match {@code source}. */
