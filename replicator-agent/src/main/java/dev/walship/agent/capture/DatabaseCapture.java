@@ -92,7 +92,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
         }
       } catch (SQLException e) {
         failed("SQLite: " + e.getMessage());
-        engine.detach();
+        if (!Sql.isBusy(e)) {
+          engine.detach();
+        }
       } catch (IOException | RuntimeException e) {
         failed(e.getMessage() == null ? e.toString() : e.getMessage());
       } finally {

@@ -173,6 +173,11 @@ final class DatabaseFile implements AutoCloseable {
     }
   }
 
+  /** True when both read through one descriptor. */
+  boolean sameDescriptor(DatabaseFile other) {
+    return shared == other.shared;
+  }
+
   /** For tests: how many descriptors the JVM-wide table holds. */
   static int openDescriptors() {
     synchronized (OPEN) {

@@ -5,6 +5,7 @@ import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.wal.WalHeader;
 import java.io.IOException;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,10 +30,15 @@ import org.slf4j.LoggerFactory;
  *       for a new file, its directory) before {@link Outbox#publish} moves the end ({@link
  *       History}).
  *   <li><b>Nobody else restarts the WAL.</b> After the first {@link LockSteps#anchor} capture always
- *       holds a read transaction with a mark; the mark moves by handoff (the new reader begins,
- *       then the old one ends), so the application's checkpoints keep copying up to capture's
- *       latest position. Capture restarts the WAL itself, under the write lock, after copying
- *       every frame ({@link LockSteps#restart}).
+ *       holds a read transaction begun while a frame was not yet in the database file: it holds a
+ *       read mark (no restart is possible), or, if it began just when checkpoints had caught up
+ *       (read-lock 0), it blocks every checkpoint, so the WAL can never be fully checkpointed and
+ *       cannot restart either. The reader moves by handoff when frames were copied (the new
+ *       reader begins, then the old one ends), so the application's checkpoints keep copying up
+ *       to capture's position. A commit can be in the file a moment before SQLite publishes it,
+ *       so a handoff's snapshot may lag one commit; the next handoff catches up. Capture restarts
+ *       the WAL itself, under the write lock, after copying every frame ({@link
+ *       LockSteps#restart}).
  *   <li><b>Every change is classified.</b> A new WAL cycle becomes the next index only when it
  *       begins with capture's own write ({@link OwnWrite}) or when {@link Continuity} proves that
  *       it starts from the captured state. A shorter or overwritten WAL, a replaced database file,
@@ -44,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Engine implements LockSteps.Tail, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  /** Longest wait between restart attempts that readers or writers keep failing. */
+  private static final Duration RETRY_CAP = Duration.ofMillis(100);
 
   private final Path db;
   private final Path wal;
@@ -57,11 +65,11 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   /** Replica positions as last written to the meta directory (only their index matters there). */
   private final Map<String, Position> persisted = new HashMap<>();
 
+  private FileLock metaLock;
   private DatabaseFile dbFile;
   private Sql sql;
   private LockSteps steps;
   private Connection mark;
-  private Position markAt;
   private boolean anchored;
   private long nextRestart = System.nanoTime();
   private int restartFailures;
@@ -134,13 +142,13 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
           db + " does not exist; capture starts when it does");
       return false;
     }
-    dbFile = DatabaseFile.open(db);
+    metaLock = meta.lock();
     try {
+      dbFile = DatabaseFile.open(db);
       sql = Sql.open(db, settings.busyTimeout());
       steps = new LockSteps(sql, this, settings.busyTimeout());
       history.attach(dbFile, sql.pageSize());
       mark = sql.beginRead();
-      markAt = null;
       anchored = false;
       Map<String, Position> saved = meta.readReplicas();
       persisted.putAll(saved);
@@ -247,15 +255,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     }
     Connection old = mark;
     mark = next;
-    markAt = history.end();
     sql.endRead(old);
-  }
-
-  @Override
-  public void moveMark() throws IOException, SQLException, Discontinuity {
-    if (markAt == null || !markAt.equals(history.end())) {
-      handoff(null);
-    }
   }
 
   @Override
@@ -269,7 +269,6 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   public void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity {
     mark = sql.beginRead();
     history.capture(expect);
-    markAt = history.end();
   }
 
   @Override
@@ -299,6 +298,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       return;
     }
     LockSteps.Result r = steps.restart();
+    LOG.debug("{}: restart at {} frames{}: {}", db, frames, byTime ? " (interval)" : "", r);
     if (r == LockSteps.Result.RESTARTED) {
       restartFailures = 0;
       warnedMax = false;
@@ -306,7 +306,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       return;
     }
     restartFailures++;
-    long backoff = Math.min(settings.monitorInterval().toNanos(),
+    long backoff = Math.min(Math.min(settings.monitorInterval().toNanos(), RETRY_CAP.toNanos()),
         Duration.ofMillis(5).toNanos() << Math.min(restartFailures - 1, 16));
     nextRestart = System.nanoTime() + backoff;
     if (frames >= settings.maxCheckpointPageCount() && !warnedMax) {
@@ -405,5 +405,13 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       dbFile = null;
     }
     history.reset();
+    if (metaLock != null) {
+      try {
+        metaLock.channel().close();
+      } catch (IOException ignored) {
+        // closing the channel released the lock either way
+      }
+      metaLock = null;
+    }
   }
 }

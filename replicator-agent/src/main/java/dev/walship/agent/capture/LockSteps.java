@@ -21,7 +21,8 @@ import java.time.Duration;
  *       reader capture held, it kept checkpoints from copying that new frame, so the new reader
  *       holds a mark: from now on nobody but capture can restart the WAL.
  *   <li>{@link #restart}: with the write lock (writer 1) capture copies the last frames, moves its
- *       mark to the end and checkpoints PASSIVE; if that copied everything, it begins a read-lock-0
+ *       mark to the end (under the write lock no commit is half-published, so the new reader's
+ *       snapshot is the WAL's end) and checkpoints PASSIVE; if that copied everything, it begins a read-lock-0
  *       reader (the blocker) and a deferred transaction on writer 2 (snapshot after the full
  *       checkpoint), releases writer 1 and at once takes the lock again with writer 2's no-op
  *       write. If an application writer slipped in between, writer 2 fails with BUSY_SNAPSHOT and
@@ -34,6 +35,7 @@ import java.time.Duration;
  * ({@link OwnWrite}).
  */
 final class LockSteps {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LockSteps.class);
   /** How a restart attempt ended. */
   enum Result {
     /** The WAL restarted: a new index began. */
@@ -57,8 +59,6 @@ final class LockSteps {
     /** Begins a new reader, copies to the end, then ends the old reader. */
     void handoff(OwnWrite expect) throws IOException, SQLException, Discontinuity;
 
-    /** {@link #handoff} if frames were copied since capture's reader began, else nothing. */
-    void moveMark() throws IOException, SQLException, Discontinuity;
 
     /** Ends capture's reader (its mark): a restart becomes possible. */
     void dropMark() throws SQLException;
@@ -122,9 +122,10 @@ final class LockSteps {
     Connection blocker = null;
     try {
       tail.capture(null);
-      tail.moveMark();
+      tail.handoff(null);
       Sql.Checkpoint ck = sql.checkpoint();
       if (!ck.complete()) {
+        LOG.debug("checkpoint before restart incomplete: {}", ck);
         return Result.READERS;
       }
       OwnWrite expect = tail.expectation();
@@ -158,10 +159,11 @@ final class LockSteps {
     Connection w2 = sql.writer2();
     boolean w2Open = false;
     try {
-      long v = sql.beginAndReadUserVersion(w2);
-      w2Open = true;
-      sql.commit(w1);
+      long v;
       try {
+        w2Open = true;
+        v = sql.beginAndReadUserVersion(w2, wait);
+        sql.commit(w1);
         sql.setUserVersion(w2, v, wait);
       } catch (SQLException e) {
         if (Sql.isBusy(e)) {

@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -32,12 +34,14 @@ import java.util.stream.Stream;
  * generations/&lt;gen&gt;/wal/&lt;%08x&gt;.wal    shadow WAL of one index: the bytes of that WAL cycle
  * generations/&lt;gen&gt;/image              page image: hashes of the database's pages at a position
  * replicas/&lt;name&gt;                       the last position a replica reported as shipped
+ * lock                                 held (fcntl) by the one capture that owns this directory
  * </pre>
  *
  * Small files are written atomically: temporary name, fsync, rename, fsync of the directory.
  */
 final class MetaDir {
   static final String CURRENT = "generation";
+  static final String LOCK = "lock";
   static final String IMAGE = "image";
   static final String REPLICAS = "replicas";
   static final String SHADOW_SUFFIX = ".wal";
@@ -71,6 +75,30 @@ final class MetaDir {
 
   Path imageFile(Generation g) {
     return generationDir(g).resolve(IMAGE);
+  }
+
+  /**
+   * Takes the directory's lock (creating the directory): one capture per meta directory, across
+   * processes. The lock file is not the database, so this lock does not touch SQLite's locks.
+   *
+   * @throws IOException naming the directory when another capture holds it
+   */
+  FileLock lock() throws IOException {
+    Files.createDirectories(root);
+    FileChannel ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException("another capture (in this or another process) holds " + root
+          + "; only one may capture a database");
+    }
+    return lock;
   }
 
   /** The current generation, or null when none is recorded (first start, or the directory was lost). */

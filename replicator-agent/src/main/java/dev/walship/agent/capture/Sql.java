@@ -166,7 +166,8 @@ final class Sql implements AutoCloseable {
   }
 
   /** Begins a deferred transaction on {@code w} and reads {@code user_version} (its snapshot). */
-  long beginAndReadUserVersion(Connection w) throws SQLException {
+  long beginAndReadUserVersion(Connection w, Duration wait) throws SQLException {
+    spinFor(w).deadline = System.nanoTime() + wait.toNanos();
     exec(w, "BEGIN");
     return queryLong(w, "PRAGMA user_version");
   }

@@ -127,6 +127,22 @@ class DatabaseCaptureTest {
   }
 
   @Test
+  void aSecondCaptureOfTheSameDatabaseIsRefused() throws Exception {
+    Path db = dir.resolve("two.db");
+    Harness.create(db, 3);
+    try (DatabaseCapture first = Harness.start(db, CaptureSettings.DEFAULTS, 1)) {
+      Harness.awaitCapturing(first);
+      try (DatabaseCapture second = Harness.start(db, CaptureSettings.DEFAULTS, 2)) {
+        Await.until(Duration.ofSeconds(10), "the second to fail", () ->
+            second.status().state() == CaptureStatus.State.FAILING);
+        assertTrue(second.status().detail().contains("another capture"),
+            second.status().detail());
+      }
+      assertEquals(CaptureStatus.State.CAPTURING, first.status().state());
+    }
+  }
+
+  @Test
   void indexLengthAndReadFollowTheContract() throws Exception {
     Path db = dir.resolve("r.db");
     Harness.create(db, 3);

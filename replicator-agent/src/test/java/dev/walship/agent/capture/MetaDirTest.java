@@ -61,6 +61,16 @@ class MetaDirTest {
   }
 
   @Test
+  void onlyOneCaptureHoldsTheDirectory() throws IOException {
+    MetaDir m = new MetaDir(dir.resolve("meta"));
+    var lock = m.lock();
+    IOException e = assertThrows(IOException.class, m::lock);
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("another capture"));
+    lock.channel().close();
+    m.lock().channel().close();
+  }
+
+  @Test
   void replicaPositionsRoundTripWhateverTheName() throws IOException {
     MetaDir m = new MetaDir(dir);
     Position p = new Position(g, 3, 4152);
