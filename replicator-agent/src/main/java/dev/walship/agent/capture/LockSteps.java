@@ -36,6 +36,8 @@ import java.time.Duration;
  */
 final class LockSteps {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LockSteps.class);
+  /** How long a restart waits for another connection's checkpoint (it holds the write lock). */
+  private static final Duration CHECKPOINT_WAIT = Duration.ofMillis(50);
   /** How a restart attempt ended. */
   enum Result {
     /** The WAL restarted: a new index began. */
@@ -123,7 +125,7 @@ final class LockSteps {
     try {
       tail.capture(null);
       tail.handoff(null);
-      Sql.Checkpoint ck = sql.checkpoint();
+      Sql.Checkpoint ck = sql.checkpoint(CHECKPOINT_WAIT);
       if (!ck.complete()) {
         LOG.debug("checkpoint before restart incomplete: {}", ck);
         return Result.READERS;

@@ -117,8 +117,23 @@ final class Sql implements AutoCloseable {
     exec(c, "ROLLBACK");
   }
 
-  /** {@code PRAGMA wal_checkpoint(PASSIVE)} on a connection outside any transaction. */
-  Checkpoint checkpoint() throws SQLException {
+  /**
+   * {@code PRAGMA wal_checkpoint(PASSIVE)} on a connection outside any transaction. While another
+   * connection's checkpoint runs (SQLite then reports busy), it is retried for up to {@code
+   * wait}: the application's autocheckpoint is usually that other one and ends quickly.
+   */
+  Checkpoint checkpoint(Duration wait) throws SQLException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      Checkpoint ck = checkpointOnce();
+      if (!ck.busy() || System.nanoTime() - deadline > 0) {
+        return ck;
+      }
+      LockSupport.parkNanos(200_000);
+    }
+  }
+
+  private Checkpoint checkpointOnce() throws SQLException {
     for (int i = 0; i < READERS; i++) {
       if (!reading[i]) {
         try (Statement s = readers.get(i).createStatement();

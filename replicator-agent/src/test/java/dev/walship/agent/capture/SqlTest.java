@@ -35,7 +35,7 @@ class SqlTest {
       for (int i = 0; i < 1100; i++) {
         sql.setUserVersion(sql.writer1(), 0, Duration.ofSeconds(1));
       }
-      Sql.Checkpoint ck = sql.checkpoint();
+      Sql.Checkpoint ck = sql.checkpoint(Duration.ZERO);
       assertTrue(ck.logFrames() >= 1100, "1100 frames and no autocheckpoint restart: " + ck);
     }
   }
@@ -64,9 +64,9 @@ class SqlTest {
       Connection b = sql.beginRead();
       Connection c = sql.beginRead();
       assertThrows(IllegalStateException.class, sql::beginRead);
-      assertThrows(IllegalStateException.class, sql::checkpoint);
+      assertThrows(IllegalStateException.class, () -> sql.checkpoint(Duration.ZERO));
       sql.endRead(b);
-      sql.checkpoint();
+      sql.checkpoint(Duration.ZERO);
       assertThrows(IllegalStateException.class, () -> sql.endRead(b));
       sql.endRead(a);
       sql.endRead(c);
