@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -62,8 +61,6 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   private final Clock clock;
   private final Retention retention;
   private final History history;
-  /** Replica positions as last written to the meta directory (only their index matters there). */
-  private final Map<String, Position> persisted = new HashMap<>();
 
   private FileLock metaLock;
   private DatabaseFile dbFile;
@@ -151,7 +148,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       mark = sql.beginRead();
       anchored = false;
       Map<String, Position> saved = meta.readReplicas();
-      persisted.putAll(saved);
+      retention.persisted(saved);
       out.restoreShipped(saved);
       load(sql.pageSize());
       return true;
@@ -322,15 +319,8 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     if (e == null || history.quiet()) {
       return;
     }
-    var positions = out.shippedPositions();
-    for (var r : positions.entrySet()) {
-      Position p = r.getValue();
-      Position was = persisted.get(r.getKey());
-      if (was == null || !was.generation().equals(p.generation()) || was.index() != p.index()) {
-        meta.writeReplica(r.getKey(), p);
-        persisted.put(r.getKey(), p);
-      }
-    }
+    Map<String, Position> positions = out.shippedPositions();
+    retention.persist(positions);
     retention.prune(e, history.imageIndex(), positions);
   }
 

@@ -5,6 +5,7 @@ import dev.walship.format.layout.Position;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,9 +19,28 @@ import java.util.TreeMap;
  */
 final class Retention {
   private final MetaDir meta;
+  /** Replica positions as last written to the meta directory (only their index matters there). */
+  private final Map<String, Position> persisted = new HashMap<>();
 
   Retention(MetaDir meta) {
     this.meta = meta;
+  }
+
+  /** Positions read back from the meta directory (already persisted). */
+  void persisted(Map<String, Position> saved) {
+    persisted.putAll(saved);
+  }
+
+  /** Writes replica positions whose generation or index changed since they were last written. */
+  void persist(Map<String, Position> replicas) throws IOException {
+    for (Map.Entry<String, Position> r : replicas.entrySet()) {
+      Position p = r.getValue();
+      Position was = persisted.get(r.getKey());
+      if (was == null || !was.generation().equals(p.generation()) || was.index() != p.index()) {
+        meta.writeReplica(r.getKey(), p);
+        persisted.put(r.getKey(), p);
+      }
+    }
   }
 
   /**

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -137,51 +136,48 @@ final class ShadowIndex implements AutoCloseable {
 
   /** Streams {@code [from, to)} of an index file (its own descriptor, so pruning cannot cut it short). */
   static InputStream stream(Path file, long from, long to) throws IOException {
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(file, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      throw e;
-    }
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
     if (ch.size() < to) {
       long size = ch.size();
       ch.close();
       throw new IOException(file + " holds " + size + " bytes, " + to + " requested");
     }
     ch.position(from);
-    InputStream in = Channels.newInputStream(ch);
-    return new InputStream() {
-      private long left = to - from;
+    return new Range(Channels.newInputStream(ch), to - from);
+  }
 
-      @Override
-      public int read() throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int b = in.read();
-        if (b >= 0) {
-          left--;
-        }
-        return b;
-      }
+  /** The first {@code left} bytes of a stream. */
+  private static final class Range extends InputStream {
+    private final InputStream in;
+    private long left;
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int n = in.read(b, off, (int) Math.min(len, left));
-        if (n > 0) {
-          left -= n;
-        }
-        return n;
-      }
+    Range(InputStream in, long left) {
+      this.in = in;
+      this.left = left;
+    }
 
-      @Override
-      public void close() throws IOException {
-        in.close();
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
       }
-    };
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   @Override
