@@ -7,6 +7,7 @@ import dev.walship.agent.cli.GenerationsCommand;
 import dev.walship.agent.cli.KeygenCommand;
 import dev.walship.agent.cli.RestoreCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
+import dev.walship.agent.cli.StatusCommand;
 import dev.walship.agent.cli.WalCommand;
 import dev.walship.agent.cli.PlaceholderCommand;
 import dev.walship.agent.cli.RootCommand;
@@ -44,6 +45,7 @@ public final class Main {
     cl.addSubcommand(new KeygenCommand(ctx, "root".equals(System.getProperty("user.name"))));
     cl.addSubcommand(new RestoreCommand(ctx));
     cl.addSubcommand(new SnapshotsCommand(ctx));
+    cl.addSubcommand(new StatusCommand(ctx, Clock.systemUTC()));
     cl.addSubcommand(new WalCommand(ctx));
     for (String name : PLACEHOLDERS) {
       cl.addSubcommand(name, new PlaceholderCommand(ctx));
