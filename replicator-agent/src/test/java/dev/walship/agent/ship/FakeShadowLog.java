@@ -87,6 +87,15 @@ public final class FakeShadowLog implements ShadowLog {
     generations.get(g).remove(index);
   }
 
+  /** Loses the end of the current index, as a crash that lost unsynced shadow bytes would. */
+  public synchronized void truncateCurrent(long length) {
+    ByteArrayOutputStream current = generations.get(generation).lastEntry().getValue();
+    byte[] kept = Arrays.copyOf(current.toByteArray(), (int) length);
+    current.reset();
+    current.write(kept, 0, kept.length);
+    setEnd();
+  }
+
   /** Forgets a whole generation. */
   public synchronized void drop(Generation g) {
     generations.remove(g);

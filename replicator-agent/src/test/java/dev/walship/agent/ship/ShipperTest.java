@@ -12,6 +12,8 @@ import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
+import dev.walship.format.store.FileReplicaStore;
+import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -220,5 +222,67 @@ class ShipperTest {
     Shipper.Wait w = s.step();
     assertTrue(w.untilChange());
     assertFalse(w.none());
+  }
+
+  @Test
+  void aReplicaThatIsDownRetriesWithBackoffWithoutHoldingUpTheOtherAndCatchesUp() throws Exception {
+    FileReplicaStore healthyFiles = new FileReplicaStore(tmp.resolve("healthy"));
+    Shipper healthy = new Shipper("app.db", "healthy", healthyFiles, f.log, ShipSettings.DEFAULTS,
+        new ShipEnvironment(f.clock, new FixedRandom(0.5), null, tmp.resolve("spool")));
+    Shipper down = f.shipper(ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
+    f.store.down = true;
+    healthy.start();
+    down.start();
+    try {
+      for (int i = 0; i < 20; i++) {
+        f.db.insert(5, 300);
+        Position end = f.log.capture();
+        Await.until(Duration.ofSeconds(10), "healthy replica at " + end, () -> end.equals(f.log.shippedBy("healthy")));
+      }
+      Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
+      assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
+          f.sleeps.subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
+      assertEquals(null, f.log.shippedBy("r"));
+      assertTrue(down.stats().errors() >= 6);
+      f.store.down = false;
+      Position end = f.log.end();
+      Await.until(Duration.ofSeconds(10), "the replica that was down catches up", () -> end.equals(f.log.shippedBy("r")));
+    } finally {
+      healthy.close();
+      down.close();
+    }
+    Replicas.assertValid(f.files);
+    String source = Sqlite.dump(f.db.path);
+    assertEquals(source, Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(source, Replicas.litestreamRestoreDump(healthyFiles.root(), tmp.resolve("restored2.db")));
+  }
+
+  @Test
+  void stopShipsWhatWasCapturedThenEnds() throws Exception {
+    Shipper s = f.shipper();
+    s.start();
+    Position end = null;
+    for (int i = 0; i < 10; i++) {
+      f.db.insert(20, 1000);
+      end = f.log.capture();
+    }
+    assertTrue(s.stop(Duration.ofSeconds(20)));
+    assertEquals(end, f.log.shippedBy("r"));
+    assertEquals(end, s.stats().replicaPosition());
+    assertArrayEquals(f.log.bytes(end.generation(), 0), Replicas.index(f.files, end.generation(), 0));
+  }
+
+  @Test
+  void stopGivesUpAtItsDeadlineWhenTheReplicaIsDown() throws Exception {
+    Shipper s = new Shipper("app.db", "r", f.store, f.log, ShipSettings.DEFAULTS,
+        new ShipEnvironment(f.clock, new FixedRandom(0.5), null, tmp.resolve("spool")));
+    f.store.down = true;
+    f.db.insert(1, 100);
+    f.log.capture();
+    s.start();
+    long t0 = System.nanoTime();
+    assertFalse(s.stop(Duration.ofMillis(700)));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms >= 600 && ms < 5000, "stopped after " + ms + " ms");
   }
 }
