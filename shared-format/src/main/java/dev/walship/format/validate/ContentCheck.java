@@ -29,52 +29,68 @@ public final class ContentCheck {
    */
   public static SegmentSummary segment(
       WalSegmentName name, InputStream lz4Bytes, SegmentContext context) throws IOException {
+    return segment(name, lz4Bytes, context, null);
+  }
+
+  /**
+   * Like {@link #segment(WalSegmentName, InputStream, SegmentContext)}, and writes the decoded
+   * bytes that verified (the header at offset 0, then each frame once it verified) to {@code sink}.
+   * On failure {@code sink} holds a verified prefix. Needs the index header ({@code context} or
+   * offset 0) when {@code sink} is not null.
+   */
+  public static SegmentSummary segment(
+      WalSegmentName name, InputStream lz4Bytes, SegmentContext context, OutputStream sink)
+      throws IOException {
     String what = "segment " + name.shortName();
     InputStream in = decoder(what, lz4Bytes);
-    try {
-      WalHeader header = context.indexHeader();
-      WalReader reader;
-      long decodedHeader = 0;
-      if (name.offset() == 0) {
-        reader = openAtZero(what, in);
-        header = reader.header();
-        decodedHeader = WalHeader.SIZE;
-      } else if (header == null) {
-        long n = in.transferTo(OutputStream.nullOutputStream());
-        if (n == 0) {
-          throw new ValidationException(what + ": empty (0 bytes after LZ4 decoding)");
-        }
-        return new SegmentSummary(name.offset(), n, 0, -1, null, null);
-      } else {
-        if (!Layout.isFrameAligned(name.offset(), header.pageSize())) {
-          throw new ValidationException(
-              what + ": offset 0x" + Long.toHexString(name.offset())
-                  + " is not frame-aligned for page size " + header.pageSize());
-        }
-        reader = WalReader.continuing(in, header, name.offset(), context.startChecksum());
+    WalHeader header = context.indexHeader();
+    WalReader reader;
+    long decodedHeader = 0;
+    if (name.offset() == 0) {
+      reader = openAtZero(what, in);
+      header = reader.header();
+      decodedHeader = WalHeader.SIZE;
+      if (sink != null) {
+        sink.write(header.toBytes());
       }
-      return readFrames(what, name.offset(), decodedHeader, reader);
-    } catch (ValidationException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new ValidationException(what + ": LZ4: " + e.getMessage(), e);
+    } else if (header == null) {
+      if (sink != null) {
+        throw new IllegalArgumentException(what + ": cannot copy frames without the index header");
+      }
+      long n = in.transferTo(OutputStream.nullOutputStream());
+      if (n == 0) {
+        throw new ValidationException(what, "empty (0 bytes after LZ4 decoding)");
+      }
+      return new SegmentSummary(name.offset(), n, 0, -1, null, null);
+    } else {
+      if (!Layout.isFrameAligned(name.offset(), header.pageSize())) {
+        throw new ValidationException(
+            what, "offset 0x" + Long.toHexString(name.offset())
+                + " is not frame-aligned for page size " + header.pageSize());
+      }
+      reader = WalReader.continuing(in, header, name.offset(), context.startChecksum());
     }
+    return readFrames(what, name.offset(), decodedHeader, reader, sink);
   }
 
   private static WalReader openAtZero(String what, InputStream in) throws IOException {
     try {
       return WalReader.open(in);
     } catch (WalFormatException e) {
-      throw new ValidationException(what + ": " + e.getMessage(), e);
+      throw new ValidationException(what, e.getMessage(), e);
     }
   }
 
   private static SegmentSummary readFrames(
-      String what, long offset, long decodedHeader, WalReader reader) throws IOException {
+      String what, long offset, long decodedHeader, WalReader reader, OutputStream sink)
+      throws IOException {
     long frames = 0;
     long lastCommitEnd = -1;
     while (reader.next()) {
       frames++;
+      if (sink != null) {
+        sink.write(reader.frame());
+      }
       FrameHeader f = reader.frameHeader();
       if (f.isCommit()) {
         lastCommitEnd = reader.offset();
@@ -82,13 +98,13 @@ public final class ContentCheck {
     }
     if (reader.stop() == WalReader.Stop.INVALID_FRAME) {
       throw new ValidationException(
-          what + ": frame " + (reader.frameNumber() + 1) + " " + reader.problem().detail());
+          what, "frame " + (reader.frameNumber() + 1) + " " + reader.problem().detail());
     }
     if (reader.stop() == WalReader.Stop.SHORT_FRAME) {
-      throw new ValidationException(what + ": not whole frames: " + reader.stopDetail());
+      throw new ValidationException(what, "not whole frames: " + reader.stopDetail());
     }
     if (frames == 0 && offset != 0) {
-      throw new ValidationException(what + ": empty (0 bytes after LZ4 decoding)");
+      throw new ValidationException(what, "empty (0 bytes after LZ4 decoding)");
     }
     long decoded = decodedHeader + frames * reader.header().frameSize();
     return new SegmentSummary(
@@ -102,48 +118,88 @@ public final class ContentCheck {
    */
   public static SnapshotSummary snapshot(SnapshotName name, InputStream lz4Bytes)
       throws IOException {
+    return snapshot(name, lz4Bytes, OutputStream.nullOutputStream());
+  }
+
+  /**
+   * Like {@link #snapshot(SnapshotName, InputStream)}, and writes the decoded database file to
+   * {@code sink} as it goes. On failure {@code sink} holds a prefix; discard it.
+   */
+  public static SnapshotSummary snapshot(SnapshotName name, InputStream lz4Bytes, OutputStream sink)
+      throws IOException {
     String what = "snapshot " + name.fileName();
     InputStream in = decoder(what, lz4Bytes);
+    byte[] h = in.readNBytes(DB_HEADER);
+    if (h.length < DB_HEADER) {
+      throw new ValidationException(
+          what, h.length + " bytes, expected at least the 100-byte database header");
+    }
+    if (!Arrays.equals(h, 0, SQLITE_MAGIC.length, SQLITE_MAGIC, 0, SQLITE_MAGIC.length)) {
+      throw new ValidationException(what, "not a SQLite database (no 'SQLite format 3' magic)");
+    }
+    int pageSize = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
+    if (pageSize == 1) {
+      pageSize = 65536;
+    }
+    if (!WalHeader.validPageSize(pageSize)) {
+      throw new ValidationException(what, "page size " + pageSize + " is not a power of two in 512..65536");
+    }
+    sink.write(h);
+    long length = DB_HEADER + in.transferTo(sink);
+    if (length % pageSize != 0) {
+      throw new ValidationException(
+          what, length + " bytes is not a whole number of " + pageSize + "-byte pages");
+    }
+    long pages = length / pageSize;
+    long headerPages = int32(h, 92) == int32(h, 24) ? int32(h, 28) & 0xffffffffL : 0;
+    if (headerPages > pages) {
+      throw new ValidationException(
+          what, "truncated: the database header counts " + headerPages + " pages, the file holds " + pages);
+    }
+    return new SnapshotSummary(pageSize, pages, headerPages);
+  }
+
+  /**
+   * The decoded stream; a read that fails (damaged frame, or the source failing) becomes a
+   * ValidationException naming the file. Errors of the caller's sink pass through unchanged.
+   */
+  private static InputStream decoder(String what, InputStream lz4Bytes) throws IOException {
     try {
-      byte[] h = in.readNBytes(DB_HEADER);
-      if (h.length < DB_HEADER) {
-        throw new ValidationException(
-            what + ": " + h.length + " bytes, expected at least the 100-byte database header");
-      }
-      if (!Arrays.equals(h, 0, SQLITE_MAGIC.length, SQLITE_MAGIC, 0, SQLITE_MAGIC.length)) {
-        throw new ValidationException(what + ": not a SQLite database (no 'SQLite format 3' magic)");
-      }
-      int pageSize = ((h[16] & 0xff) << 8) | (h[17] & 0xff);
-      if (pageSize == 1) {
-        pageSize = 65536;
-      }
-      if (!WalHeader.validPageSize(pageSize)) {
-        throw new ValidationException(what + ": page size " + pageSize + " is not a power of two in 512..65536");
-      }
-      long length = DB_HEADER + in.transferTo(OutputStream.nullOutputStream());
-      if (length % pageSize != 0) {
-        throw new ValidationException(
-            what + ": " + length + " bytes is not a whole number of " + pageSize + "-byte pages");
-      }
-      long pages = length / pageSize;
-      long headerPages = int32(h, 92) == int32(h, 24) ? int32(h, 28) & 0xffffffffL : 0;
-      if (headerPages > pages) {
-        throw new ValidationException(
-            what + ": truncated: the database header counts " + headerPages + " pages, the file holds " + pages);
-      }
-      return new SnapshotSummary(pageSize, pages, headerPages);
-    } catch (ValidationException e) {
-      throw e;
+      return new Lz4Errors(what, Lz4.decompressing(new NonClosing(lz4Bytes)));
     } catch (IOException e) {
-      throw new ValidationException(what + ": LZ4: " + e.getMessage(), e);
+      throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
     }
   }
 
-  private static InputStream decoder(String what, InputStream lz4Bytes) throws IOException {
-    try {
-      return Lz4.decompressing(new NonClosing(lz4Bytes));
-    } catch (IOException e) {
-      throw new ValidationException(what + ": LZ4: " + e.getMessage(), e);
+  /** Labels read failures of the decoder with the file they happened in. */
+  private static final class Lz4Errors extends FilterInputStream {
+    private final String what;
+
+    Lz4Errors(String what, InputStream in) {
+      super(in);
+      this.what = what;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (ValidationException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (ValidationException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -9,11 +9,21 @@ import java.io.IOException;
 public final class ValidationException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  public ValidationException(String message) {
-    super(message);
+  private final String reason;
+
+  /** {@code subject} names the file (e.g. {@code segment 00000001_00001038}); the message is "subject: reason". */
+  public ValidationException(String subject, String reason) {
+    super(subject + ": " + reason);
+    this.reason = reason;
   }
 
-  public ValidationException(String message, Throwable cause) {
-    super(message, cause);
+  public ValidationException(String subject, String reason, Throwable cause) {
+    super(subject + ": " + reason, cause);
+    this.reason = reason;
+  }
+
+  /** What is wrong, without the file's name: for callers that name the file their own way. */
+  public String reason() {
+    return reason;
   }
 }

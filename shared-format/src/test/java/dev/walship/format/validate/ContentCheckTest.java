@@ -1,5 +1,6 @@
 package dev.walship.format.validate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,6 +65,42 @@ class ContentCheckTest {
   }
 
   @Test
+  void copiesVerifiedBytesToASink() throws IOException {
+    int cut = 32 + 3 * fs;
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    SegmentSummary first =
+        ContentCheck.segment(new WalSegmentName(G, 0, 0), new ByteArrayInputStream(lz4(wal, 0, cut)), SegmentContext.UNKNOWN, sink);
+    ContentCheck.segment(new WalSegmentName(G, 0, cut), new ByteArrayInputStream(lz4(wal, cut, wal.length)),
+        SegmentContext.after(first), sink);
+    assertArrayEquals(wal, sink.toByteArray());
+    // a damaged frame is not copied: the sink holds the verified prefix only
+    byte[] bad = wal.clone();
+    bad[32 + 2 * fs + 100] ^= 1;
+    ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    assertThrows(ValidationException.class, () -> ContentCheck.segment(new WalSegmentName(G, 0, 0),
+        new ByteArrayInputStream(lz4(bad, 0, bad.length)), SegmentContext.UNKNOWN, partial));
+    assertArrayEquals(Arrays.copyOf(wal, 32 + 2 * fs), partial.toByteArray());
+  }
+
+  @Test
+  void aFailingSinkIsNotReportedAsDamage() {
+    OutputStream full = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("No space left on device");
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        throw new IOException("No space left on device");
+      }
+    };
+    IOException e = assertThrows(IOException.class, () -> ContentCheck.segment(new WalSegmentName(G, 0, 0),
+        new ByteArrayInputStream(lz4(wal, 0, wal.length)), SegmentContext.UNKNOWN, full));
+    assertEquals("No space left on device", e.getMessage());
+  }
+
+  @Test
   void aBrokenChainNamesTheFrame() throws IOException {
     int cut = 32 + 3 * fs;
     ValidationException e =
@@ -105,6 +142,7 @@ class ContentCheckTest {
         assertThrows(ValidationException.class,
             () -> check(new WalSegmentName(G, 0, 0), lz4(wal, 0, 20), SegmentContext.UNKNOWN));
     assertEquals("segment 00000000_00000000: WAL header: 20 bytes, expected 32", header.getMessage());
+    assertEquals("WAL header: 20 bytes, expected 32", header.reason());
   }
 
   @Test
@@ -152,6 +190,9 @@ class ContentCheckTest {
     assertEquals(4096, s.pageSize());
     assertEquals(db.length / 4096, s.pages());
     assertEquals(s.pages(), s.headerPages());
+    ByteArrayOutputStream copy = new ByteArrayOutputStream();
+    ContentCheck.snapshot(new SnapshotName(G, 0), new ByteArrayInputStream(lz4(db, 0, db.length)), copy);
+    assertArrayEquals(db, copy.toByteArray());
   }
 
   @Test
