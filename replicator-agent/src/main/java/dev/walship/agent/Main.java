@@ -1,10 +1,51 @@
 package dev.walship.agent;
 
-/** Entry point of {@code replicator}. */
+import dev.walship.agent.cli.CliContext;
+import dev.walship.agent.cli.CliErrors;
+import dev.walship.agent.cli.DatabasesCommand;
+import dev.walship.agent.cli.PlaceholderCommand;
+import dev.walship.agent.cli.RootCommand;
+import dev.walship.agent.cli.VersionCommand;
+import dev.walship.agent.config.PathExpander;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine;
+
+/** Entry point of {@code replicator}: wires the commands and dispatches. */
 public final class Main {
+  /** Commands registered as placeholders until their classes land (see PlaceholderCommand). */
+  static final List<String> PLACEHOLDERS = List.of("replicate", "restore", "generations", "snapshots", "wal");
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("usage: replicator replicate|restore|generations|snapshots|wal|databases|version");
+    CliContext ctx =
+        new CliContext(
+            System.getenv(),
+            PathExpander.ofSystem(),
+            new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+            new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+    System.exit(run(args, ctx));
+  }
+
+  /** Runs one command line; returns the exit code. */
+  public static int run(String[] args, CliContext ctx) {
+    CommandLine cl = new CommandLine(new RootCommand(ctx));
+    cl.addSubcommand(new DatabasesCommand(ctx));
+    for (String name : PLACEHOLDERS) {
+      cl.addSubcommand(name, new PlaceholderCommand(ctx));
+    }
+    cl.addSubcommand(new VersionCommand(ctx));
+    CliErrors errors = new CliErrors(ctx);
+    cl.setOut(ctx.out());
+    cl.setErr(ctx.err());
+    cl.setExecutionExceptionHandler(errors);
+    cl.setParameterExceptionHandler(errors);
+    int code = cl.execute(args);
+    ctx.out().flush();
+    ctx.err().flush();
+    return code;
   }
 }

@@ -1,0 +1,46 @@
+package dev.walship.agent.cli;
+
+import dev.walship.agent.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Exit codes and what the operator sees when a command fails: 0 ok; 1 an operator's mistake (one
+ * line {@code error: …} on stderr, no stack trace); 2 a usage mistake ({@code error: …} and the
+ * command's synopsis). Anything else is a bug: its stack trace is printed, exit 1.
+ */
+public final class CliErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+
+  private final CliContext ctx;
+
+  public CliErrors(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+    if (ex instanceof ConfigException) {
+      ctx.err().println("error: " + ex.getMessage());
+    } else {
+      ctx.err().println("error: internal error in replicator " + cmd.getCommandName() + ": " + ex);
+      ex.printStackTrace(ctx.err());
+    }
+    ctx.err().flush();
+    return FAILED;
+  }
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    ctx.err().println("error: " + ex.getMessage());
+    ctx.err().print("usage: " + cmd.getHelp().synopsis(0));
+    ctx.err().flush();
+    return USAGE;
+  }
+}

@@ -1,0 +1,196 @@
+package dev.walship.agent.config;
+
+import dev.walship.agent.sftp.SftpTarget;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a litestream.yml-compatible config file into an immutable {@link AgentConfig}, checked
+ * whole: the first mistake is a {@link ConfigException} naming file, line and key path.
+ *
+ * <p>As Litestream v0.3.13: {@code $VAR}/{@code ${VAR}} are expanded in the whole text before
+ * parsing (unless {@code -no-expand-env}) from the injected environment, with Go's {@code
+ * os.ExpandEnv} rules; database, meta and replica paths are made absolute ({@code ~} is the home
+ * directory); defaults are Litestream's. Unlike Litestream, unknown keys, duplicate keys and
+ * settings we cannot honour are errors rather than silently ignored.
+ */
+public final class ConfigLoader {
+  static final List<String> TOP_KEYS = List.of("addr", "dbs", "exec", "logging");
+  static final List<String> LOGGING_KEYS = List.of("level", "type", "stderr");
+
+  private static final Map<String, String> REFUSED_TOP =
+      Map.of(
+          "access-key-id", "S3 credentials are not supported yet (walship replicates to file and sftp replicas)",
+          "secret-access-key", "S3 credentials are not supported yet (walship replicates to file and sftp replicas)");
+
+  private final Map<String, String> env;
+  private final PathExpander paths;
+
+  /**
+   * @param env the environment {@code $VAR} references read (inject {@code System.getenv()})
+   * @param paths how relative and {@code ~} paths are made absolute
+   */
+  public ConfigLoader(Map<String, String> env, PathExpander paths) {
+    this.env = Map.copyOf(env);
+    this.paths = paths;
+  }
+
+  public PathExpander paths() {
+    return paths;
+  }
+
+  /** Reads and checks {@code file}. */
+  public AgentConfig load(ConfigFile file, boolean expandEnv) throws ConfigException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file.path());
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.notFound());
+    } catch (AccessDeniedException e) {
+      throw new ConfigException("cannot read config file " + file.path() + ": permission denied");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file.path() + ": " + reason(e), e);
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file.shown() + ": not UTF-8 text");
+    }
+    return parse(text, file.shown(), expandEnv);
+  }
+
+  /** Checks a config file's {@code text}; {@code source} names it in messages. */
+  public AgentConfig parse(String text, String source, boolean expandEnv) throws ConfigException {
+    String expanded = expandEnv ? EnvExpander.expand(text, env) : text;
+    Node root = compose(expanded.startsWith("\uFEFF") ? expanded.substring(1) : expanded, source);
+    if (root == null) {
+      return AgentConfig.EMPTY;
+    }
+    YamlMapping top = YamlMapping.of(source, "", root, "keys such as dbs: (a YAML mapping)");
+    Keys.check(top, "the file", List.of(TOP_KEYS), REFUSED_TOP, Map.of());
+    String addr = addr(top);
+    String exec = ReplicaParser.nonEmpty(top.string("exec"));
+    return new AgentConfig(addr, exec, logging(top.mapping("logging", "a mapping (level, type, stderr)")), dbs(top));
+  }
+
+  /**
+   * A replica given as a URL on the command line ({@code replicator restore sftp://…}), with
+   * default timing and its type as name, as Litestream builds it.
+   */
+  public ReplicaConfig replicaFromUrl(String url) throws ConfigException {
+    ReplicaUrl u = ReplicaUrl.parse(url);
+    if (u instanceof ReplicaUrl.File f) {
+      return new FileReplicaConfig(FileReplicaConfig.TYPE, paths.expand(f.path()), ReplicaTiming.DEFAULTS);
+    }
+    var s = (ReplicaUrl.Sftp) u;
+    if (s.user() == null) {
+      throw new ConfigException("replica URL \"" + url + "\": has no user (expected sftp://user@host/path)");
+    }
+    var target = new SftpTarget(s.host(), s.port(), s.user(), s.password(), s.path(), null, null, null, null);
+    return new SftpReplicaConfig(SftpReplicaConfig.TYPE, target, ReplicaTiming.DEFAULTS);
+  }
+
+  private static Node compose(String text, String source) throws ConfigException {
+    LoaderOptions options = new LoaderOptions();
+    options.setProcessComments(false);
+    options.setAllowRecursiveKeys(false);
+    try {
+      return new Yaml(options).compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+      throw new ConfigException(source, line, "", "invalid YAML: " + e.getProblem() + context);
+    } catch (YAMLException e) {
+      throw new ConfigException(source, 0, "", "invalid YAML: " + e.getMessage());
+    }
+  }
+
+  private static String addr(YamlMapping top) throws ConfigException {
+    String addr = ReplicaParser.nonEmpty(top.string("addr"));
+    if (addr == null) {
+      return null;
+    }
+    int colon = addr.lastIndexOf(':');
+    String host = colon < 0 ? addr : addr.substring(0, colon);
+    String port = colon < 0 ? "" : addr.substring(colon + 1);
+    boolean bracketsOk = !host.contains(":") || (host.startsWith("[") && host.endsWith("]"));
+    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
+        || Integer.parseInt(port) > 65535 || !bracketsOk) {
+      throw top.error("addr", "\"" + addr + "\" is not host:port or :port (e.g. :9090, 127.0.0.1:9090, [::1]:9090)");
+    }
+    return addr;
+  }
+
+  private static LoggingConfig logging(YamlMapping m) throws ConfigException {
+    if (m == null) {
+      return LoggingConfig.DEFAULTS;
+    }
+    Keys.check(m, "logging", List.of(LOGGING_KEYS), Map.of(), Map.of());
+    String level = ReplicaParser.nonEmpty(m.string("level"));
+    LoggingConfig.Level lvl = LoggingConfig.DEFAULTS.level();
+    if (level != null) {
+      lvl = switch (level.toUpperCase(Locale.ROOT)) {
+        case "DEBUG" -> LoggingConfig.Level.DEBUG;
+        case "INFO" -> LoggingConfig.Level.INFO;
+        case "WARN", "WARNING" -> LoggingConfig.Level.WARN;
+        case "ERROR" -> LoggingConfig.Level.ERROR;
+        default -> throw m.error("level", "\"" + level + "\" is not a log level (debug, info, warn, error)");
+      };
+    }
+    String type = ReplicaParser.nonEmpty(m.string("type"));
+    LoggingConfig.Format format = LoggingConfig.DEFAULTS.format();
+    if (type != null) {
+      format = switch (type.toLowerCase(Locale.ROOT)) {
+        case "text" -> LoggingConfig.Format.TEXT;
+        case "json" -> LoggingConfig.Format.JSON;
+        default -> throw m.error("type", "\"" + type + "\" is not a log format (text or json)");
+      };
+    }
+    return new LoggingConfig(lvl, format, m.bool("stderr", LoggingConfig.DEFAULTS.stderr()));
+  }
+
+  private List<DbConfig> dbs(YamlMapping top) throws ConfigException {
+    DbParser parser = new DbParser(paths);
+    var out = new ArrayList<DbConfig>();
+    var seen = new HashMap<Path, YamlMapping>();
+    for (YamlMapping m : top.mappings("dbs", "a database (path:, replicas:)")) {
+      DbConfig db = parser.parse(m);
+      YamlMapping first = seen.putIfAbsent(db.path(), m);
+      if (first != null) {
+        throw m.error("path", db.path() + " is already configured at " + first.path() + " (line " + first.line() + ")");
+      }
+      out.add(db);
+    }
+    return out;
+  }
+
+  private static String reason(IOException e) {
+    String m = e.getMessage();
+    return e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+        ? fse.getReason()
+        : m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.walship.agent.config;
+
+/**
+ * One replica of a database: where it lives and its timing. Its {@link #name()} is unique within
+ * the database and defaults to its {@link #type()} as in Litestream.
+ */
+public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConfig {
+  /** The name {@code -replica} selects and logs show. */
+  String name();
+
+  /** {@code file} or {@code sftp}. */
+  String type();
+
+  /** Where it lives, for messages: a local path or {@code sftp://user@host:port/path}, no secrets. */
+  String location();
+
+  ReplicaTiming timing();
+}
