@@ -12,7 +12,7 @@ class PlaceholderCommandTest {
 
   @Test
   void saysNotImplementedAndExits2WhateverTheArguments() {
-    for (String c : new String[] {"replicate", "restore", "generations", "snapshots", "wal"}) {
+    for (String c : new String[] {"replicate"}) {
       CliRun r = CliRun.run(dir, Map.of(), c, "-config", "x.yml", "/var/lib/app.db", "sftp://u@h/x");
       assertEquals(2, r.exit(), c);
       assertEquals("error: replicator " + c + ": not implemented yet\n", r.err());

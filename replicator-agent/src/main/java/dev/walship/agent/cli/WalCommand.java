@@ -1,0 +1,64 @@
+package dev.walship.agent.cli;
+
+import dev.walship.agent.config.ConfigException;
+import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.InvalidNameException;
+import dev.walship.format.store.ReplicaStore;
+import dev.walship.format.store.WalSegmentInfo;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code replicator wal}: Litestream v0.3.13's {@code replica generation index offset size created}. */
+@Command(name = "wal", description = "List the WAL segments of a database's replicas or of a replica URL.")
+public final class WalCommand implements Callable<Integer> {
+  @Mixin ReplicaArgs args;
+  @Mixin HelpOption help;
+
+  @Option(names = {"-generation", "--generation"}, paramLabel = "NAME", description = "Only this generation.")
+  String generation;
+
+  private final CliContext ctx;
+
+  public WalCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws ConfigException {
+    Generation only = parseGeneration();
+    TabWriter w = new TabWriter(ctx.out(), 0, 2);
+    w.line("replica", "generation", "index", "offset", "size", "created");
+    int failed = 0;
+    for (ReplicaConfig r : args.select(ctx).replicas()) {
+      try (ReplicaStore store = ReplicaStores.open(r)) {
+        for (Generation g : only != null ? List.of(only) : store.generations()) {
+          for (WalSegmentInfo s : store.walSegments(g)) {
+            w.line(r.name(), g.name(), Integer.toString(s.name().index()), Long.toString(s.name().offset()),
+                Long.toString(s.size()), Times.rfc3339(s.created()));
+          }
+        }
+      } catch (IOException e) {
+        ctx.err().println("error: replica " + r.name() + ": cannot list WAL segments: " + e.getMessage());
+        failed++;
+      }
+    }
+    w.flush();
+    return failed == 0 ? CliErrors.OK : CliErrors.FAILED;
+  }
+
+  private Generation parseGeneration() throws ConfigException {
+    if (generation == null) {
+      return null;
+    }
+    try {
+      return Generation.parse(generation);
+    } catch (InvalidNameException e) {
+      throw new ConfigException("invalid -generation: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package dev.walship.agent.sftp;
+
+import dev.walship.format.layout.Layout;
+import dev.walship.format.layout.LayoutFile;
+import dev.walship.format.store.ContentWriter;
+import dev.walship.format.store.Entry;
+import dev.walship.format.store.ReplicaStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.common.RuntimeSshException;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.Attributes;
+import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.common.SftpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica on an SFTP server ({@code sftp://user@host:port/path}): one verified SSH connection
+ * with one SFTP channel, shared by every operation and thread, reconnected with backoff when it
+ * drops.
+ *
+ * <p>Retry rules: list, open, stat and delete are idempotent and are retried once on a new
+ * connection when the connection fails under them; a read resumes at its byte offset; a write
+ * redoes the whole upload to the temporary name once, so {@link ContentWriter#writeTo} may be
+ * called twice and must write the same bytes each time. Refusals by the server (no such file,
+ * permission denied) are never retried. Security (host key, client identity) is decided before
+ * anything is sent: see {@link HostKeyPolicy}, {@link ClientIdentity}, {@link SshClientFactory}.
+ *
+ * <p>SFTP v3 carries mtimes in whole seconds: a written file's mtime is {@code modified}
+ * truncated to the second, as with Litestream's own SFTP replicas.
+ */
+public final class SftpReplicaStore implements ReplicaStore {
+  private static final Logger LOG = LoggerFactory.getLogger(SftpReplicaStore.class);
+
+  /** Bytes per SFTP read/write request: what OpenSSH's sftp-server advertises as its limit. */
+  static final int BUFFER_SIZE = 261120;
+
+  private final SftpTarget target;
+  private final SshConnector connector;
+  private final Reconnector connections;
+
+  private SftpReplicaStore(SftpTarget target, SshConnector connector, Reconnector connections) {
+    this.target = target;
+    this.connector = connector;
+    this.connections = connections;
+  }
+
+  /** A store for {@code target} with the default options. Connects on first use. */
+  public static SftpReplicaStore open(SftpTarget target) throws SftpStoreException {
+    return open(target, SftpOptions.defaults());
+  }
+
+  /**
+   * A store for {@code target}. Reads the key and checks the host-key settings now (failing fast
+   * with an operator message); connects on first use, so a server that is down does not stop the
+   * agent from starting.
+   */
+  public static SftpReplicaStore open(SftpTarget target, SftpOptions options)
+      throws SftpStoreException {
+    ClientIdentity identity;
+    HostKeyPolicy policy;
+    try {
+      identity = ClientIdentity.of(target);
+      policy = HostKeyPolicy.of(target, options.userHome());
+    } catch (ClientIdentity.KeyFileException | IllegalArgumentException e) {
+      throw new SftpStoreException(target.location() + ": " + e.getMessage(), true, e);
+    }
+    SshConnector connector = new SshConnector(target, options, policy, identity);
+    Reconnector connections =
+        new Reconnector(
+            target.location(), connector::connect, options.backoff(), options.random(), options.sleeper());
+    return new SftpReplicaStore(target, connector, connections);
+  }
+
+  @Override
+  public String location() {
+    return target.location();
+  }
+
+  /** Connects now (if not connected), so configuration problems show at start-up. */
+  public void connect() throws IOException {
+    connections.current();
+  }
+
+  @Override
+  public List<Entry> list(String dir) throws IOException {
+    String remote = remote(dir);
+    return idempotent("list", dir, c -> entries(RemoteFiles.listOrNull(c.sftp(), remote)));
+  }
+
+  private static List<Entry> entries(List<DirEntry> listed) {
+    if (listed == null) {
+      return List.of();
+    }
+    List<Entry> out = new ArrayList<>(listed.size());
+    for (DirEntry e : listed) {
+      Attributes a = e.getAttributes();
+      Instant mtime = a.getModifyTime() == null ? Instant.EPOCH : a.getModifyTime().toInstant();
+      out.add(new Entry(e.getFilename(), a.isDirectory(), a.getSize(), mtime));
+    }
+    return out;
+  }
+
+  @Override
+  public InputStream open(String path) throws IOException {
+    String remote = remote(path);
+    String where = where(path);
+    return idempotent("open", path, c -> ResumingInputStream.open(connections, c, remote, where));
+  }
+
+  @Override
+  public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
+    String where = where(file.path());
+    Connection c = connections.current();
+    for (int attempt = 1; ; attempt++) {
+      AtomicUpload upload =
+          new AtomicUpload(c.sftp(), remote(Layout.tempPath(file)), remote(file.path()), where);
+      try {
+        return upload.run(file.fileName(), modified, content);
+      } catch (SftpException e) {
+        upload.discard();
+        throw RemoteFiles.failure(where, "write", e);
+      } catch (AtomicUpload.ContentFailure e) {
+        upload.discard();
+        throw rethrowContentFailure(e);
+      } catch (IOException | RuntimeSshException e) {
+        if (!RemoteFiles.isConnectionFailure(e)) {
+          upload.discard();
+          throw e;
+        }
+        if (attempt > 1) {
+          connections.discard(c);
+          throw new SftpStoreException(
+              where + ": write: connection lost again on retry: " + SshConnector.describe(e), false, e);
+        }
+        LOG.info("{}: write: connection lost ({}); reconnecting to upload again",
+            where, SshConnector.describe(e));
+        c = connections.replace(c);
+      }
+    }
+  }
+
+  private static IOException rethrowContentFailure(AtomicUpload.ContentFailure e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof IOException io) {
+      return io;
+    }
+    if (cause instanceof RuntimeException re) {
+      throw re;
+    }
+    throw new IllegalStateException(cause);
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    String remote = remote(path);
+    idempotent(
+        "delete",
+        path,
+        c -> {
+          SftpClient sftp = c.sftp();
+          Attributes a = RemoteFiles.lstatOrNull(sftp, remote);
+          if (a == null) {
+            return null;
+          }
+          try {
+            if (a.isDirectory()) {
+              sftp.rmdir(remote);
+            } else {
+              sftp.remove(remote);
+            }
+          } catch (SftpException e) {
+            if (RemoteFiles.lstatOrNull(sftp, remote) != null) {
+              throw e; // a retry after a lost reply finds it gone: fine
+            }
+          }
+          return null;
+        });
+  }
+
+  /** One SFTP request sequence that may be repeated. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run(Connection c) throws IOException;
+  }
+
+  private <T> T idempotent(String op, String path, Call<T> call) throws IOException {
+    Connection c = connections.current();
+    try {
+      return call.run(c);
+    } catch (SftpException e) {
+      throw RemoteFiles.failure(where(path), op, e);
+    } catch (IOException | RuntimeSshException e) {
+      if (!RemoteFiles.isConnectionFailure(e)) {
+        throw e;
+      }
+      LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
+          where(path), op, SshConnector.describe(e));
+    }
+    c = connections.replace(c);
+    try {
+      return call.run(c);
+    } catch (SftpException e) {
+      throw RemoteFiles.failure(where(path), op, e);
+    } catch (IOException | RuntimeSshException e) {
+      if (!RemoteFiles.isConnectionFailure(e)) {
+        throw e;
+      }
+      connections.discard(c);
+      throw new SftpStoreException(
+          where(path) + ": " + op + ": connection lost again on retry: " + SshConnector.describe(e),
+          false,
+          e);
+    }
+  }
+
+  /** The server path of a layout path: {@code <target path>/<relative>}. */
+  String remote(String relative) {
+    checkRelative(relative);
+    String root = target.path();
+    if (relative.isEmpty()) {
+      return root.isEmpty() ? "." : root;
+    }
+    return Layout.resolve(root, relative);
+  }
+
+  private String where(String relative) {
+    return relative.isEmpty() ? location() : Layout.resolve(location(), relative);
+  }
+
+  private static void checkRelative(String path) {
+    if (path.startsWith("/") || path.endsWith("/") && !path.isEmpty()) {
+      throw new IllegalArgumentException("replica path must be relative, without slashes at its ends: '" + path + "'");
+    }
+    for (String part : path.split("/", -1)) {
+      if (!path.isEmpty() && (part.isEmpty() || part.equals(".") || part.equals(".."))) {
+        throw new IllegalArgumentException("replica path must not contain '', '.' or '..': '" + path + "'");
+      }
+    }
+  }
+
+  /** The negotiated client-to-server cipher of the current connection, or null (for tests). */
+  String cipher() {
+    Connection c = connections.peek();
+    return c == null ? null : c.cipher();
+  }
+
+  /** The number of the current connection (1 for the first), or 0 (for tests). */
+  int connectionNumber() {
+    Connection c = connections.peek();
+    return c == null ? 0 : c.number();
+  }
+
+  /** The connector, for tests of what the SSH client would read. */
+  SshConnector connector() {
+    return connector;
+  }
+
+  @Override
+  public void close() {
+    connections.close();
+    connector.close();
+  }
+
+  @Override
+  public String toString() {
+    return location();
+  }
+}
