@@ -26,6 +26,18 @@ final class MtimeClock {
     return Instant.ofEpochMilli(t);
   }
 
+  /**
+   * The mtime for the first file of a new generation: also in a later whole second than every file
+   * before it. SFTP (v3) keeps mtimes in whole seconds, and Litestream picks the generation whose
+   * newest file is newest: a tie could make it restore the old generation.
+   */
+  synchronized Instant nextInNewSecond() {
+    long now = clock.millis();
+    long t = lastMillis == Long.MIN_VALUE ? now : Math.max(now, Math.floorDiv(lastMillis, 1000) * 1000 + 1000);
+    lastMillis = t;
+    return Instant.ofEpochMilli(t);
+  }
+
   /** A file on the replica has mtime {@code existing}: later files must be newer. */
   synchronized void observe(Instant existing) {
     lastMillis = Math.max(lastMillis, existing.toEpochMilli());

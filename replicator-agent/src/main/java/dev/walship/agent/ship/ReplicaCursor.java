@@ -274,10 +274,12 @@ final class ReplicaCursor {
         name = lease.name();
         dbBytes = encoder.encode(db, out);
       }
-      Entry written = store.write(name, mtimes.next(), out -> Files.copy(spool, out));
+      boolean startsGeneration = !name.generation().equals(generation) || firstSnapshot == null;
+      Instant mtime = startsGeneration ? mtimes.nextInNewSecond() : mtimes.next();
+      Entry written = store.write(name, mtime, out -> Files.copy(spool, out));
       stats.snapshot(written.size(), clock.instant());
       LOG.info("{}: snapshot {} written ({}; {} bytes, {} compressed)", label, name, reason, dbBytes, written.size());
-      afterSnapshot(name, written.modified());
+      afterSnapshot(name, mtime);
       return name;
     } finally {
       Files.deleteIfExists(spool);

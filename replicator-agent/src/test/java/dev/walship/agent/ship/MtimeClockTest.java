@@ -29,4 +29,14 @@ class MtimeClockTest {
     m.observe(T.plusSeconds(1));
     assertEquals(T.plusSeconds(3).plusMillis(1), m.next());
   }
+
+  @Test
+  void aNewGenerationStartsInALaterWholeSecond() {
+    ManualClock clock = new ManualClock(T);
+    MtimeClock m = new MtimeClock(clock);
+    assertEquals(T, m.nextInNewSecond(), "nothing before: the clock");
+    assertEquals(Instant.parse("2026-11-27T12:00:01Z"), m.nextInNewSecond());
+    clock.set(T.plusSeconds(5));
+    assertEquals(T.plusSeconds(5), m.nextInNewSecond(), "the clock is already later");
+  }
 }
