@@ -9,6 +9,8 @@ import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaTiming;
 import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
+import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.agent.sftp.SftpStoreException;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.format.store.ReplicaStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -245,7 +247,7 @@ public final class Replicator implements AutoCloseable {
               .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList();
           ReplicationMetrics.register(registry, () -> sources, clock);
           metrics = MetricsServer.start(metricsAddr, registry);
-          LOG.info("serving metrics on http://{}/metrics", metricsAddr);
+          LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, metrics.port());
         }
       } catch (IOException | RuntimeException e) {
         for (DatabaseReplication d : started) {
@@ -254,6 +256,24 @@ public final class Replicator implements AutoCloseable {
         throw e;
       }
       return new Replicator(started, metrics, shutdownTimeout);
+    }
+
+    /**
+     * Connects an SFTP replica now: a refusal that needs the operator (unknown or changed host
+     * key, login refused, unusable key) stops the start with its message; a server that is merely
+     * down does not (its shipper retries).
+     */
+    private static void checkReachable(String db, String replica, ReplicaStore store) throws IOException {
+      if (store instanceof SftpReplicaStore sftp) {
+        try {
+          sftp.connect();
+        } catch (SftpStoreException e) {
+          if (e.permanent()) {
+            throw e;
+          }
+          LOG.warn("{} [{}]: {} (replication starts anyway and retries)", db, replica, e.getMessage());
+        }
+      }
     }
 
     private DatabaseReplication startDatabase(DbPlan db) throws IOException {
@@ -271,6 +291,7 @@ public final class Replicator implements AutoCloseable {
           if (store == null) {
             store = ReplicaStores.open(r.config());
             owned.add(store);
+            checkReachable(name, r.name(), store);
           }
           stores.add(store);
         }

@@ -151,7 +151,11 @@ final class ReplicaCursor {
       found = fromNewestSnapshot(snapshots, tailIndex);
     }
     setPosition(found);
-    LOG.info("{}: replica {} at {}", label, store.location(), pos == null ? "(needs a snapshot)" : pos);
+    if (pos == null) {
+      LOG.info("{}: {} holds nothing to continue generation {} from; a snapshot comes first", label, store.location(), g);
+    } else {
+      LOG.info("{}: {} resumes at {} (read from the replica)", label, store.location(), pos);
+    }
   }
 
   /** The start of the newest snapshot's index, when no segment follows it and the shadow holds it. */

@@ -96,7 +96,7 @@ public final class Shipper implements AutoCloseable {
     if (thread != null) {
       throw new IllegalStateException(label + ": already started");
     }
-    thread = new Thread(this::run, "walship-ship-" + replica);
+    thread = new Thread(this::run, "walship-ship " + label);
     thread.setDaemon(true);
     thread.start();
   }
