@@ -10,10 +10,15 @@ walship_jar() {
         "$WALSHIP_ROOT/shared-format/src/main" "$WALSHIP_ROOT/$module/pom.xml" \
         "$WALSHIP_ROOT/$module/src/main" -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "building $module (jar missing or older than its sources)..." >&2
-    (cd "$WALSHIP_ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package >&2) || {
-      echo "error: building $module failed; run 'mvn -pl $module -am package' to see why" >&2
+    local log
+    log="$(mktemp)"
+    if ! (cd "$WALSHIP_ROOT" && mvn -q -B -Dstyle.color=never -DskipTests -pl "$module" -am package) >"$log" 2>&1; then
+      cat "$log" >&2
+      rm -f "$log"
+      echo "error: building $module failed (output above)" >&2
       exit 1
-    }
+    fi
+    rm -f "$log"
   fi
   printf '%s\n' "$jar"
 }

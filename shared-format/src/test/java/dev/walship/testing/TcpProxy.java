@@ -11,14 +11,18 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback TCP forwarder (127.0.0.1, port 0) to a target port, so a test can break the network
  * under a client: {@link #cutAll()} drops every current connection at once (with a TCP reset),
- * {@link #cutAfter(long)} does it after some more bytes went through, and {@link #refuse(boolean)}
- * makes new connections fail until it is turned off. Connections accepted later work normally.
+ * {@link #cutAfter(long)} does it after some more bytes went through, {@link #blackholeAll()}
+ * silently discards everything on the current connections from now on (a network partition: no
+ * reset, no data), and {@link #refuse(boolean)} makes new connections fail until it is turned off.
+ * Connections accepted later work normally.
  */
 public final class TcpProxy implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
@@ -26,6 +30,7 @@ public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final List<Socket> open = new ArrayList<>();
+  private final Set<Socket> blackholed = ConcurrentHashMap.newKeySet();
   private final AtomicLong forwarded = new AtomicLong();
   private final AtomicLong cutAt = new AtomicLong(Long.MAX_VALUE);
   private final AtomicInteger accepted = new AtomicInteger();
@@ -84,6 +89,13 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** From now on, discards every byte of the current connections and keeps them open. */
+  public void blackholeAll() {
+    synchronized (open) {
+      blackholed.addAll(open);
+    }
+  }
+
   /** Cuts every current connection once {@code bytes} more bytes have been forwarded. */
   public void cutAfter(long bytes) {
     cutAt.set(forwarded.get() + bytes);
@@ -126,6 +138,9 @@ public final class TcpProxy implements AutoCloseable {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                  if (blackholed.contains(from)) {
+                    continue;
+                  }
                   out.write(buf, 0, n);
                   if (forwarded.addAndGet(n) >= cutAt.get()) {
                     cutAt.set(Long.MAX_VALUE);

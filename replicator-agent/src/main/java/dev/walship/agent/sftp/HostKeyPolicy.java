@@ -101,20 +101,14 @@ final class HostKeyPolicy {
 
   /** Checks the key the server offered. Reads the known-hosts file afresh. */
   Verdict check(PublicKey offered) throws IOException {
-    String offeredFp = fingerprint(offered);
     List<KnownHostsFile.Line> lines = knownHosts == null ? List.of() : knownHosts.linesFor(host, port);
     for (KnownHostsFile.Line line : lines) {
       if (line.revoked() && KeyUtils.compareKeys(line.key(), offered)) {
-        return new Verdict(
-            false,
-            "host key REVOKED: the server offered "
-                + describe(offered)
-                + ", which "
-                + line.where()
-                + " marks @revoked; refusing to connect");
+        return new Verdict(false, "host key REVOKED: the server offered " + describe(offered)
+            + ", which " + line.where() + " marks @revoked; refusing to connect");
       }
     }
-    if (offeredFp.equals(pinnedFingerprint)
+    if (fingerprint(offered).equals(pinnedFingerprint)
         || (pinnedKey != null && KeyUtils.compareKeys(pinnedKey, offered))) {
       return Verdict.TRUSTED;
     }
@@ -124,25 +118,21 @@ final class HostKeyPolicy {
       }
     }
     List<String> known = knownKeys(lines);
-    if (!known.isEmpty()) {
-      return new Verdict(
-          false,
-          "host key CHANGED: the server offered "
-              + describe(offered)
-              + ", but "
-              + String.join(" and ", known)
-              + "; someone may be intercepting the connection, or the server got a new key:"
-              + " check with the server's operator before updating host-key/known-hosts");
-    }
-    return new Verdict(
-        false,
-        "host key not trusted: the server offered "
-            + describe(offered)
-            + ", which "
-            + (knownHosts == null ? "host-key does not match" : "is not in " + knownHosts.file())
-            + "; if this is your server (compare with its printed fingerprint), add to the"
-            + " replica's config: host-key: "
-            + offeredFp);
+    return new Verdict(false, known.isEmpty() ? unknown(offered) : changed(offered, known));
+  }
+
+  private static String changed(PublicKey offered, List<String> known) {
+    return "host key CHANGED: the server offered " + describe(offered) + ", but "
+        + String.join(" and ", known)
+        + "; someone may be intercepting the connection, or the server got a new key:"
+        + " check with the server's operator before updating host-key/known-hosts";
+  }
+
+  /** Nothing pinned (else the key would have CHANGED), so a known-hosts file was consulted. */
+  private String unknown(PublicKey offered) {
+    return "host key not trusted: the server offered " + describe(offered) + ", which is not in "
+        + knownHosts.file() + "; if this is your server (compare with its printed fingerprint), add to the"
+        + " replica's config: host-key: " + fingerprint(offered);
   }
 
   private List<String> knownKeys(List<KnownHostsFile.Line> lines) {

@@ -133,6 +133,16 @@ final class ResumingInputStream extends InputStream {
       in = openAt(connection.sftp(), position);
     } catch (SftpException e) {
       throw RemoteFiles.failure(where, "read (resuming)", e);
+    } catch (IOException | RuntimeSshException e) {
+      if (!RemoteFiles.isConnectionFailure(e)) {
+        throw e;
+      }
+      connections.discard(connection);
+      throw new SftpStoreException(
+          where + ": read: connection lost again while resuming at byte " + position + ": "
+              + SshConnector.describe(e),
+          false,
+          e);
     }
   }
 

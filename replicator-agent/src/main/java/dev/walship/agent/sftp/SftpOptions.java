@@ -80,6 +80,12 @@ public record SftpOptions(
         reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, home);
   }
 
+  /** These options with another heartbeat (keep-alive) schedule. */
+  public SftpOptions withHeartbeat(Duration interval, int maxNoReply) {
+    return new SftpOptions(connectTimeout, authTimeout, interval, maxNoReply,
+        reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, userHome);
+  }
+
   /** These options with other timeouts. */
   public SftpOptions withTimeouts(Duration connect, Duration auth) {
     return new SftpOptions(connect, auth, heartbeatInterval, heartbeatMaxNoReply,

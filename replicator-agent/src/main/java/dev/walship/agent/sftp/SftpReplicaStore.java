@@ -14,6 +14,7 @@ import org.apache.sshd.common.RuntimeSshException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,9 +175,15 @@ public final class SftpReplicaStore implements ReplicaStore {
               sftp.remove(remote);
             }
           } catch (SftpException e) {
-            if (RemoteFiles.lstatOrNull(sftp, remote) != null) {
-              throw e; // a retry after a lost reply finds it gone: fine
+            if (RemoteFiles.lstatOrNull(sftp, remote) == null) {
+              return null; // gone meanwhile (a retry after a lost reply): fine
             }
+            if (a.isDirectory() && e.getStatus() != SftpConstants.SSH_FX_PERMISSION_DENIED) {
+              throw new SftpStoreException(
+                  where(path) + ": delete: the server did not remove the directory (is it empty?): "
+                      + e.getMessage(), false, e);
+            }
+            throw e;
           }
           return null;
         });

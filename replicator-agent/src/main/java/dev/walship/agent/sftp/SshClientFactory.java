@@ -55,6 +55,9 @@ final class SshClientFactory {
           BuiltinSignatures.rsaSHA512,
           BuiltinSignatures.rsaSHA256);
 
+  /** The channel window the client grants the server: what one download keeps in flight. */
+  static final long WINDOW_SIZE = 8L << 20;
+
   private SshClientFactory() {}
 
   /** A client (not started) configured as described above. */
@@ -79,6 +82,9 @@ final class SshClientFactory {
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, options.heartbeatMaxNoReply());
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, options.connectTimeout());
     CoreModuleProperties.SOCKET_KEEPALIVE.set(client, true);
+    // MINA's async download keeps window/261120 reads in flight: 8 MiB (32 reads) instead of the
+    // default 2 MiB measured 1.5-2x faster downloads from OpenSSH here (150-185 -> 275-315 MB/s).
+    CoreModuleProperties.WINDOW_SIZE.set(client, WINDOW_SIZE);
     // An idle store is kept open by its heartbeats; the idle timeout only bounds waits for replies.
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofMinutes(10));
     return client;

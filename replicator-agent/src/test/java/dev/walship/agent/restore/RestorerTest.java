@@ -125,7 +125,15 @@ class RestorerTest {
   void aMissingMiddleSegmentIsReported() throws Exception {
     Path r = damaged("missing-middle");
     List<WalSegmentInfo> segs = segments(r);
-    WalSegmentInfo victim = segs.stream().filter(w -> w.name().offset() > 0).findFirst().orElseThrow();
+    WalSegmentInfo victim = null; // a middle segment: not at offset 0, followed by one of its index
+    for (int i = 0; i + 1 < segs.size() && victim == null; i++) {
+      if (segs.get(i).name().offset() > 0 && segs.get(i + 1).name().index() == segs.get(i).name().index()) {
+        victim = segs.get(i);
+      }
+    }
+    if (victim == null) {
+      throw new AssertionError("the history has no middle segment to remove: " + segs);
+    }
     Files.delete(r.resolve(victim.name().path()));
     RestoreException e = failedRestore(r);
     assertTrue(e.getMessage().contains(": gap: segment starts at offset"), e.getMessage());
@@ -146,7 +154,7 @@ class RestorerTest {
   @Test
   void aFlippedByteIsReported() throws Exception {
     Path r = damaged("flipped");
-    WalSegmentInfo victim = segments(r).get(0);
+    WalSegmentInfo victim = segments(r).stream().max(java.util.Comparator.comparingLong(WalSegmentInfo::size)).orElseThrow();
     try (RandomAccessFile f = new RandomAccessFile(r.resolve(victim.name().path()).toFile(), "rw")) {
       f.seek(f.length() / 2);
       int x = f.read();

@@ -105,6 +105,9 @@ class SftpReplicaStoreTest {
           "sftp://root@127.0.0.1:" + fx.server.port() + root + "/generations/nope: open: no such file or directory",
           missing.getMessage());
 
+      SftpStoreException notEmpty = assertThrows(SftpStoreException.class, () -> store.delete(Layout.walDir(GEN)));
+      assertTrue(notEmpty.getMessage().startsWith(store.location() + "/" + Layout.walDir(GEN)
+          + ": delete: the server did not remove the directory (is it empty?)"), notEmpty.getMessage());
       store.delete(seg.path());
       assertFalse(Files.exists(root.resolve(seg.path())));
       store.delete(seg.path()); // missing: fine

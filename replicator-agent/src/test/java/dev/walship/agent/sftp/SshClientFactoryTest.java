@@ -3,9 +3,12 @@ package dev.walship.agent.sftp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.testing.OpenSshServer;
 import dev.walship.testing.Proc;
+import dev.walship.testing.TcpProxy;
 import dev.walship.testing.SshKeys;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +53,21 @@ class SshClientFactoryTest {
         SftpReplicaStore store = ctrOnly.store(dir.toString())) {
       store.list("");
       assertEquals("aes128-ctr", store.cipher());
+    }
+  }
+
+  @Test
+  void heartbeatsNoticeADeadConnection(@TempDir Path dir) throws IOException {
+    try (SftpFixture fx = SftpFixture.start(dir);
+        TcpProxy proxy = TcpProxy.start(OpenSshServer.HOST, fx.server.port());
+        SftpReplicaStore store = SftpReplicaStore.open(fx.target(dir.toString(), proxy.port()),
+            fx.options().withHeartbeat(Duration.ofMillis(200), 2))) {
+      store.list("");
+      proxy.blackholeAll(); // the network goes silent: no reset, no data
+      // hangs on the dead connection until the heartbeats give up (without them: the 10 min idle
+      // timeout), then retries on a new connection
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> store.list(""));
+      assertEquals(2, store.connectionNumber(), "the silent connection was replaced");
     }
   }
 

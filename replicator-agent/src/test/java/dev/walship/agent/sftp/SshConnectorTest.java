@@ -33,6 +33,8 @@ class SshConnectorTest {
         assertEquals(3, c.sftp().getVersion());
         assertEquals("aes128-gcm@openssh.com", c.cipher());
         assertEquals(1, c.number());
+        assertEquals(SshClientFactory.WINDOW_SIZE, c.sftp().getChannel().getLocalWindow().getMaxSize(),
+            "downloads keep 8 MiB of reads in flight");
       }
     }
   }

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * heap smaller than the file it proves that neither direction holds the file in memory; its timing
  * lines are the throughput measurement quoted in the report.
  *
- * <p>Arguments: host port user private-key host-key-fingerprint remote-root size-MiB.
+ * <p>Arguments: host port user private-key host-key-fingerprint remote-root size-MiB [rounds]
+ * (several rounds measure a warm JVM; every round is checked).
  * Prints {@code upload <bytes> <seconds> <MB/s>}, {@code download …}, then {@code OK} (exit 0), or
  * a mismatch (exit 1).
  */
@@ -32,31 +33,38 @@ public final class StreamingProbe {
             Path.of(args[3]), null, args[4], null);
     long size = Long.parseLong(args[6]) * BLOCK;
     SnapshotName name = new SnapshotName(Generation.parse("00000000000000aa"), 1);
+    int rounds = args.length > 7 ? Integer.parseInt(args[7]) : 1;
     try (SftpReplicaStore store = SftpReplicaStore.open(target, SftpOptions.defaults())) {
       store.connect();
-      MessageDigest sent = MessageDigest.getInstance("SHA-256");
-      long t0 = System.nanoTime();
-      Entry e = store.write(name, Instant.now(), out -> writeContent(out, size, sent));
-      report("upload", e.size(), System.nanoTime() - t0);
-      MessageDigest got = MessageDigest.getInstance("SHA-256");
-      long t1 = System.nanoTime();
-      long n = 0;
-      try (InputStream in = store.open(name)) {
-        byte[] buf = new byte[64 * 1024];
-        for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
-          got.update(buf, 0, r);
-          n += r;
-        }
+      for (int r = 1; r <= rounds; r++) {
+        round(store, name, size);
       }
-      report("download", n, System.nanoTime() - t1);
-      String a = HexFormat.of().formatHex(sent.digest());
-      String b = HexFormat.of().formatHex(got.digest());
-      if (e.size() != size || n != size || !a.equals(b)) {
-        System.out.println("MISMATCH size " + size + " stored " + e.size() + " read " + n + " " + a + " " + b);
-        System.exit(1);
-      }
-      System.out.println("OK " + a);
     }
+  }
+
+  private static void round(SftpReplicaStore store, SnapshotName name, long size) throws Exception {
+    MessageDigest sent = MessageDigest.getInstance("SHA-256");
+    long t0 = System.nanoTime();
+    Entry e = store.write(name, Instant.now(), out -> writeContent(out, size, sent));
+    report("upload", e.size(), System.nanoTime() - t0);
+    MessageDigest got = MessageDigest.getInstance("SHA-256");
+    long t1 = System.nanoTime();
+    long n = 0;
+    try (InputStream in = store.open(name)) {
+      byte[] buf = new byte[64 * 1024];
+      for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+        got.update(buf, 0, r);
+        n += r;
+      }
+    }
+    report("download", n, System.nanoTime() - t1);
+    String a = HexFormat.of().formatHex(sent.digest());
+    String b = HexFormat.of().formatHex(got.digest());
+    if (e.size() != size || n != size || !a.equals(b)) {
+      System.out.println("MISMATCH size " + size + " stored " + e.size() + " read " + n + " " + a + " " + b);
+      System.exit(1);
+    }
+    System.out.println("OK " + a);
   }
 
   /** {@code size} bytes: 1 MiB blocks of random bytes, each stamped with its number. */
