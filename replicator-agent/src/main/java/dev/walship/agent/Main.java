@@ -44,6 +44,7 @@ public final class Main {
     CliErrors errors = new CliErrors(ctx);
     cl.setOut(ctx.out());
     cl.setErr(ctx.err());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler(errors);
     cl.setParameterExceptionHandler(errors);
     int code = cl.execute(args);

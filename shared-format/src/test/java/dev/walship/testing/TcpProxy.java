@@ -115,7 +115,9 @@ public final class TcpProxy implements AutoCloseable {
           reset(client);
           continue;
         }
+        client.setTcpNoDelay(true); // SSH's small packets must not wait for Nagle
         Socket server = new Socket();
+        server.setTcpNoDelay(true);
         server.connect(target, 5000);
         synchronized (open) {
           open.add(client);

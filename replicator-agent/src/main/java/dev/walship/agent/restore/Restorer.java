@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Carries out a {@link RestorePlan}: downloads in parallel, verifies, applies, checks, and only
@@ -83,8 +84,20 @@ public final class Restorer {
     } catch (FileAlreadyExistsException e) {
       throw new RestoreException("cannot restore, output path already exists: " + out);
     } finally {
-      pool.shutdownNow();
+      stop(pool);
       deleteTree(work);
+    }
+  }
+
+  /** Stops the downloads and waits for them, so none writes into the work directory after it goes. */
+  private static void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("restore downloads did not stop within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -86,7 +86,7 @@ public final class LitestreamHistory {
       }
       betweenGenerations = Instant.now();
       dumpBetweenGenerations = Sqlite.dump(db);
-      Thread.sleep(300);
+      nextSecond();
       phase(c, 200, 230); // while Litestream is down
       Sqlite.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)"); // WAL reset behind Litestream's back
       try (Litestream ls = Litestream.replicate(config)) {
@@ -124,12 +124,19 @@ public final class LitestreamHistory {
     }
   }
 
-  /** Lets Litestream catch up, records the moment and the dump, and keeps the next writes apart. */
+  /**
+   * Lets Litestream catch up, records the moment and the dump, and keeps the next writes apart: in
+   * a later second, since SFTP v3 carries mtimes in whole seconds.
+   */
   private void record() throws Exception {
     Thread.sleep(1000);
     Instant t = Instant.now();
     dumps.put(t, Sqlite.dump(db));
-    Thread.sleep(300);
+    nextSecond();
+  }
+
+  private static void nextSecond() throws InterruptedException {
+    Thread.sleep(1200 - Instant.now().getNano() / 1_000_000);
   }
 
   /** A fresh copy of the replica tree, to damage. */
@@ -140,7 +147,7 @@ public final class LitestreamHistory {
         if (Files.isDirectory(p)) {
           Files.createDirectories(t);
         } else {
-          Files.copy(p, t);
+          Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
       }
       return target;

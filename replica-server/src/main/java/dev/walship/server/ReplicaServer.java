@@ -1,0 +1,137 @@
+package dev.walship.server;
+
+import dev.walship.server.auth.HostKey;
+import dev.walship.server.auth.UserKeyAuthenticator;
+import dev.walship.server.config.ConfigChecks;
+import dev.walship.server.config.ConfigException;
+import dev.walship.server.config.ServerConfig;
+import dev.walship.server.config.UserConfig;
+import dev.walship.server.content.ContentValidator;
+import dev.walship.server.content.LayoutContentValidator;
+import dev.walship.server.fs.JailFileSystemFactory;
+import dev.walship.server.fs.ReplicaSftpAccessor;
+import dev.walship.server.fs.WriteTracker;
+import dev.walship.server.sftp.ReplicaSftpSubsystemFactory;
+import dev.walship.server.ssh.ReplicaSshServer;
+import dev.walship.server.ssh.SshServerAssembly;
+import java.io.IOException;
+import java.net.BindException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running replica-server: the SSH/SFTP server of one {@link ServerConfig}.
+ *
+ * <pre>{@code
+ * try (ReplicaServer server = ReplicaServer.start(config)) {
+ *   int port = server.port();                       // the bound port (config port 0 = any free one)
+ *   String pin = server.hostKeyFingerprint();       // SHA256:… for clients to pin
+ * }
+ * }</pre>
+ *
+ * Starting checks the configuration against the machine first (one-line {@link ConfigException}
+ * for operator mistakes), loads or creates the host key, and binds before returning.
+ */
+public final class ReplicaServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
+  private static final Duration DISCARD_WAIT = Duration.ofSeconds(5);
+  private static final Duration SESSION_CLOSE_WAIT = Duration.ofSeconds(3);
+
+  private final ReplicaSshServer sshd;
+  private final HostKey hostKey;
+  private final WriteTracker writes;
+
+  private ReplicaServer(ReplicaSshServer sshd, HostKey hostKey, WriteTracker writes) {
+    this.sshd = sshd;
+    this.hostKey = hostKey;
+    this.writes = writes;
+  }
+
+  /** Starts a server validating uploads with shared-format's content checks. */
+  public static ReplicaServer start(ServerConfig config) throws ConfigException, IOException {
+    return start(config, new LayoutContentValidator(), Clock.systemUTC());
+  }
+
+  /** Starts a server with the given content validator and clock. */
+  public static ReplicaServer start(ServerConfig config, ContentValidator validator, Clock clock)
+      throws ConfigException, IOException {
+    ConfigChecks.check(config);
+    HostKey hostKey = HostKey.loadOrCreate(config.hostKey());
+    LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
+    WriteTracker writes = new WriteTracker();
+    ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(new SecureRandom(), writes);
+    SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
+        KeyPairProvider.wrap(hostKey.keyPair()),
+        new UserKeyAuthenticator(config.users()),
+        new JailFileSystemFactory(config.users(), validator),
+        new ReplicaSftpSubsystemFactory(accessor, writes),
+        config.limits(),
+        clock);
+    ReplicaSshServer sshd = SshServerAssembly.build(config.listenHost(), config.listenPort(), parts);
+    try {
+      sshd.start();
+    } catch (BindException e) {
+      sshd.stop(true);
+      throw config.source().error("listen", "cannot listen on " + config.listen() + ": " + e.getMessage()
+          + " (is another server using the port?)");
+    }
+    ReplicaServer server = new ReplicaServer(sshd, hostKey, writes);
+    LOG.info("listening on {}:{} for {}", config.listenHost(), server.port(),
+        config.users().stream().map(UserConfig::name).collect(Collectors.joining(", ")));
+    return server;
+  }
+
+  /** The TCP port the server listens on. */
+  public int port() {
+    return sshd.getPort();
+  }
+
+  /** The host key's {@code SHA256:…} fingerprint, as {@code ssh-keygen -lf} prints it. */
+  public String hostKeyFingerprint() {
+    return hostKey.fingerprint();
+  }
+
+  /** The host key's public line ({@code ssh-ed25519 AAAA… replica-server}), e.g. for known_hosts. */
+  public String hostKeyLine() {
+    return hostKey.publicLine();
+  }
+
+  /**
+   * Stops accepting connections, lets handles open for writing close for up to {@code grace},
+   * then ends every session (unfinished uploads are discarded: their old files stay).
+   */
+  public void shutdown(Duration grace) throws IOException {
+    try {
+      sshd.stopAccepting();
+      LOG.info("stopped accepting; {} upload(s) in flight, waiting up to {} s", writes.open(), grace.toSeconds());
+      if (!writes.awaitIdle(grace)) {
+        LOG.warn("{} upload(s) still open after {} s; they are discarded", writes.open(), grace.toSeconds());
+      }
+      // Gracefully first: replies already queued (such as to the last close) reach the clients.
+      sshd.close(false).await(SESSION_CLOSE_WAIT);
+      close();
+      // Closing a session discards its unfinished uploads on the session's own thread: wait for it.
+      if (!writes.awaitIdle(DISCARD_WAIT)) {
+        LOG.warn("{} upload(s) not yet discarded; their hidden files are removed at the next start", writes.open());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      close();
+    }
+  }
+
+  /** Stops at once, closing every session. */
+  @Override
+  public void close() throws IOException {
+    if (sshd.isOpen()) {
+      sshd.stop(true);
+      LOG.info("stopped");
+    }
+  }
+}

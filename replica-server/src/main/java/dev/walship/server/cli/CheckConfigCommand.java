@@ -1,0 +1,85 @@
+package dev.walship.server.cli;
+
+import dev.walship.server.auth.AuthorizedKeysFile;
+import dev.walship.server.auth.HostKey;
+import dev.walship.server.config.ConfigChecks;
+import dev.walship.server.config.ConfigException;
+import dev.walship.server.config.ConfigLoader;
+import dev.walship.server.config.Limits;
+import dev.walship.server.config.ServerConfig;
+import dev.walship.server.config.UserConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code check-config}: validates the configuration against the machine (as {@code serve} would
+ * before starting) and prints the effective settings, defaults and {@code %u} applied, as YAML.
+ */
+@Command(name = "check-config", description = "Validate the configuration and print the effective settings.")
+public final class CheckConfigCommand implements Callable<Integer> {
+  @Option(names = "-config", paramLabel = "FILE", description = "configuration file (default: $REPLICA_SERVER_CONFIG, else /etc/replica-server.yml)")
+  Path config;
+
+  private final CliContext context;
+
+  CheckConfigCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    Path file = context.configFile(config);
+    try {
+      ServerConfig cfg = ConfigLoader.load(file);
+      ConfigChecks.check(cfg);
+      print(file, cfg, context.out());
+      return 0;
+    } catch (ConfigException e) {
+      context.err().println("replica-server: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static void print(Path file, ServerConfig cfg, PrintStream out) {
+    out.println("# effective configuration of " + file.toAbsolutePath().normalize() + ": OK");
+    out.println("listen: " + cfg.listen());
+    out.println("host-key: " + cfg.hostKey() + "   # " + hostKeyNote(cfg.hostKey()));
+    Limits l = cfg.limits();
+    out.println("limits:");
+    out.println("  sessions-per-user: " + l.sessionsPerUser());
+    out.println("  open-handles: " + l.openHandles());
+    out.println("  idle-timeout: " + l.idleTimeout().toSeconds() + "s");
+    out.println("  shutdown-grace: " + l.shutdownGrace().toMillis() + "ms");
+    out.println("users:");
+    for (UserConfig u : cfg.users()) {
+      out.println("  - name: " + u.name());
+      out.println("    root: " + u.root());
+      out.println("    authorized-keys: " + u.authorizedKeys() + "   # " + keysNote(u.authorizedKeys()));
+      out.println("    writable: [" + String.join(", ", u.writable()) + "]");
+    }
+  }
+
+  private static String hostKeyNote(Path key) {
+    if (!Files.exists(key)) {
+      return "created on first start";
+    }
+    try {
+      return HostKey.load(key).fingerprint();
+    } catch (IOException e) {
+      return "UNUSABLE: " + e.getMessage();
+    }
+  }
+
+  private static String keysNote(Path keys) {
+    try {
+      return new AuthorizedKeysFile(keys).keys().size() + " usable key(s)";
+    } catch (IOException e) {
+      return "UNUSABLE: " + e.getMessage();
+    }
+  }
+}

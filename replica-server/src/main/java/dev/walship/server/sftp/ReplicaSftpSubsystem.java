@@ -1,0 +1,110 @@
+package dev.walship.server.sftp;
+
+import dev.walship.server.fs.WriteTracker;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.sshd.common.OptionalFeature;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.io.IoUtils;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.extensions.openssh.AbstractOpenSSHExtensionParser.OpenSSHExtension;
+import org.apache.sshd.sftp.common.extensions.openssh.FsyncExtensionParser;
+import org.apache.sshd.sftp.common.extensions.openssh.LSetStatExtensionParser;
+import org.apache.sshd.sftp.common.extensions.openssh.LimitsExtensionParser;
+import org.apache.sshd.sftp.common.extensions.openssh.PosixRenameExtensionParser;
+import org.apache.sshd.sftp.common.extensions.openssh.StatVfsExtensionParser;
+import org.apache.sshd.sftp.server.SftpSubsystem;
+import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
+
+/**
+ * MINA's SFTP subsystem with a smaller surface: the extensions it answers are exactly the ones it
+ * announces (see the package note), {@code statvfs@openssh.com} is added (MINA lacks it), the
+ * VERSION reply names no vendor or version, and listings' long names show the session's user as
+ * owner and group.
+ */
+final class ReplicaSftpSubsystem extends SftpSubsystem {
+  private static final List<OpenSSHExtension> EXTENSIONS = List.of(
+      new OpenSSHExtension(PosixRenameExtensionParser.NAME, "1"),
+      new OpenSSHExtension(StatVfsExtensionParser.NAME, "2"),
+      new OpenSSHExtension(FsyncExtensionParser.NAME, "1"),
+      new OpenSSHExtension(LSetStatExtensionParser.NAME, "1"),
+      new OpenSSHExtension(LimitsExtensionParser.NAME, "1"));
+
+  private final WriteTracker writes;
+
+  ReplicaSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, WriteTracker writes) {
+    super(channel, configurator);
+    this.writes = writes;
+  }
+
+  @Override
+  protected void doProcess(Buffer buffer, int length, int type, int id) throws IOException {
+    writes.whileHandling(() -> super.doProcess(buffer, length, type, id));
+  }
+
+  @Override
+  protected void executeExtendedCommand(Buffer buffer, int id, String extension) throws IOException {
+    switch (extension) {
+      case PosixRenameExtensionParser.NAME, FsyncExtensionParser.NAME, LSetStatExtensionParser.NAME,
+          LimitsExtensionParser.NAME -> super.executeExtendedCommand(buffer, id, extension);
+      case StatVfsExtensionParser.NAME -> doStatVfs(buffer, id);
+      default -> doUnsupportedExtension(buffer, id, extension);
+    }
+  }
+
+  @Override
+  protected List<OpenSSHExtension> resolveOpenSSHExtensions(ServerSession session) {
+    return EXTENSIONS;
+  }
+
+  @Override
+  protected Map<String, OptionalFeature> getSupportedClientExtensions(ServerSession session) {
+    return Map.of();
+  }
+
+  @Override
+  protected Map<String, ?> appendVendorIdExtension(Buffer buffer, Map<String, ?> versionProperties, ServerSession session) {
+    return Map.of();
+  }
+
+  @Override
+  protected String getLongName(Path f, String shortName, Map<String, ?> attributes) throws IOException {
+    Map<String, Object> shown = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    shown.putAll(attributes);
+    String user = getServerSession().getUsername();
+    shown.put(IoUtils.OWNER_VIEW_ATTR, user);
+    shown.put(IoUtils.GROUP_VIEW_ATTR, user);
+    return super.getLongName(f, shortName, shown);
+  }
+
+  /** {@code statvfs@openssh.com}: the file system holding the path, as statvfs(3) would report it. */
+  private void doStatVfs(Buffer buffer, int id) throws IOException {
+    String path = buffer.getString();
+    long[] values;
+    try {
+      FileStore store = Files.getFileStore(resolveFile(path));
+      long bsize = Math.max(1, store.getBlockSize());
+      values = new long[] {
+        bsize, bsize, store.getTotalSpace() / bsize, store.getUnallocatedSpace() / bsize,
+        store.getUsableSpace() / bsize, 0, 0, 0, 0, store.isReadOnly() ? 1 : 0, 255
+      };
+    } catch (IOException | RuntimeException e) {
+      sendStatus(prepareReply(buffer), id, e, SftpConstants.SSH_FXP_EXTENDED, StatVfsExtensionParser.NAME, path);
+      return;
+    }
+    Buffer reply = prepareReply(buffer);
+    reply.putByte((byte) SftpConstants.SSH_FXP_EXTENDED_REPLY);
+    reply.putInt(id);
+    for (long v : values) {
+      reply.putLong(v);
+    }
+    send(reply);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.walship.server.ssh;
+
+import dev.walship.server.auth.UserKeyAuthenticator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One log line per login (user, address, key fingerprint) and per logout. */
+final class SessionLog implements SessionListener {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.walship.server.audit");
+  private static final AttributeKey<Instant> LOGIN = new AttributeKey<>();
+
+  private final Clock clock;
+
+  SessionLog(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public void sessionEvent(Session session, Event event) {
+    if (event == Event.Authenticated) {
+      session.setAttribute(LOGIN, clock.instant());
+      LOG.info("login user={} address={} key={}", session.getUsername(),
+          UserKeyAuthenticator.address(session.getRemoteAddress()),
+          session.getAttribute(UserKeyAuthenticator.KEY_FINGERPRINT));
+    }
+  }
+
+  @Override
+  public void sessionClosed(Session session) {
+    Instant login = session.getAttribute(LOGIN);
+    if (login != null) {
+      LOG.info("logout user={} address={} after={}s", session.getUsername(),
+          UserKeyAuthenticator.address(session.getRemoteAddress()),
+          Duration.between(login, clock.instant()).toSeconds());
+    }
+  }
+}

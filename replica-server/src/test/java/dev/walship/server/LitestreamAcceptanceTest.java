@@ -1,0 +1,229 @@
+package dev.walship.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.walship.format.layout.PathClass;
+import dev.walship.format.layout.PathClassifier;
+import dev.walship.format.store.FileReplicaStore;
+import dev.walship.format.validate.ContentCheck;
+import dev.walship.format.validate.ReplicaCheck;
+import dev.walship.format.validate.SegmentContext;
+import dev.walship.testing.Await;
+import dev.walship.testing.Litestream;
+import dev.walship.testing.Sqlite;
+import dev.walship.testing.TcpProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real Litestream v0.3.13 replicates the seed's {@code fruits.db} to this server over SFTP (its
+ * client writes final names with O_TRUNC and no rename) and restores it from there; the tree it
+ * leaves validates with shared-format, also when its connection is cut in the middle of an upload.
+ */
+class LitestreamAcceptanceTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final String FRUITS =
+      "CREATE TABLE fruits(name TEXT, color TEXT); INSERT INTO fruits VALUES ('appple', 'red'), ('banana', 'yellow');";
+  @TempDir static Path dir;
+  static ServerFixture f;
+
+  @BeforeAll
+  static void start() {
+    f = ServerFixture.start(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    f.close();
+  }
+
+  @Test
+  void replicatesFruitsAndRestoresThem() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("fruits"));
+    Path db = work.resolve("fruits.db");
+    Sqlite.cli(db, FRUITS);
+    Path config = config(work, db, f.server.port(), "/db");
+    Path replicaRoot = f.root.resolve("db");
+    try (Litestream ls = Litestream.replicate(config)) {
+      Path tree = replicaRoot.resolve("generations");
+      Await.until(WAIT, "a snapshot and a WAL segment on the server",
+          () -> has(tree, ".snapshot.lz4") && has(tree, ".wal.lz4"));
+    }
+    deleteDatabase(db);
+    assertEquals("appple|red\nbanana|yellow\n", restore(work, config, db));
+    treeValidates(replicaRoot);
+  }
+
+  @Test
+  void aConnectionCutMidUploadNeverShowsATruncatedFile() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("cut"));
+    Path db = work.resolve("fruits.db");
+    Sqlite.cli(db, FRUITS + "CREATE TABLE filler(x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 64)"
+        + " INSERT INTO filler SELECT randomblob(65536) FROM c;");
+    Path replicaRoot = f.root.resolve("db/cut");
+    Watcher watcher = new Watcher(replicaRoot);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", f.server.port())) {
+      Path config = config(work, db, proxy.port(), "/db/cut");
+      watcher.start();
+      try (Litestream ls = Litestream.replicate(config)) {
+        Await.until(WAIT, "the 4 MiB snapshot upload in flight", () -> hiddenBytes(replicaRoot) > (1 << 20));
+        proxy.cutAll();
+        // Litestream v0.3.13 retries a failed sync only when the database changes again.
+        Sqlite.cli(db, "INSERT INTO filler VALUES (randomblob(100));");
+        Await.until(WAIT, "Litestream to reconnect and finish the snapshot", () -> has(replicaRoot, ".snapshot.lz4"));
+        assertTrue(proxy.cuts() >= 1 && proxy.accepted() >= 2, "the connection was cut and Litestream came back");
+      } finally {
+        watcher.stop();
+      }
+      Await.until(WAIT, "no unfinished upload left", () -> hiddenBytes(replicaRoot) < 0);
+      assertEquals(List.of(), watcher.violations,
+          "every final name ever visible held a valid file; Litestream's log:\n" + Files.readString(Path.of(config + ".log")));
+      assertTrue(watcher.seen.size() >= 2, "the watcher saw the files: " + watcher.seen);
+      deleteDatabase(db);
+      assertEquals("appple|red\nbanana|yellow\n", restore(work, config, db));
+      assertEquals("65\n", Sqlite.cli(work.resolve("restored.db"), "SELECT count(*) FROM filler;"));
+    }
+    treeValidates(replicaRoot);
+  }
+
+  private static Path config(Path work, Path db, int port, String remotePath) throws IOException {
+    return Files.writeString(work.resolve("litestream.yml"), """
+        dbs:
+          - path: %s
+            replicas:
+              - url: sftp://replicator@127.0.0.1:%d%s
+                key-path: %s
+        """.formatted(db, port, remotePath, f.key.privateKey()));
+  }
+
+  private static String restore(Path work, Path config, Path db) {
+    Path restored = work.resolve("restored.db");
+    Litestream.run("restore", "-config", config.toString(), "-o", restored.toString(), db.toString()).orThrow();
+    return Sqlite.cli(restored, "SELECT name || '|' || color FROM fruits ORDER BY rowid;");
+  }
+
+  private static void treeValidates(Path replicaRoot) throws IOException {
+    ReplicaCheck.Report report = ReplicaCheck.check(new FileReplicaStore(replicaRoot));
+    assertTrue(report.ok(), "the tree validates: " + report.problems());
+    assertTrue(report.snapshots() >= 1 && report.segments() >= 1, report.toString());
+  }
+
+  /** The files under {@code tree} (hidden ones included), relative to it. */
+  private static List<Path> files(Path tree) throws IOException {
+    if (!Files.exists(tree)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(tree)) {
+      return s.filter(Files::isRegularFile).map(tree::relativize).toList();
+    } catch (UncheckedIOException raced) {
+      return List.of();
+    }
+  }
+
+  private static boolean has(Path tree, String suffix) throws IOException {
+    return files(tree).stream().anyMatch(p -> p.toString().endsWith(suffix));
+  }
+
+  /** Bytes in the server's hidden upload files under {@code tree}; -1 when there are none. */
+  private static long hiddenBytes(Path tree) throws IOException {
+    long total = -1;
+    for (Path p : files(tree)) {
+      if (p.getFileName().toString().startsWith(".replica-server-upload-")) {
+        try {
+          total = Math.max(total, 0) + Files.size(tree.resolve(p));
+        } catch (NoSuchFileException gone) {
+          // renamed or discarded meanwhile
+        }
+      }
+    }
+    return total;
+  }
+
+  private static void deleteDatabase(Path db) throws IOException {
+    for (String suffix : new String[] {"", "-wal", "-shm"}) {
+      Files.deleteIfExists(Path.of(db + suffix));
+    }
+    Path meta = db.resolveSibling("." + db.getFileName() + "-litestream");
+    if (Files.exists(meta)) {
+      try (Stream<Path> s = Files.walk(meta)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  /** Polls a replica tree and validates every snapshot or segment the moment its final name appears. */
+  private static final class Watcher implements Runnable {
+    final Path root;
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+    final List<String> violations = new CopyOnWriteArrayList<>();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final Thread thread = new Thread(this, "tree-watcher");
+
+    Watcher(Path root) {
+      this.root = root;
+    }
+
+    void start() {
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(30_000);
+    }
+
+    @Override
+    public void run() {
+      while (running.get()) {
+        try {
+          for (Path rel : files(root)) {
+            PathClass pc = PathClassifier.classify(rel.toString());
+            if ((pc instanceof PathClass.Snapshot || pc instanceof PathClass.WalSegment)
+                && seen.add(rel + "@" + Files.size(root.resolve(rel)))) {
+              check(rel, pc);
+            }
+          }
+          Thread.sleep(2);
+        } catch (IOException gone) {
+          // removed between listing and reading (retention): not a violation
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private void check(Path rel, PathClass pc) {
+      try (InputStream in = Files.newInputStream(root.resolve(rel))) {
+        if (pc instanceof PathClass.Snapshot s) {
+          ContentCheck.snapshot(s.name(), in);
+        } else {
+          ContentCheck.segment(((PathClass.WalSegment) pc).name(), in, SegmentContext.UNKNOWN);
+        }
+      } catch (NoSuchFileException removed) {
+        // retention removed it
+      } catch (IOException e) {
+        violations.add(rel + ": " + e.getMessage());
+      }
+    }
+  }
+}

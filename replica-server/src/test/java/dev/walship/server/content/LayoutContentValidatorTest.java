@@ -1,0 +1,98 @@
+package dev.walship.server.content;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.SnapshotName;
+import dev.walship.format.layout.WalSegmentName;
+import dev.walship.format.validate.ValidationException;
+import dev.walship.server.LayoutSamples;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayoutContentValidatorTest {
+  static final Generation GEN = Generation.parse("0123456789abcdef");
+  @TempDir static Path samplesDir;
+  static LayoutSamples s;
+
+  @TempDir Path dir;
+  final LayoutContentValidator validator = new LayoutContentValidator();
+
+  @BeforeAll
+  static void samples() {
+    s = LayoutSamples.make(samplesDir, 6);
+    assertTrue(s.frames() >= 6, "sample WAL has " + s.frames() + " frames");
+  }
+
+  private Path file(String name, byte[] content) throws Exception {
+    return Files.write(Files.createDirectories(dir.resolve("wal")).resolve(name), content);
+  }
+
+  private void validate(WalSegmentName name, byte[] content) throws Exception {
+    Path upload = Files.write(dir.resolve("upload"), content);
+    validator.validate(name, upload, dir.resolve("wal").resolve(name.fileName()));
+  }
+
+  private WalSegmentName seg(long offset) {
+    return new WalSegmentName(GEN, 0, offset);
+  }
+
+  @Test
+  void snapshots() throws Exception {
+    Path good = Files.write(dir.resolve("s"), s.snapshot());
+    validator.validate(new SnapshotName(GEN, 0), good, dir.resolve("00000000.snapshot.lz4"));
+    Path junk = Files.write(dir.resolve("j"), LayoutSamples.lz4("not a database".getBytes()));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> validator.validate(new SnapshotName(GEN, 0), junk, dir.resolve("00000000.snapshot.lz4")));
+    assertTrue(e.getMessage().contains("snapshot 00000000.snapshot.lz4"), e.getMessage());
+    Path raw = Files.write(dir.resolve("raw"), s.database());
+    assertThrows(ValidationException.class, () -> validator.validate(new SnapshotName(GEN, 0), raw, dir.resolve("x")));
+  }
+
+  @Test
+  void aSegmentAtOffsetZeroStandsAlone() throws Exception {
+    validate(seg(0), s.segment(0, s.frameOffset(2)));
+    assertThrows(ValidationException.class, () -> validate(seg(0), s.segment(0, s.frameOffset(2) - 7)));
+    assertThrows(ValidationException.class, () -> validate(seg(0), s.segment(32, s.frameOffset(2))));
+  }
+
+  @Test
+  void aLaterSegmentIsCheckedAgainstItsIndexHeaderAndChecksumChain() throws Exception {
+    long a = s.frameOffset(2);
+    long b = s.frameOffset(4);
+    file(seg(0).fileName(), s.segment(0, a));
+    validate(seg(a), s.segment(a, b));
+    file(seg(a).fileName(), s.segment(a, b));
+    validate(seg(b), s.segment(b, s.frameOffset(5)));
+
+    // A frame whose checksum does not continue the chain: frame 5 offered where frame 3 belongs.
+    byte[] wrongPlace = Arrays.copyOfRange(s.wal(), (int) s.frameOffset(5), (int) s.frameOffset(6));
+    ValidationException e = assertThrows(ValidationException.class, () -> validate(seg(a), LayoutSamples.lz4(wrongPlace)));
+    assertTrue(e.getMessage().startsWith("segment 00000000_" + String.format("%08x", a)), e.getMessage());
+    // Not frame-aligned for the index's page size.
+    assertThrows(ValidationException.class, () -> validate(seg(a + 8), s.segment(a, b)));
+  }
+
+  @Test
+  void withoutTheOffsetZeroSegmentWhatCanBeCheckedIs() throws Exception {
+    long a = s.frameOffset(2);
+    validate(seg(a), s.segment(a, s.frameOffset(3)));
+    assertThrows(ValidationException.class, () -> validate(seg(a), "not lz4".getBytes()));
+  }
+
+  @Test
+  void aGapBeforeTheSegmentDropsOnlyTheChain() throws Exception {
+    file(seg(0).fileName(), s.segment(0, s.frameOffset(1)));
+    long c = s.frameOffset(3);
+    validate(seg(c), s.segment(c, s.frameOffset(4)));
+    // The index header still applies: a segment of a different WAL (other salts) is refused.
+    LayoutSamples other = LayoutSamples.make(dir.resolve("other"), 6);
+    assertThrows(ValidationException.class,
+        () -> validate(seg(c), other.segment(other.frameOffset(3), other.frameOffset(4))));
+  }
+}
