@@ -164,11 +164,11 @@ public final class Shipper implements AutoCloseable {
         w = step();
         backoff.reset();
       } catch (IOException | RuntimeException e) {
-        failed(e);
+        w = new Wait(backoff.next(), false);
+        failed(e, w.duration());
         if (draining && System.nanoTime() >= drainDeadline) {
           return;
         }
-        w = new Wait(backoff.next(), false);
       }
       if (draining && (cursor.reached(drainTarget) || drainTarget == null || w.untilChange())) {
         return;
@@ -198,11 +198,14 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  private void failed(Exception e) {
+  private void failed(Exception e, Duration retryIn) {
     cursor.invalidate();
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (!message.contains(store.location())) {
+      message = store.location() + ": " + message;
+    }
     stats.error(message);
-    LOG.warn("{}: {} failed (attempt {}): {}; retrying", label, store.location(), backoff.attempts() + 1, message);
+    LOG.warn("{}: {} (attempt {} failed; retrying in {} ms)", label, message, backoff.attempts(), retryIn.toMillis());
   }
 
   /**

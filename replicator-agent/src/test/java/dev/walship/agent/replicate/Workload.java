@@ -28,6 +28,10 @@ final class Workload {
     try (Statement s = c.createStatement()) {
       s.execute("create table if not exists items(id integer primary key, k text, v blob)");
       s.execute("create index if not exists items_k on items(k)");
+      try (var rs = s.executeQuery("select coalesce(max(id), 0) from items")) {
+        rs.next();
+        maxId = rs.getInt(1);
+      }
     }
   }
 
