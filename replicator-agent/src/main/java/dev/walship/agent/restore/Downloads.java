@@ -18,9 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Downloads files of the layout, in parallel, into a work directory, at most {@code window} ahead
- * of the file being applied: disk use stays bounded and the order of application is kept. Files
- * are copied as stored (compressed); the applier decodes and verifies them.
+ * The WAL segments of a restore, handed out in the order they are applied. From a remote store
+ * they are fetched in parallel into the work directory, at most {@code window} ahead of the one
+ * being applied (bounded disk use, order kept); a local store is read in place. Either way the
+ * bytes are as stored (compressed): the applier decodes and verifies them.
  */
 final class Downloads {
   private final ReplicaStore store;
@@ -31,22 +32,28 @@ final class Downloads {
   private final Deque<LayoutFile> queued;
   private final Map<LayoutFile, Future<Path>> started = new HashMap<>();
 
-  Downloads(ReplicaStore store, ExecutorService pool, Path dir, int window, Progress progress, List<? extends LayoutFile> order) {
+  Downloads(ReplicaStore store, ExecutorService pool, Path dir, int window, Progress progress,
+      List<? extends LayoutFile> order) {
     this.store = store;
     this.pool = pool;
     this.dir = dir;
-    this.window = window;
+    this.window = store.remote() ? window : 0;
     this.progress = progress;
     this.queued = new ArrayDeque<>(order);
     fill();
   }
 
   /**
-   * Waits for {@code file}'s download and returns where it landed; the caller deletes it.
+   * Opens {@code file}'s bytes, waiting for its download when it is fetched ahead. Closing the
+   * stream removes the downloaded copy.
    *
    * @throws IOException the store's error, for the caller to name
    */
-  Path take(LayoutFile file) throws IOException, InterruptedException {
+  InputStream take(LayoutFile file) throws IOException, InterruptedException {
+    if (window == 0) {
+      queued.remove(file);
+      return new Counting(store.open(file), progress, null);
+    }
     fill();
     Future<Path> f = started.remove(file);
     if (f == null) {
@@ -55,7 +62,7 @@ final class Downloads {
     try {
       Path p = f.get();
       fill();
-      return p;
+      return new Counting(Files.newInputStream(p), null, p);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;
@@ -73,26 +80,27 @@ final class Downloads {
 
   private Path download(LayoutFile file) throws IOException {
     Path target = dir.resolve(file.fileName());
-    try (InputStream in = new Counting(store.open(file), progress)) {
+    try (InputStream in = new Counting(store.open(file), progress, null)) {
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
-    progress.fileDone();
     return target;
   }
 
-  /** Reports bytes to the progress line as they arrive. */
+  /** Counts bytes into the progress line as they arrive; removes a downloaded copy when closed. */
   static final class Counting extends FilterInputStream {
     private final Progress progress;
+    private final Path deleteOnClose;
 
-    Counting(InputStream in, Progress progress) {
+    Counting(InputStream in, Progress progress, Path deleteOnClose) {
       super(in);
       this.progress = progress;
+      this.deleteOnClose = deleteOnClose;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
-      if (b >= 0) {
+      if (b >= 0 && progress != null) {
         progress.downloaded(1);
       }
       return b;
@@ -101,10 +109,24 @@ final class Downloads {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
-      if (n > 0) {
+      if (n > 0 && progress != null) {
         progress.downloaded(n);
       }
       return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        if (progress != null) {
+          progress.fileDone();
+        }
+        if (deleteOnClose != null) {
+          Files.deleteIfExists(deleteOnClose);
+        }
+      }
     }
   }
 }

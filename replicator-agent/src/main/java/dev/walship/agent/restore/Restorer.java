@@ -19,7 +19,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,10 +30,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Everything happens in a work directory next to the output ({@code .<name>.restore-tmp}), on
  * the same file system, which is deleted on success and on failure alike; a restore that is killed
- * leaves that directory (removed by the next restore) and nothing at the output path. Each WAL
- * index is assembled from its segments into one file as they verify — each segment must start
- * where the previous one ended, with the index's salts and an unbroken checksum chain — and is
- * applied up to its last commit frame.
+ * leaves that directory (removed by the next restore) and nothing at the output path. The snapshot
+ * streams from the store into the work copy while the segments are fetched ahead in parallel; then
+ * each WAL index flows from its segments, as they verify — each must start where the previous one
+ * ended, with the index's salts and an unbroken checksum chain — into the applier, which applies
+ * committed transactions only.
  */
 public final class Restorer {
   private final ReplicaStore store;
@@ -49,7 +52,7 @@ public final class Restorer {
     Path work = workDir(out);
     deleteTree(work);
     Files.createDirectories(work);
-    ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism(), r -> {
+    ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism() + 1, r -> {
       Thread t = new Thread(r, "restore-download");
       t.setDaemon(true);
       return t;
@@ -57,21 +60,21 @@ public final class Restorer {
     try (Progress progress =
         new Progress(settings.progress(), settings.progressInterval(), plan.totalBytes(), plan.files())) {
       Path db = work.resolve("db");
+      Future<?> snapshot = pool.submit(() -> {
+        restoreSnapshot(plan, db, progress);
+        return null;
+      });
       List<LayoutFile> order = new ArrayList<>();
-      order.add(plan.snapshot().name());
       plan.indices().forEach(i -> i.segments().forEach(w -> order.add(w.name())));
-      Downloads downloads =
-          new Downloads(store, pool, work, settings.parallelism() * 2, progress, order);
-      restoreSnapshot(plan, downloads, db);
+      Downloads downloads = new Downloads(store, pool, work, settings.parallelism() * 2, progress, order);
+      await(snapshot);
       WalApplier applier = settings.mode().applier();
       for (IndexPlan index : plan.indices()) {
         progress.phase(String.format("applying index %08x", index.index()));
-        Path wal = work.resolve(String.format("%08x.wal", index.index()));
-        long commitEnd = assemble(plan, index, downloads, wal);
-        if (commitEnd > 0) {
-          applier.apply(db, wal, commitEnd);
+        try (WalApplier.IndexSink sink = applier.open(db, work, index.index())) {
+          assemble(plan, index, downloads, sink.out());
+          sink.finish();
         }
-        Files.delete(wal);
       }
       progress.phase("checking integrity");
       IntegrityCheck.verify(db, out);
@@ -89,6 +92,61 @@ public final class Restorer {
     }
   }
 
+  /** Streams the snapshot from the store, decoding and checking it on the way into {@code db}. */
+  private void restoreSnapshot(RestorePlan plan, Path db, Progress progress) throws IOException, RestoreException {
+    LayoutFile name = plan.snapshot().name();
+    try (InputStream in = new Downloads.Counting(store.open(name), progress, null);
+        OutputStream sink = new BufferedOutputStream(Files.newOutputStream(db), 1 << 20)) {
+      ContentCheck.snapshot(plan.snapshot().name(), in, sink);
+    } catch (ValidationException e) {
+      throw new RestoreException(plan.location() + "/" + name.path() + ": " + e.reason()
+          + "; nothing can be restored from this snapshot (an older one may: try -timestamp before "
+          + plan.snapshot().created() + ")");
+    } catch (IOException e) {
+      throw new RestoreException(
+          "cannot download " + plan.location() + "/" + name.path() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void await(Future<?> f) throws RestoreException, IOException, InterruptedException {
+    try {
+      f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RestoreException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Verifies one index's segments into {@code sink}: contiguous, one salt pair, one checksum chain. */
+  private void assemble(RestorePlan plan, IndexPlan index, Downloads downloads, OutputStream sink)
+      throws IOException, InterruptedException, RestoreException {
+    SegmentContext context = SegmentContext.UNKNOWN;
+    long expected = 0;
+    WalSegmentInfo lastGood = null;
+    for (WalSegmentInfo seg : index.segments()) {
+      if (seg.name().offset() != expected) {
+        throw new RestoreException(String.format(
+            "%s/%s: %s: segment starts at offset 0x%x, the previous one ends at 0x%x; %s",
+            plan.location(), seg.name().path(), seg.name().offset() > expected ? "gap" : "overlap",
+            seg.name().offset(), expected, RestorePoints.beforeSegment(plan, lastGood)));
+      }
+      try (InputStream in = take(plan, downloads, seg.name())) {
+        SegmentSummary s = ContentCheck.segment(seg.name(), in, context, sink);
+        context = SegmentContext.after(s);
+        expected = s.endOffset();
+      } catch (ValidationException e) {
+        throw new RestoreException(plan.location() + "/" + seg.name().path() + ": " + e.reason()
+            + "; " + RestorePoints.beforeSegment(plan, lastGood));
+      }
+      lastGood = seg;
+    }
+  }
+
   /** Stops the downloads and waits for them, so none writes into the work directory after it goes. */
   private static void stop(ExecutorService pool) {
     pool.shutdownNow();
@@ -101,54 +159,7 @@ public final class Restorer {
     }
   }
 
-  private void restoreSnapshot(RestorePlan plan, Downloads downloads, Path db)
-      throws IOException, InterruptedException, RestoreException {
-    LayoutFile name = plan.snapshot().name();
-    Path file = take(plan, downloads, name);
-    try (InputStream in = Files.newInputStream(file);
-        OutputStream sink = new BufferedOutputStream(Files.newOutputStream(db), 1 << 16)) {
-      ContentCheck.snapshot(plan.snapshot().name(), in, sink);
-    } catch (ValidationException e) {
-      throw new RestoreException(plan.location() + "/" + name.path() + ": " + e.reason()
-          + "; nothing can be restored from this snapshot (an older one may: try -timestamp before "
-          + plan.snapshot().created() + ")");
-    }
-    Files.delete(file);
-  }
-
-  /** Verifies one index's segments into {@code wal}; returns the end of its last commit, or -1. */
-  private long assemble(RestorePlan plan, IndexPlan index, Downloads downloads, Path wal)
-      throws IOException, InterruptedException, RestoreException {
-    SegmentContext context = SegmentContext.UNKNOWN;
-    long expected = 0;
-    long commitEnd = -1;
-    WalSegmentInfo lastGood = null;
-    try (OutputStream sink = new BufferedOutputStream(Files.newOutputStream(wal), 1 << 16)) {
-      for (WalSegmentInfo seg : index.segments()) {
-        if (seg.name().offset() != expected) {
-          throw new RestoreException(String.format(
-              "%s/%s: %s: segment starts at offset 0x%x, the previous one ends at 0x%x; %s",
-              plan.location(), seg.name().path(), seg.name().offset() > expected ? "gap" : "overlap",
-              seg.name().offset(), expected, RestorePoints.beforeSegment(plan, lastGood)));
-        }
-        Path file = take(plan, downloads, seg.name());
-        try (InputStream in = Files.newInputStream(file)) {
-          SegmentSummary s = ContentCheck.segment(seg.name(), in, context, sink);
-          context = SegmentContext.after(s);
-          expected = s.endOffset();
-          commitEnd = Math.max(commitEnd, s.lastCommitEnd());
-        } catch (ValidationException e) {
-          throw new RestoreException(plan.location() + "/" + seg.name().path() + ": " + e.reason()
-              + "; " + RestorePoints.beforeSegment(plan, lastGood));
-        }
-        Files.delete(file);
-        lastGood = seg;
-      }
-    }
-    return commitEnd;
-  }
-
-  private static Path take(RestorePlan plan, Downloads downloads, LayoutFile name)
+  private static InputStream take(RestorePlan plan, Downloads downloads, LayoutFile name)
       throws InterruptedException, RestoreException {
     try {
       return downloads.take(name);

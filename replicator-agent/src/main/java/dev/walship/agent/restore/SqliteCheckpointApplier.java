@@ -1,7 +1,7 @@
 package dev.walship.agent.restore;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,21 +12,38 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Applies a WAL the way Litestream does: writes it as the database's {@code -wal} file and lets
- * SQLite's recovery and a TRUNCATE checkpoint copy it into the database file.
+ * Applies a WAL index the way Litestream does: writes it as the database's {@code -wal} file and
+ * lets SQLite's recovery (which stops at the last commit frame) and a TRUNCATE checkpoint copy it
+ * into the database file.
  */
 final class SqliteCheckpointApplier implements WalApplier {
   @Override
-  public void apply(Path db, Path wal, long commitEnd) throws IOException {
-    Path sidecar = Path.of(db + "-wal");
+  public IndexSink open(Path db, Path work, int index) throws IOException {
+    Path wal = Path.of(db + "-wal");
     Files.deleteIfExists(Path.of(db + "-shm"));
-    try (InputStream in = Files.newInputStream(wal);
-        OutputStream out = Files.newOutputStream(sidecar)) {
-      long copied = in.transferTo(new BoundedOutput(out, commitEnd));
-      if (copied < commitEnd) {
-        throw new IOException(wal + ": " + copied + " bytes, expected " + commitEnd);
+    OutputStream out = new BufferedOutputStream(Files.newOutputStream(wal), 1 << 16);
+    return new IndexSink() {
+      @Override
+      public OutputStream out() {
+        return out;
       }
-    }
+
+      @Override
+      public void finish() throws IOException {
+        out.close();
+        checkpoint(db);
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.close();
+        Files.deleteIfExists(wal);
+        Files.deleteIfExists(Path.of(db + "-shm"));
+      }
+    };
+  }
+
+  private static void checkpoint(Path db) throws IOException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
@@ -38,36 +55,6 @@ final class SqliteCheckpointApplier implements WalApplier {
       }
     } catch (SQLException e) {
       throw new IOException(db + ": SQLite could not apply the WAL: " + e.getMessage(), e);
-    }
-    Files.deleteIfExists(sidecar);
-    Files.deleteIfExists(Path.of(db + "-shm"));
-  }
-
-  /** Passes through the first {@code limit} bytes and drops the rest. */
-  private static final class BoundedOutput extends OutputStream {
-    private final OutputStream out;
-    private long left;
-
-    BoundedOutput(OutputStream out, long limit) {
-      this.out = out;
-      this.left = limit;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      if (left > 0) {
-        out.write(b);
-        left--;
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      int n = (int) Math.min(len, left);
-      if (n > 0) {
-        out.write(b, off, n);
-        left -= n;
-      }
     }
   }
 }

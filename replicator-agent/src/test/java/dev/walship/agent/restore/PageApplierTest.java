@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.format.wal.WalReader;
-import dev.walship.format.wal.WalScan;
 import dev.walship.testing.Sqlite;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +36,22 @@ class PageApplierTest {
         Sqlite.exec(c, "delete from t where rowid < 60", "VACUUM");
       }
       Files.copy(Path.of(db + "-wal"), wal);
-      String dump = Sqlite.dump(db);
-      return dump;
+      return Sqlite.dump(db);
     }
   }
 
-  static long commitEnd(Path wal) throws IOException {
-    WalScan s = WalReader.scan(new ByteArrayInputStream(Files.readAllBytes(wal)));
-    return s.committedEnd();
+  /** Feeds {@code wal}'s bytes to the applier in uneven pieces, as segments would arrive. */
+  static void apply(WalApplier applier, Path db, Path work, Path wal) throws IOException {
+    byte[] b = Files.readAllBytes(wal);
+    try (WalApplier.IndexSink sink = applier.open(db, work, 0)) {
+      int at = 0;
+      for (int step = 1; at < b.length; step = step * 3 % 10007 + 1) {
+        int n = Math.min(step, b.length - at);
+        sink.out().write(b, at, n);
+        at += n;
+      }
+      sink.finish();
+    }
   }
 
   @Test
@@ -57,7 +62,7 @@ class PageApplierTest {
       Path wal = dir.resolve("index.wal");
       String expected = scenario(dir, db, wal, shrink);
       long before = Files.size(db);
-      new PageApplier().apply(db, wal, commitEnd(wal));
+      apply(new PageApplier(), db, dir, wal);
       assertEquals(expected, Sqlite.dump(db), "shrink=" + shrink);
       assertEquals("ok\n", Sqlite.cli(db, "PRAGMA integrity_check"));
       if (shrink) {
@@ -67,13 +72,24 @@ class PageApplierTest {
   }
 
   @Test
-  void stopsAtTheGivenCommit() throws Exception {
-    Path db = tmp.resolve("restored.db");
+  void dropsTheUncommittedTail() throws Exception {
+    Path src = tmp.resolve("src.db");
+    Path before = tmp.resolve("restored.db");
     Path wal = tmp.resolve("index.wal");
-    scenario(tmp, db, wal, false);
-    String before = Sqlite.dump(db);
-    new PageApplier().apply(db, wal, 32);
-    assertEquals(before, Sqlite.dump(db), "nothing applied up to offset 32");
+    try (Connection c = Sqlite.openWal(src, 0)) {
+      Sqlite.exec(c, "create table t(x)", "PRAGMA wal_checkpoint(TRUNCATE)");
+      Files.copy(src, before);
+      Sqlite.exec(c, "insert into t values('committed')", "PRAGMA cache_size=2");
+      c.setAutoCommit(false);
+      for (int i = 0; i < 40; i++) {
+        Sqlite.exec(c, "insert into t values(randomblob(3000))"); // spills uncommitted frames
+      }
+      Files.copy(Path.of(src + "-wal"), wal);
+      c.rollback();
+    }
+    apply(new PageApplier(), before, tmp, wal);
+    assertEquals("1|committed\n", Sqlite.cli(before, "select count(*), group_concat(x) from t"));
+    assertEquals("ok\n", Sqlite.cli(before, "PRAGMA integrity_check"));
   }
 
   @Test
@@ -84,7 +100,7 @@ class PageApplierTest {
     byte[] b = Files.readAllBytes(db);
     b[16] = 0x20; // 8192
     Files.write(db, b);
-    IOException e = assertThrows(IOException.class, () -> new PageApplier().apply(db, wal, commitEnd(wal)));
+    IOException e = assertThrows(IOException.class, () -> apply(new PageApplier(), db, tmp, wal));
     assertTrue(e.getMessage().endsWith("page size 8192 != the WAL's page size 4096"), e.getMessage());
   }
 }

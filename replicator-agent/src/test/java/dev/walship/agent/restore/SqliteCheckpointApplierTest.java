@@ -19,7 +19,7 @@ class SqliteCheckpointApplierTest {
       Path db = dir.resolve("restored.db");
       Path wal = dir.resolve("index.wal");
       String expected = PageApplierTest.scenario(dir, db, wal, shrink);
-      new SqliteCheckpointApplier().apply(db, wal, PageApplierTest.commitEnd(wal));
+      PageApplierTest.apply(new SqliteCheckpointApplier(), db, dir, wal);
       assertFalse(Files.exists(Path.of(db + "-wal")));
       assertFalse(Files.exists(Path.of(db + "-shm")));
       assertEquals(expected, Sqlite.dump(db));

@@ -49,6 +49,11 @@ public final class FileReplicaStore implements ReplicaStore {
   }
 
   @Override
+  public boolean remote() {
+    return false;
+  }
+
+  @Override
   public List<Entry> list(String dir) throws IOException {
     Path d = resolve(dir);
     List<Entry> out = new ArrayList<>();

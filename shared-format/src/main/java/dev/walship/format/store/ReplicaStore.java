@@ -54,6 +54,14 @@ public interface ReplicaStore extends Closeable {
   @Override
   default void close() throws IOException {}
 
+  /**
+   * Whether reading is slow enough that readers should fetch ahead in parallel (a network store);
+   * a local directory reads at disk speed and is read in place.
+   */
+  default boolean remote() {
+    return true;
+  }
+
   // ---- typed views, as Litestream v0.3.13 lists them -------------------------------------
 
   /** Generations: directories under {@code generations/} with a valid name, sorted by name. */

@@ -1,0 +1,373 @@
+package dev.walship.agent.capture;
+
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.Layout;
+import dev.walship.format.layout.Position;
+import dev.walship.format.wal.WalHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * The captured history of the current generation and the copying of WAL frames into it: which
+ * index is current, its shadow file, the page image at the end, and how each new WAL cycle is
+ * classified. Invariants (see also {@link Engine}): bytes are copied only up to a valid commit
+ * frame; the shadow is fsynced (and a new file's directory) before the end moves; a new cycle
+ * becomes the next index only when it begins with capture's own write or was proven by {@link
+ * Continuity}; anything else is reported as a {@link Discontinuity}.
+ */
+final class History {
+  private final Path db;
+  private final Path wal;
+  private final MetaDir meta;
+  private final Clock clock;
+  private final Outbox out;
+
+  private DatabaseFile dbFile;
+  private int pageSize;
+
+  private Generation gen;
+  private int index;
+  private ShadowIndex shadow;
+  private PageImage image;
+  private WalHeader previous;
+  private WalHeader trusted;
+  private byte[] lastFrame;
+  private int page1Counter = -1;
+  private int imageIndex;
+  private long sinceImage;
+  private boolean quiet;
+  private Instant indexStartedAt;
+  private long ownWriteEnd;
+
+  History(Path db, MetaDir meta, Clock clock, Outbox out) {
+    this.db = db;
+    this.wal = LiveWal.pathOf(db);
+    this.meta = meta;
+    this.clock = clock;
+    this.out = out;
+  }
+
+  /** The database file and page size to work with (after opening the database). */
+  void attach(DatabaseFile file, int size) {
+    this.dbFile = file;
+    this.pageSize = size;
+  }
+
+  Generation generation() {
+    return gen;
+  }
+
+  int index() {
+    return index;
+  }
+
+  ShadowIndex shadow() {
+    return shadow;
+  }
+
+  PageImage image() {
+    return image;
+  }
+
+  int imageIndex() {
+    return imageIndex;
+  }
+
+  Instant indexStartedAt() {
+    return indexStartedAt;
+  }
+
+  long ownWriteEnd() {
+    return ownWriteEnd;
+  }
+
+  /** The end of the captured history, or null before the first generation. */
+  Position end() {
+    return gen == null ? null : new Position(gen, index, shadow == null ? 0 : shadow.length());
+  }
+
+  /** Takes over what an earlier run left ({@link LocalState}). */
+  void adopt(LocalState st) throws IOException {
+    gen = st.generation();
+    index = st.index();
+    shadow = st.shadow();
+    image = st.image();
+    previous = st.previous();
+    imageIndex = st.imageIndex();
+    trusted = null;
+    indexStartedAt = clock.instant();
+    lastFrame = null;
+    page1Counter = -1;
+    if (shadow != null) {
+      FrameRun.Result all = FrameRun.fromStart(shadow.channel(), shadow.header(), null);
+      lastFrame = all.lastFrame();
+      page1Counter = all.page1Counter();
+    }
+    publishEnd();
+  }
+
+  /** {@link Continuity} proved that the WAL's cycle {@code cycle} (or the next one) continues. */
+  void continueWith(WalHeader cycle) throws IOException {
+    if (shadow != null) {
+      finishIndex();
+    }
+    trusted = cycle;
+  }
+
+  // ---- copying
+
+  /** Copies committed frames; {@code expect} names a cycle capture's own write may have begun. */
+  boolean capture(OwnWrite expect) throws IOException, Discontinuity {
+    try (FileChannel ch = LiveWal.open(wal)) {
+      WalHeader h = LiveWal.header(ch);
+      if (shadow == null) {
+        return awaiting(ch, h, expect);
+      }
+      if (h == null) {
+        throw Discontinuity.lost("the WAL is gone or has no header while index " + index
+            + " holds " + shadow.length() + " captured bytes");
+      }
+      if (!h.sameSalts(shadow.header())) {
+        if (expect != null && expect.began(h, ch)) {
+          finishIndex();
+          return startIndex(ch, h);
+        }
+        throw Discontinuity.unexplained("the WAL restarted without capture (salt-1 "
+            + Integer.toHexString(shadow.header().salt1()) + " -> "
+            + Integer.toHexString(h.salt1()) + ")");
+      }
+      return append(ch, h);
+    }
+  }
+
+  private boolean awaiting(FileChannel ch, WalHeader h, OwnWrite expect)
+      throws IOException, Discontinuity {
+    if (h == null || (previous != null && h.sameSalts(previous))) {
+      return false;
+    }
+    if (trusted != null && h.sameSalts(trusted)) {
+      return startIndex(ch, h);
+    }
+    if (FrameRun.lastCommitCandidate(ch, h, WalHeader.SIZE) == WalHeader.SIZE) {
+      return false;
+    }
+    if (expect != null && expect.began(h, ch)) {
+      return startIndex(ch, h);
+    }
+    throw Discontinuity.unexplained("the WAL holds a cycle capture did not see begin (salt-1 "
+        + Integer.toHexString(h.salt1()) + ")");
+  }
+
+  private boolean append(FileChannel ch, WalHeader h) throws IOException, Discontinuity {
+    long x = shadow.length();
+    if (ch.size() < x) {
+      throw Discontinuity.lost("the WAL holds " + ch.size() + " bytes, fewer than the " + x
+          + " captured from it: it was truncated behind capture's back");
+    }
+    if (!lastFrameStillThere(ch, x)) {
+      throw Discontinuity.lost("the WAL's frame before offset " + x + " is not the one captured:"
+          + " the WAL was overwritten behind capture's back");
+    }
+    FrameRun.Result run = FrameRun.read(ch, h, x, shadow.checksum(), shadow::write);
+    if (run.frames() == 0) {
+      shadow.discardTail();
+      return false;
+    }
+    commit(run, false);
+    return true;
+  }
+
+  private boolean lastFrameStillThere(FileChannel ch, long x) throws IOException {
+    if (lastFrame == null) {
+      return true;
+    }
+    byte[] b = new byte[lastFrame.length];
+    FrameRun.readFully(ch, ByteBuffer.wrap(b), x - b.length);
+    return Arrays.equals(b, lastFrame);
+  }
+
+  private boolean startIndex(FileChannel ch, WalHeader h) throws IOException, Discontinuity {
+    if (h.pageSize() != pageSize) {
+      throw Discontinuity.lost("the WAL's page size is " + h.pageSize() + ", the database's "
+          + pageSize);
+    }
+    Path f = meta.shadowWal(gen, index);
+    Files.deleteIfExists(f);
+    ShadowIndex s = ShadowIndex.create(f, h);
+    FrameRun.Result run;
+    try {
+      run = FrameRun.fromStart(ch, h, s::write);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      Files.deleteIfExists(f);
+      throw e;
+    }
+    if (run.frames() == 0) {
+      s.close();
+      Files.deleteIfExists(f);
+      return false;
+    }
+    shadow = s;
+    trusted = null;
+    page1Counter = -1;
+    indexStartedAt = clock.instant();
+    ownWriteEnd = 0;
+    commit(run, true);
+    maybeSaveImage();
+    return true;
+  }
+
+  /** Makes the run durable, then public, then part of the image. */
+  private void commit(FrameRun.Result run, boolean newFile) throws IOException {
+    if (run.end() > Layout.MAX_OFFSET) {
+      shadow.discardTail();
+      throw new IOException("WAL index " + index + " of " + db + " would exceed 4 GiB, the largest"
+          + " offset the replica layout can name; application readers have kept SQLite from"
+          + " restarting the WAL for too long");
+    }
+    long before = Math.max(shadow.length(), WalHeader.SIZE);
+    shadow.publish(run.end(), run.checksum());
+    if (newFile) {
+      MetaDir.forceDirectory(shadow.file().getParent());
+    }
+    run.applyTo(image);
+    if (run.page1Counter() >= 0) {
+      page1Counter = run.page1Counter();
+    }
+    lastFrame = run.lastFrame();
+    sinceImage += run.end() - before;
+    publishEnd();
+  }
+
+  private void finishIndex() throws IOException {
+    if (index >= Layout.MAX_INDEX) {
+      throw new IOException("generation " + gen + " reached the largest WAL index");
+    }
+    previous = shadow.header();
+    shadow.close();
+    shadow = null;
+    index++;
+    page1Counter = -1;
+    lastFrame = null;
+    publishEnd();
+  }
+
+  /** What capture's no-op write will look like if it begins a new WAL cycle now. */
+  OwnWrite expectation() throws IOException {
+    int counter = page1Counter;
+    if (shadow == null || counter < 0) {
+      ByteBuffer b = ByteBuffer.allocate(4);
+      if (dbFile.read(b, 24) < 4) {
+        throw new IOException(db + " is shorter than a database header");
+      }
+      counter = b.getInt(0);
+    }
+    return new OwnWrite(shadow != null ? shadow.header() : previous, counter);
+  }
+
+  /** Capture's own frame was just copied: the index's end holds no application frame. */
+  void ownWriteCopied() {
+    ownWriteEnd = shadow == null ? 0 : shadow.length();
+  }
+
+  // ---- generations and the image
+
+  /**
+   * Starts generation {@code g} from the database as it is: its page image is the database file
+   * plus the current WAL cycle, which becomes index 0. Returns false if the WAL restarted meanwhile.
+   */
+  boolean begin(Generation g) throws IOException {
+    WalHeader before = LiveWal.header(wal);
+    PageImage file = PageImage.ofFile(dbFile, pageSize);
+    quiet = true;
+    try (FileChannel ch = LiveWal.open(wal)) {
+      WalHeader h = LiveWal.header(ch);
+      if (!LiveWal.sameCycle(before, h)) {
+        return false;
+      }
+      closeShadow();
+      gen = g;
+      index = 0;
+      previous = null;
+      trusted = h != null && h.pageSize() == pageSize ? h : null;
+      image = file;
+      page1Counter = -1;
+      lastFrame = null;
+      if (trusted != null) {
+        startIndex(ch, h);
+      }
+      if (!LiveWal.sameCycle(h, LiveWal.header(ch))) {
+        closeShadow();
+        return false;
+      }
+    } catch (Discontinuity d) {
+      throw new IOException(d.getMessage());
+    } finally {
+      quiet = false;
+    }
+    saveImage();
+    meta.writeCurrent(g);
+    publishEnd();
+    return true;
+  }
+
+  /**
+   * Saves the image at an index start once as many shadow bytes were captured since the last save
+   * as the image has (8 bytes a page): small databases save it at every index, large ones at most
+   * double their write volume. Shadow indices from the image's index on are kept for the replay.
+   */
+  private void maybeSaveImage() throws IOException {
+    if (sinceImage >= 8L * image.pageCount()) {
+      saveImage();
+    }
+  }
+
+  /** Saves the page image at the end of the history. */
+  void saveImage() throws IOException {
+    if (gen == null || image == null) {
+      return;
+    }
+    PageImage.Head head = shadow == null
+        ? new PageImage.Head(gen, index, 0, 0, 0, null)
+        : new PageImage.Head(gen, index, shadow.length(), shadow.header().salt1(),
+            shadow.header().salt2(), shadow.checksum());
+    image.save(meta.imageFile(gen), head);
+    imageIndex = index;
+    sinceImage = 0;
+  }
+
+  boolean quiet() {
+    return quiet;
+  }
+
+  private void publishEnd() {
+    if (!quiet && gen != null) {
+      out.publish(end());
+    }
+  }
+
+  void closeShadow() {
+    if (shadow != null) {
+      try {
+        shadow.close();
+      } catch (IOException ignored) {
+        // reopened from disk when needed
+      }
+      shadow = null;
+    }
+  }
+
+  /** Forgets everything (the next attach reloads the meta directory). */
+  void reset() {
+    closeShadow();
+    gen = null;
+    image = null;
+    dbFile = null;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.walship.agent.capture;
+
+import dev.walship.format.layout.Position;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What capture publishes to other threads: the end of the captured history (with waiting for it to
+ * change), the status, and the positions replicas report. Thread-safe.
+ */
+final class Outbox {
+  private final Clock clock;
+  private volatile Position end;
+  private volatile CaptureStatus status;
+  private final Map<String, Position> shipped = new ConcurrentHashMap<>();
+  private volatile boolean shippedChanged;
+
+  Outbox(Clock clock) {
+    this.clock = clock;
+    this.status = new CaptureStatus(CaptureStatus.State.STARTING, null, "not started",
+        clock.instant());
+  }
+
+  Position end() {
+    return end;
+  }
+
+  synchronized void publish(Position p) {
+    if (!p.equals(end)) {
+      end = p;
+      notifyAll();
+    }
+  }
+
+  synchronized Position await(Position seen, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (Objects.equals(end, seen)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return end;
+  }
+
+  CaptureStatus status() {
+    return status;
+  }
+
+  /** Sets the status; returns true when the state or detail changed (worth a log line). */
+  boolean status(CaptureStatus.State state, String detail) {
+    CaptureStatus s = status;
+    if (s.state() == state && s.detail().equals(detail)) {
+      status = new CaptureStatus(state, end, detail, s.since());
+      return false;
+    }
+    status = new CaptureStatus(state, end, detail, clock.instant());
+    return true;
+  }
+
+  void shipped(String replica, Position p) {
+    shipped.put(replica, p);
+    shippedChanged = true;
+  }
+
+  /** Loads positions from an earlier run without overwriting newer reports. */
+  void restoreShipped(Map<String, Position> saved) {
+    saved.forEach(shipped::putIfAbsent);
+  }
+
+  Map<String, Position> shippedPositions() {
+    return Map.copyOf(shipped);
+  }
+
+  /** True (once) when a replica reported a position since the last call. */
+  boolean takeShippedChanged() {
+    boolean c = shippedChanged;
+    shippedChanged = false;
+    return c;
+  }
+}

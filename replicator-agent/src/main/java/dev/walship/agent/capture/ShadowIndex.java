@@ -1,0 +1,187 @@
+package dev.walship.agent.capture;
+
+import dev.walship.format.wal.WalChecksum;
+import dev.walship.format.wal.WalHeader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The shadow WAL of one index: a byte-exact copy of one WAL cycle from its header to a commit
+ * frame. Bytes are written past the published length first and become part of the index only in
+ * {@link #publish}, after an fsync; a crash can therefore leave an unpublished tail, which
+ * {@link #recover} cuts back to the last valid commit frame. Single writer (the capture thread).
+ */
+final class ShadowIndex implements AutoCloseable {
+  private final Path file;
+  private final FileChannel channel;
+  private final WalHeader header;
+  private long length;
+  private WalChecksum checksum;
+
+  private ShadowIndex(Path file, FileChannel channel, WalHeader header, long length,
+      WalChecksum checksum) {
+    this.file = file;
+    this.channel = channel;
+    this.header = header;
+    this.length = length;
+    this.checksum = checksum;
+  }
+
+  /** Starts an index with {@code header}; nothing is published until frames are. */
+  static ShadowIndex create(Path file, WalHeader header) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    ByteBuffer b = ByteBuffer.wrap(header.toBytes());
+    while (b.hasRemaining()) {
+      ch.write(b, b.position());
+    }
+    return new ShadowIndex(file, ch, header, 0, header.checksum());
+  }
+
+  /**
+   * Opens an index left by an earlier run: keeps its valid frames up to the last commit frame and
+   * cuts off anything after them. Returns null (and deletes the file) when it holds no committed
+   * frame.
+   */
+  static ShadowIndex recover(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      byte[] h = new byte[WalHeader.SIZE];
+      WalHeader header = null;
+      if (FrameRun.readFully(ch, ByteBuffer.wrap(h), 0) == h.length) {
+        try {
+          header = WalHeader.parse(h, 0);
+        } catch (IOException notAHeader) {
+          header = null;
+        }
+      }
+      FrameRun.Result run = header == null ? null : FrameRun.fromStart(ch, header, null);
+      if (run == null || run.frames() == 0) {
+        ch.close();
+        Files.deleteIfExists(file);
+        return null;
+      }
+      if (ch.size() > run.end()) {
+        ch.truncate(run.end());
+        ch.force(true);
+      }
+      return new ShadowIndex(file, ch, header, run.end(), run.checksum());
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  WalHeader header() {
+    return header;
+  }
+
+  /** The published length: every byte below it is durable. 0 until the first publish. */
+  long length() {
+    return length;
+  }
+
+  /** The chain checksum at {@link #length()} (the header's before the first frame). */
+  WalChecksum checksum() {
+    return checksum;
+  }
+
+  /** Writes frame bytes at {@code offset} (at or past the published length). */
+  void write(long offset, byte[] b, int off, int len) throws IOException {
+    if (offset < Math.max(length, WalHeader.SIZE)) {
+      throw new IllegalStateException("write at " + offset + " below published " + length);
+    }
+    ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+    long pos = offset;
+    while (buf.hasRemaining()) {
+      pos += channel.write(buf, pos);
+    }
+  }
+
+  /** Cuts anything past {@code end}, syncs, and makes {@code [0, end)} the published content. */
+  void publish(long end, WalChecksum endChecksum) throws IOException {
+    if (channel.size() > end) {
+      channel.truncate(end);
+    }
+    channel.force(false);
+    length = end;
+    checksum = endChecksum;
+  }
+
+  /** Drops unpublished bytes (after a failed write). */
+  void discardTail() throws IOException {
+    if (channel.size() > Math.max(length, WalHeader.SIZE)) {
+      channel.truncate(Math.max(length, WalHeader.SIZE));
+    }
+  }
+
+  /** Reads bytes of the published content, for checks. */
+  int read(ByteBuffer dst, long pos) throws IOException {
+    return FrameRun.readFully(channel, dst, pos);
+  }
+
+  FileChannel channel() {
+    return channel;
+  }
+
+  /** Streams {@code [from, to)} of an index file (its own descriptor, so pruning cannot cut it short). */
+  static InputStream stream(Path file, long from, long to) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    if (ch.size() < to) {
+      long size = ch.size();
+      ch.close();
+      throw new IOException(file + " holds " + size + " bytes, " + to + " requested");
+    }
+    ch.position(from);
+    return new Range(Channels.newInputStream(ch), to - from);
+  }
+
+  /** The first {@code left} bytes of a stream. */
+  private static final class Range extends InputStream {
+    private final InputStream in;
+    private long left;
+
+    Range(InputStream in, long left) {
+      this.in = in;
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

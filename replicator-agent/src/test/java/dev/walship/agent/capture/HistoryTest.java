@@ -1,0 +1,110 @@
+package dev.walship.agent.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.walship.format.layout.Generation;
+import dev.walship.testing.Sqlite;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How each change of the WAL is classified, without threads: capture driven step by step. */
+class HistoryTest {
+  @TempDir Path dir;
+  private Path db;
+  private Outbox out;
+  private History history;
+  private DatabaseFile file;
+  private Connection app;
+  private Connection writer;
+  private final Generation g = Generation.parse("00000000000000ab");
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = dir.resolve("h.db");
+    Harness.create(db, 5);
+    app = Sqlite.openWal(db, 0);
+    writer = Sqlite.openWal(db, 0);
+    Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
+    out = new Outbox(Clock.systemUTC());
+    MetaDir meta = new MetaDir(dir.resolve("meta"));
+    history = new History(db, meta, Clock.systemUTC(), out);
+    file = DatabaseFile.open(db);
+    history.attach(file, 4096);
+    meta.createGeneration(g);
+    assertTrue(history.begin(g));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    history.reset();
+    file.close();
+    app.close();
+    writer.close();
+  }
+
+  @Test
+  void aNewGenerationStartsWithTheCurrentWalCycleAsIndexZero() throws Exception {
+    assertEquals(g, out.end().generation());
+    assertEquals(0, out.end().index());
+    assertEquals(Files.size(LiveWal.pathOf(db)), out.end().offset());
+    assertFalse(history.capture(null), "nothing new");
+    Sqlite.exec(app, "insert into t(x) values(1)");
+    assertTrue(history.capture(null));
+    assertEquals(Files.size(LiveWal.pathOf(db)), out.end().offset());
+  }
+
+  @Test
+  void aRestartByCapturesOwnWriteIsTheNextIndex() throws Exception {
+    OwnWrite expect = history.expectation();
+    Sqlite.queryLong(app, "PRAGMA wal_checkpoint(PASSIVE)");
+    long v = Sqlite.queryLong(writer, "PRAGMA user_version");
+    Sqlite.exec(writer, "PRAGMA user_version=" + v);
+    assertTrue(history.capture(expect));
+    assertEquals(1, out.end().index());
+    assertNotNull(history.shadow());
+  }
+
+  @Test
+  void aRestartByAnyoneElseIsUnexplained() throws Exception {
+    OwnWrite expect = history.expectation();
+    Sqlite.queryLong(app, "PRAGMA wal_checkpoint(PASSIVE)");
+    Sqlite.exec(app, "insert into t(x) values(2)");
+    Discontinuity d = assertThrows(Discontinuity.class, () -> history.capture(expect));
+    assertFalse(d.lost(), "the continuity proof decides");
+    assertTrue(d.getMessage().contains("restarted without capture"), d.getMessage());
+  }
+
+  @Test
+  void aShorterWalIsALoss() throws Exception {
+    Sqlite.exec(app, "insert into t(x) values(randomblob(9000))");
+    history.capture(null);
+    try (FileChannel ch = FileChannel.open(LiveWal.pathOf(db), StandardOpenOption.WRITE)) {
+      ch.truncate(out.end().offset() - 4120);
+    }
+    Discontinuity d = assertThrows(Discontinuity.class, () -> history.capture(null));
+    assertTrue(d.lost());
+    assertTrue(d.getMessage().contains("truncated"), d.getMessage());
+  }
+
+  @Test
+  void theImageFollowsTheEndAndIsSavedWithItsPosition() throws Exception {
+    Sqlite.exec(app, "insert into t(x) values(randomblob(9000))");
+    history.capture(null);
+    history.saveImage();
+    PageImage.Saved saved = PageImage.load(new MetaDir(dir.resolve("meta")).imageFile(g));
+    assertEquals(out.end().offset(), saved.head().offset());
+    assertEquals(0, history.image().firstDifference(saved.image()));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.walship.agent.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.Position;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+  private final Generation g = Generation.parse("00000000000000aa");
+
+  @Test
+  void awaitChangeWakesOnPublishAndTimesOutOtherwise() throws Exception {
+    Outbox out = new Outbox(Clock.systemUTC());
+    assertNull(out.await(null, Duration.ofMillis(20)));
+    Position p = new Position(g, 0, 32);
+    CompletableFuture<Position> waiter = CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.await(null, Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(50);
+    out.publish(p);
+    assertEquals(p, waiter.get(5, TimeUnit.SECONDS));
+    assertEquals(p, out.await(p, Duration.ofMillis(20)));
+  }
+
+  @Test
+  void statusChangesAreReportedOnceAndShippedPositionsKept() {
+    Outbox out = new Outbox(Clock.systemUTC());
+    assertTrue(out.status(CaptureStatus.State.FAILING, "x"));
+    assertFalse(out.status(CaptureStatus.State.FAILING, "x"));
+    out.restoreShipped(Map.of("a", new Position(g, 1, 0)));
+    out.shipped("a", new Position(g, 2, 0));
+    out.restoreShipped(Map.of("a", new Position(g, 1, 0)));
+    assertEquals(new Position(g, 2, 0), out.shippedPositions().get("a"));
+    assertTrue(out.takeShippedChanged());
+    assertFalse(out.takeShippedChanged());
+  }
+}
