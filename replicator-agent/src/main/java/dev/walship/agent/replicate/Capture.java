@@ -3,6 +3,7 @@ package dev.walship.agent.replicate;
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.config.DbConfig;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /** One database's running capture engine, as replication drives it. */
 interface Capture extends AutoCloseable {
@@ -14,6 +15,9 @@ interface Capture extends AutoCloseable {
 
   /** What the shippers read. */
   ShadowLog log();
+
+  /** An empty directory, on the database's file system, where snapshots are spooled. */
+  Path spoolDir() throws IOException;
 
   /**
    * Copies what is committed now into the shadow WAL and stops following the database, so that a

@@ -16,7 +16,9 @@ import dev.walship.format.store.ReplicaStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,7 +142,7 @@ public final class Replicator implements AutoCloseable {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private InstantSource clock = InstantSource.system();
     private RandomGenerator.SplittableGenerator random;
-    private Capture.Factory captureFactory = Captures.REAL;
+    private Capture.Factory captureFactory;
 
     private Builder() {}
 
@@ -227,6 +229,14 @@ public final class Replicator implements AutoCloseable {
       return dbs.get(dbs.size() - 1);
     }
 
+    private RandomGenerator newRandom() {
+      return random != null ? random.split() : RandomGenerator.of("L64X128MixRandom");
+    }
+
+    private static Clock clockOf(InstantSource s) {
+      return s instanceof Clock c ? c : s.withZone(ZoneOffset.UTC);
+    }
+
     static ShipSettings settings(ReplicaTiming t) {
       return new ShipSettings(t.syncInterval(), t.snapshotInterval(), t.retention(), t.retentionCheckInterval(),
           ShipSettings.DEFAULT_MIN_BACKOFF, ShipSettings.DEFAULT_MAX_BACKOFF);
@@ -295,12 +305,14 @@ public final class Replicator implements AutoCloseable {
           }
           stores.add(store);
         }
-        capture = captureFactory.start(db.config());
+        capture = (captureFactory != null ? captureFactory
+            : Captures.real(clockOf(clock), newRandom()))
+            .start(db.config());
+        Path spool = capture.spoolDir();
         for (int i = 0; i < stores.size(); i++) {
           ReplicaPlan r = db.replicas().get(i);
           ShipEnvironment env = new ShipEnvironment(clock,
-              random != null ? random.split() : RandomGenerator.of("L64X128MixRandom"), null,
-              db.config().path().getParent());
+              newRandom(), null, spool);
           shippers.add(new Shipper(name, r.name(), stores.get(i), capture.log(), r.settings(), env));
           LOG.info("replicating {} to {} (replica \"{}\", sync-interval {})", name, stores.get(i).location(),
               r.name(), r.settings().syncInterval().isZero() ? "0: at once" : r.settings().syncInterval());

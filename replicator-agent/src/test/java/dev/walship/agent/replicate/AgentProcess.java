@@ -44,6 +44,10 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
+  Path logPath() {
+    return log;
+  }
+
   long pid() {
     return process.pid();
   }

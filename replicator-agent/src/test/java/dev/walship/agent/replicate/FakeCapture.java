@@ -29,7 +29,10 @@ final class FakeCapture implements Capture {
   volatile boolean finished;
   volatile boolean closed;
 
+  private final java.nio.file.Path spool;
+
   private FakeCapture(DbConfig db) {
+    this.spool = db.metaPath().resolve("spool");
     this.log = new FakeShadowLog(db.path(), new SplittableRandom(db.path().hashCode()));
     this.thread = new Thread(() -> {
       while (running) {
@@ -50,6 +53,11 @@ final class FakeCapture implements Capture {
   @Override
   public ShadowLog log() {
     return log;
+  }
+
+  @Override
+  public java.nio.file.Path spoolDir() throws IOException {
+    return Captures.cleanSpool(spool);
   }
 
   @Override

@@ -41,8 +41,8 @@ class ReplicateProcessIT {
   }
 
   private void awaitStarted(AgentProcess agent) {
-    Await.until(Duration.ofSeconds(60), "the agent's first snapshot\n" + agent.log(),
-        () -> agent.log().contains("snapshot ") && agent.log().contains(" written ("));
+    Await.until(Duration.ofSeconds(60), "the agent's shipper running (log: " + agent.logPath() + ")",
+        () -> agent.log().contains(" written (") || agent.log().contains("resumes at"));
   }
 
   private String restored(String name) {
