@@ -57,6 +57,7 @@ final class ReplicaCursor {
 
   private Generation generation;
   private Position pos;
+  private Position anchor;
   private Integer firstSnapshot;
   private Instant lastSnapshot;
 
@@ -97,6 +98,7 @@ final class ReplicaCursor {
   void invalidate() {
     generation = null;
     pos = null;
+    anchor = null;
     firstSnapshot = null;
     lastSnapshot = null;
     stats.position(null);
@@ -134,6 +136,7 @@ final class ReplicaCursor {
       TailCheck.Verdict v = TailCheck.verify(store, log, tail);
       if (v instanceof TailCheck.Chains c) {
         found = c.end();
+        anchor = tail.position();
       } else if (v instanceof TailCheck.NotHeld && tail.index() < end.index()) {
         tailIndex = tail.index();
         break;
@@ -149,6 +152,7 @@ final class ReplicaCursor {
     generation = g;
     if (found == null) {
       found = fromNewestSnapshot(snapshots, tailIndex);
+      anchor = found;
     }
     setPosition(found);
     if (pos == null) {
@@ -260,6 +264,7 @@ final class ReplicaCursor {
     }
     stats.segment(copied[0], written.size(), clock.instant());
     LOG.debug("{}: wrote segment {} ({} WAL bytes, {} compressed)", label, name.shortName(), copied[0], written.size());
+    anchor = from;
     setPosition(from.withOffset(to));
   }
 
@@ -299,21 +304,31 @@ final class ReplicaCursor {
     firstSnapshot = first ? name.index() : Math.min(firstSnapshot, name.index());
     lastSnapshot = mtime;
     if (pos == null || (first && pos.index() < name.index())) {
+      anchor = name.position();
       setPosition(name.position());
     } else {
       setPosition(pos);
     }
   }
 
-  /** Sets the position, never below the lowest snapshot, and tells capture what is shipped. */
+  /**
+   * Sets the position, never below the lowest snapshot, and tells capture what it must keep: not
+   * where the replica ends but where its last segment starts (the anchor). Recovery after a restart
+   * checks that segment against the shadow, so its index must still be held; capture deletes an
+   * index only once a replica reported it shipped completely.
+   */
   private void setPosition(Position p) {
     if (p != null && firstSnapshot != null && p.index() < firstSnapshot) {
       p = new Position(p.generation(), firstSnapshot, 0);
     }
     pos = p;
     stats.position(p);
-    if (p != null) {
-      log.shipped(replica, p);
+    Position keep = anchor;
+    if (keep != null && firstSnapshot != null && keep.index() < firstSnapshot) {
+      keep = new Position(keep.generation(), firstSnapshot, 0);
+    }
+    if (keep != null) {
+      log.shipped(replica, keep);
     }
   }
 }

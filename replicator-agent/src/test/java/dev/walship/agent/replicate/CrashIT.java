@@ -51,6 +51,7 @@ class CrashIT {
       try {
         awaitReady(agent[0], 1);
         load.run(2000, 1000, done -> {
+          Thread.sleep(5); // ~200 transactions/s: each agent lives long enough to ship something
           if (kills.contains(done)) {
             agent[0].kill();
             agent[0] = AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString());
@@ -63,6 +64,12 @@ class CrashIT {
         agent[0].close();
       }
       assertEquals(21, starts[0]);
+      String agentLog = Files.readString(log);
+      agentLog.lines() // what the restarts did, for the test report
+          .filter(l -> l.contains("Shipper") || l.contains("Engine") || l.contains("ERROR"))
+          .forEach(System.out::println);
+      assertTrue(agentLog.lines().filter(l -> l.contains("resumes at")).count() >= 15,
+          "most restarts resume from the replica without a new snapshot");
       String source = Sqlite.dump(db);
       try (SftpReplicaStore store = server.store("app")) {
         assertEquals(1, store.generations().size(),

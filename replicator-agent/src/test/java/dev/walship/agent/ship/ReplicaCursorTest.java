@@ -132,7 +132,7 @@ class ReplicaCursorTest {
     drain(restarted);
     assertEquals(List.of(0, 1), f.files.snapshots(g).stream().map(s -> s.name().index()).toList());
     assertArrayEquals(f.log.bytes(g, 1), Replicas.index(f.files, g, 1));
-    assertEquals(f.log.end(), f.log.shippedBy("r"));
+    assertEquals(f.log.end().withOffset(0), f.log.shippedBy("r"));
     Replicas.assertValid(f.files);
     assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
@@ -168,5 +168,22 @@ class ReplicaCursorTest {
     assertEquals(2, f.files.walSegments(g).size(), "nothing deleted");
     drain(restarted);
     assertEquals(0, restarted.stats().segments());
+  }
+
+  @Test
+  void captureKeepsTheIndexOfTheReplicasLastSegmentUntilTheNextIndexHasOne() throws Exception {
+    Shipper s = f.shipper();
+    f.db.insert(2, 100);
+    Generation g = f.log.capture().generation();
+    drain(s);
+    long lastStart = f.files.walSegments(g).get(0).name().offset();
+    f.db.restartWal();
+    f.db.insert(1, 100);
+    f.log.capture(); // index 1
+    s.step(); // index 0 is complete: on to index 1, nothing uploaded yet
+    assertEquals(new Position(g, 1, 0), s.stats().replicaPosition());
+    assertEquals(new Position(g, 0, lastStart), f.log.shippedBy("r"), "index 0 still needed to check the tail");
+    s.step(); // the first segment of index 1
+    assertEquals(new Position(g, 1, 0), f.log.shippedBy("r"));
   }
 }
