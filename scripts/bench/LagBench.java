@@ -42,9 +42,11 @@ public class LagBench {
   static String hostKeyFingerprint;
   static Path clientKey;
   static int seconds = 20;
-  static int warmupSeconds = 3;
+  static int warmupSeconds = 15;
   static int throughputSeconds = 5;
   static int[] rates = {100, 1000};
+  static List<String> tools = List.of("walship", "litestream", "walship-1s", "walship-file");
+  static List<String> throughputTools = List.of("none", "walship", "litestream", "walship-1s");
 
   /** One measured run. */
   record Run(String tool, int rate, long[] lagNanos, int missing, double cpuSeconds, long peakRssKb, int commits) {}
@@ -56,8 +58,11 @@ public class LagBench {
         case "--repo" -> repo = Path.of(args[i + 1]);
         case "--litestream" -> litestream = Path.of(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[i + 1]);
         case "--throughput-seconds" -> throughputSeconds = Integer.parseInt(args[i + 1]);
         case "--rates" -> rates = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--tools" -> tools = List.of(args[i + 1].split(","));
+        case "--throughput-tools" -> throughputTools = List.of(args[i + 1].split(","));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -66,7 +71,7 @@ public class LagBench {
     try {
       Map<String, Run> runs = new LinkedHashMap<>();
       for (int rate : rates) {
-        for (String tool : List.of("walship", "litestream")) {
+        for (String tool : tools) {
           Run r = lagRun(tool, rate);
           runs.put(tool + "@" + rate, r);
           System.err.printf("%s at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, missing %d, cpu %.2f s, rss %d MB%n",
@@ -74,9 +79,12 @@ public class LagBench {
         }
       }
       Map<String, Double> tput = new LinkedHashMap<>();
-      for (String tool : List.of("none", "walship", "litestream")) {
+      for (String tool : throughputSeconds == 0 ? List.<String>of() : throughputTools) {
         tput.put(tool, throughputRun(tool));
         System.err.printf("writer unthrottled with %s: %.0f commits/s%n", tool, tput.get(tool));
+      }
+      if (!tools.containsAll(List.of("walship", "litestream")) || !tput.keySet().containsAll(List.of("none", "walship", "litestream"))) {
+        return; // a partial run (profiling): no table
       }
       System.out.println(table(runs, tput));
     } finally {
@@ -150,7 +158,7 @@ public class LagBench {
       return null;
     }
     Path cfg = dir.resolve(tool + ".yml");
-    String common = """
+    String common = (System.getenv("LAG_AGENT_DEBUG") != null ? "logging:\n  level: debug\n" : "") + """
         dbs:
           - path: %s
             replicas:
@@ -161,8 +169,13 @@ public class LagBench {
                 path: %s
         """.formatted(db, serverPort, clientKey, replicaPath);
     List<String> cmd;
-    if (tool.equals("walship")) {
-      Files.writeString(cfg, common + "            host-key: " + hostKeyFingerprint + "\n");
+    if (tool.equals("walship-file")) { // the same agent to a local directory: no network, no server
+      Files.writeString(cfg, "dbs:\n  - path: " + db + "\n    replicas:\n      - path: "
+          + serverRoot.resolve(replicaPath.substring(1)) + "\n");
+      cmd = List.of(repo.resolve("scripts/replicator").toString(), "replicate", "-config", cfg.toString());
+    } else if (tool.startsWith("walship")) {
+      Files.writeString(cfg, common + "        host-key: " + hostKeyFingerprint + "\n"
+          + (tool.equals("walship-1s") ? "        sync-interval: 1s\n" : ""));
       cmd = List.of(repo.resolve("scripts/replicator").toString(), "replicate", "-config", cfg.toString());
     } else {
       Files.writeString(cfg, common);
@@ -232,7 +245,7 @@ public class LagBench {
       try {
         awaitReplica(replicaDir, agent, dir.resolve(tool + ".log"));
         try (Watcher w = new Watcher(replicaDir, seen)) {
-          write(c, 2, warm, rate, committed); // warm-up, not counted
+          write(c, 2, warm - 1, rate, committed); // warm-up (rows 2..warm), not counted
           long cpu0 = cpuTicks(agent.pid());
           write(c, warm + 1, n, rate, committed);
           long last = warm + n;
@@ -462,28 +475,48 @@ public class LagBench {
     return b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "–" : String.format("%.3f", a / b);
   }
 
+  static final Map<String, String> HEADINGS = new LinkedHashMap<>();
+
+  static {
+    HEADINGS.put("walship", "walship (defaults: sync-interval 0)");
+    HEADINGS.put("litestream", "Litestream v0.3.13 (defaults: sync-interval 1s)");
+    HEADINGS.put("walship-1s", "walship, sync-interval 1s");
+    HEADINGS.put("walship-file", "walship to file:// (no network, no server)");
+  }
+
+  /** Rows are measures; columns the tools measured; the ratio is walship / Litestream. */
   static String table(Map<String, Run> runs, Map<String, Double> tput) {
-    StringBuilder t = new StringBuilder();
-    t.append("| measure | walship | Litestream v0.3.13 | walship / Litestream |\n|---|---|---|---|\n");
+    List<String> cols = HEADINGS.keySet().stream().filter(tools::contains).toList();
+    StringBuilder t = new StringBuilder("| measure |");
+    cols.forEach(c -> t.append(' ').append(HEADINGS.get(c)).append(" |"));
+    t.append(" walship / Litestream |\n|---|").append("---|".repeat(cols.size() + 1)).append('\n');
     for (int rate : rates) {
-      Run w = runs.get("walship@" + rate);
-      Run l = runs.get("litestream@" + rate);
       for (double p : new double[] {50, 99, 100}) {
         String label = p == 100 ? "max" : "p" + (int) p;
-        t.append(String.format("| commit-to-replica lag %s at %d commits/s | %s | %s | %s |%n",
-            label, rate, ms(pct(w, p)), ms(pct(l, p)), ratio(pct(w, p), pct(l, p))));
+        row(t, "commit-to-replica lag " + label + " at " + rate + " commits/s", cols, c -> ms(pct(runs.get(c + "@" + rate), p)),
+            ratio(pct(runs.get("walship@" + rate), p), pct(runs.get("litestream@" + rate), p)));
       }
-      t.append(String.format("| commits missing on the replica 30 s after the last (of %d) at %d/s | %d | %d | |%n",
-          w.commits(), rate, w.missing(), l.missing()));
-      t.append(String.format("| agent CPU seconds for %d commits at %d/s | %.2f | %.2f | %s |%n",
-          w.commits(), rate, w.cpuSeconds(), l.cpuSeconds(), ratio(w.cpuSeconds(), l.cpuSeconds())));
-      t.append(String.format("| agent peak RSS, run at %d/s | %d MB | %d MB | %s |%n", rate,
-          w.peakRssKb() / 1024, l.peakRssKb() / 1024, ratio(w.peakRssKb(), l.peakRssKb())));
+      Run w = runs.get("walship@" + rate);
+      Run l = runs.get("litestream@" + rate);
+      row(t, "commits not on the replica 30 s after the last, at " + rate + "/s (of " + w.commits() + ")", cols,
+          c -> Integer.toString(runs.get(c + "@" + rate).missing()), "");
+      row(t, "agent CPU seconds for those " + w.commits() + " commits at " + rate + "/s", cols,
+          c -> String.format("%.2f", runs.get(c + "@" + rate).cpuSeconds()), ratio(w.cpuSeconds(), l.cpuSeconds()));
+      row(t, "agent peak RSS, run at " + rate + "/s", cols, c -> runs.get(c + "@" + rate).peakRssKb() / 1024 + " MB",
+          ratio(w.peakRssKb(), l.peakRssKb()));
     }
     double none = tput.get("none");
-    t.append(String.format("| writer commits/s, unthrottled (no agent: %.0f/s) | %.0f (%.2f×) | %.0f (%.2f×) | %s |%n",
-        none, tput.get("walship"), tput.get("walship") / none, tput.get("litestream"),
-        tput.get("litestream") / none, ratio(tput.get("walship"), tput.get("litestream"))));
+    row(t, String.format("writer commits/s, unthrottled (no agent: %.0f/s)", none), cols,
+        c -> tput.containsKey(c) ? String.format("%.0f (%.2f×)", tput.get(c), tput.get(c) / none) : "–",
+        ratio(tput.get("walship"), tput.get("litestream")));
     return t.toString();
+  }
+
+  static void row(StringBuilder t, String label, List<String> cols, java.util.function.Function<String, String> cell, String ratio) {
+    t.append("| ").append(label).append(" |");
+    for (String c : cols) {
+      t.append(' ').append(cell.apply(c)).append(" |");
+    }
+    t.append(' ').append(ratio).append(" |\n");
   }
 }

@@ -248,6 +248,7 @@ final class ReplicaCursor {
     Position from = pos;
     WalSegmentName name = WalSegmentName.at(from);
     Instant mtime = mtimes.next();
+    long t0 = System.nanoTime();
     long[] copied = new long[1];
     Entry written =
         store.write(
@@ -263,7 +264,10 @@ final class ReplicaCursor {
           "local shadow WAL " + from + ": read " + copied[0] + " bytes, expected " + (to - from.offset()));
     }
     stats.segment(copied[0], written.size(), clock.instant());
-    LOG.debug("{}: wrote segment {} ({} WAL bytes, {} compressed)", label, name.shortName(), copied[0], written.size());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: wrote segment {} ({} WAL bytes, {} compressed, {} us)", label, name.shortName(), copied[0],
+          written.size(), (System.nanoTime() - t0) / 1000);
+    }
     anchor = from;
     setPosition(from.withOffset(to));
   }
