@@ -4,6 +4,7 @@ import dev.walship.agent.cli.CliContext;
 import dev.walship.agent.cli.CliErrors;
 import dev.walship.agent.cli.DatabasesCommand;
 import dev.walship.agent.cli.GenerationsCommand;
+import dev.walship.agent.cli.KeygenCommand;
 import dev.walship.agent.cli.ReplicateCommand;
 import dev.walship.agent.cli.RestoreCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
@@ -36,6 +37,7 @@ public final class Main {
     CommandLine cl = new CommandLine(new RootCommand(ctx));
     cl.addSubcommand(new DatabasesCommand(ctx));
     cl.addSubcommand(new GenerationsCommand(ctx, Clock.systemUTC()));
+    cl.addSubcommand(new KeygenCommand(ctx, "root".equals(System.getProperty("user.name"))));
     cl.addSubcommand(new ReplicateCommand(ctx));
     cl.addSubcommand(new RestoreCommand(ctx));
     cl.addSubcommand(new SnapshotsCommand(ctx));

@@ -2,6 +2,7 @@ package dev.walship.agent.restore;
 
 import dev.walship.format.layout.LayoutFile;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.format.store.WalSegmentInfo;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +19,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The WAL segments of a restore, handed out in the order they are applied. From a remote store
- * they are fetched in parallel into the work directory, at most {@code window} ahead of the one
- * being applied (bounded disk use, order kept); a local store is read in place. Either way the
- * bytes are as stored (compressed): the applier decodes and verifies them.
+ * The WAL segments of a restore, handed out in the order they are applied. Small segments of a
+ * remote store are fetched in parallel into the work directory, at most {@code window} ahead of
+ * the one being applied (bounded disk use, order kept): their cost is round trips, not bytes.
+ * Large ones ({@link #STREAM_THRESHOLD} and up) are streamed when their turn comes, so applying
+ * overlaps the transfer; a local store is read in place. Either way the bytes are as stored
+ * (compressed): the applier decodes and verifies them.
  */
 final class Downloads {
   private final ReplicaStore store;
@@ -32,14 +35,22 @@ final class Downloads {
   private final Deque<LayoutFile> queued;
   private final Map<LayoutFile, Future<Path>> started = new HashMap<>();
 
+  /** Compressed size from which a remote segment is streamed in turn rather than fetched ahead. */
+  static final long STREAM_THRESHOLD = 4L << 20;
+
   Downloads(ReplicaStore store, ExecutorService pool, Path dir, int window, Progress progress,
-      List<? extends LayoutFile> order) {
+      List<WalSegmentInfo> order) {
     this.store = store;
     this.pool = pool;
     this.dir = dir;
     this.window = store.remote() ? window : 0;
     this.progress = progress;
-    this.queued = new ArrayDeque<>(order);
+    this.queued = new ArrayDeque<>();
+    for (WalSegmentInfo w : order) {
+      if (w.size() < STREAM_THRESHOLD) {
+        queued.add(w.name());
+      }
+    }
     fill();
   }
 
@@ -50,14 +61,11 @@ final class Downloads {
    * @throws IOException the store's error, for the caller to name
    */
   InputStream take(LayoutFile file) throws IOException, InterruptedException {
-    if (window == 0) {
-      queued.remove(file);
-      return new Counting(store.open(file), progress, null);
-    }
     fill();
     Future<Path> f = started.remove(file);
-    if (f == null) {
-      throw new IllegalStateException(file.path() + " was not queued for download");
+    if (f == null) { // read in place or streamed in turn
+      queued.remove(file);
+      return new Counting(store.open(file), progress, null);
     }
     try {
       Path p = f.get();

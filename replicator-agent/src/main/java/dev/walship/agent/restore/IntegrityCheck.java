@@ -16,8 +16,8 @@ final class IntegrityCheck {
   static void verify(Path db, Path output) throws RestoreException {
     List<String> rows = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+        Statement s = c.createStatement()) {
+      ResultSet r = s.executeQuery("PRAGMA integrity_check");
       while (r.next() && rows.size() < 5) {
         rows.add(r.getString(1));
       }

@@ -64,8 +64,8 @@ public final class Restorer {
         restoreSnapshot(plan, db, progress);
         return null;
       });
-      List<LayoutFile> order = new ArrayList<>();
-      plan.indices().forEach(i -> i.segments().forEach(w -> order.add(w.name())));
+      List<WalSegmentInfo> order = new ArrayList<>();
+      plan.indices().forEach(i -> order.addAll(i.segments()));
       Downloads downloads = new Downloads(store, pool, work, settings.parallelism() * 2, progress, order);
       await(snapshot);
       WalApplier applier = settings.mode().applier();
