@@ -27,9 +27,21 @@ public final class Shipper implements AutoCloseable {
   /** Longest a shipper waits for capture before it looks at its timers again. */
   private static final Duration MAX_IDLE = Duration.ofMillis(200);
 
-  /** What {@link #step()} wants next: go on, wait for capture, or wait for time to pass. */
-  record Wait(Duration duration, boolean untilChange) {
-    static final Wait NONE = new Wait(Duration.ZERO, false);
+  /**
+   * What {@link #step()} wants next: go on, wait for time to pass, or wait for capture's end to
+   * move on from {@code seen} (the end the step looked at: waiting on a later read of the end
+   * could sleep through a commit that arrived in between).
+   */
+  record Wait(Duration duration, boolean untilChange, Position seen) {
+    static final Wait NONE = new Wait(Duration.ZERO, false, null);
+
+    Wait(Duration duration, boolean untilChange) {
+      this(duration, untilChange, null);
+    }
+
+    static Wait forChange(Position seen) {
+      return new Wait(MAX_IDLE, true, seen);
+    }
 
     boolean none() {
       return duration.isZero();
@@ -188,7 +200,7 @@ public final class Shipper implements AutoCloseable {
       return;
     }
     if (w.untilChange()) {
-      log.awaitChange(log.end(), w.duration());
+      log.awaitChange(w.seen(), w.duration());
     } else {
       Duration d = w.duration();
       if (draining) {
@@ -217,7 +229,7 @@ public final class Shipper implements AutoCloseable {
     Instant now = clock.instant();
     try {
       if (end == null) {
-        return new Wait(MAX_IDLE, true);
+        return Wait.forChange(null);
       }
       if (cursor.generation() == null) {
         cursor.recover(end);
@@ -246,7 +258,7 @@ public final class Shipper implements AutoCloseable {
         }
         return Wait.NONE;
       }
-      return new Wait(MAX_IDLE, true);
+      return Wait.forChange(end);
     } finally {
       trackBehind(now);
     }

@@ -223,6 +223,12 @@ class ShipperTest {
     Shipper.Wait w = s.step();
     assertTrue(w.untilChange());
     assertFalse(w.none());
+    assertEquals(f.log.end(), w.seen(), "the end the step looked at");
+    f.db.insert(1, 100);
+    f.log.capture(); // a commit between the step and the wait
+    long t0 = System.nanoTime();
+    f.log.awaitChange(w.seen(), Duration.ofSeconds(5));
+    assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "the wait does not sleep through it");
   }
 
   @Test
