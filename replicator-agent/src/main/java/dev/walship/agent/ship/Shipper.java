@@ -60,7 +60,8 @@ public final class Shipper implements AutoCloseable {
   private final ReplicaCursor cursor;
   private final Object signal = new Object();
 
-  private Instant lastUpload;
+  private Instant lastRound;
+  private Position roundTarget;
   private Instant nextRetention;
   private Thread thread;
   private volatile boolean draining;
@@ -246,16 +247,12 @@ public final class Shipper implements AutoCloseable {
         if (timers != null) {
           return timers;
         }
-        Duration untilSync = untilSyncAllowed(now);
-        if (!untilSync.isZero() && !cursor.reached(end)) {
-          return new Wait(untilSync, false);
+        Wait sync = syncRound(end, now);
+        if (sync != null) {
+          return sync;
         }
       }
-      long segmentsBefore = stats.segments();
       if (cursor.advance(end)) {
-        if (stats.segments() != segmentsBefore) {
-          lastUpload = now;
-        }
         return Wait.NONE;
       }
       return Wait.forChange(end);
@@ -280,12 +277,27 @@ public final class Shipper implements AutoCloseable {
     return null;
   }
 
-  private Duration untilSyncAllowed(Instant now) {
-    if (settings.syncInterval().isZero() || lastUpload == null) {
-      return Duration.ZERO;
+  /**
+   * {@code sync-interval}: a sync round ships everything captured when it starts (several
+   * segments when it spans WAL indices); the next round starts {@code sync-interval} after it.
+   * Returns the wait until the next round may start, or null to ship now.
+   */
+  private Wait syncRound(Position end, Instant now) {
+    if (roundTarget != null && cursor.reached(roundTarget)) {
+      roundTarget = null;
     }
-    Duration d = Duration.between(now, lastUpload.plus(settings.syncInterval()));
-    return d.isNegative() ? Duration.ZERO : d;
+    if (roundTarget != null || cursor.reached(end)) {
+      return null;
+    }
+    if (lastRound != null && !settings.syncInterval().isZero()) {
+      Duration d = Duration.between(now, lastRound.plus(settings.syncInterval()));
+      if (!d.isNegative() && !d.isZero()) {
+        return new Wait(d, false);
+      }
+    }
+    roundTarget = end;
+    lastRound = now;
+    return null;
   }
 
   /**

@@ -110,6 +110,26 @@ class ShipperTest {
   }
 
   @Test
+  void aSyncRoundShipsEverythingCapturedEvenAcrossIndices() throws Exception {
+    Shipper s = f.shipper(ShipSettings.DEFAULTS.withSyncInterval(Duration.ofSeconds(1)));
+    f.db.insert(1, 100);
+    f.log.capture();
+    drain(s);
+    f.db.insert(2, 100);
+    f.log.capture();
+    f.db.restartWal();
+    f.db.insert(2, 100);
+    Position end = f.log.capture(); // index 1
+    f.clock.advance(Duration.ofSeconds(1));
+    drain(s);
+    assertEquals(end, s.stats().replicaPosition(), "both indices in one round, no second wait");
+    f.db.insert(1, 100);
+    f.log.capture();
+    f.clock.advance(Duration.ofMillis(999));
+    assertEquals(new Shipper.Wait(Duration.ofMillis(1), false), s.step(), "the next round a second after the last");
+  }
+
+  @Test
   void aNewIndexStartsAtOffsetZeroAndNoSegmentSpansTwoIndices() throws Exception {
     Shipper s = f.shipper();
     f.db.insert(2, 100);
