@@ -44,6 +44,7 @@ public class LagBench {
   static int seconds = 20;
   static int warmupSeconds = 15;
   static int throughputSeconds = 5;
+  static int throughputRounds = 3;
   static int[] rates = {100, 1000};
   static List<String> tools = List.of("walship", "litestream", "walship-1s", "walship-file");
   static List<String> throughputTools = List.of("none", "walship", "litestream", "walship-1s");
@@ -60,6 +61,7 @@ public class LagBench {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[i + 1]);
         case "--throughput-seconds" -> throughputSeconds = Integer.parseInt(args[i + 1]);
+        case "--throughput-rounds" -> throughputRounds = Integer.parseInt(args[i + 1]);
         case "--rates" -> rates = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
         case "--tools" -> tools = List.of(args[i + 1].split(","));
         case "--throughput-tools" -> throughputTools = List.of(args[i + 1].split(","));
@@ -78,11 +80,7 @@ public class LagBench {
               tool, rate, pct(r, 50), pct(r, 99), pct(r, 100), r.missing(), r.cpuSeconds(), r.peakRssKb() / 1024);
         }
       }
-      Map<String, Double> tput = new LinkedHashMap<>();
-      for (String tool : throughputSeconds == 0 ? List.<String>of() : throughputTools) {
-        tput.put(tool, throughputRun(tool));
-        System.err.printf("writer unthrottled with %s: %.0f commits/s%n", tool, tput.get(tool));
-      }
+      Map<String, Double> tput = throughput();
       if (!tools.containsAll(List.of("walship", "litestream")) || !tput.keySet().containsAll(List.of("none", "walship", "litestream"))) {
         return; // a partial run (profiling): no table
       }
@@ -275,30 +273,57 @@ public class LagBench {
     }
   }
 
-  static double throughputRun(String tool) throws Exception {
-    Path dir = Files.createDirectories(work.resolve("tput-" + tool));
+  /**
+   * The writer's unthrottled commits/s with each agent: {@code throughputRounds} rounds, the
+   * tools in a different order each round (2 vCPUs are noisy), the median per tool.
+   */
+  static Map<String, Double> throughput() throws Exception {
+    Map<String, List<Double>> all = new LinkedHashMap<>();
+    for (int round = 0; throughputSeconds > 0 && round < throughputRounds; round++) {
+      List<String> order = new ArrayList<>(throughputTools);
+      java.util.Collections.rotate(order, round);
+      for (String tool : order) {
+        double v = throughputRun(tool, round);
+        all.computeIfAbsent(tool, k -> new ArrayList<>()).add(v);
+        System.err.printf("writer unthrottled with %s (round %d): %.0f commits/s%n", tool, round + 1, v);
+      }
+    }
+    Map<String, Double> median = new LinkedHashMap<>();
+    all.forEach((tool, v) -> {
+      List<Double> sorted = v.stream().sorted().toList();
+      median.put(tool, sorted.get(sorted.size() / 2));
+    });
+    return median;
+  }
+
+  static double throughputRun(String tool, int round) throws Exception {
+    Path dir = Files.createDirectories(work.resolve("tput-" + tool + "-" + round));
     Path db = dir.resolve("app.db");
     try (Connection c = openDb(db)) {
       long[] committed = new long[1 << 22];
       write(c, 1, 1, 0, committed);
-      Process agent = startAgent(tool, dir, db, "/db/tput-" + tool);
+      String name = "tput-" + tool + "-" + round;
+      Process agent = startAgent(tool, dir, db, "/db/" + name);
       try {
         if (agent != null) {
-          awaitReplica(serverRoot.resolve("db").resolve("tput-" + tool), agent, dir.resolve(tool + ".log"));
+          awaitReplica(serverRoot.resolve("db").resolve(name), agent, dir.resolve(tool + ".log"));
         }
-        write(c, 2, 2000, 0, committed); // warm-up
-        long t0 = System.nanoTime();
-        long end = t0 + TimeUnit.SECONDS.toNanos(throughputSeconds);
-        int seq = 2002;
-        int done = 0;
+        int seq = 2;
         try (PreparedStatement p = c.prepareStatement("insert into t(seq, payload) values(?, ?)")) {
           SplittableRandom random = new SplittableRandom(seq);
+          long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds / 3 + 1);
+          while (System.nanoTime() < warmEnd) { // warm-up under the same load, not counted
+            insert(p, seq++, random);
+          }
+          long t0 = System.nanoTime();
+          long end = t0 + TimeUnit.SECONDS.toNanos(throughputSeconds);
+          int done = 0;
           while (System.nanoTime() < end) {
             insert(p, seq++, random);
             done++;
           }
+          return done / ((System.nanoTime() - t0) / 1e9);
         }
-        return done / ((System.nanoTime() - t0) / 1e9);
       } finally {
         stopAgent(agent);
       }
@@ -506,7 +531,7 @@ public class LagBench {
           ratio(w.peakRssKb(), l.peakRssKb()));
     }
     double none = tput.get("none");
-    row(t, String.format("writer commits/s, unthrottled (no agent: %.0f/s)", none), cols,
+    row(t, String.format("writer commits/s, unthrottled, median of %d rounds (no agent: %.0f/s)", throughputRounds, none), cols,
         c -> tput.containsKey(c) ? String.format("%.0f (%.2f×)", tput.get(c), tput.get(c) / none) : "–",
         ratio(tput.get("walship"), tput.get("litestream")));
     return t.toString();
