@@ -158,6 +158,10 @@ public final class Replicator implements AutoCloseable {
     public Builder database(DbConfig db) {
       List<ReplicaPlan> replicas = new ArrayList<>();
       for (ReplicaConfig r : db.replicas()) {
+        if (!r.timing().validationInterval().isZero()) {
+          LOG.warn("{} [{}]: validation-interval is not implemented by walship and is ignored; "
+              + "check a replica with `replicator restore -o /tmp/check.db …` instead", db.path(), r.name());
+        }
         replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing())));
       }
       dbs.add(new DbPlan(db, replicas));
