@@ -52,8 +52,13 @@ class DownReplicaIT {
       try {
         Shipper sftp = r.databases().get(0).shippers().get(0);
         Shipper local = r.databases().get(0).shippers().get(1);
-        new Workload(c, 31).run(100, -1, done -> { });
-        assertTrue(r.sync(Duration.ofSeconds(20)));
+        Workload first = new Workload(c, 31);
+        for (int i = 0; i < 10; i++) {
+          first.run(10, -1, done -> { });
+          assertTrue(r.sync(Duration.ofSeconds(20)));
+        }
+        assertTrue(sftp.stats().segments() >= 10, "segments: " + sftp.stats().segments());
+        assertEquals(1, proxy.accepted(), "one SSH connection for every upload");
 
         proxy.refuse(true);
         proxy.cutAll();

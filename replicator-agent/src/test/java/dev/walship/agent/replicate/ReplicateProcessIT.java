@@ -24,6 +24,7 @@ class ReplicateProcessIT {
 
   private Path db;
   private Path replica;
+  private int metricsPort;
 
   private Path config() throws Exception {
     db = tmp.resolve("app.db");
@@ -31,7 +32,10 @@ class ReplicateProcessIT {
     try (Connection c = Sqlite.openWal(db, 1000)) {
       Sqlite.exec(c, "create table t(id integer primary key, v text)");
     }
-    return Files.writeString(tmp.resolve("replicator.yml"), """
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      metricsPort = free.getLocalPort();
+    }
+    return Files.writeString(tmp.resolve("replicator.yml"), "addr: 127.0.0.1:" + metricsPort + "\n" + """
         dbs:
           - path: %s
             replicas:
@@ -62,11 +66,31 @@ class ReplicateProcessIT {
           Sqlite.exec(c, "insert into t(v) values(hex(randomblob(" + (10 + i * 13) + ")))");
         }
       }
+      String metrics = ReplicatorTest.scrape(metricsPort);
+      assertTrue(metrics.contains("walship_replica_segments_total{db=\"" + db + "\",replica=\"local\"}"), metrics);
       agent.term(); // at once: the last commits are captured and shipped on the way out
       assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
       assertTrue(agent.log().contains("SIGTERM received"), agent.log());
+      assertTrue(agent.log().contains(" written (generation "), "one line for the generation's snapshot\n" + agent.log());
+      assertTrue(agent.log().lines().count() < 20, "no line per segment at INFO\n" + agent.log());
     }
     assertEquals(Sqlite.dump(db), restored("after-term"));
+  }
+
+  @Test
+  void aDatabaseAndReplicaUrlsOnTheCommandLine() throws Exception {
+    config();
+    try (AgentProcess agent = AgentProcess.start(tmp.resolve("url.log"), Map.of(),
+        "replicate", db.toString(), "file://" + replica, "file://" + tmp.resolve("second"))) {
+      awaitStarted(agent);
+      try (Connection c = Sqlite.openWal(db, 1000)) {
+        Sqlite.exec(c, "insert into t(v) values('from the command line')");
+      }
+      agent.term();
+      assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
+      assertTrue(agent.log().contains("replica \"file-2\""), agent.log());
+    }
+    assertEquals(Sqlite.dump(db), restored("url-form"));
   }
 
   @Test
