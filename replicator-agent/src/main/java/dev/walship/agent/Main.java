@@ -8,6 +8,7 @@ import dev.walship.agent.cli.KeygenCommand;
 import dev.walship.agent.cli.ReplicateCommand;
 import dev.walship.agent.cli.RestoreCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
+import dev.walship.agent.cli.StatusCommand;
 import dev.walship.agent.cli.WalCommand;
 import dev.walship.agent.cli.RootCommand;
 import dev.walship.agent.cli.VersionCommand;
@@ -41,6 +42,7 @@ public final class Main {
     cl.addSubcommand(new ReplicateCommand(ctx));
     cl.addSubcommand(new RestoreCommand(ctx));
     cl.addSubcommand(new SnapshotsCommand(ctx));
+    cl.addSubcommand(new StatusCommand(ctx, Clock.systemUTC()));
     cl.addSubcommand(new WalCommand(ctx));
     cl.addSubcommand(new VersionCommand(ctx));
     CliErrors errors = new CliErrors(ctx);

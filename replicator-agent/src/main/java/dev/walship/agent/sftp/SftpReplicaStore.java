@@ -62,6 +62,7 @@ public final class SftpReplicaStore implements ReplicaStore {
    */
   public static SftpReplicaStore open(SftpTarget target, SftpOptions options)
       throws SftpStoreException {
+    CryptoWarmup.start();
     ClientIdentity identity;
     HostKeyPolicy policy;
     try {

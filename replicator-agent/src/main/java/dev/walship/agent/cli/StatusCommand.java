@@ -1,0 +1,107 @@
+package dev.walship.agent.cli;
+
+import dev.walship.agent.capture.ShadowState;
+import dev.walship.agent.config.AgentConfig;
+import dev.walship.agent.config.ConfigException;
+import dev.walship.agent.config.DbConfig;
+import dev.walship.agent.config.GoDuration;
+import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.format.layout.Position;
+import dev.walship.format.store.ReplicaStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code replicator status}: for each database of the config and each of its replicas, where the
+ * agent's capture is, where the replica is, how far behind it is in bytes and seconds, when it last
+ * received a file, and its last error. Read from the meta directory and from the replicas
+ * themselves, so it works whether or not the agent runs. Exits 1 when any replica is unreachable
+ * or behind by more than {@code -max-lag}.
+ */
+@Command(name = "status", description = "Show, for each database and replica, how far the replica is behind.")
+public final class StatusCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+  @Mixin HelpOption help;
+
+  @Option(names = {"-json", "--json"}, description = "Print JSON, for monitors.")
+  boolean json;
+
+  @Option(names = {"-max-lag", "--max-lag"}, paramLabel = "DURATION", defaultValue = "1m",
+      description = "A replica further behind than this is reported as behind (exit 1). Default: ${DEFAULT-VALUE}.")
+  String maxLag;
+
+  private final CliContext ctx;
+  private final Clock clock;
+
+  public StatusCommand(CliContext ctx, Clock clock) {
+    this.ctx = ctx;
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws ConfigException {
+    Duration threshold = threshold();
+    AgentConfig cfg = config.load(ctx);
+    Instant now = clock.instant();
+    List<ReplicaStatus> rows = new ArrayList<>();
+    for (DbConfig db : cfg.dbs()) {
+      Optional<ShadowState> local = readLocal(db);
+      for (ReplicaConfig r : db.replicas()) {
+        rows.add(ReplicaStatus.of(db, r, local, now, threshold, () -> {
+              try (ReplicaStore store = ReplicaStores.open(r)) {
+                return ReplicaProbe.of(store, local.orElseThrow().generation());
+              }
+            }));
+      }
+    }
+    if (json) {
+      StatusJson.print(ctx.out(), rows, now);
+    } else {
+      table(rows);
+    }
+    return rows.stream().allMatch(ReplicaStatus::healthy) ? CliErrors.OK : CliErrors.FAILED;
+  }
+
+  private Duration threshold() throws ConfigException {
+    try {
+      return GoDuration.parse(maxLag);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("-max-lag: \"" + maxLag + "\" is not a duration (e.g. 30s, 5m)");
+    }
+  }
+
+  private Optional<ShadowState> readLocal(DbConfig db) {
+    try {
+      return ShadowState.read(db.metaPath());
+    } catch (IOException e) {
+      ctx.err().println("error: " + db.path() + ": cannot read " + db.metaPath() + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void table(List<ReplicaStatus> rows) {
+    TabWriter w = new TabWriter(ctx.out(), 0, 2);
+    w.line("database", "replica", "state", "local", "replica-position", "lag", "lag-bytes", "last-sync", "last-error");
+    for (ReplicaStatus s : rows) {
+      w.line(s.database(), s.replica(), s.state(), position(s.local()), position(s.remote()),
+          s.lag() == null ? "-" : GoDuration.format(GenerationsCommand.truncate(s.lag())),
+          s.lagBytes() == null ? "-" : Long.toString(s.lagBytes()),
+          s.lastSync() == null ? "-" : Times.rfc3339(s.lastSync()),
+          s.lastError() == null ? "-" : s.lastError());
+    }
+    w.flush();
+  }
+
+  private static String position(Position p) {
+    return p == null ? "-" : p.toString();
+  }
+}
