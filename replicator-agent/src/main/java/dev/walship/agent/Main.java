@@ -5,11 +5,11 @@ import dev.walship.agent.cli.CliErrors;
 import dev.walship.agent.cli.DatabasesCommand;
 import dev.walship.agent.cli.GenerationsCommand;
 import dev.walship.agent.cli.KeygenCommand;
+import dev.walship.agent.cli.ReplicateCommand;
 import dev.walship.agent.cli.RestoreCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
 import dev.walship.agent.cli.StatusCommand;
 import dev.walship.agent.cli.WalCommand;
-import dev.walship.agent.cli.PlaceholderCommand;
 import dev.walship.agent.cli.RootCommand;
 import dev.walship.agent.cli.VersionCommand;
 import dev.walship.agent.config.PathExpander;
@@ -17,14 +17,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import picocli.CommandLine;
 
 /** Entry point of {@code replicator}: wires the commands and dispatches. */
 public final class Main {
-  /** Commands registered as placeholders until their classes land (see PlaceholderCommand). */
-  static final List<String> PLACEHOLDERS = List.of("replicate");
-
   private Main() {}
 
   public static void main(String[] args) {
@@ -43,13 +39,11 @@ public final class Main {
     cl.addSubcommand(new DatabasesCommand(ctx));
     cl.addSubcommand(new GenerationsCommand(ctx, Clock.systemUTC()));
     cl.addSubcommand(new KeygenCommand(ctx, "root".equals(System.getProperty("user.name"))));
+    cl.addSubcommand(new ReplicateCommand(ctx));
     cl.addSubcommand(new RestoreCommand(ctx));
     cl.addSubcommand(new SnapshotsCommand(ctx));
     cl.addSubcommand(new StatusCommand(ctx, Clock.systemUTC()));
     cl.addSubcommand(new WalCommand(ctx));
-    for (String name : PLACEHOLDERS) {
-      cl.addSubcommand(name, new PlaceholderCommand(ctx));
-    }
     cl.addSubcommand(new VersionCommand(ctx));
     CliErrors errors = new CliErrors(ctx);
     cl.setOut(ctx.out());

@@ -5,8 +5,10 @@ import java.util.Objects;
 
 /**
  * When a replica ships, snapshots, prunes and validates. Defaults are Litestream v0.3.13's
- * ({@code replica.go}: {@code DefaultSyncInterval}, {@code DefaultRetention}, {@code
- * DefaultRetentionCheckInterval}; snapshot and validation intervals are unset, i.e. zero).
+ * ({@code replica.go}: {@code DefaultRetention}, {@code DefaultRetentionCheckInterval}; snapshot
+ * and validation intervals are unset, i.e. zero), except {@code sync-interval}: Litestream waits
+ * 1 s ({@code DefaultSyncInterval}); walship ships as soon as frames are captured, since
+ * millisecond lag is its point (uploads coalesce under load anyway; see {@code agent.ship}).
  *
  * @param retention how long snapshots and WAL segments are kept; {@link Duration#ZERO} keeps
  *     everything (Litestream disables retention when it is not positive)
@@ -25,7 +27,7 @@ public record ReplicaTiming(
 
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
   public static final Duration DEFAULT_RETENTION_CHECK_INTERVAL = Duration.ofHours(1);
-  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ZERO;
   public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ZERO;
   public static final Duration DEFAULT_VALIDATION_INTERVAL = Duration.ZERO;
 

@@ -98,7 +98,7 @@ class ConfigLoaderTest {
     assertEquals(Path.of("/backups/app"), r.path());
     assertEquals(
         new ReplicaTiming(
-            Duration.ofHours(24), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO),
+            Duration.ofHours(24), Duration.ofHours(1), Duration.ZERO, Duration.ZERO, Duration.ZERO),
         r.timing());
   }
 

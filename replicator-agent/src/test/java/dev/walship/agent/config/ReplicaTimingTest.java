@@ -11,7 +11,7 @@ class ReplicaTimingTest {
   void litestreamDefaults() {
     assertEquals(Duration.ofHours(24), ReplicaTiming.DEFAULTS.retention());
     assertEquals(Duration.ofHours(1), ReplicaTiming.DEFAULTS.retentionCheckInterval());
-    assertEquals(Duration.ofSeconds(1), ReplicaTiming.DEFAULTS.syncInterval());
+    assertEquals(Duration.ZERO, ReplicaTiming.DEFAULTS.syncInterval(), "walship ships at once (Litestream: 1s)");
     assertEquals(Duration.ZERO, ReplicaTiming.DEFAULTS.snapshotInterval());
     assertEquals(Duration.ZERO, ReplicaTiming.DEFAULTS.validationInterval());
   }

@@ -1,0 +1,31 @@
+package dev.walship.agent.replicate;
+
+import dev.walship.agent.capture.ShadowLog;
+import dev.walship.agent.config.DbConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** One database's running capture engine, as replication drives it. */
+interface Capture extends AutoCloseable {
+  /** Starts capture for a database. */
+  @FunctionalInterface
+  interface Factory {
+    Capture start(DbConfig db) throws IOException;
+  }
+
+  /** What the shippers read. */
+  ShadowLog log();
+
+  /** An empty directory, on the database's file system, where snapshots are spooled. */
+  Path spoolDir() throws IOException;
+
+  /**
+   * Copies what is committed now into the shadow WAL and stops following the database, so that a
+   * final sync has a fixed end to ship.
+   */
+  void finish() throws IOException;
+
+  /** Releases everything (connections, read marks, files). */
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,77 @@
+package dev.walship.agent.replicate;
+
+import dev.walship.agent.capture.CaptureSettings;
+import dev.walship.agent.capture.DatabaseCapture;
+import dev.walship.agent.capture.ShadowLog;
+import dev.walship.agent.config.DbConfig;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+/** The capture engine replication starts for each database: {@link DatabaseCapture}. */
+final class Captures {
+  /** What the config's "0: never" means to capture, which wants a positive interval. */
+  static final Duration NEVER = Duration.ofDays(365L * 100);
+  /** Where shippers spool snapshots before upload, inside capture's meta directory. */
+  static final String SPOOL = "spool";
+
+  private Captures() {}
+
+  /** The settings capture gets from a config file's database. */
+  static CaptureSettings settings(DbConfig db) {
+    return new CaptureSettings(
+        db.metaPath(),
+        db.monitorInterval(),
+        db.checkpointInterval().isZero() ? NEVER : db.checkpointInterval(),
+        db.minCheckpointPageCount(),
+        db.maxCheckpointPageCount() == 0 ? Integer.MAX_VALUE : db.maxCheckpointPageCount(),
+        CaptureSettings.DEFAULTS.busyTimeout());
+  }
+
+  /** Starts the real capture engine with this clock and randomness (new generation names). */
+  static Capture.Factory real(Clock clock, RandomGenerator random) {
+    return db -> {
+      DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, random);
+      c.start();
+      return new Capture() {
+        @Override
+        public ShadowLog log() {
+          return c;
+        }
+
+        @Override
+        public Path spoolDir() throws IOException {
+          return cleanSpool(c.metaDir().resolve(SPOOL));
+        }
+
+        @Override
+        public void finish() {
+          c.close(); // a final capture of every committed frame, then locks released
+        }
+
+        @Override
+        public void close() {
+          c.close();
+        }
+      };
+    };
+  }
+
+  /**
+   * Creates the spool directory, or empties it of what a killed agent left (capture's lock on the
+   * meta directory guarantees no other agent uses it).
+   */
+  static Path cleanSpool(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        Files.deleteIfExists(p);
+      }
+    }
+    return dir;
+  }
+}

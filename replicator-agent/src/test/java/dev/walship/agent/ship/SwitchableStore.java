@@ -1,0 +1,64 @@
+package dev.walship.agent.ship;
+
+import dev.walship.format.layout.LayoutFile;
+import dev.walship.format.store.ContentWriter;
+import dev.walship.format.store.Entry;
+import dev.walship.format.store.ReplicaStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A replica store that can be switched off: while {@link #down} is set every call fails as an
+ * unreachable server would. Counts writes. Wraps a real store.
+ */
+public final class SwitchableStore implements ReplicaStore {
+  private final ReplicaStore real;
+  public volatile boolean down;
+  public final AtomicInteger writes = new AtomicInteger();
+  public final AtomicInteger failures = new AtomicInteger();
+
+  public SwitchableStore(ReplicaStore real) {
+    this.real = real;
+  }
+
+  private void check() throws IOException {
+    if (down) {
+      failures.incrementAndGet();
+      throw new ConnectException("Connection refused (test: replica switched off)");
+    }
+  }
+
+  @Override
+  public String location() {
+    return real.location();
+  }
+
+  @Override
+  public List<Entry> list(String dir) throws IOException {
+    check();
+    return real.list(dir);
+  }
+
+  @Override
+  public InputStream open(String path) throws IOException {
+    check();
+    return real.open(path);
+  }
+
+  @Override
+  public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
+    check();
+    writes.incrementAndGet();
+    return real.write(file, modified, content);
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    check();
+    real.delete(path);
+  }
+}
