@@ -285,6 +285,10 @@ final class ReplicaCursor {
           InputStream db = lease.database();
           OutputStream out = Files.newOutputStream(spool)) {
         name = lease.name();
+        // pin the snapshot's index before the lease ends: the replica needs it from offset 0, and
+        // capture, which keeps only what registered replicas need, could otherwise prune it while
+        // the snapshot uploads (a new generation pins nothing yet)
+        log.shipped(replica, name.position());
         dbBytes = encoder.encode(db, out);
       }
       boolean startsGeneration = !name.generation().equals(generation) || firstSnapshot == null;

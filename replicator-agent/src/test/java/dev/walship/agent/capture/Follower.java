@@ -68,6 +68,9 @@ final class Follower implements AutoCloseable {
       Gen g = new Gen();
       try (SnapshotLease lease = log.snapshot()) {
         g.snapshot = lease.name();
+        // register before the lease ends, as a shipper does: capture may otherwise prune the
+        // snapshot's index (it keeps only two for no replica) before this follower reads it
+        log.shipped(name, new Position(lease.name().generation(), lease.name().index(), 0));
         try (InputStream in = lease.database()) {
           g.database = in.readAllBytes();
         }

@@ -5,21 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.agent.restore.LitestreamHistory;
-import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.SnapshotName;
-import dev.walship.format.layout.WalSegmentName;
-import dev.walship.format.lz4.Lz4;
-import dev.walship.format.store.FileReplicaStore;
-import dev.walship.format.wal.WalReader;
-import dev.walship.testing.TcpProxy;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.sql.Connection;
+import dev.walship.agent.restore.SyntheticReplica;
 import dev.walship.server.ReplicaServer;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.testing.Sqlite;
 import dev.walship.testing.SshKeys;
+import dev.walship.testing.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,62 +151,19 @@ class SftpRestoreTest {
 
   @Test
   void aRestoreOfAThousandSegmentsSurvivesADroppedConnection() throws Exception {
-    Path src = tmp.resolve("thousand.db");
-    byte[] snapshot;
-    try (Connection c = Sqlite.openWal(src, 0)) {
-      Sqlite.exec(c, "create table t(x)", "PRAGMA wal_checkpoint(TRUNCATE)");
-      snapshot = Files.readAllBytes(src);
-      for (int i = 0; i < 1000; i++) {
-        Sqlite.exec(c, "insert into t values('row " + i + "')");
-      }
-    }
-    // closing checkpointed the WAL into the file; rebuild it: the WAL SQLite wrote is gone, so
-    // write the same history again from the snapshot, keeping the WAL this time
-    Path again = tmp.resolve("thousand-again.db");
-    Files.write(again, snapshot);
-    byte[] wal;
-    try (Connection c = Sqlite.openWal(again, 0)) {
-      for (int i = 0; i < 1000; i++) {
-        Sqlite.exec(c, "insert into t values('row " + i + "')");
-      }
-      wal = Files.readAllBytes(Path.of(again + "-wal"));
-    }
-    String expected = Sqlite.dump(again);
-    var store = new FileReplicaStore(tmp.resolve("alpha/replicator/db/thousand"));
-    var gen = Generation.parse("0123456789abcdef");
-    Instant t = Instant.parse("2026-01-01T00:00:00Z");
-    store.write(new SnapshotName(gen, 0), t, out -> lz4(out, snapshot, 0, snapshot.length));
-    var reader = WalReader.open(new ByteArrayInputStream(wal));
-    long from = 0;
-    int segments = 0;
-    while (reader.next()) {
-      if (reader.frameHeader().isCommit()) {
-        long to = reader.offset();
-        long f = from;
-        store.write(new WalSegmentName(gen, 0, from), t.plusMillis(segments),
-            out -> lz4(out, wal, (int) f, (int) to));
-        from = to;
-        segments++;
-      }
-    }
-    assertTrue(segments >= 1000, "segments: " + segments);
-    try (var proxy = TcpProxy.start("127.0.0.1", server.port())) {
+    SyntheticReplica synthetic = SyntheticReplica.write(tmp.resolve("alpha/replicator/db/thousand"), tmp, 1000);
+    assertTrue(synthetic.segments >= 1000, "segments: " + synthetic.segments);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port())) {
       proxy.cutAfter(60_000); // early in the downloads: the session dies, the restore goes on
       Path o = out("thousand");
       CliRun r = run(Map.of(), "restore", "-host-key", server.hostKeyFingerprint(), "-key-path",
           key.privateKey().toString(), "-o", o.toString(),
           "sftp://replicator@127.0.0.1:" + proxy.port() + "/db/thousand");
       assertEquals(0, r.exit(), r.err());
-      assertEquals(expected, Sqlite.dump(o));
+      assertEquals(synthetic.dump, Sqlite.dump(o));
       assertTrue(proxy.cuts() >= 1, "the connection was cut");
       assertTrue(proxy.accepted() >= 2, "and the store reconnected");
     }
-  }
-
-  private static void lz4(OutputStream out, byte[] b, int from, int to) throws IOException {
-    OutputStream z = Lz4.compressingKeepOpen(out);
-    z.write(b, from, to - from);
-    z.close();
   }
 
   @Test

@@ -123,21 +123,30 @@ class RestorerTest {
 
   @Test
   void aMissingMiddleSegmentIsReported() throws Exception {
-    Path r = damaged("missing-middle");
+    Path r = tmp.resolve("missing-middle");
+    SyntheticReplica synthetic = SyntheticReplica.write(r, tmp, 10);
     List<WalSegmentInfo> segs = segments(r);
-    WalSegmentInfo victim = null; // a middle segment: not at offset 0, followed by one of its index
-    for (int i = 0; i + 1 < segs.size() && victim == null; i++) {
-      if (segs.get(i).name().offset() > 0 && segs.get(i + 1).name().index() == segs.get(i).name().index()) {
-        victim = segs.get(i);
-      }
-    }
-    if (victim == null) {
-      throw new AssertionError("the history has no middle segment to remove: " + segs);
-    }
+    assertEquals(synthetic.segments, segs.size());
+    WalSegmentInfo victim = segs.get(4);
     Files.delete(r.resolve(victim.name().path()));
     RestoreException e = failedRestore(r);
-    assertTrue(e.getMessage().contains(": gap: segment starts at offset"), e.getMessage());
-    assertTrue(e.getMessage().contains("newest restorable point"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("file://" + r + "/" + segs.get(5).name().path()
+        + ": gap: segment starts at offset 0x" + Long.toHexString(segs.get(5).name().offset())
+        + ", the previous one ends at 0x" + Long.toHexString(victim.name().offset())), e.getMessage());
+    assertTrue(e.getMessage().endsWith("newest restorable point: " + segs.get(3).name().path() + ", written "
+        + segs.get(3).created() + " (restore it with -generation " + SyntheticReplica.GENERATION
+        + " -timestamp " + segs.get(3).created() + ")"), e.getMessage());
+  }
+
+  @Test
+  void theNewestRestorablePointNamedAfterDamageRestores() throws Exception {
+    Path r = tmp.resolve("point");
+    SyntheticReplica.write(r, tmp, 10);
+    List<WalSegmentInfo> segs = segments(r);
+    Files.delete(r.resolve(segs.get(4).name().path()));
+    String got = restore(r, new RestoreTarget(SyntheticReplica.GENERATION, null, segs.get(3).created()),
+        WalApplier.Mode.PAGES);
+    assertTrue(got.contains("'row 3'") && !got.contains("'row 4'"), got);
   }
 
   @Test
