@@ -46,7 +46,7 @@ public final class GenerationsCommand implements Callable<Integer> {
     int failed = 0;
     for (ReplicaConfig r : sel.replicas()) {
       ReplicaCatalog catalog;
-      try (ReplicaStore store = ReplicaStores.open(r)) {
+      try (ReplicaStore store = r.openStore()) {
         catalog = ReplicaCatalog.load(store);
       } catch (IOException e) {
         ctx.err().println("error: replica " + r.name() + ": cannot list generations: " + e.getMessage());

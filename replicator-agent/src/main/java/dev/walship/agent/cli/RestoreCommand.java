@@ -83,7 +83,7 @@ public final class RestoreCommand implements Callable<Integer> {
     List<String> missing = new ArrayList<>();
     Chosen best = null;
     for (ReplicaConfig r : sel.replicas()) {
-      ReplicaStore store = ReplicaStores.open(r);
+      ReplicaStore store = r.openStore();
       try {
         ReplicaCatalog catalog = ReplicaCatalog.load(store);
         RestorePlan plan = RestorePlanner.plan(catalog, target);

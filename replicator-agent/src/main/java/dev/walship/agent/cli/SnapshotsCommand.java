@@ -29,7 +29,7 @@ public final class SnapshotsCommand implements Callable<Integer> {
     w.line("replica", "generation", "index", "size", "created");
     int failed = 0;
     for (ReplicaConfig r : args.select(ctx).replicas()) {
-      try (ReplicaStore store = ReplicaStores.open(r)) {
+      try (ReplicaStore store = r.openStore()) {
         for (GenerationFiles g : ReplicaCatalog.load(store).generations()) {
           for (SnapshotInfo s : g.snapshots()) {
             w.line(r.name(), g.generation().name(), Integer.toString(s.name().index()),

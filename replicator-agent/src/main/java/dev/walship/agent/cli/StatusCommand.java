@@ -57,7 +57,7 @@ public final class StatusCommand implements Callable<Integer> {
       Optional<ShadowState> local = readLocal(db);
       for (ReplicaConfig r : db.replicas()) {
         rows.add(ReplicaStatus.of(db, r, local, now, threshold, () -> {
-              try (ReplicaStore store = ReplicaStores.open(r)) {
+              try (ReplicaStore store = r.openStore()) {
                 return ReplicaProbe.of(store, local.orElseThrow().generation());
               }
             }));

@@ -35,7 +35,7 @@ public final class WalCommand implements Callable<Integer> {
     w.line("replica", "generation", "index", "offset", "size", "created");
     int failed = 0;
     for (ReplicaConfig r : args.select(ctx).replicas()) {
-      try (ReplicaStore store = ReplicaStores.open(r)) {
+      try (ReplicaStore store = r.openStore()) {
         for (Generation g : only != null ? List.of(only) : store.generations()) {
           for (WalSegmentInfo s : store.walSegments(g)) {
             w.line(r.name(), g.name(), Integer.toString(s.name().index()), Long.toString(s.name().offset()),

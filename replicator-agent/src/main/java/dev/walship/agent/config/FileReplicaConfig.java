@@ -1,5 +1,7 @@
 package dev.walship.agent.config;
 
+import dev.walship.format.store.FileReplicaStore;
+import dev.walship.format.store.ReplicaStore;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -32,5 +34,10 @@ public record FileReplicaConfig(String name, Path path, ReplicaTiming timing)
   @Override
   public String location() {
     return path.toString();
+  }
+
+  @Override
+  public ReplicaStore openStore() {
+    return new FileReplicaStore(path);
   }
 }

@@ -1,5 +1,8 @@
 package dev.walship.agent.config;
 
+import dev.walship.format.store.ReplicaStore;
+import java.io.IOException;
+
 /**
  * One replica of a database: where it lives and its timing. Its {@link #name()} is unique within
  * the database and defaults to its {@link #type()} as in Litestream.
@@ -15,4 +18,7 @@ public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConf
   String location();
 
   ReplicaTiming timing();
+
+  /** Opens the store this replica lives in ({@code file://}: a directory; {@code sftp://}: a server). */
+  ReplicaStore openStore() throws IOException;
 }

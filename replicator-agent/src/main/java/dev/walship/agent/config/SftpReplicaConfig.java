@@ -1,5 +1,8 @@
 package dev.walship.agent.config;
 
+import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.format.store.ReplicaStore;
+import java.io.IOException;
 import dev.walship.agent.sftp.SftpTarget;
 import java.util.Objects;
 
@@ -31,5 +34,10 @@ public record SftpReplicaConfig(String name, SftpTarget target, ReplicaTiming ti
   @Override
   public String location() {
     return target.location();
+  }
+
+  @Override
+  public ReplicaStore openStore() throws IOException {
+    return SftpReplicaStore.open(target);
   }
 }

@@ -1,6 +1,5 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.agent.cli.ReplicaStores;
 import dev.walship.agent.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
@@ -303,7 +302,7 @@ public final class Replicator implements AutoCloseable {
         for (ReplicaPlan r : db.replicas()) {
           ReplicaStore store = r.store();
           if (store == null) {
-            store = ReplicaStores.open(r.config());
+            store = r.config().openStore();
             owned.add(store);
             checkReachable(name, r.name(), store);
           }
