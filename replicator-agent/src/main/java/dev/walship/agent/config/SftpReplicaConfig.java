@@ -1,9 +1,9 @@
 package dev.walship.agent.config;
 
 import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.agent.sftp.SftpTarget;
 import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
-import dev.walship.agent.sftp.SftpTarget;
 import java.util.Objects;
 
 /**
