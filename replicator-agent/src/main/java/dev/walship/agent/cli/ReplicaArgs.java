@@ -6,8 +6,6 @@ import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaUrl;
-import dev.walship.agent.config.SftpReplicaConfig;
-import dev.walship.agent.sftp.SftpTarget;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -27,24 +25,10 @@ public final class ReplicaArgs {
   @Option(names = {"-replica", "--replica"}, paramLabel = "NAME", description = "Only this replica.")
   String replicaName;
 
-  @Option(names = {"-host-key", "--host-key"}, paramLabel = "KEY",
-      description = "For an sftp:// URL: the server's key, a SHA256: fingerprint or an OpenSSH public-key line.")
-  String hostKey;
-
-  @Option(names = {"-known-hosts", "--known-hosts"}, paramLabel = "FILE",
-      description = "For an sftp:// URL: an OpenSSH known_hosts file with the server's key.")
-  String knownHosts;
-
-  @Option(names = {"-key-path", "--key-path"}, paramLabel = "FILE",
-      description = "For an sftp:// URL: the private key to log in with "
-          + "(its passphrase, if any, from $" + ReplicaArgs.PASSPHRASE_ENV + ").")
-  String keyPath;
+  @Mixin SftpUrlOptions sftp;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "DB_PATH|REPLICA_URL")
   String target;
-
-  /** Where an sftp:// URL's key passphrase comes from (argv is visible to every user). */
-  static final String PASSPHRASE_ENV = "REPLICATOR_KEY_PASSPHRASE";
 
   /** The replicas chosen, and the database they belong to (null for a URL). */
   record Selection(DbConfig db, List<ReplicaConfig> replicas) {}
@@ -59,10 +43,7 @@ public final class ReplicaArgs {
       }
       return new Selection(null, List.of(fromUrl(ctx)));
     }
-    if (hostKey != null || knownHosts != null || keyPath != null) {
-      throw new ConfigException(
-          "-host-key, -known-hosts and -key-path apply to an sftp:// URL; with a database path, set them in the config file");
-    }
+    sftp.refuseWithConfigFile();
     AgentConfig cfg = config.load(ctx);
     Path path = ctx.paths().expand(target);
     DbConfig db = cfg.db(path).orElseThrow(() -> new ConfigException("database not found in config: " + path));
@@ -75,23 +56,6 @@ public final class ReplicaArgs {
   }
 
   private ReplicaConfig fromUrl(CliContext ctx) throws ConfigException {
-    ConfigLoader loader = new ConfigLoader(ctx.env(), ctx.paths());
-    ReplicaConfig r = loader.replicaFromUrl(target);
-    if (!(r instanceof SftpReplicaConfig s)) {
-      if (hostKey != null || knownHosts != null || keyPath != null) {
-        throw new ConfigException("-host-key, -known-hosts and -key-path apply only to an sftp:// URL");
-      }
-      return r;
-    }
-    if (hostKey != null && knownHosts != null) {
-      throw new ConfigException("-host-key and -known-hosts exclude each other: pin one key or name one file");
-    }
-    SftpTarget t = s.target();
-    SftpTarget withKeys = new SftpTarget(t.host(), t.port(), t.user(), t.password(), t.path(),
-        keyPath == null ? null : ctx.paths().expand(keyPath),
-        ctx.env().get(PASSPHRASE_ENV),
-        hostKey,
-        knownHosts == null ? null : ctx.paths().expand(knownHosts));
-    return new SftpReplicaConfig(s.name(), withKeys, s.timing());
+    return sftp.apply(new ConfigLoader(ctx.env(), ctx.paths()).replicaFromUrl(target), ctx);
   }
 }

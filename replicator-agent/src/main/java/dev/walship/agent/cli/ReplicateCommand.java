@@ -4,6 +4,7 @@ import dev.walship.agent.config.AgentConfig;
 import dev.walship.agent.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
+import dev.walship.agent.config.FileReplicaConfig;
 import dev.walship.agent.config.LoggingConfig;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaUrl;
@@ -12,7 +13,6 @@ import dev.walship.agent.replicate.ExecChild;
 import dev.walship.agent.replicate.Replicator;
 import dev.walship.agent.replicate.Supervisor;
 import dev.walship.agent.sftp.SftpStoreException;
-import dev.walship.agent.sftp.SftpTarget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,18 +43,7 @@ public final class ReplicateCommand implements Callable<Integer> {
           + "after a final sync. Overrides the config's exec.")
   String exec;
 
-  @Option(names = {"-host-key", "--host-key"}, paramLabel = "KEY",
-      description = "For sftp:// URLs: the server's key, a SHA256: fingerprint or an OpenSSH public-key line.")
-  String hostKey;
-
-  @Option(names = {"-known-hosts", "--known-hosts"}, paramLabel = "FILE",
-      description = "For sftp:// URLs: an OpenSSH known_hosts file with the server's key.")
-  String knownHosts;
-
-  @Option(names = {"-key-path", "--key-path"}, paramLabel = "FILE",
-      description = "For sftp:// URLs: the private key to log in with "
-          + "(its passphrase, if any, from $" + ReplicaArgs.PASSPHRASE_ENV + ").")
-  String keyPath;
+  @Mixin SftpUrlOptions sftp;
 
   @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
       description = "A database and its replicas' URLs, instead of a config file.")
@@ -103,10 +92,7 @@ public final class ReplicateCommand implements Callable<Integer> {
   }
 
   private AgentConfig fromFile() throws ConfigException {
-    if (hostKey != null || knownHosts != null || keyPath != null) {
-      throw new ConfigException(
-          "-host-key, -known-hosts and -key-path apply to sftp:// URLs given here; in a config file, set them per replica");
-    }
+    sftp.refuseWithConfigFile();
     return config.load(ctx);
   }
 
@@ -117,9 +103,6 @@ public final class ReplicateCommand implements Callable<Integer> {
     if (config.given()) {
       throw new ConfigException("cannot specify a replica URL and the -config flag");
     }
-    if (hostKey != null && knownHosts != null) {
-      throw new ConfigException("-host-key and -known-hosts exclude each other: pin one key or name one file");
-    }
     Path db = ctx.paths().expand(args.get(0));
     ConfigLoader loader = new ConfigLoader(ctx.env(), ctx.paths());
     List<ReplicaConfig> replicas = new ArrayList<>();
@@ -128,7 +111,7 @@ public final class ReplicateCommand implements Callable<Integer> {
       if (!ReplicaUrl.isUrl(url)) {
         throw new ConfigException("\"" + url + "\" is not a replica URL (file:///dir or sftp://user@host/path)");
       }
-      replicas.add(named(withKeys(loader.replicaFromUrl(url)), names));
+      replicas.add(named(sftp.apply(loader.replicaFromUrl(url), ctx), names));
     }
     DbConfig d = new DbConfig(db, DbConfig.defaultMetaPath(db), DbConfig.DEFAULT_MONITOR_INTERVAL,
         DbConfig.DEFAULT_CHECKPOINT_INTERVAL, DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
@@ -148,19 +131,8 @@ public final class ReplicateCommand implements Callable<Integer> {
     if (r instanceof SftpReplicaConfig s) {
       return new SftpReplicaConfig(name, s.target(), s.timing());
     }
-    var f = (dev.walship.agent.config.FileReplicaConfig) r;
-    return new dev.walship.agent.config.FileReplicaConfig(name, f.path(), f.timing());
+    var f = (FileReplicaConfig) r;
+    return new FileReplicaConfig(name, f.path(), f.timing());
   }
 
-  private ReplicaConfig withKeys(ReplicaConfig r) throws ConfigException {
-    if (!(r instanceof SftpReplicaConfig s)) {
-      return r;
-    }
-    SftpTarget t = s.target();
-    return new SftpReplicaConfig(s.name(), new SftpTarget(t.host(), t.port(), t.user(), t.password(), t.path(),
-        keyPath == null ? null : ctx.paths().expand(keyPath),
-        ctx.env().get(ReplicaArgs.PASSPHRASE_ENV),
-        hostKey,
-        knownHosts == null ? null : ctx.paths().expand(knownHosts)), s.timing());
-  }
 }
