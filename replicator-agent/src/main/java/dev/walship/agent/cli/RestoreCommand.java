@@ -81,26 +81,7 @@ public final class RestoreCommand implements Callable<Integer> {
     RestoreTarget target = target();
     RestoreSettings settings = RestoreSettings.defaults().withParallelism(parallelism).withMode(apply);
     List<String> missing = new ArrayList<>();
-    Chosen best = null;
-    for (ReplicaConfig r : sel.replicas()) {
-      ReplicaStore store = r.openStore();
-      try {
-        ReplicaCatalog catalog = ReplicaCatalog.load(store);
-        RestorePlan plan = RestorePlanner.plan(catalog, target);
-        Instant newest = catalog.generation(plan.generation()).orElseThrow()
-            .lastWrite(target.timestamp() == null ? Instant.MAX : target.timestamp());
-        if (best == null || newest.isAfter(best.newest)) {
-          if (best != null) {
-            best.store.close();
-          }
-          best = new Chosen(r, store, plan, newest);
-          continue;
-        }
-      } catch (NoBackupsException e) {
-        missing.add("replica " + r.name() + ": " + e.getMessage());
-      }
-      store.close();
-    }
+    Chosen best = choose(sel.replicas(), target, missing);
     if (best == null) {
       if (ifReplicaExists) {
         ctx.err().println("no matching backups found");
@@ -119,6 +100,46 @@ public final class RestoreCommand implements Callable<Integer> {
   }
 
   private record Chosen(ReplicaConfig replica, ReplicaStore store, RestorePlan plan, Instant newest) {}
+
+  /**
+   * Plans the restore from each replica and keeps the one whose chosen generation has the newest
+   * write at or before the target, as Litestream picks; its store stays open, the others are
+   * closed. Replicas without a matching backup are noted in {@code missing}.
+   */
+  private static Chosen choose(List<ReplicaConfig> replicas, RestoreTarget target, List<String> missing)
+      throws IOException, RestoreException {
+    Chosen best = null;
+    for (ReplicaConfig r : replicas) {
+      ReplicaStore store = r.openStore();
+      Chosen c;
+      try {
+        ReplicaCatalog catalog = ReplicaCatalog.load(store);
+        RestorePlan plan = RestorePlanner.plan(catalog, target);
+        Instant newest = catalog.generation(plan.generation()).orElseThrow()
+            .lastWrite(target.timestamp() == null ? Instant.MAX : target.timestamp());
+        c = new Chosen(r, store, plan, newest);
+      } catch (NoBackupsException e) {
+        missing.add("replica " + r.name() + ": " + e.getMessage());
+        store.close();
+        continue;
+      } catch (RestoreException | IOException | RuntimeException e) {
+        store.close();
+        if (best != null) {
+          best.store().close();
+        }
+        throw e;
+      }
+      if (best == null || c.newest().isAfter(best.newest())) {
+        if (best != null) {
+          best.store().close();
+        }
+        best = c;
+      } else {
+        store.close();
+      }
+    }
+    return best;
+  }
 
   private Path outputPath(ReplicaArgs.Selection sel) throws ConfigException {
     if (output != null && !output.isEmpty()) {
