@@ -97,7 +97,9 @@ final class Follower implements AutoCloseable {
       }
       log.shipped(name, at);
     }
-    log.shipped(name, at);
+    // like a shipper, keep the index being read pinned (offset 0): reporting it complete would
+    // let capture delete it once a later index begins, before this follower has moved past it
+    log.shipped(name, at.withOffset(0));
   }
 
   /** Waits until the follower has read up to the log's end (as of now). */
