@@ -127,6 +127,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       handoff(null);
     }
     maybeRestart();
+    history.syncIfDue();
     if (out.takeShippedChanged()) {
       prune();
     }
@@ -173,6 +174,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     if (o instanceof Continuity.Next n) {
       continueWith(n.cycle());
     }
+    history.publishEnd();
     String continued = "generation " + history.generation() + " continued at " + history.end()
         + ": the database matches its captured history";
     LOG.info("{}: {}", db, continued);
@@ -234,6 +236,11 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   @Override
   public boolean capture(OwnWrite expect) throws IOException, Discontinuity {
     return history.capture(expect);
+  }
+
+  @Override
+  public void makeDurable() throws IOException {
+    history.makeDurable();
   }
 
   @Override
@@ -342,6 +349,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
         s.executeQuery("PRAGMA user_version").close();
       }
       history.capture(null);
+      history.makeDurable();
     } catch (Discontinuity d) {
       pending = d;
       c.close();

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -17,11 +18,29 @@ import java.util.Arrays;
  * The captured history of the current generation and the copying of WAL frames into it: which
  * index is current, its shadow file, the page image at the end, and how each new WAL cycle is
  * classified. Invariants (see also {@link Engine}): bytes are copied only up to a valid commit
- * frame; the shadow is fsynced (and a new file's directory) before the end moves; a new cycle
- * becomes the next index only when it begins with capture's own write or was proven by {@link
- * Continuity}; anything else is reported as a {@link Discontinuity}.
+ * frame; a new cycle becomes the next index only when it begins with capture's own write or was
+ * proven by {@link Continuity}; anything else is reported as a {@link Discontinuity}.
+ *
+ * <p>Design note — what is durable when. Publishing moves the end without an fsync (see {@link
+ * ShadowIndex}); {@link #makeDurable} syncs the current index. It runs (1) before capture lets the
+ * WAL restart ({@link LockSteps}), so every finished index is durable before the live WAL loses its
+ * frames ({@link #finishIndex} checks it again); (2) before the page image is saved, so an image
+ * never names a position beyond the durable shadow; (3) for a snapshot lease and at a clean stop;
+ * (4) at most {@link #SYNC_INTERVAL} after a publish. An operating-system crash can therefore lose
+ * only a tail of the current index, never below the image's position, and only bytes the live WAL
+ * still held (it cannot have restarted since they were copied). On the next start {@link LocalState}
+ * cuts the index to its last valid commit frame and {@link Continuity} compares it with the WAL:
+ * if the WAL still holds those bytes (it is a prefix), capture copies them again and the
+ * generation continues; if SQLite lost them too and the application wrote other commits there,
+ * the bytes differ or the WAL is shorter, and a new generation starts. A replica that received the
+ * lost tail before the crash has segments the shadow does not continue: the shipper's tail check
+ * deletes them (their checksum chain differs, or the shadow is shorter) and ships from the last
+ * segment that chains, so every restorable point is a state the database had.
  */
 final class History {
+  /** Longest time a published shadow tail stays without an fsync. */
+  static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
+
   private final Path db;
   private final Path wal;
   private final MetaDir meta;
@@ -92,7 +111,10 @@ final class History {
     return gen == null ? null : new Position(gen, index, shadow == null ? 0 : shadow.length());
   }
 
-  /** Takes over what an earlier run left ({@link LocalState}). */
+  /**
+   * Takes over what an earlier run left ({@link LocalState}). The end is published only once
+   * {@link Continuity} verified it ({@link #publishEnd}): shippers never see an unverified end.
+   */
   void adopt(LocalState st) throws IOException {
     gen = st.generation();
     index = st.index();
@@ -109,7 +131,6 @@ final class History {
       lastFrame = all.lastFrame();
       page1Counter = all.page1Counter();
     }
-    publishEnd();
   }
 
   /** {@link Continuity} proved that the WAL's cycle {@code cycle} (or the next one) continues. */
@@ -179,7 +200,7 @@ final class History {
       shadow.discardTail();
       return false;
     }
-    commit(run, false);
+    commit(run);
     return true;
   }
 
@@ -218,13 +239,13 @@ final class History {
     page1Counter = -1;
     indexStartedAt = clock.instant();
     ownWriteEnd = 0;
-    commit(run, true);
+    commit(run);
     maybeSaveImage();
     return true;
   }
 
-  /** Makes the run durable, then public, then part of the image. */
-  private void commit(FrameRun.Result run, boolean newFile) throws IOException {
+  /** Makes the run public (durable within {@link #SYNC_INTERVAL}), then part of the image. */
+  private void commit(FrameRun.Result run) throws IOException {
     if (run.end() > Layout.MAX_OFFSET) {
       shadow.discardTail();
       throw new IOException("WAL index " + index + " of " + db + " would exceed 4 GiB, the largest"
@@ -232,10 +253,7 @@ final class History {
           + " restarting the WAL for too long");
     }
     long before = Math.max(shadow.length(), WalHeader.SIZE);
-    shadow.publish(run.end(), run.checksum());
-    if (newFile) {
-      MetaDir.forceDirectory(shadow.file().getParent());
-    }
+    shadow.publish(run.end(), run.checksum(), clock.millis());
     run.applyTo(image);
     if (run.page1Counter() >= 0) {
       page1Counter = run.page1Counter();
@@ -249,6 +267,7 @@ final class History {
     if (index >= Layout.MAX_INDEX) {
       throw new IOException("generation " + gen + " reached the largest WAL index");
     }
+    shadow.sync(); // normally done before the restart already (LockSteps)
     previous = shadow.header();
     shadow.close();
     shadow = null;
@@ -256,6 +275,20 @@ final class History {
     page1Counter = -1;
     lastFrame = null;
     publishEnd();
+  }
+
+  /** Syncs the current index's published content (see the class comment). */
+  void makeDurable() throws IOException {
+    if (shadow != null) {
+      shadow.sync();
+    }
+  }
+
+  /** Syncs the current index when its oldest unsynced publish is {@link #SYNC_INTERVAL} old. */
+  void syncIfDue() throws IOException {
+    if (shadow != null && shadow.syncDue(clock.millis(), SYNC_INTERVAL.toMillis())) {
+      shadow.sync();
+    }
   }
 
   /** What capture's no-op write will look like if it begins a new WAL cycle now. */
@@ -328,11 +361,12 @@ final class History {
     }
   }
 
-  /** Saves the page image at the end of the history. */
+  /** Saves the page image at the end of the history (the shadow synced first). */
   void saveImage() throws IOException {
     if (gen == null || image == null) {
       return;
     }
+    makeDurable();
     PageImage.Head head = shadow == null
         ? new PageImage.Head(gen, index, 0, 0, 0, null)
         : new PageImage.Head(gen, index, shadow.length(), shadow.header().salt1(),
@@ -346,7 +380,8 @@ final class History {
     return quiet;
   }
 
-  private void publishEnd() {
+  /** Tells shippers where the history ends. */
+  void publishEnd() {
     if (!quiet && gen != null) {
       out.publish(end());
     }

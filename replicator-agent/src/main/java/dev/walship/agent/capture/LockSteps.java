@@ -16,13 +16,14 @@ import java.time.Duration;
  * by {@code SqliteWalBehaviourTest}):
  *
  * <ul>
- *   <li>{@link #anchor}: capture takes the write lock, copies everything, writes the no-op page-1
- *       frame, commits, and begins its new reader while the old one is still open. Whichever
- *       reader capture held, it kept checkpoints from copying that new frame, so the new reader
- *       holds a mark: from now on nobody but capture can restart the WAL.
+ *   <li>{@link #anchor}: capture takes the write lock, copies everything, makes it durable,
+ *       writes the no-op page-1 frame, commits, and begins its new reader while the old one is
+ *       still open. Whichever reader capture held, it kept checkpoints from copying that new
+ *       frame, so the new reader holds a mark: from now on nobody but capture can restart the WAL.
  *   <li>{@link #restart}: with the write lock (writer 1) capture copies the last frames, moves its
  *       mark to the end (under the write lock no commit is half-published, so the new reader's
- *       snapshot is the WAL's end) and checkpoints PASSIVE; if that copied everything, it begins a read-lock-0
+ *       snapshot is the WAL's end), makes the index durable (fsync: from here on the WAL may lose
+ *       its frames) and checkpoints PASSIVE; if that copied everything, it begins a read-lock-0
  *       reader (the blocker) and a deferred transaction on writer 2 (snapshot after the full
  *       checkpoint), releases writer 1 and at once takes the lock again with writer 2's no-op
  *       write. If an application writer slipped in between, writer 2 fails with BUSY_SNAPSHOT and
@@ -57,6 +58,9 @@ final class LockSteps {
 
     /** What capture's no-op write will look like if it restarts the WAL now. */
     OwnWrite expectation() throws IOException;
+
+    /** Makes the copied frames durable (fsync): the WAL may restart after this. */
+    void makeDurable() throws IOException;
 
     /** Begins a new reader, copies to the end, then ends the old reader. */
     void handoff(OwnWrite expect) throws IOException, SQLException, Discontinuity;
@@ -101,6 +105,7 @@ final class LockSteps {
     OwnWrite expect;
     try {
       tail.capture(null);
+      tail.makeDurable(); // the write below restarts the WAL if SQLite lets it
       expect = tail.expectation();
       sql.setUserVersion(w, sql.userVersion(w), wait);
       sql.commit(w);
@@ -125,6 +130,7 @@ final class LockSteps {
     try {
       tail.capture(null);
       tail.handoff(null);
+      tail.makeDurable(); // every frame is copied; only now may the WAL lose them
       Sql.Checkpoint ck = sql.checkpoint(CHECKPOINT_WAIT);
       if (!ck.complete()) {
         LOG.debug("checkpoint before restart incomplete: {}", ck);

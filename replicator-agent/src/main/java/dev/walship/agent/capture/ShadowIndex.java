@@ -14,8 +14,17 @@ import java.nio.file.StandardOpenOption;
 /**
  * The shadow WAL of one index: a byte-exact copy of one WAL cycle from its header to a commit
  * frame. Bytes are written past the published length first and become part of the index only in
- * {@link #publish}, after an fsync; a crash can therefore leave an unpublished tail, which
- * {@link #recover} cuts back to the last valid commit frame. Single writer (the capture thread).
+ * {@link #publish}; a crash can therefore leave an unpublished tail, which {@link #recover} cuts
+ * back to the last valid commit frame. Single writer (the capture thread).
+ *
+ * <p>Design note — durability. {@link #publish} does not fsync: published bytes are in the page
+ * cache, which survives a crash of the process (SIGKILL), not one of the operating system. {@link
+ * #sync} makes the published content durable (and, once, the file's directory entry); {@link
+ * History} calls it before the WAL can restart (the only moment the copied frames vanish from the
+ * live WAL), before a page image names a position, for a snapshot, at a clean stop, and otherwise at
+ * most once per {@link History#SYNC_INTERVAL}. What an operating-system crash can lose is therefore
+ * only a tail of the current index that the live WAL still holds, or that SQLite lost from the WAL
+ * as well (the application writes it with {@code synchronous=NORMAL}): see {@link History}.
  */
 final class ShadowIndex implements AutoCloseable {
   private final Path file;
@@ -23,14 +32,22 @@ final class ShadowIndex implements AutoCloseable {
   private final WalHeader header;
   private long length;
   private WalChecksum checksum;
+  /** The end of what was written to the file (published or not). */
+  private long written;
+  /** The published length known to be on disk. */
+  private long synced;
+  private boolean directorySynced;
+  /** When the oldest publish not yet synced happened (clock millis). */
+  private long unsyncedSince;
 
   private ShadowIndex(Path file, FileChannel channel, WalHeader header, long length,
-      WalChecksum checksum) {
+      WalChecksum checksum, long written) {
     this.file = file;
     this.channel = channel;
     this.header = header;
     this.length = length;
     this.checksum = checksum;
+    this.written = written;
   }
 
   /** Starts an index with {@code header}; nothing is published until frames are. */
@@ -41,7 +58,7 @@ final class ShadowIndex implements AutoCloseable {
     while (b.hasRemaining()) {
       ch.write(b, b.position());
     }
-    return new ShadowIndex(file, ch, header, 0, header.checksum());
+    return new ShadowIndex(file, ch, header, 0, header.checksum(), WalHeader.SIZE);
   }
 
   /**
@@ -71,7 +88,8 @@ final class ShadowIndex implements AutoCloseable {
         ch.truncate(run.end());
         ch.force(true);
       }
-      return new ShadowIndex(file, ch, header, run.end(), run.checksum());
+      // an earlier process may have died before syncing: the next sync forces file and directory
+      return new ShadowIndex(file, ch, header, run.end(), run.checksum(), run.end());
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -86,9 +104,14 @@ final class ShadowIndex implements AutoCloseable {
     return header;
   }
 
-  /** The published length: every byte below it is durable. 0 until the first publish. */
+  /** The published length (durable only up to {@link #synced()}). 0 until the first publish. */
   long length() {
     return length;
+  }
+
+  /** The published length known to be on disk (after {@link #sync}). */
+  long synced() {
+    return synced;
   }
 
   /** The chain checksum at {@link #length()} (the header's before the first frame). */
@@ -103,25 +126,51 @@ final class ShadowIndex implements AutoCloseable {
     }
     ByteBuffer buf = ByteBuffer.wrap(b, off, len);
     long pos = offset;
+    written = Math.max(written, offset + len);
     while (buf.hasRemaining()) {
       pos += channel.write(buf, pos);
     }
   }
 
-  /** Cuts anything past {@code end}, syncs, and makes {@code [0, end)} the published content. */
-  void publish(long end, WalChecksum endChecksum) throws IOException {
-    if (channel.size() > end) {
-      channel.truncate(end);
+  /**
+   * Cuts anything past {@code end} and makes {@code [0, end)} the published content (no fsync).
+   * {@code nowMillis} dates the first publish after a sync, for {@link #syncDue}.
+   */
+  void publish(long end, WalChecksum endChecksum, long nowMillis) throws IOException {
+    if (synced == length) {
+      unsyncedSince = nowMillis;
     }
-    channel.force(false);
+    if (written > end) {
+      channel.truncate(end);
+      written = end;
+    }
     length = end;
     checksum = endChecksum;
   }
 
+  /** Makes the published content durable: fdatasync, and the directory entry the first time. */
+  void sync() throws IOException {
+    if (synced < length) {
+      channel.force(false);
+      synced = length;
+    }
+    if (!directorySynced && length > 0) {
+      MetaDir.forceDirectory(file.getParent());
+      directorySynced = true;
+    }
+  }
+
+  /** True when published content has waited {@code maxMillis} or longer for a sync. */
+  boolean syncDue(long nowMillis, long maxMillis) {
+    return synced < length && nowMillis - unsyncedSince >= maxMillis;
+  }
+
   /** Drops unpublished bytes (after a failed write). */
   void discardTail() throws IOException {
-    if (channel.size() > Math.max(length, WalHeader.SIZE)) {
-      channel.truncate(Math.max(length, WalHeader.SIZE));
+    long keep = Math.max(length, WalHeader.SIZE);
+    if (written > keep || channel.size() > keep) {
+      channel.truncate(keep);
+      written = keep;
     }
   }
 

@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ class HistoryTest {
   private Connection app;
   private Connection writer;
   private final Generation g = Generation.parse("00000000000000ab");
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   @BeforeEach
   void setUp() throws Exception {
@@ -37,9 +39,9 @@ class HistoryTest {
     app = Sqlite.openWal(db, 0);
     writer = Sqlite.openWal(db, 0);
     Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
-    out = new Outbox(Clock.systemUTC());
+    out = new Outbox(clock);
     MetaDir meta = new MetaDir(dir.resolve("meta"));
-    history = new History(db, meta, Clock.systemUTC(), out);
+    history = new History(db, meta, clock, out);
     file = DatabaseFile.open(db);
     history.attach(file, 4096);
     meta.createGeneration(g);
@@ -106,5 +108,27 @@ class HistoryTest {
     PageImage.Saved saved = PageImage.load(new MetaDir(dir.resolve("meta")).imageFile(g));
     assertEquals(out.end().offset(), saved.head().offset());
     assertEquals(0, history.image().firstDifference(saved.image()));
+  }
+
+  @Test
+  void aPublishedTailIsSyncedWithinTheSyncIntervalAndBeforeTheImageIsSaved() throws Exception {
+    history.makeDurable();
+    assertEquals(history.shadow().length(), history.shadow().synced());
+    Sqlite.exec(app, "insert into t(x) values(randomblob(9000))");
+    assertTrue(history.capture(null));
+    long end = out.end().offset();
+    assertTrue(history.shadow().synced() < end, "publishing does not wait for an fsync");
+    clock.advance(History.SYNC_INTERVAL.minusMillis(1));
+    Sqlite.exec(app, "insert into t(x) values(1)");
+    assertTrue(history.capture(null));
+    history.syncIfDue();
+    assertTrue(history.shadow().synced() < out.end().offset(), "not yet due");
+    clock.advance(Duration.ofMillis(1));
+    history.syncIfDue();
+    assertEquals(out.end().offset(), history.shadow().synced(), "due a second after the first unsynced publish");
+    Sqlite.exec(app, "insert into t(x) values(2)");
+    assertTrue(history.capture(null));
+    history.saveImage();
+    assertEquals(out.end().offset(), history.shadow().synced(), "the image never names an unsynced position");
   }
 }

@@ -3,14 +3,23 @@ package dev.walship.agent.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
+import dev.walship.format.wal.WalReader;
+import dev.walship.format.wal.WalScan;
 import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -95,6 +104,118 @@ class LockStepsTest {
       Sqlite.exec(reader, "COMMIT");
       Await.until(Duration.ofSeconds(10), "a restart once the reader ended",
           () -> cap.end().index() > start);
+    }
+  }
+
+  /**
+   * The shadow is synced before capture lets the WAL restart: at that moment the index holds every
+   * committed frame of the WAL (still the same cycle) and all of it is on disk.
+   */
+  @Test
+  void theIndexIsDurableBeforeCapturesWriteRestartsTheWal() throws Exception {
+    Path db = dir.resolve("d.db");
+    Harness.create(db, 10);
+    MetaDir meta = new MetaDir(dir.resolve("meta"));
+    Generation g = Generation.parse("00000000000000cd");
+    try (Connection app = Sqlite.openWal(db, 0);
+        Sql sql = Sql.open(db, Duration.ofSeconds(1));
+        DatabaseFile file = DatabaseFile.open(db)) {
+      History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC()));
+      history.attach(file, sql.pageSize());
+      meta.createGeneration(g);
+      assertTrue(history.begin(g));
+      RecordingTail tail = new RecordingTail(history, sql, LiveWal.pathOf(db));
+      LockSteps steps = new LockSteps(sql, tail, Duration.ofSeconds(1));
+      try {
+        assertTrue(steps.anchor());
+        for (int i = 0; i < 30; i++) {
+          Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
+        }
+        int before = history.index();
+        assertEquals(LockSteps.Result.RESTARTED, steps.restart());
+        assertTrue(history.index() > before);
+        assertEquals(2, tail.durable.size(), "anchor and restart: " + tail.durable);
+        assertEquals("same cycle, synced to the WAL's committed end", tail.durable.get(1));
+      } finally {
+        sql.endRead(tail.mark);
+        history.reset();
+      }
+    }
+  }
+
+  /** Capture's side of the steps as {@link Engine} does it; records each makeDurable. */
+  private static final class RecordingTail implements LockSteps.Tail {
+    final History history;
+    final Sql sql;
+    final Path wal;
+    final List<String> durable = new ArrayList<>();
+    Connection mark;
+
+    RecordingTail(History history, Sql sql, Path wal) throws Exception {
+      this.history = history;
+      this.sql = sql;
+      this.wal = wal;
+      this.mark = sql.beginRead();
+    }
+
+    @Override
+    public boolean capture(OwnWrite expect) throws IOException, Discontinuity {
+      return history.capture(expect);
+    }
+
+    @Override
+    public void makeDurable() throws IOException {
+      history.makeDurable();
+      byte[] bytes = Files.readAllBytes(wal);
+      ShadowIndex s = history.shadow();
+      if (bytes.length < WalHeader.SIZE || s == null) {
+        durable.add("no WAL cycle yet");
+        return;
+      }
+      WalScan live = WalReader.scan(new ByteArrayInputStream(bytes));
+      durable.add(live.header().sameSalts(s.header()) && s.synced() == live.committedEnd()
+          ? "same cycle, synced to the WAL's committed end"
+          : "WAL " + live.header() + " at " + live.committedEnd() + ", shadow synced to " + s.synced());
+    }
+
+    @Override
+    public OwnWrite expectation() throws IOException {
+      return history.expectation();
+    }
+
+    @Override
+    public void handoff(OwnWrite expect) throws IOException, SQLException, Discontinuity {
+      Connection next = sql.beginRead();
+      history.capture(expect);
+      sql.endRead(mark);
+      mark = next;
+    }
+
+    @Override
+    public void dropMark() throws SQLException {
+      sql.endRead(mark);
+      mark = null;
+    }
+
+    @Override
+    public void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity {
+      mark = sql.beginRead();
+      history.capture(expect);
+    }
+
+    @Override
+    public boolean indexAfter(int index) {
+      return history.index() > index;
+    }
+
+    @Override
+    public int index() {
+      return history.index();
+    }
+
+    @Override
+    public void ownWriteCopied() {
+      history.ownWriteCopied();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.wal.WalHeader;
 import dev.walship.format.wal.WalReader;
@@ -31,7 +32,7 @@ class ShadowIndexTest {
       int end = (int) scan.committedEnd();
       s.write(32, wal, 32, end - 32);
       assertEquals(0, s.length());
-      s.publish(end, scan.committedChecksum());
+      s.publish(end, scan.committedChecksum(), 0);
       assertEquals(end, s.length());
       s.write(end, new byte[3000], 0, 3000);
     }
@@ -56,5 +57,29 @@ class ShadowIndexTest {
     Files.write(f, new byte[10]);
     assertNull(ShadowIndex.recover(f));
     assertFalse(Files.exists(f));
+  }
+
+  @Test
+  void publishedBytesAreSyncedOnlyWhenAsked() throws Exception {
+    byte[] wal = Sqlite.writeWal(dir.resolve("b.db"), 10, 100);
+    WalScan scan = WalReader.scan(new ByteArrayInputStream(wal));
+    Path f = dir.resolve("00000002.wal");
+    int end = (int) scan.committedEnd();
+    try (ShadowIndex s = ShadowIndex.create(f, scan.header())) {
+      s.write(32, wal, 32, end - 32);
+      s.publish(end, scan.committedChecksum(), 1000);
+      assertEquals(0, s.synced());
+      assertFalse(s.syncDue(1999, 1000));
+      assertTrue(s.syncDue(2000, 1000));
+      s.sync();
+      assertEquals(end, s.synced());
+      assertFalse(s.syncDue(5000, 1000));
+    }
+    try (ShadowIndex r = ShadowIndex.recover(f)) {
+      assertEquals(end, r.length());
+      assertEquals(0, r.synced(), "an earlier process may have died before its fsync");
+      r.sync();
+      assertEquals(end, r.synced());
+    }
   }
 }
