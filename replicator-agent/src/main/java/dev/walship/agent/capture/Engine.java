@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  *       holds a read transaction begun while a frame was not yet in the database file: it holds a
  *       read mark (no restart is possible), or, if it began just when checkpoints had caught up
  *       (read-lock 0), it blocks every checkpoint, so the WAL can never be fully checkpointed and
- *       cannot restart either. The reader moves by handoff when frames were copied (the new
- *       reader begins, then the old one ends), so the application's checkpoints keep copying up
- *       to capture's position. A commit can be in the file a moment before SQLite publishes it,
+ *       cannot restart either. The reader moves by handoff (the new reader begins, then the old
+ *       one ends) once it trails the captured end by a fraction of the restart threshold or for a
+ *       second ({@link MarkLag}), so the application's checkpoints keep copying close to capture's
+ *       position. A commit can be in the file a moment before SQLite publishes it,
  *       so a handoff's snapshot may lag one commit; the next handoff catches up. Capture restarts
  *       the WAL itself, under the write lock, after copying every frame ({@link
  *       LockSteps#restart}).
@@ -51,6 +52,10 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   /** Longest wait between restart attempts that readers or writers keep failing. */
   private static final Duration RETRY_CAP = Duration.ofMillis(100);
+  /** The mark moves once it trails the end by this fraction of min-checkpoint-page-count... */
+  private static final int HANDOFF_DIVISOR = 16;
+  /** ...or by any frame for this long ({@link MarkLag}). */
+  private static final Duration HANDOFF_AGE = Duration.ofSeconds(1);
 
   private final Path db;
   private final Path wal;
@@ -61,6 +66,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   private final Clock clock;
   private final Retention retention;
   private final History history;
+  private final MarkLag markLag;
 
   private FileLock metaLock;
   private DatabaseFile dbFile;
@@ -86,10 +92,16 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     this.out = out;
     this.retention = new Retention(meta);
     this.history = new History(db, meta, clock, out);
+    this.markLag = new MarkLag(Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR),
+        HANDOFF_AGE);
   }
 
-  /** One look at the database: attach, copy new frames, move the mark, restart the WAL when due. */
-  void tick() throws IOException, SQLException {
+  /**
+   * One look at the database: attach, copy new frames, move the mark, restart the WAL when due.
+   *
+   * @return true when the history grew
+   */
+  boolean tick() throws IOException, SQLException {
     for (int round = 0; round < 3; round++) {
       try {
         if (pending != null) {
@@ -97,22 +109,22 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
           pending = null;
           throw d;
         }
-        step();
-        return;
+        return step();
       } catch (Discontinuity d) {
         recover(d);
       }
     }
+    return true;
   }
 
-  private void step() throws IOException, SQLException, Discontinuity {
+  private boolean step() throws IOException, SQLException, Discontinuity {
     if (sql == null && !attach()) {
-      return;
+      return false;
     }
     if (!dbFile.stillAtPath()) {
       LOG.warn("{}: the database file was replaced or deleted; reopening it", db);
       detach();
-      return;
+      return true;
     }
     if (!Files.exists(meta.currentFile())) {
       throw Discontinuity.lost("the meta directory " + meta.root() + " lost its state");
@@ -121,9 +133,11 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       takeMark(null);
     }
     boolean grew = history.capture(null);
+    ShadowIndex shadow = history.shadow();
     if (!anchored && leases == 0) {
       anchored = steps.anchor();
-    } else if (grew && leases == 0) {
+    } else if (leases == 0 && shadow != null
+        && markLag.due(history.end(), shadow.header().frameSize(), System.nanoTime())) {
       handoff(null);
     }
     maybeRestart();
@@ -132,6 +146,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       prune();
     }
     out.status(CaptureStatus.State.CAPTURING, "capturing " + db + "; " + story);
+    return grew;
   }
 
   private boolean attach() throws IOException, SQLException, Discontinuity {
@@ -147,6 +162,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       steps = new LockSteps(sql, this, settings.busyTimeout());
       history.attach(dbFile, sql.pageSize());
       mark = sql.beginRead();
+      markLag.forget();
       anchored = false;
       Map<String, Position> saved = meta.readReplicas();
       retention.persisted(saved);
@@ -259,6 +275,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     }
     Connection old = mark;
     mark = next;
+    markLag.moved(history.end(), System.nanoTime());
     sql.endRead(old);
   }
 
@@ -266,6 +283,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   public void dropMark() throws SQLException {
     Connection old = mark;
     mark = null;
+    markLag.forget();
     sql.endRead(old);
   }
 
@@ -273,6 +291,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   public void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity {
     mark = sql.beginRead();
     history.capture(expect);
+    markLag.moved(history.end(), System.nanoTime());
   }
 
   @Override
