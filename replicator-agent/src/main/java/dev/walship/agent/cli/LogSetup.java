@@ -4,8 +4,9 @@ import dev.walship.agent.config.LoggingConfig;
 
 /**
  * Applies the config's {@code logging:} section to slf4j-simple, before the first logger exists:
- * level, and standard output or error. Lines carry a timestamp and the logger's short name.
- * ({@code type: json} is accepted by the config but slf4j-simple writes text only.) MINA SSHD's
+ * level, and standard output or error. Lines carry a timestamp and the logger's short name; with
+ * {@code type: json} the chosen stream is replaced by one that turns each record into a JSON
+ * object ({@link JsonLogLines}; slf4j-simple looks the stream up at every record). MINA SSHD's
  * own logging is limited to warnings.
  */
 final class LogSetup {
@@ -19,6 +20,14 @@ final class LogSetup {
     set("org.slf4j.simpleLogger.showShortLogName", "true");
     set("org.slf4j.simpleLogger.showThreadName", "false");
     set("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
+    set("org.slf4j.simpleLogger.levelInBrackets", "false");
+    if (logging.format() == LoggingConfig.Format.JSON) {
+      if (logging.stderr()) {
+        System.setErr(JsonLogLines.to(System.err));
+      } else {
+        System.setOut(JsonLogLines.to(System.out));
+      }
+    }
   }
 
   private static void set(String key, String value) {
