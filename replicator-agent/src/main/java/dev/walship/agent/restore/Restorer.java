@@ -77,7 +77,14 @@ public final class Restorer {
         }
       }
       progress.phase("checking integrity");
+      // the disk flush and the check (reads from the page cache) overlap; the second force finds
+      // nothing left to write unless the check wrote, and makes sure whatever it wrote is durable
+      Future<?> flushed = pool.submit(() -> {
+        sync(db);
+        return null;
+      });
       IntegrityCheck.verify(db, out);
+      await(flushed);
       sync(db);
       Files.move(db, out);
       syncDirectory(out.getParent());
