@@ -10,7 +10,7 @@ bench_cleanup() {
   for p in "${BENCH_PIDS[@]:-}"; do
     [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
   done
-  [ -n "${BENCH_WORK:-}" ] && rm -rf "$BENCH_WORK"
+  if [ -n "${BENCH_WORK:-}" ]; then rm -rf "$BENCH_WORK"; fi
 }
 trap bench_cleanup EXIT INT TERM
 
