@@ -2,6 +2,7 @@ package dev.walship.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.agent.restore.LitestreamHistory;
@@ -99,6 +100,7 @@ class RestoreCommandTest {
         }
       }
     }
+    assertNotNull(victim, "the Litestream replica has no segment with a successor in its index");
     Files.delete(replica.resolve(victim.name().path()));
     Path out = dir.resolve("out.db");
     CliRun r = run("restore", "-generation", victim.name().generation().name(), "-o", out.toString(), "file://" + replica);

@@ -74,7 +74,10 @@ public final class LitestreamHistory {
           "insert into fruits values('appple','red',null)", "insert into fruits values('banana','yellow',null)");
       try (Litestream ls = Litestream.replicate(config)) {
         awaitSnapshot(ls);
-        phase(c, 0, 40);
+        for (int burst = 0; burst < 4; burst++) { // several segments in one index, so that tests
+          phase(c, burst * 10, burst * 10 + 10); // find a middle one (offset > 0, a successor)
+          Thread.sleep(300);
+        }
         record();
         phase(c, 40, 120); // crosses min-checkpoint-page-count: more WAL indices
         Sqlite.exec(c, "PRAGMA wal_checkpoint(PASSIVE)");
