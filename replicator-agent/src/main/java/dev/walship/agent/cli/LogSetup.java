@@ -20,7 +20,7 @@ final class LogSetup {
     set("org.slf4j.simpleLogger.showShortLogName", "true");
     set("org.slf4j.simpleLogger.showThreadName", "false");
     set("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
-    set("org.slf4j.simpleLogger.levelInBrackets", "false");
+    set("org.slf4j.simpleLogger.levelInBrackets", "false"); // the form JsonLogLines parses
     if (logging.format() == LoggingConfig.Format.JSON) {
       if (logging.stderr()) {
         System.setErr(JsonLogLines.to(System.err));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,24 @@ class ReplicateProcessIT {
       assertTrue(agent.log().lines().count() < 20, "no line per segment at INFO\n" + agent.log());
     }
     assertEquals(Sqlite.dump(db), restored("after-term"));
+  }
+
+  @Test
+  void loggingTypeJsonWritesOneJsonObjectPerLine() throws Exception {
+    Path cfg = config();
+    Files.writeString(cfg, "logging:\n  type: json\n" + Files.readString(cfg));
+    try (AgentProcess agent = AgentProcess.start(tmp.resolve("json.log"), Map.of(), "replicate", "-config", cfg.toString())) {
+      awaitStarted(agent);
+      agent.term();
+      assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
+      List<String> lines = agent.log().lines().toList();
+      assertTrue(lines.size() >= 3, agent.log());
+      for (String line : lines) {
+        assertTrue(line.matches("\\{\"time\":\"\\d{4}-[^\"]+\",\"level\":\"(INFO|WARN)\",\"logger\":\"\\w+\","
+            + "\"msg\":\".*\"}"), "not a JSON log record: " + line);
+      }
+      assertTrue(agent.log().contains("\"msg\":\"SIGTERM received; shutting down\"}"), agent.log());
+    }
   }
 
   @Test
