@@ -7,7 +7,7 @@ import dev.walship.agent.config.LoggingConfig;
  * level, and standard output or error. Lines carry a timestamp and the logger's short name; with
  * {@code type: json} the chosen stream is replaced by one that turns each record into a JSON
  * object ({@link JsonLogLines}; slf4j-simple looks the stream up at every record). MINA SSHD's
- * own logging is limited to warnings.
+ * and the AWS SDK's own logging is limited to warnings.
  */
 final class LogSetup {
   private LogSetup() {}
@@ -20,6 +20,8 @@ final class LogSetup {
     set("org.slf4j.simpleLogger.showShortLogName", "true");
     set("org.slf4j.simpleLogger.showThreadName", "false");
     set("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
+    // the AWS SDK's debug lines describe requests; S3 errors reach the log through S3Errors only
+    set("org.slf4j.simpleLogger.log.software.amazon.awssdk", "warn");
     set("org.slf4j.simpleLogger.levelInBrackets", "false"); // the form JsonLogLines parses
     if (logging.format() == LoggingConfig.Format.JSON) {
       if (logging.stderr()) {

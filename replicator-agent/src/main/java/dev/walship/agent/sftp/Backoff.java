@@ -13,11 +13,11 @@ import java.util.random.RandomGenerator;
  * @param max largest ceiling
  * @param attempts connection attempts per reconnect, the first included (≥ 1)
  */
-record Backoff(Duration base, Duration max, int attempts) {
+public record Backoff(Duration base, Duration max, int attempts) {
   /** 0.25 s, 0.5 s, 1 s, 2 s between five attempts (about 2–4 s in all), at most 30 s. */
   static final Backoff DEFAULT = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(30), 5);
 
-  Backoff {
+  public Backoff {
     if (base.isNegative() || max.compareTo(base) < 0 || attempts < 1) {
       throw new IllegalArgumentException(
           "backoff: need 0 <= base <= max and attempts >= 1, got " + base + ", " + max + ", " + attempts);
@@ -25,7 +25,7 @@ record Backoff(Duration base, Duration max, int attempts) {
   }
 
   /** The wait before attempt {@code attempt} (1-based); zero for the first. Uses {@code nextDouble()}. */
-  Duration delayBefore(int attempt, RandomGenerator random) {
+  public Duration delayBefore(int attempt, RandomGenerator random) {
     if (attempt <= 1) {
       return Duration.ZERO;
     }
