@@ -26,7 +26,7 @@ final class AgeParser {
     List<YamlMapping.Scalar> ids = m.scalars("identities");
     List<YamlMapping.Scalar> recs = m.scalars("recipients");
     if (ids.isEmpty() && recs.isEmpty()) {
-      throw m.error("age: needs identities (AGE-SECRET-KEY-1…, to restore) and recipients (age1…, to replicate)");
+      throw replica.keyError("age", "age: needs identities (AGE-SECRET-KEY-1…, to restore) and recipients (age1…, to replicate)");
     }
     List<String> idTexts = new ArrayList<>();
     for (YamlMapping.Scalar s : ids) {
@@ -42,7 +42,7 @@ final class AgeParser {
     try {
       keys.checkReadBack();
     } catch (IllegalArgumentException e) {
-      throw m.error(e.getMessage());
+      throw replica.keyError("age", e.getMessage());
     }
     return keys;
   }

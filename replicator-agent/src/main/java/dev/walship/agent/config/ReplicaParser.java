@@ -72,7 +72,8 @@ final class ReplicaParser {
       }
       for (String k : e.getValue()) {
         if (m.keys().contains(k)) {
-          throw m.keyError(k, "only " + e.getKey() + " replicas take " + k + " (this replica is a " + type + " replica)");
+          String article = type.equals(FileReplicaConfig.TYPE) ? "a " : "an ";
+          throw m.keyError(k, "only " + e.getKey() + " replicas take " + k + " (this replica is " + article + type + " replica)");
         }
       }
     }
