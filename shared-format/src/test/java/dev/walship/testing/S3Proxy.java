@@ -31,8 +31,8 @@ public final class S3Proxy implements AutoCloseable {
   private static S3Proxy shared;
 
   private final Path dir;
-  private final String accessKey;
-  private final String secretKey;
+  private String accessKey;
+  private String secretKey;
   private Process process;
   private int port;
 
@@ -200,6 +200,14 @@ public final class S3Proxy implements AutoCloseable {
   /** Starts the stopped server again on its port, with the same data. */
   public void restart() {
     stop();
+    launch(port);
+  }
+
+  /** Starts the stopped server again on its port, with the same data, accepting other keys. */
+  public void restartAccepting(String newAccessKey, String newSecretKey) {
+    stop();
+    accessKey = newAccessKey;
+    secretKey = newSecretKey;
     launch(port);
   }
 
