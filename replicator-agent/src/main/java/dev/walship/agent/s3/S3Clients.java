@@ -23,6 +23,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetBucketLocationResponse;
 import software.amazon.awssdk.utils.AttributeMap;
 
@@ -39,6 +40,12 @@ import software.amazon.awssdk.utils.AttributeMap;
  * header feeds the {@link ServerClock}.
  */
 final class S3Clients {
+  /**
+   * Uploads smaller than this go without {@code Expect: 100-continue}: a WAL segment is a few KB,
+   * and waiting for the server's go-ahead adds a round trip to every commit's way to the bucket.
+   */
+  static final long EXPECT_CONTINUE_FROM = 1 << 20;
+
   private S3Clients() {}
 
   static S3Client build(S3Target target, S3Options options, String region, ServerClock clock) {
@@ -53,6 +60,7 @@ final class S3Clients {
         .credentialsProvider(credentials(target.credentials()))
         .region(Region.of(region))
         .forcePathStyle(target.forcePathStyle())
+        .serviceConfiguration(S3Configuration.builder().expectContinueThresholdInBytes(EXPECT_CONTINUE_FROM).build())
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .addPlugin(LegacyMd5Plugin.create())
