@@ -31,6 +31,7 @@ public final class S3Proxy implements AutoCloseable {
   private static S3Proxy shared;
 
   private final Path dir;
+  private Path keystore;
   private String accessKey;
   private String secretKey;
   private Process process;
@@ -67,6 +68,22 @@ public final class S3Proxy implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts a server that speaks only HTTPS, with a self-signed certificate for 127.0.0.1 made by
+   * the JDK's {@code keytool}: what {@code skip-verify} is for.
+   */
+  public static S3Proxy startTls(Path dir) {
+    Path ks = dir.resolve("keystore.p12");
+    Proc.run(Duration.ofSeconds(60), Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+        "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "password",
+        "-keypass", "password").orThrow();
+    S3Proxy p = new S3Proxy(dir, ACCESS_KEY, SECRET_KEY);
+    p.keystore = ks;
+    p.launch(0);
+    return p;
+  }
+
   /** A TCP port that was free a moment ago (for a server that must come back on the same port). */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -80,8 +97,12 @@ public final class S3Proxy implements AutoCloseable {
     try {
       Path data = Files.createDirectories(dir.resolve("data"));
       Path conf = dir.resolve("s3proxy.conf");
+      String listen = keystore == null
+          ? "s3proxy.endpoint=http://127.0.0.1:" + wanted
+          : "s3proxy.secure-endpoint=https://127.0.0.1:" + wanted + "\ns3proxy.keystore-path=" + keystore
+              + "\ns3proxy.keystore-password=password";
       Files.writeString(conf, String.join("\n",
-          "s3proxy.endpoint=http://127.0.0.1:" + wanted,
+          listen,
           "s3proxy.authorization=aws-v2-or-v4",
           "s3proxy.identity=" + accessKey,
           "s3proxy.credential=" + secretKey,
@@ -144,9 +165,9 @@ public final class S3Proxy implements AutoCloseable {
     return Path.of(p);
   }
 
-  /** {@code http://127.0.0.1:<port>}. */
+  /** {@code http://127.0.0.1:<port>} ({@code https://} for {@link #startTls}). */
   public String endpoint() {
-    return "http://127.0.0.1:" + port;
+    return (keystore == null ? "http" : "https") + "://127.0.0.1:" + port;
   }
 
   public int port() {
