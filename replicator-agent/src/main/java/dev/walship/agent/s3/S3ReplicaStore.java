@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Guarantees, as for the other stores: a file is visible whole or not at all ({@link S3Upload});
  * a new generation's first object is stamped in a later server second than every object before it
  * ({@link ServerClock}), so Litestream and walship restore the newest generation; listings follow
- * continuation tokens past 1,000 keys. Requests are retried with backoff by the SDK; what still
- * fails is one line naming the replica ({@link S3Errors}). Thread-safe: restore reads in parallel.
+ * continuation tokens past 1,000 keys; a download that breaks off resumes where it stopped ({@link
+ * S3ObjectStream}). Requests are retried with backoff by the SDK; what still fails is one line
+ * naming the replica ({@link S3Errors}). Thread-safe: restore reads in parallel.
  *
  * <p>The SDK client is built on first use (finding the bucket's region may need the network), so a
  * server that is down does not stop the agent from starting.
@@ -111,7 +112,8 @@ public final class S3ReplicaStore implements ReplicaStore {
   public InputStream open(String path) throws IOException {
     String key = keys.key(path);
     try {
-      return client().getObject(g -> g.bucket(target.bucket()).key(key));
+      S3Client s3 = client();
+      return new S3ObjectStream(s3, target.bucket(), key, s3.getObject(g -> g.bucket(target.bucket()).key(key)));
     } catch (SdkException e) {
       throw errors.translate(where(path), "read", e);
     }

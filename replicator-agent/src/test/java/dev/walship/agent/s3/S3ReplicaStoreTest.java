@@ -15,6 +15,7 @@ import dev.walship.format.layout.WalSegmentName;
 import dev.walship.format.store.Entry;
 import dev.walship.format.store.WalSegmentInfo;
 import dev.walship.testing.S3Proxy;
+import dev.walship.testing.TcpProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -167,6 +168,31 @@ class S3ReplicaStoreTest {
         Instant newer = store.snapshots(b).stream().filter(s -> s.name().index() == i + 1).findFirst().orElseThrow().created();
         assertTrue(newer.getEpochSecond() > older.getEpochSecond(), older + " then " + newer);
       }
+    }
+  }
+
+  @Test
+  void aDownloadThatBreaksOffResumesWhereItStopped() throws IOException {
+    String bucket = S3.newBucket("resume");
+    byte[] big = new byte[40 * 1024 * 1024]; // more than socket buffers hold: the cut lands mid-body
+    new SplittableRandom(7).nextBytes(big);
+    SnapshotName snap = new SnapshotName(G, 1);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", S3.port());
+        S3ReplicaStore store = S3ReplicaStore.open(
+            new S3Target(bucket, "db", null, URI.create("http://127.0.0.1:" + proxy.port()), true, false, good()))) {
+      store.write(snap, Instant.now(), out -> out.write(big));
+      int connections = proxy.accepted();
+      try (InputStream in = store.open(snap.path())) {
+        byte[] head = in.readNBytes(1000);
+        proxy.cutAll(); // the connection under the download dies
+        byte[] rest = in.readAllBytes();
+        byte[] all = new byte[head.length + rest.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(rest, 0, all, head.length, rest.length);
+        assertArrayEquals(big, all);
+      }
+      assertTrue(proxy.cuts() >= 1, "the connection was cut");
+      assertTrue(proxy.accepted() > connections, "and the rest came on a new one");
     }
   }
 
