@@ -49,6 +49,8 @@ public class S3Bench {
   static int s3Port;
   static int proxyPort;
   static final AtomicLong requests = new AtomicLong();
+  /** The highest seq committed so far: a marker the watcher finds beyond it is random bytes, not a row. */
+  static volatile int committedUpTo;
 
   record Snapshot(double seconds, double cpuSeconds, long requests, long peakRssKb) {}
 
@@ -347,6 +349,7 @@ public class S3Bench {
     int n = rate * seconds;
     long[] committed = new long[warm + n + 1];
     long[] seen = new long[warm + n + 1];
+    committedUpTo = 0;
     try (Connection c = openDb(db)) {
       write(c, 1, 1, 0, committed);
       Process agent = startAgent(tool, dir, db, bucket);
@@ -408,6 +411,7 @@ public class S3Bench {
         p.setBytes(2, payload);
         p.executeUpdate();
         committed[seq] = System.nanoTime();
+        committedUpTo = seq;
       }
     }
   }
@@ -481,6 +485,7 @@ public class S3Bench {
         return;
       }
       long now = System.nanoTime();
+      int limit = committedUpTo;
       byte[] b;
       try (InputStream in = new LZ4FrameInputStream(Files.newInputStream(p))) {
         b = in.readAllBytes();
@@ -492,7 +497,7 @@ public class S3Bench {
       for (int i = 0; i + 12 <= b.length; i++) {
         if (b[i] == 'W' && b[i + 1] == 'S' && b[i + 2] == 'M' && b[i + 3] == 'K') {
           long seq = ByteBuffer.wrap(b, i + 4, 8).getLong();
-          if (seq > 0 && seq < seen.length) {
+          if (seq > 0 && seq <= limit) {
             max = Math.max(max, (int) seq);
           }
         }
