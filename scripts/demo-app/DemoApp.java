@@ -11,7 +11,9 @@ import java.sql.Statement;
 /**
  * {@code DemoApp DB SQL...}: runs each statement against the database, as the {@code sqlite3} shell
  * would, printing a query's rows with {@code |} between columns. Used by {@code scripts/demo} as
- * "the application"; not part of the replicator's command line.
+ * "the application", so the demo needs nothing but Java (no {@code sqlite3} on a fresh machine).
+ * Not part of walship: the build compiles it as a test source (DemoAppTest runs it) and the demo
+ * compiles it against the replicator jar, which brings sqlite-jdbc.
  */
 public final class DemoApp {
   private DemoApp() {}
