@@ -2,12 +2,18 @@ package dev.walship.server;
 
 import dev.walship.server.cli.CliContext;
 import dev.walship.server.cli.ReplicaServerCommand;
+import dev.walship.toolkit.logging.LogFormat;
+import dev.walship.toolkit.logging.LogTarget;
+import dev.walship.toolkit.logging.Logging;
+import org.slf4j.event.Level;
 
 /** Entry point of {@code replica-server}: wires the command line to the process and exits with its code. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // one line per event on standard error: time, level, source, message
+    Logging.configure(Level.INFO, LogFormat.TEXT, LogTarget.STDERR);
     CliContext context = new CliContext(System.getenv(), System.out, System.err);
     System.exit(ReplicaServerCommand.commandLine(context).execute(args));
   }

@@ -5,6 +5,7 @@ import dev.walship.agent.cli.CliErrors;
 import dev.walship.agent.cli.DatabasesCommand;
 import dev.walship.agent.cli.GenerationsCommand;
 import dev.walship.agent.cli.KeygenCommand;
+import dev.walship.agent.cli.LogSetup;
 import dev.walship.agent.cli.ReplicateCommand;
 import dev.walship.agent.cli.RestoreCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
@@ -24,6 +25,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogSetup.defaults();
     CliContext ctx =
         new CliContext(
             System.getenv(),

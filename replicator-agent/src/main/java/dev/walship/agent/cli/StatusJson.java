@@ -1,6 +1,7 @@
 package dev.walship.agent.cli;
 
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.json.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -40,26 +41,7 @@ final class StatusJson {
         : "{\"generation\":" + str(p.generation().name()) + ",\"index\":" + p.index() + ",\"offset\":" + p.offset() + "}";
   }
 
-  /** A JSON string literal. */
-  static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+  private static String str(String s) {
+    return Json.quote(s);
   }
 }

@@ -90,9 +90,4 @@ class ReplicaStatusTest {
     assertNull(s.lastError());
     assertTrue(s.healthy());
   }
-
-  @Test
-  void jsonEscapes() {
-    assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", StatusJson.str("a\"b\\c\nd\u0001"));
-  }
 }
