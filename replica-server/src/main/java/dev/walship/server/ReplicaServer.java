@@ -1,5 +1,6 @@
 package dev.walship.server;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.ConfigChecks;
@@ -63,7 +64,7 @@ public final class ReplicaServer implements AutoCloseable {
     ConfigChecks.check(config);
     HostKey hostKey = HostKey.loadOrCreate(config.hostKey());
     LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
-    WriteTracker writes = new WriteTracker();
+    WriteTracker writes = new WriteTracker(Ticker.SYSTEM);
     ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(new SecureRandom(), writes);
     SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
         KeyPairProvider.wrap(hostKey.keyPair()),

@@ -90,11 +90,11 @@ public final class RestoreCommand implements Callable<Integer> {
       throw new NoBackupsException(String.join("; ", missing));
     }
     try (ReplicaStore store = best.store) {
-      long start = System.nanoTime();
+      long start = settings.ticker().read();
       new Restorer(store, settings).restore(best.plan, out);
       ctx.err().printf("restored %s to %s: generation %s, snapshot %08x and %d WAL indices, from %s in %.1f s%n",
           best.plan.target(), out, best.plan.generation(), best.plan.snapshot().name().index(),
-          best.plan.indices().size(), best.plan.location(), (System.nanoTime() - start) / 1e9);
+          best.plan.indices().size(), best.plan.location(), (settings.ticker().read() - start) / 1e9);
     }
     return CliErrors.OK;
   }

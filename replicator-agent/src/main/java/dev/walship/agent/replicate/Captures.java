@@ -1,5 +1,6 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.agent.capture.CaptureSettings;
 import dev.walship.agent.capture.DatabaseCapture;
 import dev.walship.agent.capture.ShadowLog;
@@ -32,10 +33,10 @@ final class Captures {
         CaptureSettings.DEFAULTS.busyTimeout());
   }
 
-  /** Starts the real capture engine with this clock and randomness (new generation names). */
-  static Capture.Factory real(Clock clock, RandomGenerator random) {
+  /** Starts the real capture engine with this clock, ticker and randomness (new generation names). */
+  static Capture.Factory real(Clock clock, Ticker ticker, RandomGenerator random) {
     return db -> {
-      DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, random);
+      DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, ticker, random);
       c.start();
       return new Capture() {
         @Override

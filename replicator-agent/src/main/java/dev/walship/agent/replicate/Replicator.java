@@ -12,6 +12,7 @@ import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.agent.sftp.SftpStoreException;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.toolkit.time.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,12 +52,15 @@ public final class Replicator implements AutoCloseable {
   private final List<DatabaseReplication> databases;
   private final MetricsServer metrics;
   private final Duration shutdownTimeout;
+  private final Ticker ticker;
   private boolean closed;
 
-  private Replicator(List<DatabaseReplication> databases, MetricsServer metrics, Duration shutdownTimeout) {
+  private Replicator(
+      List<DatabaseReplication> databases, MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
     this.databases = List.copyOf(databases);
     this.metrics = metrics;
     this.shutdownTimeout = shutdownTimeout;
+    this.ticker = ticker;
   }
 
   public static Builder builder() {
@@ -70,9 +74,9 @@ public final class Replicator implements AutoCloseable {
    * @return false when {@code timeout} passed first
    */
   public boolean sync(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = ticker.read() + timeout.toNanos();
     for (DatabaseReplication d : databases) {
-      if (!d.sync(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+      if (!d.sync(Duration.ofNanos(Math.max(0, ticker.until(deadline))))) {
         return false;
       }
     }
@@ -140,6 +144,7 @@ public final class Replicator implements AutoCloseable {
     private String metricsAddr;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private InstantSource clock = InstantSource.system();
+    private Ticker ticker = Ticker.SYSTEM;
     private RandomGenerator.SplittableGenerator random;
     private Capture.Factory captureFactory;
 
@@ -214,6 +219,12 @@ public final class Replicator implements AutoCloseable {
       return this;
     }
 
+    /** The source of elapsed time behind deadlines and waits (default: {@link System#nanoTime()}). */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker);
+      return this;
+    }
+
     /** The randomness behind retry jitter (default: a new random generator); split per replica. */
     public Builder random(RandomGenerator.SplittableGenerator random) {
       this.random = Objects.requireNonNull(random);
@@ -268,7 +279,7 @@ public final class Replicator implements AutoCloseable {
         }
         throw e;
       }
-      return new Replicator(started, metrics, shutdownTimeout);
+      return new Replicator(started, metrics, shutdownTimeout, ticker);
     }
 
     /**
@@ -309,18 +320,17 @@ public final class Replicator implements AutoCloseable {
           stores.add(store);
         }
         capture = (captureFactory != null ? captureFactory
-            : Captures.real(clockOf(clock), newRandom()))
+            : Captures.real(clockOf(clock), ticker, newRandom()))
             .start(db.config());
         Path spool = capture.spoolDir();
         for (int i = 0; i < stores.size(); i++) {
           ReplicaPlan r = db.replicas().get(i);
-          ShipEnvironment env = new ShipEnvironment(clock,
-              newRandom(), null, spool);
+          ShipEnvironment env = new ShipEnvironment(clock, ticker, newRandom(), null, spool);
           shippers.add(new Shipper(name, r.name(), stores.get(i), capture.log(), r.settings(), env));
           LOG.info("replicating {} to {} (replica \"{}\", sync-interval {})", name, stores.get(i).location(),
               r.name(), r.settings().syncInterval().isZero() ? "0: at once" : r.settings().syncInterval());
         }
-        DatabaseReplication d = new DatabaseReplication(name, capture, shippers, owned);
+        DatabaseReplication d = new DatabaseReplication(name, capture, shippers, owned, ticker);
         d.start();
         return d;
       } catch (IOException | RuntimeException e) {

@@ -58,7 +58,8 @@ public final class Restorer {
       return t;
     });
     try (Progress progress =
-        new Progress(settings.progress(), settings.progressInterval(), plan.totalBytes(), plan.files())) {
+        new Progress(settings.progress(), settings.progressInterval(), settings.ticker(), plan.totalBytes(),
+            plan.files())) {
       Path db = work.resolve("db");
       Future<?> snapshot = pool.submit(() -> {
         restoreSnapshot(plan, db, progress);

@@ -74,7 +74,8 @@ public final class SftpReplicaStore implements ReplicaStore {
     SshConnector connector = new SshConnector(target, options, policy, identity);
     Reconnector connections =
         new Reconnector(
-            target.location(), connector::connect, options.backoff(), options.random(), options.sleeper());
+            target.location(), connector::connect, options.backoff(), options.reconnectAttempts(), options.random(),
+            options.sleeper());
     return new SftpReplicaStore(target, connector, connections);
   }
 

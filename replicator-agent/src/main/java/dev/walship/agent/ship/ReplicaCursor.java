@@ -10,6 +10,7 @@ import dev.walship.format.store.Entry;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,6 +52,7 @@ final class ReplicaCursor {
   private final ShadowLog log;
   private final MtimeClock mtimes;
   private final InstantSource clock;
+  private final Ticker ticker;
   private final ShipperStats stats;
   private final Path spoolDir;
   private final SegmentEncoder encoder = new SegmentEncoder();
@@ -67,6 +69,7 @@ final class ReplicaCursor {
       ReplicaStore store,
       ShadowLog log,
       InstantSource clock,
+      Ticker ticker,
       ShipperStats stats,
       Path spoolDir) {
     this.label = label;
@@ -74,6 +77,7 @@ final class ReplicaCursor {
     this.store = store;
     this.log = log;
     this.clock = clock;
+    this.ticker = ticker;
     this.mtimes = new MtimeClock(clock);
     this.stats = stats;
     this.spoolDir = spoolDir;
@@ -248,7 +252,7 @@ final class ReplicaCursor {
     Position from = pos;
     WalSegmentName name = WalSegmentName.at(from);
     Instant mtime = mtimes.next();
-    long t0 = System.nanoTime();
+    long t0 = ticker.read();
     long[] copied = new long[1];
     Entry written =
         store.write(
@@ -266,7 +270,7 @@ final class ReplicaCursor {
     stats.segment(copied[0], written.size(), clock.instant());
     if (LOG.isDebugEnabled()) {
       LOG.debug("{}: wrote segment {} ({} WAL bytes, {} compressed, {} us)", label, name.shortName(), copied[0],
-          written.size(), (System.nanoTime() - t0) / 1000);
+          written.size(), (ticker.read() - t0) / 1000);
     }
     anchor = from;
     setPosition(from.withOffset(to));

@@ -1,15 +1,9 @@
-package dev.walship.agent.ship;
+package dev.walship.testing;
 
 import java.util.random.RandomGenerator;
 
 /** A "random" generator that always picks the same fraction of any bound: exact jitter in tests. */
-public final class FixedRandom implements RandomGenerator {
-  private final double fraction;
-
-  public FixedRandom(double fraction) {
-    this.fraction = fraction;
-  }
-
+public record FixedRandom(double fraction) implements RandomGenerator {
   @Override
   public long nextLong() {
     return (long) (fraction * Long.MAX_VALUE);
@@ -18,5 +12,10 @@ public final class FixedRandom implements RandomGenerator {
   @Override
   public long nextLong(long bound) {
     return Math.min(bound - 1, (long) (fraction * bound));
+  }
+
+  @Override
+  public double nextDouble() {
+    return fraction;
   }
 }
