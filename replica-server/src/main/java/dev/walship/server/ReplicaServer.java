@@ -4,7 +4,7 @@ import dev.walship.toolkit.time.Ticker;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.config.UserConfig;
 import dev.walship.server.content.ContentValidator;

@@ -1,7 +1,7 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.config.ConfigException;
-import dev.walship.agent.config.GoDuration;
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.GoDuration;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.restore.GenerationFiles;
 import dev.walship.agent.restore.ReplicaCatalog;

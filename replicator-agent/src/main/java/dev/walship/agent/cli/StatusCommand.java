@@ -2,9 +2,9 @@ package dev.walship.agent.cli;
 
 import dev.walship.agent.capture.ShadowState;
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.DbConfig;
-import dev.walship.agent.config.GoDuration;
+import dev.walship.toolkit.config.GoDuration;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;

@@ -1,6 +1,6 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.PathExpander;
@@ -202,7 +202,7 @@ public final class Replicator implements AutoCloseable {
 
     /** Serves Prometheus metrics on {@code addr} ({@code host:port} or {@code :port}). */
     public Builder metrics(String addr) {
-      MetricsServer.Address.parse(addr);
+      MetricsServer.address(addr);
       this.metricsAddr = addr;
       return this;
     }

@@ -1,4 +1,4 @@
-package dev.walship.agent.config;
+package dev.walship.toolkit.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * Refuses keys a mapping must not have: unknown ones (Litestream ignores them; a typo would then
- * silently fall back to a default), and Litestream keys we do not support, each with its reason.
+ * silently fall back to a default), and keys a program does not support, each with its reason.
+ * An unknown key within two edits of a known one is named: {@code did you mean retention?}.
  */
-final class Keys {
+public final class Keys {
   private Keys() {}
 
   /**
@@ -17,7 +18,7 @@ final class Keys {
    * @param refused keys refused with a reason
    * @param hints unknown keys with a better message than "unknown key"
    */
-  static void check(
+  public static void check(
       YamlMapping m,
       String what,
       List<List<String>> known,

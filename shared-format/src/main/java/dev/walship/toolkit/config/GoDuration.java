@@ -1,4 +1,4 @@
-package dev.walship.agent.config;
+package dev.walship.toolkit.config;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.walship.agent.config;
+package dev.walship.toolkit.config;
 
 /**
  * An operator's mistake in the configuration or in a replica URL: one line saying where (file,

@@ -1,4 +1,4 @@
-package dev.walship.agent.config;
+package dev.walship.toolkit.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.walship.agent.config;
+package dev.walship.toolkit.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * "1234"); a YAML null ({@code ~}, {@code null}, empty) means "not set"; merge keys ({@code <<:
  * *anchor}) are applied, explicit keys winning. Unlike yaml.v2, a key given twice is an error.
  */
-final class YamlMapping {
+public final class YamlMapping {
   private static final Set<String> TRUE = Set.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON");
   private static final Set<String> FALSE = Set.of("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF");
 
@@ -48,7 +48,7 @@ final class YamlMapping {
    *
    * @param what what the mapping is, for the message when it is something else
    */
-  static YamlMapping of(String source, String path, Node node, String what) throws ConfigException {
+  public static YamlMapping of(String source, String path, Node node, String what) throws ConfigException {
     if (!(node instanceof MappingNode m)) {
       throw new ConfigException(source, line(node), path, "expected " + what + ", found " + kind(node));
     }
@@ -109,48 +109,48 @@ final class YamlMapping {
     throw new ConfigException(source, line(value), path, "a merge (<<) takes a mapping, found " + kind(value));
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  int line() {
+  public int line() {
     return line(node);
   }
 
-  Set<String> keys() {
+  public Set<String> keys() {
     return entries.keySet();
   }
 
   /** Whether {@code key} is present with a non-null value. */
-  boolean has(String key) {
+  public boolean has(String key) {
     Entry e = entries.get(key);
     return e != null && !isNull(e.value);
   }
 
   /** The key path of {@code key} in this mapping. */
-  String keyPath(String key) {
+  public String keyPath(String key) {
     return join(path, key);
   }
 
   /** An error about {@code key}'s value, at its line. */
-  ConfigException error(String key, String problem) {
+  public ConfigException error(String key, String problem) {
     Entry e = entries.get(key);
     return new ConfigException(source, e == null ? line() : line(e.value), keyPath(key), problem);
   }
 
   /** An error about {@code key} itself (unknown, refused), at the key's line. */
-  ConfigException keyError(String key, String problem) {
+  public ConfigException keyError(String key, String problem) {
     Entry e = entries.get(key);
     return new ConfigException(source, e == null ? line() : line(e.key), keyPath(key), problem);
   }
 
   /** An error about the whole mapping, at its first line. */
-  ConfigException error(String problem) {
+  public ConfigException error(String problem) {
     return new ConfigException(source, line(), path, problem);
   }
 
   /** The scalar text of {@code key}, or null when absent or null. */
-  String string(String key) throws ConfigException {
+  public String string(String key) throws ConfigException {
     Node v = value(key);
     if (v == null) {
       return null;
@@ -162,7 +162,7 @@ final class YamlMapping {
   }
 
   /** {@code key} as a Go duration, or {@code dflt} when absent. */
-  Duration duration(String key, Duration dflt) throws ConfigException {
+  public Duration duration(String key, Duration dflt) throws ConfigException {
     String s = string(key);
     if (s == null) {
       return dflt;
@@ -178,7 +178,7 @@ final class YamlMapping {
   }
 
   /** {@code key} as a whole number written in decimal, or {@code dflt} when absent. */
-  int integer(String key, int dflt) throws ConfigException {
+  public int integer(String key, int dflt) throws ConfigException {
     String s = string(key);
     if (s == null) {
       return dflt;
@@ -200,7 +200,7 @@ final class YamlMapping {
   }
 
   /** {@code key} as a YAML 1.1 boolean (true/false, yes/no, on/off, y/n), or {@code dflt}. */
-  boolean bool(String key, boolean dflt) throws ConfigException {
+  public boolean bool(String key, boolean dflt) throws ConfigException {
     String s = string(key);
     if (s == null) {
       return dflt;
@@ -214,14 +214,42 @@ final class YamlMapping {
     throw error(key, "\"" + s + "\" is not a boolean (true or false)");
   }
 
+  /** The line of {@code key} itself, or 0 when the mapping has no such key. */
+  public int keyLine(String key) {
+    Entry e = entries.get(key);
+    return e == null ? 0 : line(e.key);
+  }
+
+  /**
+   * {@code key} as a list of single values ({@code [db, logs]} or lines starting with -), or
+   * {@code dflt} when absent or null.
+   */
+  public List<String> strings(String key, List<String> dflt) throws ConfigException {
+    Node v = value(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof SequenceNode seq)) {
+      throw error(key, "expected a list (e.g. [a, b]), found " + kind(v));
+    }
+    var out = new ArrayList<String>();
+    for (Node n : seq.getValue()) {
+      if (!(n instanceof ScalarNode s) || isNull(n)) {
+        throw new ConfigException(source, line(n), keyPath(key), "expected single values in the list, found " + kind(n));
+      }
+      out.add(s.getValue());
+    }
+    return out;
+  }
+
   /** {@code key} as a mapping, or null when absent or null. */
-  YamlMapping mapping(String key, String what) throws ConfigException {
+  public YamlMapping mapping(String key, String what) throws ConfigException {
     Node v = value(key);
     return v == null ? null : of(source, keyPath(key), v, what);
   }
 
   /** {@code key} as a list of mappings, each {@code what}; empty when absent or null. */
-  List<YamlMapping> mappings(String key, String what) throws ConfigException {
+  public List<YamlMapping> mappings(String key, String what) throws ConfigException {
     Node v = value(key);
     if (v == null) {
       return List.of();
