@@ -2,6 +2,7 @@ package dev.walship.server;
 
 import dev.walship.server.cli.CliContext;
 import dev.walship.server.cli.ReplicaServerCommand;
+import dev.walship.server.ssh.ReplicaSshServer;
 import dev.walship.toolkit.logging.LogFormat;
 import dev.walship.toolkit.logging.LogTarget;
 import dev.walship.toolkit.logging.Logging;
@@ -12,8 +13,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // one line per event on standard error: time, level, source, message
-    Logging.configure(Level.INFO, LogFormat.TEXT, LogTarget.STDERR);
+    // one line per event on standard error: time, level, source, message; MINA (also where it
+    // logs under the name of our subclass of its server) only when something is wrong
+    Logging.configure(Level.INFO, LogFormat.TEXT, LogTarget.STDERR, ReplicaSshServer.class.getName());
     CliContext context = new CliContext(System.getenv(), System.out, System.err);
     System.exit(ReplicaServerCommand.commandLine(context).execute(args));
   }

@@ -1,9 +1,10 @@
 package dev.walship.agent.cli;
 
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.restore.NoBackupsException;
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.agent.restore.RestoreException;
 import dev.walship.agent.restore.RestorePlan;
 import dev.walship.agent.restore.RestorePlanner;
@@ -65,9 +66,11 @@ public final class RestoreCommand implements Callable<Integer> {
   WalApplier.Mode apply;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
 
-  public RestoreCommand(CliContext ctx) {
+  public RestoreCommand(CliContext ctx, ReplicaStores stores) {
     this.ctx = ctx;
+    this.stores = stores;
   }
 
   @Override
@@ -106,11 +109,11 @@ public final class RestoreCommand implements Callable<Integer> {
    * write at or before the target, as Litestream picks; its store stays open, the others are
    * closed. Replicas without a matching backup are noted in {@code missing}.
    */
-  private static Chosen choose(List<ReplicaConfig> replicas, RestoreTarget target, List<String> missing)
+  private Chosen choose(List<ReplicaConfig> replicas, RestoreTarget target, List<String> missing)
       throws IOException, RestoreException {
     Chosen best = null;
     for (ReplicaConfig r : replicas) {
-      ReplicaStore store = r.openStore();
+      ReplicaStore store = stores.open(r);
       Chosen c;
       try {
         ReplicaCatalog catalog = ReplicaCatalog.load(store);

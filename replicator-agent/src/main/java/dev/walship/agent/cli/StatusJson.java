@@ -1,5 +1,6 @@
 package dev.walship.agent.cli;
 
+import dev.walship.agent.health.ReplicaHealth;
 import dev.walship.format.layout.Position;
 import dev.walship.toolkit.json.Json;
 import java.io.PrintWriter;
@@ -10,13 +11,13 @@ import java.util.List;
 final class StatusJson {
   private StatusJson() {}
 
-  static void print(PrintWriter out, List<ReplicaStatus> rows, Instant now) {
+  static void print(PrintWriter out, List<ReplicaHealth> rows, Instant now) {
     StringBuilder b = new StringBuilder();
     b.append("{\"time\":").append(str(now.toString()));
-    b.append(",\"ok\":").append(rows.stream().allMatch(ReplicaStatus::healthy));
+    b.append(",\"ok\":").append(rows.stream().allMatch(ReplicaHealth::healthy));
     b.append(",\"replicas\":[");
     for (int i = 0; i < rows.size(); i++) {
-      ReplicaStatus s = rows.get(i);
+      ReplicaHealth s = rows.get(i);
       b.append(i == 0 ? "" : ",").append('{');
       b.append("\"database\":").append(str(s.database()));
       b.append(",\"replica\":").append(str(s.replica()));

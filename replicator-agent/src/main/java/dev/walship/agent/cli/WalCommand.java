@@ -1,5 +1,8 @@
 package dev.walship.agent.cli;
 
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.format.layout.Generation;
@@ -7,7 +10,6 @@ import dev.walship.format.layout.InvalidNameException;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.WalSegmentInfo;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +25,11 @@ public final class WalCommand implements Callable<Integer> {
   String generation;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
 
-  public WalCommand(CliContext ctx) {
+  public WalCommand(CliContext ctx, ReplicaStores stores) {
     this.ctx = ctx;
+    this.stores = stores;
   }
 
   @Override
@@ -35,10 +39,11 @@ public final class WalCommand implements Callable<Integer> {
     w.line("replica", "generation", "index", "offset", "size", "created");
     int failed = 0;
     for (ReplicaConfig r : args.select(ctx).replicas()) {
-      try (ReplicaStore store = r.openStore()) {
-        for (Generation g : only != null ? List.of(only) : store.generations()) {
-          for (WalSegmentInfo s : store.walSegments(g)) {
-            w.line(r.name(), g.name(), Integer.toString(s.name().index()), Long.toString(s.name().offset()),
+      try (ReplicaStore store = stores.open(r)) {
+        ReplicaCatalog catalog = only != null ? ReplicaCatalog.load(store, only) : ReplicaCatalog.load(store);
+        for (GenerationFiles g : catalog.generations()) {
+          for (WalSegmentInfo s : g.segments()) {
+            w.line(r.name(), g.generation().name(), Integer.toString(s.name().index()), Long.toString(s.name().offset()),
                 Long.toString(s.size()), Times.rfc3339(s.created()));
           }
         }

@@ -1,7 +1,5 @@
 package dev.walship.agent.config;
 
-import dev.walship.format.store.FileReplicaStore;
-import dev.walship.format.store.ReplicaStore;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -34,10 +32,5 @@ public record FileReplicaConfig(String name, Path path, ReplicaTiming timing)
   @Override
   public String location() {
     return path.toString();
-  }
-
-  @Override
-  public ReplicaStore openStore() {
-    return new FileReplicaStore(path);
   }
 }

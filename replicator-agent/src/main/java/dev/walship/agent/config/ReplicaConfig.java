@@ -1,11 +1,9 @@
 package dev.walship.agent.config;
 
-import dev.walship.format.store.ReplicaStore;
-import java.io.IOException;
-
 /**
  * One replica of a database: where it lives and its timing. Its {@link #name()} is unique within
- * the database and defaults to its {@link #type()} as in Litestream.
+ * the database and defaults to its {@link #type()} as in Litestream. Its store is opened by {@code
+ * dev.walship.agent.store.ReplicaStores}.
  */
 public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConfig {
   /** The name {@code -replica} selects and logs show. */
@@ -18,7 +16,4 @@ public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConf
   String location();
 
   ReplicaTiming timing();
-
-  /** Opens the store this replica lives in ({@code file://}: a directory; {@code sftp://}: a server). */
-  ReplicaStore openStore() throws IOException;
 }

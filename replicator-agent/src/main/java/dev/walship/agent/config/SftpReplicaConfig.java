@@ -1,9 +1,6 @@
 package dev.walship.agent.config;
 
-import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.agent.sftp.SftpTarget;
-import dev.walship.format.store.ReplicaStore;
-import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -34,10 +31,5 @@ public record SftpReplicaConfig(String name, SftpTarget target, ReplicaTiming ti
   @Override
   public String location() {
     return target.location();
-  }
-
-  @Override
-  public ReplicaStore openStore() throws IOException {
-    return SftpReplicaStore.open(target);
   }
 }

@@ -85,7 +85,8 @@ public final class SftpReplicaStore implements ReplicaStore {
   }
 
   /** Connects now (if not connected), so configuration problems show at start-up. */
-  public void connect() throws IOException {
+  @Override
+  public void checkAccess() throws IOException {
     connections.current();
   }
 

@@ -2,6 +2,8 @@ package dev.walship.agent.ship;
 
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.capture.SnapshotLease;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
@@ -126,13 +128,17 @@ final class ReplicaCursor {
   void recover(Position end) throws IOException {
     invalidate();
     Generation g = end.generation();
-    observeMtimes();
-    List<SnapshotInfo> snapshots = store.snapshots(g);
-    for (SnapshotInfo s : snapshots) {
-      firstSnapshot = firstSnapshot == null ? s.name().index() : Math.min(firstSnapshot, s.name().index());
-      lastSnapshot = lastSnapshot == null || s.created().isAfter(lastSnapshot) ? s.created() : lastSnapshot;
+    ReplicaCatalog catalog = ReplicaCatalog.load(store);
+    if (catalog.updatedAt() != null) {
+      mtimes.observe(catalog.updatedAt());
     }
-    List<WalSegmentInfo> segments = new ArrayList<>(store.walSegments(g));
+    GenerationFiles files = catalog.generation(g).orElse(new GenerationFiles(g, List.of(), List.of()));
+    List<SnapshotInfo> snapshots = files.snapshots();
+    if (!snapshots.isEmpty()) {
+      firstSnapshot = snapshots.get(0).name().index();
+      lastSnapshot = files.lastSnapshotAt();
+    }
+    List<WalSegmentInfo> segments = new ArrayList<>(files.segments());
     Position found = null;
     int tailIndex = -1;
     while (!segments.isEmpty() && found == null) {
@@ -189,17 +195,6 @@ final class ReplicaCursor {
       return true;
     } catch (NoSuchFileException e) {
       return false;
-    }
-  }
-
-  private void observeMtimes() throws IOException {
-    for (Generation g : store.generations()) {
-      for (SnapshotInfo s : store.snapshots(g)) {
-        mtimes.observe(s.created());
-      }
-      for (WalSegmentInfo s : store.walSegments(g)) {
-        mtimes.observe(s.created());
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.walship.agent.ship;
 
 import dev.walship.agent.capture.ShadowLog;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.toolkit.time.Backoff;
@@ -316,8 +317,8 @@ public final class Shipper implements AutoCloseable {
     if (newest == null || newest.isBefore(cutoff)) {
       cursor.snapshot("retention: the newest snapshot is older than " + settings.retention());
     }
-    Retention.Plan plan = Retention.plan(Retention.list(store), cutoff);
-    int n = Retention.apply(store, plan);
+    ReplicaRetention.Plan plan = ReplicaRetention.plan(ReplicaCatalog.load(store), cutoff);
+    int n = ReplicaRetention.apply(store, plan);
     stats.deleted(n);
     if (n > 0) {
       LOG.info("{}: retention deleted {} generation(s) and {} file(s) older than {}",

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -26,21 +26,28 @@ public final class Logging {
   static final String TIME_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
   private static final String TEXT_PATTERN = "%d{" + TIME_PATTERN + "} %level %logger{0} - %msg%n";
-  private static final String[] QUIET = {"org.apache.sshd"};
+  /** Libraries that log every connection at INFO: warnings and errors only. */
+  private static final String MINA = "org.apache.sshd";
 
   private Logging() {}
 
-  /** Configures the logging of this process; does nothing when slf4j is not bound to logback. */
-  public static void configure(org.slf4j.event.Level level, LogFormat format, LogTarget target) {
+  /**
+   * Configures the logging of this process; does nothing when slf4j is not bound to logback.
+   *
+   * @param quiet more loggers that log warnings and errors only (MINA's classes always do; a
+   *     subclass of a MINA class logs under its own name)
+   */
+  public static void configure(
+      org.slf4j.event.Level level, LogFormat format, LogTarget target, String... quiet) {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
     if (factory instanceof LoggerContext context) {
-      configure(context, level, format, target);
+      configure(context, level, format, target, quiet);
     }
   }
 
   /** Configures {@code context} (for logback's configurator hook, which runs before slf4j is ready). */
   public static void configure(
-      LoggerContext context, org.slf4j.event.Level level, LogFormat format, LogTarget target) {
+      LoggerContext context, org.slf4j.event.Level level, LogFormat format, LogTarget target, String... quiet) {
     context.reset();
     Layout<ILoggingEvent> layout = layout(context, format);
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
@@ -56,7 +63,8 @@ public final class Logging {
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(level.name()));
     root.addAppender(appender);
-    for (String name : QUIET) {
+    context.getLogger(MINA).setLevel(Level.WARN);
+    for (String name : quiet) {
       context.getLogger(name).setLevel(Level.WARN);
     }
   }

@@ -75,8 +75,11 @@ class LoggingTest {
 
   @Test
   void minaLogsWarningsOnly() {
-    configured(LogFormat.TEXT, LogTarget.STDOUT, Level.DEBUG);
+    PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8);
+    System.setOut(capture);
+    Logging.configure(context, Level.DEBUG, LogFormat.TEXT, LogTarget.STDOUT, "dev.walship.server.ssh.ReplicaSshServer");
     context.getLogger("org.apache.sshd.common.io.nio2.Nio2Session").info("connection reset");
+    context.getLogger("dev.walship.server.ssh.ReplicaSshServer").info("start() listen on auto-allocated port");
     context.getLogger("org.apache.sshd.server.SshServer").warn("something is wrong");
     assertEquals(1, lines().size(), lines().toString());
     assertTrue(lines().get(0).endsWith(" WARN SshServer - something is wrong"), lines().get(0));

@@ -4,6 +4,9 @@ import static dev.walship.agent.ship.ShipFixture.drain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.format.catalog.Temporary;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.SnapshotName;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Retention decisions, exactly, on listings with chosen mtimes; then on a real replica. */
-class RetentionTest {
+class ReplicaRetentionTest {
   static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
   static final Instant CUTOFF = NOW.minus(Duration.ofHours(24));
   static final Generation G1 = Generation.parse("00000000000000a1");
@@ -38,7 +41,7 @@ class RetentionTest {
     final Generation g;
     final List<SnapshotInfo> snapshots = new ArrayList<>();
     final List<WalSegmentInfo> segments = new ArrayList<>();
-    final List<Retention.Temporary> temps = new ArrayList<>();
+    final List<Temporary> temps = new ArrayList<>();
 
     Gen(Generation g) {
       this.g = g;
@@ -55,12 +58,12 @@ class RetentionTest {
     }
 
     Gen temp(String path, Instant at) {
-      temps.add(new Retention.Temporary(path, at));
+      temps.add(new Temporary(path, at));
       return this;
     }
 
-    Retention.GenerationFiles files() {
-      return new Retention.GenerationFiles(g, List.copyOf(snapshots), List.copyOf(segments), List.copyOf(temps));
+    GenerationFiles files() {
+      return new GenerationFiles(g, List.copyOf(snapshots), List.copyOf(segments), List.copyOf(temps));
     }
   }
 
@@ -72,8 +75,8 @@ class RetentionTest {
     return new WalSegmentName(g, i, off).path();
   }
 
-  static Retention.Plan plan(Gen... gens) {
-    return Retention.plan(List.of(gens).stream().map(Gen::files).toList(), CUTOFF);
+  static ReplicaRetention.Plan plan(Gen... gens) {
+    return ReplicaRetention.plan(new ReplicaCatalog("file:///r", List.of(gens).stream().map(Gen::files).toList()), CUTOFF);
   }
 
   @Test
@@ -82,7 +85,7 @@ class RetentionTest {
         .snapshot(0, hoursAgo(48)).segment(0, 0, hoursAgo(48)).segment(0, 4152, hoursAgo(47))
         .snapshot(1, hoursAgo(30)).segment(1, 0, hoursAgo(30)).segment(1, 4152, hoursAgo(25))
         .snapshot(2, hoursAgo(1)).segment(2, 0, hoursAgo(1)).segment(2, 4152, hoursAgo(0));
-    Retention.Plan p = plan(g);
+    ReplicaRetention.Plan p = plan(g);
     assertEquals(List.of(), p.generations());
     assertEquals(List.of(snap(G1, 0), snap(G1, 1),
         seg(G1, 0, 4152), seg(G1, 0, 0), seg(G1, 1, 4152), seg(G1, 1, 0)), p.files(),
@@ -117,7 +120,7 @@ class RetentionTest {
   void anOldGenerationGoesWhenEverythingInItIsOldAndANewerOneHasASnapshot() {
     Gen old = new Gen(G1).snapshot(0, hoursAgo(50)).segment(0, 0, hoursAgo(26));
     Gen current = new Gen(G2).snapshot(0, hoursAgo(25)).segment(0, 0, hoursAgo(0.5));
-    Retention.Plan p = plan(old, current);
+    ReplicaRetention.Plan p = plan(old, current);
     assertEquals(List.of(G1), p.generations());
     assertEquals(List.of(), p.files());
   }
@@ -127,7 +130,7 @@ class RetentionTest {
     Gen old = new Gen(G1).snapshot(0, hoursAgo(50)).segment(0, 0, hoursAgo(49))
         .snapshot(1, hoursAgo(30)).segment(1, 0, hoursAgo(29));
     Gen current = new Gen(G2).segment(0, 0, hoursAgo(0.5));
-    Retention.Plan p = plan(old, current);
+    ReplicaRetention.Plan p = plan(old, current);
     assertEquals(List.of(), p.generations());
     assertEquals(List.of(snap(G1, 0), seg(G1, 0, 0)), p.files(), "the old one keeps its newest chain");
   }
@@ -155,9 +158,9 @@ class RetentionTest {
     store.write(new SnapshotName(G2, 0), hoursAgo(2), out -> out.write(1));
     store.write(new WalSegmentName(G2, 0, 0), hoursAgo(2), out -> out.write(1));
     store.write(new WalSegmentName(G2, 1, 0), hoursAgo(1), out -> out.write(1));
-    Retention.Plan p = Retention.plan(Retention.list(store), CUTOFF);
+    ReplicaRetention.Plan p = ReplicaRetention.plan(ReplicaCatalog.load(store), CUTOFF);
     assertEquals(List.of(G1), p.generations());
-    assertEquals(1, Retention.apply(store, p));
+    assertEquals(1, ReplicaRetention.apply(store, p));
     assertEquals(List.of(G2), store.generations());
     assertEquals(2, store.walSegments(G2).size());
   }

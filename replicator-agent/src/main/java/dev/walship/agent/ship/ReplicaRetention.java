@@ -1,10 +1,9 @@
 package dev.walship.agent.ship;
 
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.format.catalog.Temporary;
 import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.Layout;
-import dev.walship.format.layout.PathClass;
-import dev.walship.format.layout.PathClassifier;
-import dev.walship.format.store.Entry;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
@@ -14,11 +13,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Retention (docs/design.md §5): what to delete from a replica so that nothing older than the cutoff
+ * Retention of a replica (docs/design.md §5; capture keeps its own shadow WAL by {@code
+ * capture.Retention}): what to delete from a replica so that nothing older than the cutoff
  * is kept that no restore can need, and nothing a restore of the newest state needs is lost.
  *
  * <p>Rules, per generation:
@@ -40,31 +39,7 @@ import java.util.TreeMap;
  * and the only snapshot of a replica is never deleted. Snapshots are deleted before segments, so
  * an interrupted run never leaves a snapshot without the segments that follow it.
  */
-final class Retention {
-  /** One generation's files as listed. */
-  record GenerationFiles(
-      Generation generation,
-      List<SnapshotInfo> snapshots,
-      List<WalSegmentInfo> segments,
-      List<Temporary> temporaries) {
-    Optional<Instant> updatedAt() {
-      Instant max = null;
-      for (SnapshotInfo s : snapshots) {
-        max = later(max, s.created());
-      }
-      for (WalSegmentInfo s : segments) {
-        max = later(max, s.created());
-      }
-      for (Temporary t : temporaries) {
-        max = later(max, t.modified());
-      }
-      return Optional.ofNullable(max);
-    }
-  }
-
-  /** A leftover temporary file: its path relative to the replica root and its mtime. */
-  record Temporary(String path, Instant modified) {}
-
+final class ReplicaRetention {
   /** What to delete: whole generations, then single files in this order. */
   record Plan(List<Generation> generations, List<String> files) {
     boolean isEmpty() {
@@ -72,28 +47,11 @@ final class Retention {
     }
   }
 
-  private Retention() {}
-
-  /** Lists every generation of the replica, as retention needs it. */
-  static List<GenerationFiles> list(ReplicaStore store) throws IOException {
-    List<GenerationFiles> out = new ArrayList<>();
-    for (Generation g : store.generations()) {
-      List<Temporary> temporaries = new ArrayList<>();
-      for (String dir : List.of(Layout.snapshotsDir(g), Layout.walDir(g))) {
-        for (Entry e : store.list(dir)) {
-          String path = Layout.child(dir, e.name());
-          if (!e.directory() && PathClassifier.classify(path) instanceof PathClass.Temporary) {
-            temporaries.add(new Temporary(path, e.modified()));
-          }
-        }
-      }
-      out.add(new GenerationFiles(g, store.snapshots(g), store.walSegments(g), temporaries));
-    }
-    return out;
-  }
+  private ReplicaRetention() {}
 
   /** What retention deletes given the listing and the cutoff ({@code now - retention}). */
-  static Plan plan(List<GenerationFiles> replica, Instant cutoff) {
+  static Plan plan(ReplicaCatalog catalog, Instant cutoff) {
+    List<GenerationFiles> replica = catalog.generations();
     List<Generation> whole = new ArrayList<>();
     List<String> snapshotFiles = new ArrayList<>();
     List<String> segmentFiles = new ArrayList<>();
@@ -125,14 +83,14 @@ final class Retention {
 
   /** Everything older than the cutoff, and a generation with a snapshot was updated after it. */
   private static boolean obsolete(GenerationFiles g, List<GenerationFiles> all, Instant cutoff) {
-    Optional<Instant> updated = g.updatedAt();
-    if (updated.isPresent() && !updated.get().isBefore(cutoff)) {
+    Instant updated = g.lastActivity();
+    if (updated != null && !updated.isBefore(cutoff)) {
       return false;
     }
     for (GenerationFiles other : all) {
       if (other != g && !other.snapshots().isEmpty()) {
-        Optional<Instant> o = other.updatedAt();
-        if (updated.isEmpty() || o.get().isAfter(updated.get())) {
+        Instant o = other.lastActivity();
+        if (updated == null || o.isAfter(updated)) {
           return true;
         }
       }
@@ -174,9 +132,5 @@ final class Retention {
         index.forEach(s -> segmentFiles.add(s.name().path()));
       }
     }
-  }
-
-  private static Instant later(Instant a, Instant b) {
-    return a == null || b.isAfter(a) ? b : a;
   }
 }

@@ -1,4 +1,4 @@
-package dev.walship.agent.cli;
+package dev.walship.agent.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,7 @@ import dev.walship.agent.capture.ShadowState;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.FileReplicaConfig;
 import dev.walship.agent.config.ReplicaTiming;
+import dev.walship.format.catalog.ReplicaEnd;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The status rules, with hand-made local and replica states and an exact clock. */
-class ReplicaStatusTest {
+class ReplicaHealthTest {
   static final Generation G = Generation.parse("00000000000000aa");
   static final Instant T = Instant.parse("2026-11-27T10:00:00Z");
   static final FileReplicaConfig R = new FileReplicaConfig("backup", Path.of("/r"), ReplicaTiming.DEFAULTS);
@@ -38,13 +39,13 @@ class ReplicaStatusTest {
         new ShadowState.Index(0, 10_000, T.minusSeconds(600)), new ShadowState.Index(1, 5_000, T))));
   }
 
-  static ReplicaStatus status(ReplicaStatus.Probe probe) {
-    return ReplicaStatus.of(DB, R, local(), T.plusSeconds(5), Duration.ofMinutes(1), probe);
+  static ReplicaHealth status(ReplicaHealth.Probe probe) {
+    return ReplicaHealth.of(DB, R, local(), T.plusSeconds(5), Duration.ofMinutes(1), probe);
   }
 
   @Test
   void caughtUp() {
-    ReplicaStatus s = status(() -> new ReplicaProbe(new Position(G, 1, 5_000), T));
+    ReplicaHealth s = status(() -> new ReplicaEnd(new Position(G, 1, 5_000), T));
     assertEquals("ok", s.state());
     assertEquals(0L, s.lagBytes());
     assertEquals(Duration.ZERO, s.lag());
@@ -53,12 +54,12 @@ class ReplicaStatusTest {
 
   @Test
   void behindWithinAndBeyondTheThreshold() {
-    ReplicaStatus near = status(() -> new ReplicaProbe(new Position(G, 1, 1_000), T.minusSeconds(20)));
+    ReplicaHealth near = status(() -> new ReplicaEnd(new Position(G, 1, 1_000), T.minusSeconds(20)));
     assertEquals("catching-up", near.state());
     assertEquals(4_000L, near.lagBytes());
     assertEquals(Duration.ofSeconds(20), near.lag());
     assertTrue(near.healthy());
-    ReplicaStatus far = status(() -> new ReplicaProbe(new Position(G, 0, 9_000), T.minusSeconds(300)));
+    ReplicaHealth far = status(() -> new ReplicaEnd(new Position(G, 0, 9_000), T.minusSeconds(300)));
     assertEquals("behind", far.state());
     assertEquals(1_000L + 5_000L, far.lagBytes());
     assertFalse(far.healthy());
@@ -66,7 +67,7 @@ class ReplicaStatusTest {
 
   @Test
   void aReplicaThatIsDownIsBehindWithTheReason() {
-    ReplicaStatus s = status(() -> {
+    ReplicaHealth s = status(() -> {
       throw new IOException("sftp://u@h:22/db: connect: connection refused (is replica-server running?)");
     });
     assertEquals("behind", s.state());
@@ -76,14 +77,14 @@ class ReplicaStatusTest {
 
   @Test
   void aReplicaWithoutTheCurrentGenerationHasNoSnapshot() {
-    ReplicaStatus s = status(() -> new ReplicaProbe(null, null));
+    ReplicaHealth s = status(() -> new ReplicaEnd(null, null));
     assertEquals("no-snapshot", s.state());
     assertFalse(s.healthy());
   }
 
   @Test
   void nothingCapturedYetIsIdle() {
-    ReplicaStatus s = ReplicaStatus.of(DB, R, Optional.empty(), T, Duration.ofMinutes(1), () -> {
+    ReplicaHealth s = ReplicaHealth.of(DB, R, Optional.empty(), T, Duration.ofMinutes(1), () -> {
       throw new AssertionError("not probed");
     });
     assertEquals("idle", s.state());
