@@ -13,7 +13,6 @@ import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
 import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.InvalidNameException;
 import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -158,14 +157,7 @@ public final class RestoreCommand implements Callable<Integer> {
     if (index != null && timestamp != null) {
       throw new ConfigException("cannot specify index & timestamp to restore");
     }
-    Generation g = null;
-    if (generation != null) {
-      try {
-        g = Generation.parse(generation);
-      } catch (InvalidNameException e) {
-        throw new ConfigException("invalid -generation: " + e.getMessage());
-      }
-    }
+    Generation g = ReplicaArgs.generation(generation);
     Integer i = null;
     if (index != null) {
       try {

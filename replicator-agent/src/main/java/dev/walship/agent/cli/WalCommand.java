@@ -6,7 +6,6 @@ import dev.walship.agent.store.ReplicaStores;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.InvalidNameException;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.WalSegmentInfo;
 import java.io.IOException;
@@ -34,7 +33,7 @@ public final class WalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws ConfigException {
-    Generation only = parseGeneration();
+    Generation only = ReplicaArgs.generation(generation);
     TabWriter w = new TabWriter(ctx.out(), 0, 2);
     w.line("replica", "generation", "index", "offset", "size", "created");
     int failed = 0;
@@ -54,16 +53,5 @@ public final class WalCommand implements Callable<Integer> {
     }
     w.flush();
     return failed == 0 ? CliErrors.OK : CliErrors.FAILED;
-  }
-
-  private Generation parseGeneration() throws ConfigException {
-    if (generation == null) {
-      return null;
-    }
-    try {
-      return Generation.parse(generation);
-    } catch (InvalidNameException e) {
-      throw new ConfigException("invalid -generation: " + e.getMessage());
-    }
   }
 }

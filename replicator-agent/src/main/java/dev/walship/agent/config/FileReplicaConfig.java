@@ -15,9 +15,7 @@ public record FileReplicaConfig(String name, Path path, ReplicaTiming timing)
   public static final String TYPE = "file";
 
   public FileReplicaConfig {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("replica name required");
-    }
+    ReplicaConfig.requireName(name);
     if (!path.isAbsolute()) {
       throw new IllegalArgumentException("file replica path must be absolute: " + path);
     }

@@ -16,4 +16,11 @@ public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConf
   String location();
 
   ReplicaTiming timing();
+
+  /** Checks a replica's name as every replica type's constructor must: present and not empty. */
+  static void requireName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("replica name required");
+    }
+  }
 }

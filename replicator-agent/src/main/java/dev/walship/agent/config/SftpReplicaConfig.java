@@ -16,9 +16,7 @@ public record SftpReplicaConfig(String name, SftpTarget target, ReplicaTiming ti
   public static final String TYPE = "sftp";
 
   public SftpReplicaConfig {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("replica name required");
-    }
+    ReplicaConfig.requireName(name);
     Objects.requireNonNull(target);
     Objects.requireNonNull(timing);
   }

@@ -200,31 +200,24 @@ public final class SftpReplicaStore implements ReplicaStore {
 
   private <T> T idempotent(String op, String path, Call<T> call) throws IOException {
     Connection c = connections.current();
-    try {
-      return call.run(c);
-    } catch (SftpException e) {
-      throw RemoteFiles.failure(where(path), op, e);
-    } catch (IOException | RuntimeSshException e) {
-      if (!RemoteFiles.isConnectionFailure(e)) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.run(c);
+      } catch (SftpException e) {
+        throw RemoteFiles.failure(where(path), op, e);
+      } catch (IOException | RuntimeSshException e) {
+        if (!RemoteFiles.isConnectionFailure(e)) {
+          throw e;
+        }
+        if (attempt > 1) {
+          connections.discard(c);
+          throw new SftpStoreException(
+              where(path) + ": " + op + ": connection lost again on retry: " + SshConnector.describe(e), false, e);
+        }
+        LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
+            where(path), op, SshConnector.describe(e));
       }
-      LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
-          where(path), op, SshConnector.describe(e));
-    }
-    c = connections.replace(c);
-    try {
-      return call.run(c);
-    } catch (SftpException e) {
-      throw RemoteFiles.failure(where(path), op, e);
-    } catch (IOException | RuntimeSshException e) {
-      if (!RemoteFiles.isConnectionFailure(e)) {
-        throw e;
-      }
-      connections.discard(c);
-      throw new SftpStoreException(
-          where(path) + ": " + op + ": connection lost again on retry: " + SshConnector.describe(e),
-          false,
-          e);
+      c = connections.replace(c);
     }
   }
 

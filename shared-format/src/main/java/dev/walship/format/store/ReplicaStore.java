@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where one replica's files live. Paths are relative to the replica root and {@code /}-separated;
@@ -85,19 +87,18 @@ public interface ReplicaStore extends Closeable {
 
   /** Snapshots of {@code generation} sorted by index; names that do not parse are skipped. */
   default List<SnapshotInfo> snapshots(Generation generation) throws IOException {
-    List<SnapshotInfo> out = new ArrayList<>();
-    for (Entry e : list(Layout.snapshotsDir(generation))) {
-      SnapshotInfo.of(generation, e).ifPresent(out::add);
-    }
-    Collections.sort(out);
-    return out;
+    return parsed(list(Layout.snapshotsDir(generation)), e -> SnapshotInfo.of(generation, e));
   }
 
   /** WAL segments of {@code generation} sorted by (index, offset); names that do not parse are skipped. */
   default List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
-    List<WalSegmentInfo> out = new ArrayList<>();
-    for (Entry e : list(Layout.walDir(generation))) {
-      WalSegmentInfo.of(generation, e).ifPresent(out::add);
+    return parsed(list(Layout.walDir(generation)), e -> WalSegmentInfo.of(generation, e));
+  }
+
+  private static <T extends Comparable<T>> List<T> parsed(List<Entry> entries, Function<Entry, Optional<T>> parse) {
+    List<T> out = new ArrayList<>();
+    for (Entry e : entries) {
+      parse.apply(e).ifPresent(out::add);
     }
     Collections.sort(out);
     return out;
