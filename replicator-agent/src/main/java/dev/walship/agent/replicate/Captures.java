@@ -2,6 +2,7 @@ package dev.walship.agent.replicate;
 
 import dev.walship.toolkit.time.Ticker;
 import dev.walship.agent.capture.CaptureSettings;
+import dev.walship.agent.capture.CaptureStatus;
 import dev.walship.agent.capture.DatabaseCapture;
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.config.DbConfig;
@@ -42,6 +43,11 @@ final class Captures {
         @Override
         public ShadowLog log() {
           return c;
+        }
+
+        @Override
+        public boolean started() {
+          return c.status().state() != CaptureStatus.State.STARTING;
         }
 
         @Override

@@ -51,13 +51,22 @@ final class DatabaseReplication {
     shippers.forEach(Shipper::start);
   }
 
-  /** Waits until every replica holds what is captured now; false on timeout. */
+  /**
+   * Waits until every replica holds what is captured now (once capture has looked at the database
+   * at all: right after a start, what the database already holds); false on timeout.
+   */
   boolean sync(Duration timeout) throws InterruptedException {
+    long deadline = ticker.read() + timeout.toNanos();
+    while (!capture.started()) {
+      if (ticker.until(deadline) <= 0) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
     Position target = capture.log().end();
     if (target == null) {
       return true;
     }
-    long deadline = ticker.read() + timeout.toNanos();
     for (Shipper s : shippers) {
       while (!reached(s, target)) {
         if (ticker.until(deadline) <= 0) {
