@@ -46,7 +46,8 @@ class InstallScriptTest {
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("var/lib/replica-server"))));
     assertTrue(Files.exists(dest.resolve("etc/replica-server/authorized_keys_replicator")));
     String unit = Files.readString(dest.resolve("etc/systemd/system/replica-server.service"));
-    for (String hardening : new String[] {"NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/data /var/lib/replica-server", "Restart=on-failure"}) {
+    for (String hardening : new String[] {"NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/data /var/lib/replica-server", "Restart=on-failure",
+        "ExecReload=/bin/kill -HUP $MAINPID"}) {
       assertTrue(unit.contains(hardening), hardening);
     }
   }
