@@ -30,7 +30,7 @@ public record Limits(
     int unauthenticatedPerSource,
     int unauthenticated,
     Duration shutdownGrace) {
-  /** The defaults the README documents. */
+  /** The defaults docs/replica-server.md documents. */
   public static final Limits DEFAULTS = new Limits(
       500, 10, 64, Duration.ofMinutes(10), Duration.ofSeconds(30), 256, 1024, Duration.ofSeconds(5));
 
