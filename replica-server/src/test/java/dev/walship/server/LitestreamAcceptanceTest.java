@@ -272,7 +272,9 @@ class LitestreamAcceptanceTest {
 
     @Override
     public void run() {
-      while (running.get()) {
+      // One whole pass after stop(): the client's last upload may land just before it exits.
+      for (boolean last = false; !last; ) {
+        last = !running.get();
         try {
           for (Path rel : files(root)) {
             PathClass pc = PathClassifier.classify(rel.toString());

@@ -48,7 +48,9 @@ final class ChannelLimits extends ServerConnectionServiceFactory {
     @Override
     protected void channelOpen(Buffer buffer) throws Exception {
       int limit = max.getAsInt();
-      int open = channels.size();
+      // A channel the client has closed no longer counts, though MINA unregisters it only once its
+      // SFTP session has ended: a client may close one and open the next at once.
+      int open = (int) channels.values().stream().filter(c -> !c.isClosing()).count();
       if (open < limit) {
         super.channelOpen(buffer);
         return;

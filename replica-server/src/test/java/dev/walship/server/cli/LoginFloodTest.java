@@ -50,6 +50,7 @@ class LoginFloodTest {
         long start = System.nanoTime();
         Proc.Result r = user.sftp(dir, "pwd");
         long millis = (System.nanoTime() - start) / 1_000_000;
+        System.err.println("LoginFloodTest: login from 127.0.0.2 during " + FLOOD + " connections from 127.0.0.1: " + millis + " ms");
         assertEquals(0, r.exit(), r + "\n" + tail(server));
         assertTrue(millis < 2000, "logged in after " + millis + " ms\n" + tail(server));
         assertTrue(server.isAlive(), tail(server));
