@@ -13,9 +13,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // one line per event on standard error: time, level, source, message; MINA (also where it
-    // logs under the name of our subclass of its server) only when something is wrong
-    Logging.configure(Level.INFO, LogFormat.TEXT, LogTarget.STDERR, ReplicaSshServer.class.getName());
+    // one line per event on standard error: time, level, source, message; MINA only when something
+    // is wrong, also where it logs under the names of our subclasses of its classes (the ssh
+    // package's own events go to the audit logger, dev.walship.server.audit)
+    Logging.configure(Level.INFO, LogFormat.TEXT, LogTarget.STDERR, ReplicaSshServer.class.getPackageName());
     CliContext context = new CliContext(System.getenv(), System.out, System.err);
     System.exit(ReplicaServerCommand.commandLine(context).execute(args));
   }

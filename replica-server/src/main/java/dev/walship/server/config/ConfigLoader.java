@@ -29,8 +29,9 @@ public final class ConfigLoader {
   private static final List<String> TOP = List.of("listen", "host-key", "defaults", "users", "limits");
   private static final List<String> DEFAULTS = List.of("root", "authorized-keys", "writable");
   private static final List<String> USER = List.of("name", "root", "authorized-keys", "writable");
-  private static final List<String> LIMITS =
-      List.of("sessions-per-user", "open-handles", "idle-timeout", "shutdown-grace");
+  private static final List<String> LIMITS = List.of(
+      "connections-per-user", "sessions-per-user", "channels-per-connection", "open-handles", "idle-timeout",
+      "login-grace", "unauthenticated-per-source", "unauthenticated", "shutdown-grace");
 
   private final Path file;
   private final String shown;
@@ -148,16 +149,29 @@ public final class ConfigLoader {
   }
 
   private Limits limits(YamlMapping l) throws ConfigException {
-    Limits def = Limits.DEFAULTS;
     if (l == null) {
-      return def;
+      return Limits.DEFAULTS;
     }
     mapping(l, "limits", LIMITS);
-    return new Limits(
-        atLeastOne(l, "sessions-per-user", def.sessionsPerUser()),
-        atLeastOne(l, "open-handles", def.openHandles()),
-        duration(l, "idle-timeout", def.idleTimeout(), Duration.ofNanos(1)),
-        duration(l, "shutdown-grace", def.shutdownGrace(), Duration.ZERO));
+    Limits.Builder b = Limits.DEFAULTS.toBuilder();
+    if (l.keys().contains("connections-per-user") && l.keys().contains("sessions-per-user")) {
+      throw l.keyError("sessions-per-user",
+          "the old name of connections-per-user, which is also given: keep only connections-per-user");
+    }
+    for (String key : l.keys()) {
+      switch (key) {
+        case "connections-per-user", "sessions-per-user" -> b.connectionsPerUser(atLeastOne(l, key));
+        case "channels-per-connection" -> b.channelsPerConnection(atLeastOne(l, key));
+        case "open-handles" -> b.openHandles(atLeastOne(l, key));
+        case "idle-timeout" -> b.idleTimeout(duration(l, key, Duration.ofNanos(1)));
+        case "login-grace" -> b.loginGrace(duration(l, key, Duration.ofNanos(1)));
+        case "unauthenticated-per-source" -> b.unauthenticatedPerSource(atLeastOne(l, key));
+        case "unauthenticated" -> b.unauthenticated(atLeastOne(l, key));
+        case "shutdown-grace" -> b.shutdownGrace(duration(l, key, Duration.ZERO));
+        default -> throw new IllegalStateException("limits key not handled: " + key);
+      }
+    }
+    return b.build();
   }
 
   /** Checks {@code m}'s keys and records each key's line for the checks that run later. */
@@ -181,16 +195,18 @@ public final class ConfigLoader {
     return s.trim();
   }
 
-  private static int atLeastOne(YamlMapping m, String key, int dflt) throws ConfigException {
-    int n = m.integer(key, dflt);
+  /** {@code key}'s whole number, at least 1 (the key is present). */
+  private static int atLeastOne(YamlMapping m, String key) throws ConfigException {
+    int n = m.integer(key, 0);
     if (n < 1) {
       throw m.error(key, "'" + n + "' is not a whole number of at least 1");
     }
     return n;
   }
 
-  private static Duration duration(YamlMapping m, String key, Duration dflt, Duration least) throws ConfigException {
-    Duration d = m.duration(key, dflt);
+  /** {@code key}'s Go duration, at least {@code least} (the key is present). */
+  private static Duration duration(YamlMapping m, String key, Duration least) throws ConfigException {
+    Duration d = m.duration(key, Duration.ZERO);
     if (d.compareTo(least) < 0) {
       throw m.error(key, "must be " + (least.isZero() ? "0 or more" : "more than 0") + " (e.g. 500ms, 30s, 10m, 1h30m)");
     }
