@@ -82,6 +82,11 @@ public final class AgeReplicaStore implements ReplicaStore {
   }
 
   @Override
+  public void checkAccess() throws IOException {
+    inner.checkAccess();
+  }
+
+  @Override
   public boolean remote() {
     return inner.remote();
   }

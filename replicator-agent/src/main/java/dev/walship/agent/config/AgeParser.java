@@ -1,5 +1,8 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlMapping;
 import dev.walship.agent.age.AgeKeys;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,6 @@
 package dev.walship.agent.config;
 
 import dev.walship.agent.age.AgeKeys;
-import dev.walship.agent.age.AgeReplicaStore;
-import dev.walship.format.store.ReplicaStore;
-import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -48,10 +45,5 @@ public record AgeReplicaConfig(ReplicaConfig replica, AgeKeys keys, String where
   @Override
   public Optional<AgeKeys> age() {
     return Optional.of(keys);
-  }
-
-  @Override
-  public ReplicaStore openStore() throws IOException {
-    return new AgeReplicaStore(replica.openStore(), keys);
   }
 }

@@ -1,13 +1,12 @@
 package dev.walship.agent.config;
 
 import dev.walship.agent.age.AgeKeys;
-import dev.walship.format.store.ReplicaStore;
-import java.io.IOException;
 import java.util.Optional;
 
 /**
  * One replica of a database: where it lives and its timing. Its {@link #name()} is unique within
- * the database and defaults to its {@link #type()} as in Litestream.
+ * the database and defaults to its {@link #type()} as in Litestream. Its store is opened by {@code
+ * dev.walship.agent.store.ReplicaStores}.
  */
 public sealed interface ReplicaConfig
     permits FileReplicaConfig, SftpReplicaConfig, S3ReplicaConfig, AgeReplicaConfig {
@@ -27,9 +26,10 @@ public sealed interface ReplicaConfig
     return Optional.empty();
   }
 
-  /**
-   * Opens the store this replica lives in ({@code file://}: a directory; {@code sftp://}: a
-   * server; {@code s3://}: a bucket; age-encrypting when {@code age:} is set).
-   */
-  ReplicaStore openStore() throws IOException;
+  /** Checks a replica's name as every replica type's constructor must: present and not empty. */
+  static void requireName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("replica name required");
+    }
+  }
 }

@@ -1,8 +1,6 @@
 package dev.walship.agent.config;
 
-import dev.walship.agent.s3.S3ReplicaStore;
 import dev.walship.agent.s3.S3Target;
-import dev.walship.format.store.ReplicaStore;
 import java.util.Objects;
 
 /**
@@ -17,9 +15,7 @@ public record S3ReplicaConfig(String name, S3Target target, ReplicaTiming timing
   public static final String TYPE = "s3";
 
   public S3ReplicaConfig {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("replica name required");
-    }
+    ReplicaConfig.requireName(name);
     Objects.requireNonNull(target);
     Objects.requireNonNull(timing);
   }
@@ -32,10 +28,5 @@ public record S3ReplicaConfig(String name, S3Target target, ReplicaTiming timing
   @Override
   public String location() {
     return target.location();
-  }
-
-  @Override
-  public ReplicaStore openStore() {
-    return S3ReplicaStore.open(target);
   }
 }

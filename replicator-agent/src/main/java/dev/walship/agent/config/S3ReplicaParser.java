@@ -1,5 +1,8 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlMapping;
 import dev.walship.agent.s3.S3Credentials;
 import dev.walship.agent.s3.S3Target;
 import java.net.URI;

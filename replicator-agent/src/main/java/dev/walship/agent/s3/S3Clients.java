@@ -126,9 +126,9 @@ final class S3Clients {
   private static RetryStrategy retryStrategy(S3Options options) {
     var backoff = options.retry();
     return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-        .maxAttempts(backoff.attempts())
-        .backoffStrategy(retry -> backoff.delayBefore(retry + 1, ThreadLocalRandom.current()))
-        .throttlingBackoffStrategy(retry -> backoff.delayBefore(retry + 1, ThreadLocalRandom.current()).plus(Duration.ofMillis(100)))
+        .maxAttempts(options.attempts())
+        .backoffStrategy(retry -> backoff.delay(Math.max(1, retry), ThreadLocalRandom.current()))
+        .throttlingBackoffStrategy(retry -> backoff.delay(Math.max(1, retry), ThreadLocalRandom.current()).plus(Duration.ofMillis(100)))
         .build();
   }
 

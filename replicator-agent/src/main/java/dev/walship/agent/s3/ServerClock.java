@@ -1,6 +1,6 @@
 package dev.walship.agent.s3;
 
-import dev.walship.agent.sftp.Sleeper;
+import dev.walship.toolkit.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

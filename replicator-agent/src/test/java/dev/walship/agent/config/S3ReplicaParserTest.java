@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.walship.agent.s3.S3Credentials;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.s3.S3Target;
 import java.net.URI;
 import java.nio.file.Path;

@@ -8,7 +8,8 @@ import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.PathExpander;
 import dev.walship.agent.config.ReplicaConfig;
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
@@ -114,7 +115,7 @@ class S3FailuresIT {
   void unknownBucketEndpointDownAndWrongCredentialsEachSayWhatAndRecover() throws Exception {
     Path db = tmp.resolve("app.db");
     String bucket = "created-later-" + System.nanoTime();
-    try (Connection c = Sqlite.openWal(db, 0); ReplicaStore store = replica(bucket, null).openStore()) {
+    try (Connection c = Sqlite.openWal(db, 0); ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, null))) {
       Sqlite.exec(c, "create table t(i, b)");
       try (Replicator r = start(db, store)) {
         write(c, 0, 50);
@@ -147,12 +148,12 @@ class S3FailuresIT {
     String bucket = s3.newBucket("age");
     try (Connection c = Sqlite.openWal(db, 0)) {
       Sqlite.exec(c, "create table t(i, b)");
-      try (ReplicaStore store = replica(bucket, right).openStore(); Replicator r = start(db, store)) {
+      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, right)); Replicator r = start(db, store)) {
         write(c, 0, 50);
         awaitCaughtUp(r, db, store);
       }
       List<String> before = s3.keys(bucket);
-      try (ReplicaStore store = replica(bucket, wrong).openStore(); Replicator r = start(db, store)) {
+      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, wrong)); Replicator r = start(db, store)) {
         write(c, 50, 100);
         awaitError(r, "none of the 1 age identities decrypts it (it was encrypted to other recipients; check age.identities)",
             wrong.identity(), right.identity());
@@ -160,7 +161,7 @@ class S3FailuresIT {
         assertEquals(before, s3.keys(bucket), "nothing replaced, nothing deleted");
         assertFalse(r.stop(Duration.ofMillis(200)), "it could not ship");
       }
-      try (ReplicaStore store = replica(bucket, right).openStore(); Replicator r = start(db, store)) {
+      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, right)); Replicator r = start(db, store)) {
         write(c, 100, 120);
         awaitCaughtUp(r, db, store);
         assertTrue(s3.keys(bucket).containsAll(before));

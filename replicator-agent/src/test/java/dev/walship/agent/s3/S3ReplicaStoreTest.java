@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.sftp.Backoff;
+import dev.walship.toolkit.time.Backoff;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.Position;
@@ -219,7 +219,7 @@ class S3ReplicaStoreTest {
   }
 
   private static String message(S3Target t) {
-    S3Options fast = S3Options.defaults().withRetry(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 2));
+    S3Options fast = S3Options.defaults().withRetry(2, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)));
     try (S3ReplicaStore store = S3ReplicaStore.open(t, fast)) {
       String m = assertThrows(IOException.class, store::generations).getMessage();
       assertFalse(m.contains("\n"), m);

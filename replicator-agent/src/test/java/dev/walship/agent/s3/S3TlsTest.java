@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.sftp.Backoff;
+import dev.walship.toolkit.time.Backoff;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.WalSegmentName;
@@ -38,7 +38,7 @@ class S3TlsTest {
   private static S3ReplicaStore store(String bucket, boolean skipVerify) {
     S3Target t = new S3Target(bucket, "db", null, URI.create(tls.endpoint()), true, skipVerify,
         S3Credentials.of(tls.accessKey(), tls.secretKey(), null, "the test"));
-    return S3ReplicaStore.open(t, S3Options.defaults().withRetry(new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 2)));
+    return S3ReplicaStore.open(t, S3Options.defaults().withRetry(2, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2))));
   }
 
   @Test
