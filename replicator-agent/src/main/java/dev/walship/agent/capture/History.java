@@ -37,7 +37,7 @@ import java.util.Arrays;
  * deletes them (their checksum chain differs, or the shadow is shorter) and ships from the last
  * segment that chains, so every restorable point is a state the database had.
  */
-final class History {
+final class History implements Tail {
   /** Longest time a published shadow tail stays without an fsync. */
   static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
@@ -106,8 +106,8 @@ final class History {
     return ownWriteEnd;
   }
 
-  /** The end of the captured history, or null before the first generation. */
-  Position end() {
+  @Override
+  public Position end() {
     return gen == null ? null : new Position(gen, index, shadow == null ? 0 : shadow.length());
   }
 
@@ -143,15 +143,21 @@ final class History {
 
   // ---- copying
 
+  @Override
+  public int frameSize() {
+    return WalHeader.FRAME_HEADER_SIZE + pageSize;
+  }
+
   /** Copies committed frames; {@code expect} names a cycle capture's own write may have begun. */
-  boolean capture(OwnWrite expect) throws IOException, Discontinuity {
+  @Override
+  public boolean capture(OwnWrite expect) throws IOException, Discontinuity {
     try (FileChannel ch = LiveWal.open(wal)) {
       WalHeader h = LiveWal.header(ch);
       if (shadow == null) {
         return awaiting(ch, h, expect);
       }
       if (h == null) {
-        throw Discontinuity.lost("the WAL is gone or has no header while index " + index
+        throw Discontinuity.unexplained("the WAL is gone or has no header while index " + index
             + " holds " + shadow.length() + " captured bytes");
       }
       if (!h.sameSalts(shadow.header())) {
@@ -278,7 +284,8 @@ final class History {
   }
 
   /** Syncs the current index's published content (see the class comment). */
-  void makeDurable() throws IOException {
+  @Override
+  public void makeDurable() throws IOException {
     if (shadow != null) {
       shadow.sync();
     }
@@ -292,7 +299,8 @@ final class History {
   }
 
   /** What capture's no-op write will look like if it begins a new WAL cycle now. */
-  OwnWrite expectation() throws IOException {
+  @Override
+  public OwnWrite expectation() throws IOException {
     int counter = page1Counter;
     if (shadow == null || counter < 0) {
       ByteBuffer b = ByteBuffer.allocate(4);
@@ -305,8 +313,37 @@ final class History {
   }
 
   /** Capture's own frame was just copied: the index's end holds no application frame. */
-  void ownWriteCopied() {
+  @Override
+  public void ownWriteCopied() {
     ownWriteEnd = shadow == null ? 0 : shadow.length();
+  }
+
+  // ---- the catch-up
+
+  /** Where a catch-up index goes: the index after the current one (or the current one if unbegun). */
+  Path catchUpFile() {
+    return meta.shadowWal(gen, shadow == null ? index : index + 1);
+  }
+
+  /**
+   * Continues the history with a {@link CatchUp}: the current index ends, the catch-up index (if
+   * any page differed) becomes the next one and ends too, the image becomes the database's state,
+   * and the live cycle {@code r.cycle()} is trusted to begin the index after it.
+   */
+  void caughtUp(CatchUp.Result r) throws IOException {
+    if (shadow != null) {
+      finishIndex();
+    }
+    if (r.index() != null) {
+      shadow = r.index();
+      indexStartedAt = clock.instant();
+      ownWriteEnd = 0;
+      finishIndex();
+    }
+    image = r.image();
+    trusted = r.cycle();
+    saveImage();
+    publishEnd();
   }
 
   // ---- generations and the image

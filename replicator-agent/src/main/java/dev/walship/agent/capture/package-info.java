@@ -16,6 +16,7 @@
  *                                      .&lt;db&gt;-litestream/generations/&lt;gen&gt;/wal/&lt;%08x&gt;.wal)
  * generations/&lt;gen&gt;/image              page image: a hash of every database page at a
  *                                      position of the history (atomic replace)
+ * generations/&lt;gen&gt;/database           the database file's identity (device, inode, header)
  * replicas/&lt;name&gt;                       last (generation, index) a replica reported shipped
  * </pre>
  *
