@@ -18,50 +18,58 @@ import java.util.random.RandomGenerator;
  * of the WAL that {@link Continuity} could not explain).
  *
  * <p>Design note. Under the write lock for a moment, capture's reader moves to the WAL's end
- * ({@link ReadMark#renew}): its snapshot S is the database now, at frame P of the WAL cycle H.
- * The lock is released; the rest runs beside the application. S is read page by page: a page with
- * a frame at or before P comes from its last such frame in the WAL, any other page from the database
- * file. Neither can change under the reader: it holds a read-mark slot, so H cannot restart, and a
- * checkpoint writes only pages that have frames at or before P. When every frame was already in
- * the file, the reader may hold read-lock 0 instead; then S is the file alone, and read-lock 0 keeps
- * every checkpoint out of it. Each page is hashed and compared with the {@link PageImage} of the
+ * ({@link ReadMark#renew}): its snapshot is the database now, at frame P of the live WAL cycle H,
+ * and H cannot restart while it is held. The lock is released; the rest runs beside the
+ * application. The state T to catch up to is, preferably, the database file: after a checkpoint
+ * copied frames 1..b of H (b = {@code nBackfill}, with no checkpoint begun beyond it), the file is
+ * exactly the state after frame b, usually the state before H (b = 0). The wal-index is read again
+ * after the file: if a checkpoint moved on meanwhile, the read is repeated, and after three tries T
+ * is the reader's snapshot instead, read page by page from H's last frame of each page up to P, or
+ * from the file (neither can change under the reader: a checkpoint writes only pages with frames up
+ * to P). When every frame is in the file the reader may hold read-lock 0, which keeps every
+ * checkpoint out of the file. Each page of T is hashed and compared with the {@link PageImage} of the
  * history's end; the pages that differ (and those past the image's end) are written as one
  * transaction, a WAL index of its own ({@link DiffIndex}), streamed: memory is the image, its copy
- * and 4 bytes per page, never the database.
+ * and, for the snapshot, 4 bytes per page; never the database.
  *
- * <p>The index after it is the live cycle H from its first frame: the frames up to P are replayed on
- * top of S, which already holds each page's last version among them, so every commit from P on gives
- * the state the database had. Capture publishes H's first frames up to at least P at once, and
- * shippers upload an index's bytes up to the published end as one segment, so no restore can stop
- * inside them. What happened while capture did not see the WAL is one transaction in the history:
- * a point-in-time restore inside that span gives the state before it or after it.
+ * <p>The index after it is H from its first frame: frames after T's position are new; frames up to
+ * it are replayed on top of T, which already holds each page's last version among them. Capture
+ * publishes H's first frames at once, and shippers upload an index's bytes up to the published end
+ * as one segment, so no restore stops inside such a prefix. What happened while capture did not
+ * see the WAL (up to T) is one transaction in the history: a point-in-time restore inside that span
+ * gives the state before it or after it.
  */
 final class CatchUp {
   private static final int CHUNK = 1 << 20;
+  private static final int FILE_ATTEMPTS = 3;
 
   /**
    * What the catch-up found and wrote.
    *
    * @param index the catch-up index, synced, or null when no page differed
-   * @param image the page image of the database now
+   * @param image the page image of the state caught up to
    * @param cycle the live WAL cycle whose frames follow the catch-up, or null when none yet
    * @param changed pages the index carries
+   * @param target which state was caught up to, for the log
    */
-  record Result(ShadowIndex index, PageImage image, WalHeader cycle, int changed) {}
+  record Result(ShadowIndex index, PageImage image, WalHeader cycle, int changed, String target) {}
 
-  /** The state read: the cycle, its frames in the snapshot, whether all are in the file. */
-  private record Snapshot(WalHeader cycle, int frames, boolean fileOnly, int pages) {}
+  /** The reader's snapshot: the live cycle, its frames, its page count, the wal-index. */
+  private record Snapshot(WalHeader cycle, int frames, int pages, WalIndex.State state) {}
 
   private final Sql sql;
   private final ReadMark mark;
+  private final WalIndex walIndex;
   private final DatabaseFile db;
   private final Path wal;
   private final Clock clock;
   private final Duration wait;
 
-  CatchUp(Sql sql, ReadMark mark, DatabaseFile db, Path wal, Clock clock, Duration wait) {
+  CatchUp(Sql sql, ReadMark mark, WalIndex walIndex, DatabaseFile db, Path wal, Clock clock,
+      Duration wait) {
     this.sql = sql;
     this.mark = mark;
+    this.walIndex = walIndex;
     this.db = db;
     this.wal = wal;
     this.clock = clock;
@@ -78,20 +86,15 @@ final class CatchUp {
     if (s == null) {
       return null;
     }
-    int[] frameOf = s.fileOnly() ? null : frameOfPage(s);
-    WalHeader h = WalHeader.create(s.cycle() == null ? false : s.cycle().bigEndianChecksums(),
+    WalHeader h = WalHeader.create(s.cycle() != null && s.cycle().bigEndianChecksums(),
         image.pageSize(), 0, random.nextInt(), random.nextInt());
-    PageImage now = image.copy();
-    try (DiffIndex out = DiffIndex.create(file, h);
-        FileChannel walCh = frameOf == null ? null : LiveWal.open(wal)) {
-      byte[] page1 = compare(image, now, s, frameOf, walCh, out);
-      now.commit(s.pages());
-      if (out.pages() == 0 && s.pages() == image.pageCount()) {
-        return new Result(null, now, s.cycle(), 0);
+    for (int attempt = 0; attempt < FILE_ATTEMPTS; attempt++) {
+      Result r = toFile(image, file, h, s);
+      if (r != null) {
+        return r;
       }
-      int changed = out.pages();
-      return new Result(out.commit(s.pages(), page1, clock.millis()), now, s.cycle(), changed);
     }
+    return toSnapshot(image, file, h, s);
   }
 
   /** Moves the reader to the WAL's end under the write lock; null when the lock stayed busy. */
@@ -107,11 +110,79 @@ final class CatchUp {
       if (st.mxFrame() > 0 && !same) {
         throw new IOException(wal + ": its header " + h + " is not the cycle the wal-index names");
       }
-      return new Snapshot(same ? h : null, st.mxFrame(), st.fullyCheckpointed(),
-          Math.toIntExact(mark.pageCount()));
+      return new Snapshot(same ? h : null, st.mxFrame(), Math.toIntExact(mark.pageCount()), st);
     } finally {
       sql.rollbackQuietly(w1);
     }
+  }
+
+  /** The difference to the database file's state; null when a checkpoint moved it meanwhile. */
+  private Result toFile(PageImage image, Path file, WalHeader h, Snapshot s)
+      throws IOException {
+    WalIndex.State before = walIndex.read();
+    int pages = before.fileAtBackfill() && sameCycle(before, s)
+        ? filePages(s, before, image.pageSize()) : -1;
+    if (pages < 0) {
+      return null;
+    }
+    PageImage now = image.copy();
+    try (DiffIndex out = DiffIndex.create(file, h)) {
+      byte[] page1 = compare(image, now, pages, null, null, out);
+      WalIndex.State after = walIndex.read();
+      if (!sameCycle(after, s) || after.nBackfill() != before.nBackfill()
+          || !after.fileAtBackfill()) {
+        return null;
+      }
+      return finish(out, image, now, pages, page1, s, "the database file (frame "
+          + before.nBackfill() + " of " + s.frames() + " in the WAL)");
+    }
+  }
+
+  /** The state the database file holds, in pages: the state after frame {@code st.nBackfill()}. */
+  private int filePages(Snapshot s, WalIndex.State st, int pageSize) throws IOException {
+    int b = st.nBackfill();
+    if (b == s.frames()) {
+      return s.pages();
+    }
+    if (b > 0) {
+      byte[] fh = new byte[WalHeader.FRAME_HEADER_SIZE];
+      try (FileChannel ch = LiveWal.open(wal)) {
+        readFrame(ch, s.cycle(), b, fh);
+      }
+      int size = FrameHeader.parse(fh, 0).commitSize();
+      return size > 0 ? size : -1;
+    }
+    long size = db.size();
+    return size % pageSize == 0 ? Math.toIntExact(size / pageSize) : -1;
+  }
+
+  private static boolean sameCycle(WalIndex.State st, Snapshot s) {
+    return st.salt1() == s.state().salt1() && st.salt2() == s.state().salt2();
+  }
+
+  /** The difference to the reader's snapshot: H's frames up to P over the database file. */
+  private Result toSnapshot(PageImage image, Path file, WalHeader h, Snapshot s)
+      throws IOException {
+    boolean fileOnly = s.state().fullyCheckpointed();
+    int[] frameOf = fileOnly ? null : frameOfPage(s);
+    PageImage now = image.copy();
+    try (DiffIndex out = DiffIndex.create(file, h);
+        FileChannel walCh = fileOnly ? null : LiveWal.open(wal)) {
+      byte[] page1 = compare(image, now, s.pages(), frameOf, walCh == null ? null
+          : new WalPages(walCh, s.cycle()), out);
+      return finish(out, image, now, s.pages(), page1, s, "the WAL's end (frame " + s.frames()
+          + ")");
+    }
+  }
+
+  private Result finish(DiffIndex out, PageImage image, PageImage now, int pages, byte[] page1,
+      Snapshot s, String target) throws IOException {
+    now.commit(pages);
+    if (out.pages() == 0 && pages == image.pageCount()) {
+      return new Result(null, now, s.cycle(), 0, target);
+    }
+    int changed = out.pages();
+    return new Result(out.commit(pages, page1, clock.millis()), now, s.cycle(), changed, target);
   }
 
   /** For each page of the snapshot, its last frame at or before the snapshot's end (0: none). */
@@ -131,29 +202,27 @@ final class CatchUp {
   }
 
   /**
-   * Reads every page of the snapshot, records its hash in {@code now}, and adds the ones that
-   * differ from {@code image} to {@code out}.
+   * Reads pages 1..{@code pages} (from the WAL frame {@code frameOf} names, else the database
+   * file), records each hash in {@code now}, and adds the pages that differ from {@code image}.
    *
-   * @return page 1 of the snapshot
+   * @return page 1
    */
-  private byte[] compare(PageImage image, PageImage now, Snapshot s, int[] frameOf,
-      FileChannel walCh, DiffIndex out) throws IOException {
+  private byte[] compare(PageImage image, PageImage now, int pages, int[] frameOf,
+      WalPages walPages, DiffIndex out) throws IOException {
     int pageSize = image.pageSize();
-    Pages pages = new Pages(pageSize);
+    FilePages file = new FilePages(pageSize, pages);
     byte[] page1 = new byte[pageSize];
-    for (int p = 1; p <= s.pages(); p++) {
-      if (frameOf != null && frameOf[p] != 0) {
-        pages.fromWal(frameOf[p], walCh, s.cycle());
-      } else {
-        pages.fromFile(p, s.pages());
-      }
-      long hash = PageImage.hash(pages.bytes, pages.offset, pageSize);
+    for (int p = 1; p <= pages; p++) {
+      boolean inWal = frameOf != null && frameOf[p] != 0;
+      byte[] b = inWal ? walPages.page(frameOf[p]) : file.page(p);
+      int off = inWal ? WalHeader.FRAME_HEADER_SIZE : file.offset(p);
+      long hash = PageImage.hash(b, off, pageSize);
       now.set(p, hash);
       if (p == 1) {
-        System.arraycopy(pages.bytes, pages.offset, page1, 0, pageSize);
+        System.arraycopy(b, off, page1, 0, pageSize);
       }
       if (p > image.pageCount() || hash != image.get(p)) {
-        out.page(p, pages.bytes, pages.offset);
+        out.page(p, b, off);
       }
     }
     return page1;
@@ -170,42 +239,55 @@ final class CatchUp {
     }
   }
 
-  /** Where the current page's bytes are: a chunk of the database file, or a WAL frame. */
-  private final class Pages {
-    final int pageSize;
-    final ByteBuffer chunk;
+  /** Whole frames of the live WAL, one at a time. */
+  private final class WalPages {
+    final FileChannel ch;
+    final WalHeader cycle;
     final byte[] frame;
-    long chunkFirst = Long.MAX_VALUE;
-    int chunkPages;
-    byte[] bytes;
-    int offset;
 
-    Pages(int pageSize) {
+    WalPages(FileChannel ch, WalHeader cycle) {
+      this.ch = ch;
+      this.cycle = cycle;
+      this.frame = new byte[cycle.frameSize()];
+    }
+
+    byte[] page(int n) throws IOException {
+      readFrame(ch, cycle, n, frame);
+      return frame;
+    }
+  }
+
+  /** The database file in chunks of 1 MiB. */
+  private final class FilePages {
+    final int pageSize;
+    final int pages;
+    final ByteBuffer chunk;
+    long first = Long.MAX_VALUE;
+    int count;
+
+    FilePages(int pageSize, int pages) {
       this.pageSize = pageSize;
+      this.pages = pages;
       this.chunk = ByteBuffer.allocate(Math.max(1, CHUNK / pageSize) * pageSize);
-      this.frame = new byte[WalHeader.FRAME_HEADER_SIZE + pageSize];
     }
 
-    void fromWal(int n, FileChannel walCh, WalHeader cycle) throws IOException {
-      readFrame(walCh, cycle, n, frame);
-      bytes = frame;
-      offset = WalHeader.FRAME_HEADER_SIZE;
-    }
-
-    void fromFile(int p, int pages) throws IOException {
-      if (p < chunkFirst || p >= chunkFirst + chunkPages) {
+    byte[] page(int p) throws IOException {
+      if (p < first || p >= first + count) {
         int n = Math.min(chunk.capacity() / pageSize, pages - p + 1);
         chunk.clear().limit(n * pageSize);
-        chunkPages = db.read(chunk, (long) (p - 1) * pageSize) / pageSize;
-        chunkFirst = p;
+        count = db.read(chunk, (long) (p - 1) * pageSize) / pageSize;
+        first = p;
       }
-      if (p >= chunkFirst + chunkPages) {
+      if (p >= first + count) {
         throw new IOException(db.path() + " holds " + db.size() + " bytes; the database has "
             + pages + " pages of " + pageSize + " and page " + p + " is in neither the file nor"
             + " the WAL");
       }
-      bytes = chunk.array();
-      offset = (int) (p - chunkFirst) * pageSize;
+      return chunk.array();
+    }
+
+    int offset(int p) {
+      return (int) (p - first) * pageSize;
     }
   }
 }

@@ -249,7 +249,7 @@ final class Engine implements AutoCloseable {
       return;
     }
     Position from = history.end();
-    CatchUp.Result r = new CatchUp(at.sql(), at.mark(), at.file(), wal, clock,
+    CatchUp.Result r = new CatchUp(at.sql(), at.mark(), at.walIndex(), at.file(), wal, clock,
         settings.busyTimeout()).run(history.image(), history.catchUpFile(), random);
     if (r == null) {
       throw new IOException("capture of " + db + " must catch up (" + reason + ") but the write"
@@ -257,11 +257,11 @@ final class Engine implements AutoCloseable {
     }
     history.caughtUp(r);
     anchored = false;
-    story = "generation " + history.generation() + " caught up at " + history.end() + ": "
-        + r.changed() + " changed page(s) of " + r.image().pageCount() + " in one transaction ("
-        + (r.index() == null ? "no index needed" : "index " + (history.index() - 1)) + "; "
-        + reason + ")";
-    LOG.warn("{}: {}; the history before {} is unchanged", db, story, from);
+    story = "generation " + history.generation() + " caught up: " + (r.index() == null
+        ? "no page differs from" : "index " + (history.index() - 1) + " carries the "
+        + r.changed() + " page(s) of " + r.image().pageCount() + " that differ from")
+        + " the history's end " + from + " to reach " + r.target() + " (" + reason + ")";
+    LOG.warn("{}: {}", db, story);
     prune();
   }
 

@@ -11,8 +11,8 @@ import java.util.Arrays;
  * WAL holds ({@code mxFrame}), how many of them a checkpoint already copied into the database file
  * ({@code nBackfill}), and the cycle's salts. Layout (SQLite's "WAL-index format", stable since
  * 3.7.0): two copies of the 48-byte {@code WalIndexHdr} at 0 and 48 (native byte order; the salts
- * copied byte for byte from the WAL header), then {@code WalCkptInfo} at 96 ({@code nBackfill}
- * first).
+ * copied byte for byte from the WAL header), then {@code WalCkptInfo} at 96: {@code nBackfill},
+ * five read marks, eight lock bytes, {@code nBackfillAttempted} at 128.
  *
  * <p>Design note. The {@code -shm} file carries the POSIX locks of every SQLite connection of this
  * process (the read marks, the write lock). Closing any descriptor of it would drop them all, so it
@@ -48,14 +48,23 @@ final class WalIndex implements AutoCloseable {
    * @param salt2 its salt-2
    * @param mxFrame committed frames in the WAL
    * @param nBackfill frames a checkpoint copied into the database file
+   * @param nBackfillAttempted frames a checkpoint began to copy (set before it writes the file)
    */
-  record State(int salt1, int salt2, int mxFrame, int nBackfill) {
+  record State(int salt1, int salt2, int mxFrame, int nBackfill, int nBackfillAttempted) {
     /**
      * Every frame is in the database file. A read transaction begun now takes read-lock 0, which
      * keeps no other connection from restarting the WAL.
      */
     boolean fullyCheckpointed() {
       return nBackfill == mxFrame;
+    }
+
+    /**
+     * The database file is exactly the state after frame {@link #nBackfill} of this cycle: no
+     * checkpoint has begun to write frames after it.
+     */
+    boolean fileAtBackfill() {
+      return nBackfillAttempted == nBackfill;
     }
   }
 
@@ -88,7 +97,8 @@ final class WalIndex implements AutoCloseable {
           + b[12] + "; expected " + VERSION + ", 1");
     }
     ByteBuffer be = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
-    return new State(be.getInt(32), be.getInt(36), n.getInt(16), n.getInt(2 * HEADER));
+    return new State(be.getInt(32), be.getInt(36), n.getInt(16), n.getInt(2 * HEADER),
+        n.getInt(2 * HEADER + 32));
   }
 
   /** Releases this reference (the descriptor stays open while the file is at its path). */
