@@ -5,7 +5,6 @@ import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.wal.WalHeader;
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,10 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-  /** The mark moves once it trails the end by this fraction of min-checkpoint-page-count... */
-  private static final int HANDOFF_DIVISOR = 16;
-  /** ...or by any frame for this long ({@link MarkLag}). */
-  private static final Duration HANDOFF_AGE = Duration.ofSeconds(1);
 
   private final Path db;
   private final Path wal;
@@ -67,15 +62,11 @@ final class Engine implements AutoCloseable {
   private final RestartSchedule schedule;
 
   /** What capture holds while attached to the database; null while detached. */
-  private Attached at;
+  private Attachment at;
   private boolean anchored;
   private int leases;
   private Discontinuity pending;
   private String story = "";
-
-  /** The locks, files and connections of one attachment, closed together. */
-  private record Attached(FileLock metaLock, DatabaseFile file, Sql sql, WalIndex walIndex,
-      ReadMark mark, LockSteps steps) {}
 
   Engine(Path db, MetaDir meta, CaptureSettings settings, Clock clock, RandomGenerator random,
       Outbox out) {
@@ -150,31 +141,18 @@ final class Engine implements AutoCloseable {
           db + " does not exist; capture starts when it does");
       return false;
     }
-    FileLock lock = meta.lock();
-    DatabaseFile file = null;
-    Sql sql = null;
-    WalIndex walIndex = null;
+    at = Attachment.open(db, meta, settings, history, nanos);
     try {
-      file = DatabaseFile.open(db);
-      sql = Sql.open(db, settings.busyTimeout());
-      walIndex = WalIndex.open(db);
-      ReadMark mark = new ReadMark(sql, history, walIndex,
-          new MarkLag(Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR),
-              HANDOFF_AGE), nanos);
-      at = new Attached(lock, file, sql, walIndex, mark,
-          new LockSteps(sql, history, mark, settings.busyTimeout()));
-      history.attach(file, sql.pageSize());
-      mark.begin();
+      int pageSize = at.sql().pageSize();
+      history.attach(at.file(), pageSize);
+      at.mark().begin();
       anchored = false;
       Map<String, Position> saved = meta.readReplicas();
       retention.persisted(saved);
       out.restoreShipped(saved);
-      load(sql.pageSize());
+      load(pageSize);
       return true;
     } catch (IOException | SQLException | RuntimeException e) {
-      if (at == null) {
-        release(lock, file, sql, walIndex);
-      }
       detach();
       throw e;
     }
@@ -271,18 +249,14 @@ final class Engine implements AutoCloseable {
     if (unknown != 0) {
       return "the page image of the captured history misses page " + unknown;
     }
-    return identity().differsFrom(meta.readIdentity(history.generation()));
-  }
-
-  private DatabaseIdentity identity() throws SQLException {
-    return new DatabaseIdentity(at.file().identity(), at.sql().headerIdentity());
+    return at.identity().differsFrom(meta.readIdentity(history.generation()));
   }
 
   /** Records the identity of a generation begun before identities were kept. */
   private void recordIdentityIfMissing() throws IOException, SQLException {
     Generation g = history.generation();
     if (g != null && meta.readIdentity(g) == null) {
-      meta.writeIdentity(g, identity());
+      meta.writeIdentity(g, at.identity());
     }
   }
 
@@ -290,7 +264,7 @@ final class Engine implements AutoCloseable {
     Generation g = Generation.random(random);
     story = "generation " + g + " started: " + reason;
     LOG.warn("{}: {}", db, story);
-    DatabaseIdentity id = identity();
+    DatabaseIdentity id = at.identity();
     for (int attempt = 1; attempt <= 5; attempt++) {
       meta.createGeneration(g);
       meta.writeIdentity(g, id);
@@ -399,26 +373,8 @@ final class Engine implements AutoCloseable {
   void detach() {
     history.reset();
     if (at != null) {
-      at.mark().forget();
-      release(at.metaLock(), at.file(), at.sql(), at.walIndex());
+      at.close();
       at = null;
-    }
-  }
-
-  private static void release(FileLock lock, DatabaseFile file, Sql sql, WalIndex walIndex) {
-    if (sql != null) {
-      sql.close();
-    }
-    if (walIndex != null) {
-      walIndex.close();
-    }
-    if (file != null) {
-      file.close();
-    }
-    try {
-      lock.channel().close();
-    } catch (IOException ignored) {
-      // closing the channel released the lock either way
     }
   }
 }

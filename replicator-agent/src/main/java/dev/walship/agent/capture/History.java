@@ -5,14 +5,12 @@ import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * The captured history of the current generation and the copying of WAL frames into it: which
@@ -197,7 +195,7 @@ final class History implements Tail {
       throw Discontinuity.lost("the WAL holds " + ch.size() + " bytes, fewer than the " + x
           + " captured from it: it was truncated behind capture's back");
     }
-    if (!lastFrameStillThere(ch, x)) {
+    if (lastFrame != null && !FrameRun.endsWith(ch, x, lastFrame)) {
       throw Discontinuity.lost("the WAL's frame before offset " + x + " is not the one captured:"
           + " the WAL was overwritten behind capture's back");
     }
@@ -210,42 +208,21 @@ final class History implements Tail {
     return true;
   }
 
-  private boolean lastFrameStillThere(FileChannel ch, long x) throws IOException {
-    if (lastFrame == null) {
-      return true;
-    }
-    byte[] b = new byte[lastFrame.length];
-    FrameRun.readFully(ch, ByteBuffer.wrap(b), x - b.length);
-    return Arrays.equals(b, lastFrame);
-  }
-
   private boolean startIndex(FileChannel ch, WalHeader h) throws IOException, Discontinuity {
     if (h.pageSize() != pageSize) {
       throw Discontinuity.lost("the WAL's page size is " + h.pageSize() + ", the database's "
           + pageSize);
     }
-    Path f = meta.shadowWal(gen, index);
-    Files.deleteIfExists(f);
-    ShadowIndex s = ShadowIndex.create(f, h);
-    FrameRun.Result run;
-    try {
-      run = FrameRun.fromStart(ch, h, s::write);
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      Files.deleteIfExists(f);
-      throw e;
-    }
-    if (run.frames() == 0) {
-      s.close();
-      Files.deleteIfExists(f);
+    ShadowIndex.Copy copy = ShadowIndex.copy(meta.shadowWal(gen, index), ch, h);
+    if (copy == null) {
       return false;
     }
-    shadow = s;
+    shadow = copy.index();
     trusted = null;
     page1Counter = -1;
     indexStartedAt = clock.instant();
     ownWriteEnd = 0;
-    commit(run);
+    commit(copy.run());
     maybeSaveImage();
     return true;
   }
@@ -301,14 +278,7 @@ final class History implements Tail {
   /** What capture's no-op write will look like if it begins a new WAL cycle now. */
   @Override
   public OwnWrite expectation() throws IOException {
-    int counter = page1Counter;
-    if (shadow == null || counter < 0) {
-      ByteBuffer b = ByteBuffer.allocate(4);
-      if (dbFile.read(b, 24) < 4) {
-        throw new IOException(db + " is shorter than a database header");
-      }
-      counter = b.getInt(0);
-    }
+    int counter = shadow == null || page1Counter < 0 ? OwnWrite.fileCounter(dbFile) : page1Counter;
     return new OwnWrite(shadow != null ? shadow.header() : previous, counter);
   }
 
@@ -404,11 +374,8 @@ final class History implements Tail {
       return;
     }
     makeDurable();
-    PageImage.Head head = shadow == null
-        ? new PageImage.Head(gen, index, 0, 0, 0, null)
-        : new PageImage.Head(gen, index, shadow.length(), shadow.header().salt1(),
-            shadow.header().salt2(), shadow.checksum());
-    image.save(meta.imageFile(gen), head);
+    image.save(meta.imageFile(gen), shadow == null ? new PageImage.Head(gen, index, 0, 0, 0, null)
+        : shadow.head(gen, index));
     imageIndex = index;
     sinceImage = 0;
   }
@@ -425,14 +392,8 @@ final class History implements Tail {
   }
 
   void closeShadow() {
-    if (shadow != null) {
-      try {
-        shadow.close();
-      } catch (IOException ignored) {
-        // reopened from disk when needed
-      }
-      shadow = null;
-    }
+    ShadowIndex.closeQuietly(shadow);
+    shadow = null;
   }
 
   /** Forgets everything (the next attach reloads the meta directory). */
