@@ -79,17 +79,22 @@ final class CatchUp {
   /**
    * Compares the database with {@code image} and writes the difference to {@code file}.
    *
+   * @param at where the image stands: the current shadow index's header and length (null when
+   *     the index has not begun); in that same WAL cycle the state caught up to is never older
    * @return null when the write lock stayed busy (try again later)
    */
-  Result run(PageImage image, Path file, RandomGenerator random) throws IOException, SQLException {
+  Result run(PageImage image, ShadowIndex at, Path file, RandomGenerator random)
+      throws IOException, SQLException {
     Snapshot s = snapshot();
     if (s == null) {
       return null;
     }
+    long floor = at != null && s.cycle() != null && at.header().sameSalts(s.cycle())
+        ? (at.length() - WalHeader.SIZE) / at.header().frameSize() : 0;
     WalHeader h = WalHeader.create(s.cycle() != null && s.cycle().bigEndianChecksums(),
         image.pageSize(), 0, random.nextInt(), random.nextInt());
     for (int attempt = 0; attempt < FILE_ATTEMPTS; attempt++) {
-      Result r = toFile(image, file, h, s);
+      Result r = toFile(image, file, h, s, floor);
       if (r != null) {
         return r;
       }
@@ -116,11 +121,14 @@ final class CatchUp {
     }
   }
 
-  /** The difference to the database file's state; null when a checkpoint moved it meanwhile. */
-  private Result toFile(PageImage image, Path file, WalHeader h, Snapshot s)
+  /**
+   * The difference to the database file's state; null when a checkpoint moved it meanwhile, or
+   * when it is older than frame {@code floor} of the cycle.
+   */
+  private Result toFile(PageImage image, Path file, WalHeader h, Snapshot s, long floor)
       throws IOException {
     WalIndex.State before = walIndex.read();
-    int pages = before.fileAtBackfill() && sameCycle(before, s)
+    int pages = before.fileAtBackfill() && sameCycle(before, s) && before.nBackfill() >= floor
         ? filePages(s, before, image.pageSize()) : -1;
     if (pages < 0) {
       return null;

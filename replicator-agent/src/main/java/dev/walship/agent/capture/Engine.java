@@ -228,7 +228,7 @@ final class Engine implements AutoCloseable {
     }
     Position from = history.end();
     CatchUp.Result r = new CatchUp(at.sql(), at.mark(), at.walIndex(), at.file(), wal, clock,
-        settings.busyTimeout()).run(history.image(), history.catchUpFile(), random);
+        settings.busyTimeout()).run(history.image(), history.shadow(), history.catchUpFile(), random);
     if (r == null) {
       throw new IOException("capture of " + db + " must catch up (" + reason + ") but the write"
           + " lock stayed busy for " + settings.busyTimeout() + "; retrying");

@@ -173,11 +173,14 @@ final class History implements Tail {
 
   private boolean awaiting(FileChannel ch, WalHeader h, OwnWrite expect)
       throws IOException, Discontinuity {
-    if (h == null || (previous != null && h.sameSalts(previous))) {
+    if (h == null) {
       return false;
     }
     if (trusted != null && h.sameSalts(trusted)) {
       return startIndex(ch, h);
+    }
+    if (previous != null && h.sameSalts(previous)) {
+      return false;
     }
     if (FrameRun.lastCommitCandidate(ch, h, WalHeader.SIZE) == WalHeader.SIZE) {
       return false;
@@ -301,6 +304,10 @@ final class History implements Tail {
    * and the live cycle {@code r.cycle()} is trusted to begin the index after it.
    */
   void caughtUp(CatchUp.Result r) throws IOException {
+    if (r.index() == null && shadow != null && r.cycle() != null
+        && shadow.header().sameSalts(r.cycle())) {
+      return; // nothing differs and the current index's cycle goes on
+    }
     if (shadow != null) {
       finishIndex();
     }

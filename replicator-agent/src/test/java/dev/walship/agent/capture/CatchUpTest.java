@@ -114,6 +114,44 @@ class CatchUpTest {
     assertRebuilds(g);
   }
 
+  /**
+   * A page of the database file changed outside SQLite (here: a byte in a leaf page's free space)
+   * while capture was stopped and the WAL kept its cycle: the catch-up carries that one page, and
+   * capture goes on with the same WAL cycle.
+   */
+  @Test
+  void aPageChangedOutsideSqliteInTheSameWalCycleIsCaughtUp() throws Exception {
+    Generation g;
+    try (Connection app = Sqlite.openWal(db, 0)) {
+      try (DatabaseCapture cap = pinned(1)) {
+        updates(app, 5, 1);
+        Harness.awaitCaughtUp(cap);
+        g = cap.end().generation();
+      }
+      int leaf = 300;
+      try (FileChannel ch = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        ByteBuffer page = ByteBuffer.allocate(4096);
+        ch.read(page, (leaf - 1) * 4096L);
+        assertEquals(0x0d, page.get(0), "a table leaf page");
+        int freeStart = 8 + 2 * (page.getShort(3) & 0xffff);
+        int contentStart = page.getShort(5) & 0xffff;
+        assertTrue(contentStart - freeStart > 8, "free space in the page");
+        ch.write(ByteBuffer.wrap(new byte[] {0x77}), (leaf - 1) * 4096L + freeStart + 4);
+      }
+      try (DatabaseCapture cap = pinned(2)) {
+        Harness.awaitCaughtUp(cap);
+        assertEquals(g, cap.end().generation(), cap.status().detail());
+        Matcher m = CARRIES.matcher(cap.status().detail());
+        assertTrue(m.find(), cap.status().detail());
+        Path index = new MetaDir(cap.metaDir()).shadowWal(g, Integer.parseInt(m.group(1)));
+        assertEquals(new TreeSet<>(java.util.List.of(leaf)), framePages(index));
+        updates(app, 5, 2);
+        Harness.awaitCaughtUp(cap);
+      }
+    }
+    assertRebuilds(g);
+  }
+
   // ---- the reasons that still start a new generation
 
   @Test
