@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.lz4.Lz4;
 import dev.walship.format.store.FileReplicaStore;
+import dev.walship.testing.Await;
 import dev.walship.testing.Litestream;
 import dev.walship.testing.Sqlite;
 import java.io.ByteArrayOutputStream;
@@ -21,10 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The byte bound of a restart (scripts/bench/catchup measures it at 200 MB beside Litestream): the
- * agent (the real capture and shipper, in this JVM) is stopped; the application updates 5% of a
- * database's pages, checkpointing and restarting its WAL halfway; the agent is started again. What
- * it uploads is within twice the changed pages compressed with LZ4, a small part of a snapshot, in
- * the same generation; the replica then restores (Litestream v0.3.13) to exactly the source.
+ * agent (the real capture and shipper, in this JVM, shipping over SFTP to replica-server, which
+ * validates every segment) is stopped; the application updates 5% of a database's pages,
+ * checkpointing and restarting its WAL halfway; the agent is started again. What it uploads is
+ * within twice the changed pages compressed with LZ4, a small part of a snapshot, in the same
+ * generation; the replica then restores (Litestream v0.3.13) to exactly the source.
  */
 class CatchUpUploadIT {
   private static final int ROWS = 4000;
@@ -34,12 +36,12 @@ class CatchUpUploadIT {
   @Test
   void aRestartUploadsTheChangedPagesNotTheDatabase() throws Exception {
     Path db = tmp.resolve("app.db");
-    Path replica = tmp.resolve("replica");
     Sqlite.cli(db, "pragma journal_mode=wal; create table t(id integer primary key, v blob);"
         + " with recursive c(i) as (select 1 union all select i+1 from c where i < " + ROWS + ")"
         + " insert into t(v) select randomblob(4000) from c;");
-    try (Connection app = Sqlite.openWal(db, 1000)) {
-      replicate(db, replica);
+    try (TestServer server = TestServer.start(tmp); Connection app = Sqlite.openWal(db, 1000)) {
+      Path replica = server.replicaDir("app");
+      replicate(db, server);
       long before = bytes(replica);
       long snapshot = bytes(replica.resolve("generations"), ".snapshot.lz4");
       Sqlite.exec(app, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -57,25 +59,27 @@ class CatchUpUploadIT {
         Sqlite.exec(app, "COMMIT");
       }
       long changed = changedPagesLz4(old, db);
-      replicate(db, replica);
+      replicate(db, server);
       long uploaded = bytes(replica) - before;
       System.out.printf("restart after %d of %d rows changed: %d bytes uploaded, changed pages %d"
           + " bytes (LZ4), snapshot %d bytes%n", ids.length, ROWS, uploaded, changed, snapshot);
       assertTrue(uploaded <= 2 * changed, uploaded + " bytes uploaded, changed pages " + changed);
       assertTrue(uploaded < snapshot / 5, uploaded + " bytes uploaded, snapshot " + snapshot);
+      assertEquals(1, new FileReplicaStore(replica).generations().size());
+      Path out = tmp.resolve("restored.db");
+      Litestream.run("restore", "-o", out.toString(), "file://" + replica).orThrow();
+      assertEquals(Sqlite.dump(db), Sqlite.dump(out));
     }
-    FileReplicaStore store = new FileReplicaStore(replica);
-    assertEquals(1, store.generations().size());
-    Path out = tmp.resolve("restored.db");
-    Litestream.run("restore", "-o", out.toString(), "file://" + replica).orThrow();
-    assertEquals(Sqlite.dump(db), Sqlite.dump(out));
   }
 
   /** Runs the agent until the replica holds everything captured, then stops it. */
-  private static void replicate(Path db, Path replica) throws Exception {
-    Replicator r = Replicator.builder().database(db).replica(new FileReplicaStore(replica))
+  private static void replicate(Path db, TestServer server) throws Exception {
+    long files = files(server.replicaDir("app"));
+    Replicator r = Replicator.builder().database(db).replica(server.store("app"))
         .random(new SplittableRandom(3)).start();
     try {
+      Await.until(Duration.ofSeconds(60), "this run to ship, and the replica to catch up",
+          () -> files(server.replicaDir("app")) > files && r.sync(Duration.ofSeconds(1)));
       assertTrue(r.stop(Duration.ofSeconds(60)));
     } finally {
       r.close();
@@ -103,6 +107,16 @@ class CatchUpUploadIT {
       }
     }
     return sink.size();
+  }
+
+  /** How many files {@code dir} holds (0 when it does not exist). */
+  private static long files(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    }
   }
 
   private static long bytes(Path dir) throws Exception {
