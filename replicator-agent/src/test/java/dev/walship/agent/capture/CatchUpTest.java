@@ -73,10 +73,7 @@ class CatchUpTest {
       Sqlite.exec(app, "PRAGMA wal_checkpoint(TRUNCATE)");
       TreeSet<Integer> changed = differingPages(before, copy("after.db"));
       try (DatabaseCapture cap = pinned(2)) {
-        Harness.awaitCaughtUp(cap);
-        assertEquals(g, cap.end().generation(), cap.status().detail());
-        Matcher m = CARRIES.matcher(cap.status().detail());
-        assertTrue(m.find(), cap.status().detail());
+        Matcher m = caughtUp(cap, g);
         Path index = new MetaDir(cap.metaDir()).shadowWal(g, Integer.parseInt(m.group(1)));
         assertEquals(changed, framePages(index), "the catch-up index's pages");
         assertEquals(changed.size(), Integer.parseInt(m.group(2)));
@@ -139,10 +136,7 @@ class CatchUpTest {
         ch.write(ByteBuffer.wrap(new byte[] {0x77}), (leaf - 1) * 4096L + freeStart + 4);
       }
       try (DatabaseCapture cap = pinned(2)) {
-        Harness.awaitCaughtUp(cap);
-        assertEquals(g, cap.end().generation(), cap.status().detail());
-        Matcher m = CARRIES.matcher(cap.status().detail());
-        assertTrue(m.find(), cap.status().detail());
+        Matcher m = caughtUp(cap, g);
         Path index = new MetaDir(cap.metaDir()).shadowWal(g, Integer.parseInt(m.group(1)));
         assertEquals(new TreeSet<>(java.util.List.of(leaf)), framePages(index));
         updates(app, 5, 2);
@@ -216,6 +210,15 @@ class CatchUpTest {
   }
 
   // ---- helpers
+
+  /** Waits until {@code cap} caught up in generation {@code g}; its status says which index. */
+  private static Matcher caughtUp(DatabaseCapture cap, Generation g) {
+    Harness.awaitCaughtUp(cap);
+    assertEquals(g, cap.end().generation(), cap.status().detail());
+    Matcher m = CARRIES.matcher(cap.status().detail());
+    assertTrue(m.find(), cap.status().detail());
+    return m;
+  }
 
   /** Runs a pinned capture while the application writes a little; returns its generation. */
   private Generation captureSome(long seed) throws Exception {
