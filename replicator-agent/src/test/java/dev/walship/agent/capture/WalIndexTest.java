@@ -44,10 +44,18 @@ class WalIndexTest {
         assertEquals(ck[2], s.nBackfill(), "the checkpoint stopped at the reader's mark");
         assertFalse(s.fullyCheckpointed());
 
+        assertTrue(s.fileAtBackfill(), "no checkpoint began beyond what it copied");
+
         Sqlite.exec(reader, "COMMIT");
         ck = checkpoint(app);
         assertEquals(ck[1], ck[2]);
         assertTrue(index.read().fullyCheckpointed());
+        Sqlite.exec(app, "insert into t values(2)");
+        s = index.read();
+        assertEquals(h.salt1() + 1, s.salt1(), "the write restarted the WAL");
+        assertEquals(1, s.mxFrame());
+        assertEquals(0, s.nBackfill());
+        assertTrue(s.fileAtBackfill());
       }
     }
   }
