@@ -27,14 +27,15 @@ import java.time.Duration;
  *       reader (the blocker) and a deferred transaction on writer 2 (snapshot after the full
  *       checkpoint), releases writer 1 and at once takes the lock again with writer 2's no-op
  *       write. If an application writer slipped in between, writer 2 fails with BUSY_SNAPSHOT and
- *       the mark still protects its frames. Only while writer 2 holds the lock does capture end
+ *       the mark, which holds a slot, keeps that writer from restarting the WAL. Only while writer 2 holds the lock does capture end
  *       its mark; writer 2's commit then restarts the WAL (or appends, if an application reader
  *       still holds a mark). The blocker keeps checkpoints off the new frame until capture's new
  *       reader holds its mark.
  * </ul>
- * Every move of the mark here goes through {@link ReadMark}, whose rule keeps a mark that would be
- * read-lock 0 on a fully checkpointed WAL from replacing one that holds a slot.
- * A new WAL cycle is accepted as the next index only if it begins with capture's own frame
+ * Every move of the mark here goes through {@link ReadMark}, whose rule keeps a reader that may
+ * hold read-lock 0 (begun on a fully checkpointed WAL) from replacing one that holds a slot: before
+ * that rule, the handoff under writer 1 could leave capture with read-lock 0 only, and the writer
+ * that slipped in restarted the WAL. A new WAL cycle is accepted as the next index only if it begins with capture's own frame
  * ({@link OwnWrite}).
  */
 final class LockSteps {

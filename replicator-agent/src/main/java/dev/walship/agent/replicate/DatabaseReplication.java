@@ -47,13 +47,21 @@ final class DatabaseReplication {
     shippers.forEach(Shipper::start);
   }
 
-  /** Waits until every replica holds what is captured now; false on timeout. */
+  /**
+   * Waits until every replica holds what is captured now; false on timeout. Right after start
+   * capture may not have attached yet: it waits for capture's history first (false when the
+   * database never appears within {@code timeout}).
+   */
   boolean sync(Duration timeout) throws InterruptedException {
-    Position target = capture.log().end();
-    if (target == null) {
-      return true;
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
+    Position target = capture.log().end();
+    while (target == null) {
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+      Thread.sleep(1);
+      target = capture.log().end();
+    }
     for (Shipper s : shippers) {
       while (!reached(s, target)) {
         if (System.nanoTime() >= deadline) {

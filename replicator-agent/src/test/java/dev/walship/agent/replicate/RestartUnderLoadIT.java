@@ -65,7 +65,8 @@ class RestartUnderLoadIT {
           awaitReady(agent, round);
           Thread.sleep(200 + random.nextInt(500));
           boolean kill = round % 2 == 1;
-          boolean pause = round == KILLS + 1; // a clean stop between two kills
+          // a clean stop between two kills: it ships everything before it exits
+          boolean pause = round == KILLS;
           if (pause) {
             writer.pause();
           }
