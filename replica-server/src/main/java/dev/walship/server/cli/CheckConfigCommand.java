@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,10 +52,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
     out.println("host-key: " + cfg.hostKey() + "   # " + hostKeyNote(cfg.hostKey()));
     Limits l = cfg.limits();
     out.println("limits:");
-    out.println("  sessions-per-user: " + l.sessionsPerUser());
+    out.println("  connections-per-user: " + l.connectionsPerUser());
+    out.println("  channels-per-connection: " + l.channelsPerConnection());
     out.println("  open-handles: " + l.openHandles());
-    out.println("  idle-timeout: " + l.idleTimeout().toSeconds() + "s");
-    out.println("  shutdown-grace: " + l.shutdownGrace().toMillis() + "ms");
+    out.println("  idle-timeout: " + duration(l.idleTimeout()));
+    out.println("  login-grace: " + duration(l.loginGrace()));
+    out.println("  unauthenticated-per-source: " + l.unauthenticatedPerSource());
+    out.println("  unauthenticated: " + l.unauthenticated());
+    out.println("  shutdown-grace: " + duration(l.shutdownGrace()));
     out.println("users:");
     for (UserConfig u : cfg.users()) {
       out.println("  - name: " + u.name());
@@ -62,6 +67,18 @@ public final class CheckConfigCommand implements Callable<Integer> {
       out.println("    authorized-keys: " + u.authorizedKeys() + "   # " + keysNote(u.authorizedKeys()));
       out.println("    writable: [" + String.join(", ", u.writable()) + "]");
     }
+  }
+
+  /** A duration as the configuration writes it, in its largest exact unit: 10m, 30s, 250ms. */
+  private static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0 && ms > 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   private static String hostKeyNote(Path key) {

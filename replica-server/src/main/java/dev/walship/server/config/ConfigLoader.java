@@ -37,8 +37,9 @@ public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("listen", "host-key", "defaults", "users", "limits");
   private static final Set<String> DEFAULTS = Set.of("root", "authorized-keys", "writable");
   private static final Set<String> USER = Set.of("name", "root", "authorized-keys", "writable");
-  private static final Set<String> LIMITS =
-      Set.of("sessions-per-user", "open-handles", "idle-timeout", "shutdown-grace");
+  private static final Set<String> LIMITS = Set.of(
+      "connections-per-user", "sessions-per-user", "channels-per-connection", "open-handles", "idle-timeout",
+      "login-grace", "unauthenticated-per-source", "unauthenticated", "shutdown-grace");
   private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^:\\[\\]]+)):(\\d{1,5})");
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -138,16 +139,31 @@ public final class ConfigLoader {
   }
 
   private Limits limits(Node node) throws ConfigException {
-    Limits def = Limits.DEFAULTS;
     if (node == null) {
-      return def;
+      return Limits.DEFAULTS;
     }
     Map<String, Node> l = mapping(node, "limits", LIMITS);
-    int sessions = l.containsKey("sessions-per-user") ? positiveInt(l.get("sessions-per-user"), "limits.sessions-per-user") : def.sessionsPerUser();
-    int handles = l.containsKey("open-handles") ? positiveInt(l.get("open-handles"), "limits.open-handles") : def.openHandles();
-    Duration idle = l.containsKey("idle-timeout") ? duration(l.get("idle-timeout"), "limits.idle-timeout", false) : def.idleTimeout();
-    Duration grace = l.containsKey("shutdown-grace") ? duration(l.get("shutdown-grace"), "limits.shutdown-grace", true) : def.shutdownGrace();
-    return new Limits(sessions, handles, idle, grace);
+    Limits.Builder b = Limits.DEFAULTS.toBuilder();
+    if (l.containsKey("connections-per-user") && l.containsKey("sessions-per-user")) {
+      throw source().error("limits.sessions-per-user",
+          "the old name of connections-per-user, which is also given: keep only connections-per-user");
+    }
+    for (Map.Entry<String, Node> e : l.entrySet()) {
+      String key = "limits." + e.getKey();
+      Node v = e.getValue();
+      switch (e.getKey()) {
+        case "connections-per-user", "sessions-per-user" -> b.connectionsPerUser(positiveInt(v, key));
+        case "channels-per-connection" -> b.channelsPerConnection(positiveInt(v, key));
+        case "open-handles" -> b.openHandles(positiveInt(v, key));
+        case "idle-timeout" -> b.idleTimeout(duration(v, key, false));
+        case "login-grace" -> b.loginGrace(duration(v, key, false));
+        case "unauthenticated-per-source" -> b.unauthenticatedPerSource(positiveInt(v, key));
+        case "unauthenticated" -> b.unauthenticated(positiveInt(v, key));
+        case "shutdown-grace" -> b.shutdownGrace(duration(v, key, true));
+        default -> throw new IllegalStateException("limits key not handled: " + key);
+      }
+    }
+    return b.build();
   }
 
   private Node compose(String text) throws ConfigException {

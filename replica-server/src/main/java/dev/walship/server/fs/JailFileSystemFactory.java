@@ -1,5 +1,6 @@
 package dev.walship.server.fs;
 
+import dev.walship.server.auth.SftpAccess;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.UserConfig;
 import dev.walship.server.content.ContentValidator;
@@ -21,37 +22,70 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives each SFTP session a file system whose {@code /} is its user's root, served by a fresh
- * {@link JailFileSystemProvider}. Built once at start: resolves every root to its real path and
- * creates missing writable directories (mode 0755), so a session never races the setup.
+ * {@link JailFileSystemProvider}. Built once at start: resolves every root to its real path,
+ * creates missing writable directories (mode 0755) and removes what a crash left, so a session
+ * never races the setup. {@link #users} does the same at a reload, except the removal (uploads in
+ * flight are hidden files too).
+ *
+ * <p>A session gets the user configuration it logged in with ({@link UserKeyAuthenticator#USER}),
+ * also on a channel it opens after a reload changed or removed the user; a session whose key was
+ * limited to {@code internal-sftp -R} gets no writable directory at all.
  */
 public final class JailFileSystemFactory implements FileSystemFactory {
   private static final Logger LOG = LoggerFactory.getLogger(JailFileSystemFactory.class);
 
-  private record Space(Jail jail, WritePolicy policy) {}
+  private record Space(UserConfig user, Jail jail, List<Path> writable, WritePolicy policy) {}
 
-  private final Map<String, Space> spaces = new LinkedHashMap<>();
+  private volatile Map<String, Space> spaces;
   private final ContentValidator validator;
 
   public JailFileSystemFactory(List<UserConfig> users, ContentValidator validator) throws IOException {
     this.validator = validator;
+    this.spaces = prepare(users);
+    for (Space space : spaces.values()) {
+      for (Path w : space.writable()) {
+        sweep(space.user().name(), w);
+      }
+    }
+  }
+
+  /**
+   * The users of later logins: creates their missing writable directories and removes nothing.
+   *
+   * @throws IOException when a root or writable directory is unusable; nothing changes then
+   */
+  public void users(List<UserConfig> next) throws IOException {
+    spaces = prepare(next);
+  }
+
+  private static Map<String, Space> prepare(List<UserConfig> users) throws IOException {
+    Map<String, Space> map = new LinkedHashMap<>();
     for (UserConfig u : users) {
-      Jail jail = new Jail(u.root().toRealPath());
-      List<Path> writable = new ArrayList<>();
+      Path root = u.root().toRealPath();
       for (String w : u.writable()) {
-        Path dir = jail.root().resolve(w);
+        Path dir = root.resolve(w);
         if (!Files.exists(dir)) {
           Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
           LOG.info("user {}: created writable directory {}", u.name(), dir);
         }
-        Path real = dir.toRealPath();
-        if (!real.startsWith(jail.root()) || !Files.isDirectory(real)) {
-          throw new IOException("user " + u.name() + ": writable " + w + " (" + real + ") is not a directory inside the root " + jail.root());
-        }
-        writable.add(real);
-        sweep(u.name(), real);
       }
-      spaces.put(u.name(), new Space(jail, new WritePolicy(jail, writable)));
+      map.put(u.name(), space(u));
     }
+    return Map.copyOf(map);
+  }
+
+  /** The jail and write policy of {@code u}, on real paths; creates nothing. */
+  private static Space space(UserConfig u) throws IOException {
+    Jail jail = new Jail(u.root().toRealPath());
+    List<Path> writable = new ArrayList<>();
+    for (String w : u.writable()) {
+      Path real = jail.root().resolve(w).toRealPath();
+      if (!real.startsWith(jail.root()) || !Files.isDirectory(real)) {
+        throw new IOException("user " + u.name() + ": writable " + w + " (" + real + ") is not a directory inside the root " + jail.root());
+      }
+      writable.add(real);
+    }
+    return new Space(u, jail, List.copyOf(writable), new WritePolicy(jail, writable));
   }
 
   /** Removes hidden upload files a crash left behind (a clean stop leaves none). */
@@ -76,16 +110,20 @@ public final class JailFileSystemFactory implements FileSystemFactory {
   @Override
   public FileSystem createFileSystem(SessionContext session) throws IOException {
     Space space = space(session);
+    WritePolicy policy = session.getAttribute(UserKeyAuthenticator.ACCESS) == SftpAccess.READ_ONLY
+        ? new WritePolicy(space.jail(), List.of()) : space.policy();
     Audit audit = new Audit(session.getUsername(), UserKeyAuthenticator.address(session.getRemoteAddress()));
-    JailFileSystemProvider provider = new JailFileSystemProvider(space.jail(), space.policy(), validator, audit);
+    JailFileSystemProvider provider = new JailFileSystemProvider(space.jail(), policy, validator, audit);
     return provider.newFileSystem(space.jail().root(), Map.of());
   }
 
-  private Space space(SessionContext session) throws AccessDeniedException {
-    Space space = spaces.get(session.getUsername());
-    if (space == null) {
-      throw new AccessDeniedException("no file system for user " + session.getUsername());
+  /** The space of the user configuration the session logged in with. */
+  private Space space(SessionContext session) throws IOException {
+    UserConfig login = session.getAttribute(UserKeyAuthenticator.USER);
+    Space current = spaces.get(session.getUsername());
+    if (login == null) {
+      throw new AccessDeniedException("no file system for user " + session.getUsername() + ": not logged in");
     }
-    return space;
+    return current != null && current.user().equals(login) ? current : space(login);
   }
 }

@@ -22,10 +22,14 @@ class CheckConfigCommandTest {
         listen: 127.0.0.1:2222
         host-key: %1$s/state/ssh_host_ed25519_key   # created on first start
         limits:
-          sessions-per-user: 10
+          connections-per-user: 500
+          channels-per-connection: 10
           open-handles: 64
-          idle-timeout: 600s
-          shutdown-grace: 5000ms
+          idle-timeout: 10m
+          login-grace: 30s
+          unauthenticated-per-source: 256
+          unauthenticated: 1024
+          shutdown-grace: 5s
         users:
           - name: replicator
             root: %1$s/data/replicator

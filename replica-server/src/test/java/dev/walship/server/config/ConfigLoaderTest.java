@@ -68,12 +68,52 @@ class ConfigLoaderTest {
     assertEquals("::1", c.listenHost());
     assertEquals("[::1]:0", c.listen());
     assertEquals(dir.resolve("keys/host"), c.hostKey());
-    assertEquals(new Limits(3, 9, Duration.ofSeconds(90), Duration.ofMillis(250)), c.limits());
+    assertEquals(Limits.DEFAULTS.toBuilder().connectionsPerUser(3).openHandles(9).idleTimeout(Duration.ofSeconds(90))
+        .shutdownGrace(Duration.ofMillis(250)).build(), c.limits(), "sessions-per-user, the old name, still works");
     UserConfig b = c.user("b").orElseThrow();
     assertEquals(dir.resolve("roots/b"), b.root());
     assertEquals(Path.of("/k/b.keys"), b.authorizedKeys());
     assertEquals(List.of("x", "y/z"), b.writable());
     assertEquals(Path.of("/var/data/a"), c.user("a").orElseThrow().root());
+  }
+
+  @Test
+  void everyLimit() throws Exception {
+    ServerConfig c = parse("""
+        limits:
+          connections-per-user: 1000
+          channels-per-connection: 4
+          open-handles: 16
+          idle-timeout: 1h
+          login-grace: 1500ms
+          unauthenticated-per-source: 8
+          unauthenticated: 64
+          shutdown-grace: 0s
+        users: [{name: a}]
+        """);
+    assertEquals(new Limits(1000, 4, 16, Duration.ofHours(1), Duration.ofMillis(1500), 8, 64, Duration.ZERO), c.limits());
+    assertEquals(6, c.source().lines().get("limits.login-grace"));
+  }
+
+  @Test
+  void badLimitsAreOneLineEach() {
+    Path f = dir.resolve("rs.yml");
+    assertEquals(f + ": line 3: limits.sessions-per-user: the old name of connections-per-user, which is also given: keep only connections-per-user",
+        error("limits:\n  connections-per-user: 300\n  sessions-per-user: 10\nusers: [{name: a}]"));
+    for (String key : new String[] {"connections-per-user", "sessions-per-user", "channels-per-connection",
+        "unauthenticated-per-source", "unauthenticated"}) {
+      assertEquals(f + ": line 2: limits." + key + ": '0' is not a whole number of at least 1",
+          error("users: [{name: a}]\nlimits: {" + key + ": 0}"));
+      assertEquals(f + ": line 2: limits." + key + ": 'many' is not a whole number of at least 1",
+          error("users: [{name: a}]\nlimits: {" + key + ": many}"));
+    }
+    assertEquals(f + ": line 2: limits.login-grace: '0s' is not a duration such as 500ms, 30s, 10m or 1h (above zero)",
+        error("users: [{name: a}]\nlimits: {login-grace: 0s}"));
+    assertEquals(f + ": line 2: limits.login-grace: '30' is not a duration such as 500ms, 30s, 10m or 1h (above zero)",
+        error("users: [{name: a}]\nlimits: {login-grace: 30}"));
+    assertEquals(f + ": line 2: limits.max-sessions: unknown key (expected one of: channels-per-connection, connections-per-user,"
+        + " idle-timeout, login-grace, open-handles, sessions-per-user, shutdown-grace, unauthenticated, unauthenticated-per-source)",
+        error("users: [{name: a}]\nlimits: {max-sessions: 10}"));
   }
 
   @Test
