@@ -1,9 +1,10 @@
 package dev.walship.server;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.config.UserConfig;
 import dev.walship.server.content.ContentValidator;
@@ -71,7 +72,7 @@ public final class ReplicaServer implements AutoCloseable {
     ConfigChecks.check(config);
     HostKey hostKey = HostKey.loadOrCreate(config.hostKey());
     LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
-    WriteTracker writes = new WriteTracker();
+    WriteTracker writes = new WriteTracker(Ticker.SYSTEM);
     ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(new SecureRandom(), writes);
     UserKeyAuthenticator authenticator = new UserKeyAuthenticator(config.users());
     JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator);

@@ -3,7 +3,7 @@ package dev.walship.server.cli;
 import dev.walship.server.auth.AuthorizedKeysFile;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ConfigLoader;
 import dev.walship.server.config.Limits;
 import dev.walship.server.config.ServerConfig;

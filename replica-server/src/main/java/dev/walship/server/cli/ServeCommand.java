@@ -1,7 +1,7 @@
 package dev.walship.server.cli;
 
 import dev.walship.server.ReplicaServer;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Path;

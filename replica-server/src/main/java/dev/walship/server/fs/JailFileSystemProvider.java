@@ -1,5 +1,6 @@
 package dev.walship.server.fs;
 
+import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.layout.PathClass;
 import dev.walship.server.content.ContentValidator;
 import java.io.IOException;
@@ -222,7 +223,7 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     }
     Files.move(from, to, opts.toArray(CopyOption[]::new));
     if (layoutFile) {
-      Uploads.syncDirectory(to.getParent());
+      DurableFiles.syncDirectory(to.getParent());
     }
   }
 

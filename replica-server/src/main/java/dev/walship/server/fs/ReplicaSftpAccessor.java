@@ -1,5 +1,6 @@
 package dev.walship.server.fs;
 
+import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.layout.PathClass;
 import java.io.IOException;
 import java.nio.channels.Channel;
@@ -174,7 +175,7 @@ public final class ReplicaSftpAccessor implements SftpFileSystemAccessor {
       Uploads.validate(p, upload.layout(), upload.temporary(), upload.target());
       Files.move(upload.temporary(), upload.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       moved = true;
-      Uploads.syncDirectory(upload.target().getParent());
+      DurableFiles.syncDirectory(upload.target().getParent());
     } finally {
       if (channel.isOpen()) {
         channel.close();

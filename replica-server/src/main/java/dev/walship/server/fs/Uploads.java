@@ -4,9 +4,7 @@ import dev.walship.format.layout.LayoutFile;
 import dev.walship.format.layout.PathClass;
 import dev.walship.format.validate.ValidationException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /** Steps shared by the two ways a file reaches a final layout name: rename and staged close. */
 final class Uploads {
@@ -20,13 +18,6 @@ final class Uploads {
     } catch (ValidationException e) {
       p.audit().rejected(p.jail().view(target), e.getMessage());
       throw e;
-    }
-  }
-
-  /** Makes a rename in {@code dir} durable. */
-  static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
     }
   }
 }

@@ -64,7 +64,7 @@ class ReloadTest {
         String good = Files.readString(c.config());
         Files.writeString(c.config(), good.replace("- name: backup", "- name: Backup"));
         server.hangup();
-        server.await("reload refused: " + c.config() + ": line \\d+: users\\[1\\]\\.name: user name 'Backup' is not a POSIX");
+        server.await("reload refused: " + c.config() + ":\\d+: users\\[1\\]\\.name: user name 'Backup' is not a POSIX");
         assertEquals(1, server.count("reload refused"), server.log());
         try (MinaSftp backup = MinaSftp.connect(port, "backup", backupKey.privateKey(), fp)) {
           write(backup.sftp, "/db/still.txt");

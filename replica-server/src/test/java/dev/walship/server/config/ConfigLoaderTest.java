@@ -1,5 +1,6 @@
 package dev.walship.server.config;
 
+import dev.walship.toolkit.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -98,52 +99,58 @@ class ConfigLoaderTest {
   @Test
   void badLimitsAreOneLineEach() {
     Path f = dir.resolve("rs.yml");
-    assertEquals(f + ": line 3: limits.sessions-per-user: the old name of connections-per-user, which is also given: keep only connections-per-user",
+    assertEquals(f + ":3: limits.sessions-per-user: the old name of connections-per-user, which is also given: keep only connections-per-user",
         error("limits:\n  connections-per-user: 300\n  sessions-per-user: 10\nusers: [{name: a}]"));
     for (String key : new String[] {"connections-per-user", "sessions-per-user", "channels-per-connection",
         "unauthenticated-per-source", "unauthenticated"}) {
-      assertEquals(f + ": line 2: limits." + key + ": '0' is not a whole number of at least 1",
+      assertEquals(f + ":2: limits." + key + ": '0' is not a whole number of at least 1",
           error("users: [{name: a}]\nlimits: {" + key + ": 0}"));
-      assertEquals(f + ": line 2: limits." + key + ": 'many' is not a whole number of at least 1",
+      assertEquals(f + ":2: limits." + key + ": \"many\" is not a whole number (e.g. 1000)",
           error("users: [{name: a}]\nlimits: {" + key + ": many}"));
     }
-    assertEquals(f + ": line 2: limits.login-grace: '0s' is not a duration such as 500ms, 30s, 10m or 1h (above zero)",
+    assertEquals(f + ":2: limits.login-grace: must be more than 0 (e.g. 500ms, 30s, 10m, 1h30m)",
         error("users: [{name: a}]\nlimits: {login-grace: 0s}"));
-    assertEquals(f + ": line 2: limits.login-grace: '30' is not a duration such as 500ms, 30s, 10m or 1h (above zero)",
+    assertEquals(f + ":2: limits.login-grace: \"30\" is not a duration (e.g. 1s, 500ms, 1m): a number needs a unit, e.g. 30s",
         error("users: [{name: a}]\nlimits: {login-grace: 30}"));
-    assertEquals(f + ": line 2: limits.max-sessions: unknown key (expected one of: channels-per-connection, connections-per-user,"
-        + " idle-timeout, login-grace, open-handles, sessions-per-user, shutdown-grace, unauthenticated, unauthenticated-per-source)",
+    assertEquals(f + ":2: limits.max-sessions: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
         error("users: [{name: a}]\nlimits: {max-sessions: 10}"));
   }
 
   @Test
   void unknownKeyNamesFileKeyAndLine() {
     Path f = dir.resolve("rs.yml");
-    assertEquals(f + ": line 3: defaults.rot: unknown key (expected one of: authorized-keys, root, writable)",
+    assertEquals(f + ":3: defaults.rot: unknown key; did you mean root?",
         error("listen: 127.0.0.1:2222\ndefaults:\n  rot: /x\nusers: [{name: a}]\n"));
-    assertEquals(f + ": line 2: users[0].nmae: unknown key (expected one of: authorized-keys, name, root, writable)",
+    assertEquals(f + ":2: users[0].nmae: unknown key; did you mean name?",
         error("users:\n  - nmae: a\n"));
-    assertEquals(f + ": line 1: port: unknown key (expected one of: defaults, host-key, limits, listen, users)",
+    assertEquals(f + ":1: port: unknown key; the file takes listen, host-key, defaults, users, limits",
         error("port: 22\n"));
+    assertEquals(f + ":1: limits.idle: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
+        error("limits: {idle: 1m}\nusers: [{name: a}]\n"));
   }
 
   @Test
   void badValuesAreOneLineEach() {
     Path f = dir.resolve("rs.yml");
-    assertEquals(f + ": line 1: listen: bad listen address '127.0.0.1': expected host:port, e.g. 127.0.0.1:2222 or [::1]:2222 (port 0..65535)",
+    assertEquals(f + ":1: listen: \"127.0.0.1\" is not host:port or :port (e.g. :9090, 127.0.0.1:9090, [::1]:9090)",
         error("listen: 127.0.0.1\nusers: [{name: a}]\n"));
-    assertEquals(f + ": line 1: listen: bad listen address 'localhost:70000': expected host:port, e.g. 127.0.0.1:2222 or [::1]:2222 (port 0..65535)",
+    assertEquals(f + ":1: listen: \"localhost:70000\": port 70000 is outside 0..65535",
         error("listen: localhost:70000\nusers: [{name: a}]\n"));
+    assertEquals(f + ": listen: \":2222\" names no address; every interface is 0.0.0.0:2222 (or [::]:2222)".replace(": listen", ":1: listen"),
+        error("listen: :2222\nusers: [{name: a}]\n"));
+    assertEquals(f + ":1: listen: expected a single, non-empty value", error("listen:\nusers: [{name: a}]\n"));
     assertEquals(f + ": users: missing: list at least one user, e.g. 'users: [{name: replicator}]'",
         error("listen: 127.0.0.1:1\n"));
-    assertEquals(f + ": line 3: users[1].name: user 'a' is listed twice", error("users:\n  - name: a\n  - name: a\n"));
-    assertEquals(f + ": line 1: users[0].name: user name 'Bad/Name' is not a POSIX user name ([a-z_][a-z0-9_.-]*, at most 32)",
+    assertEquals(f + ":3: users[1].name: user 'a' is listed twice", error("users:\n  - name: a\n  - name: a\n"));
+    assertEquals(f + ":1: users[0].name: user name 'Bad/Name' is not a POSIX user name ([a-z_][a-z0-9_.-]*, at most 32)",
         error("users: [{name: Bad/Name}]"));
-    assertEquals(f + ": line 1: users[0].writable: '../up': must be a plain relative path (no empty, '.' or '..' components)",
+    assertEquals(f + ":1: users[0].writable: '../up': must be a plain relative path (no empty, '.' or '..' components)",
         error("users: [{name: a, writable: [../up]}]"));
-    assertEquals(f + ": line 1: limits.idle-timeout: '10 minutes' is not a duration such as 500ms, 30s, 10m or 1h (above zero)",
+    assertEquals(f + ":1: limits.idle-timeout: \"10 minutes\" is not a duration (e.g. 1s, 500ms, 1m)",
         error("limits: {idle-timeout: 10 minutes}\nusers: [{name: a}]"));
-    assertEquals(f + ": line 1: limits.open-handles: '0' is not a whole number of at least 1",
+    assertEquals(f + ":1: limits.idle-timeout: must be more than 0 (e.g. 500ms, 30s, 10m, 1h30m)",
+        error("limits: {idle-timeout: 0s}\nusers: [{name: a}]"));
+    assertEquals(f + ":1: limits.open-handles: '0' is not a whole number of at least 1",
         error("limits: {open-handles: 0}\nusers: [{name: a}]"));
   }
 
@@ -152,8 +159,16 @@ class ConfigLoaderTest {
     Path f = dir.resolve("rs.yml");
     assertEquals(f + ": empty configuration: at least 'users:' is required", error("# nothing\n"));
     String msg = error("users: [{name: a}\n");
-    assertEquals(true, msg.startsWith(f + ": line 2: not valid YAML: "), msg);
-    assertEquals(f + ": line 2: listen: given twice", error("listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\nusers: [{name: a}]"));
+    assertEquals(true, msg.startsWith(f + ":2: invalid YAML: "), msg);
+    assertEquals(f + ":2: listen: duplicate key (first at line 1)", error("listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\nusers: [{name: a}]"));
+  }
+
+  @Test
+  void durationsAreGosAsInTheAgent() throws Exception {
+    ServerConfig c = parse("limits: {idle-timeout: 1h30m, shutdown-grace: 1.5s}\nusers: [{name: a}]");
+    assertEquals(Duration.ofMinutes(90), c.limits().idleTimeout());
+    assertEquals(Duration.ofMillis(1500), c.limits().shutdownGrace());
+    assertEquals(Duration.ZERO, parse("limits: {shutdown-grace: 0}\nusers: [{name: a}]").limits().shutdownGrace());
   }
 
   @Test

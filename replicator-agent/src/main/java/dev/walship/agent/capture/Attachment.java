@@ -3,8 +3,8 @@ package dev.walship.agent.capture;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import dev.walship.toolkit.time.Ticker;
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 /**
  * What capture holds while it is attached to a database, opened and released together: the meta
@@ -20,17 +20,17 @@ record Attachment(FileLock metaLock, DatabaseFile file, Sql sql, WalIndex walInd
 
   /** Locks {@code meta} and opens {@code db} (in WAL mode); on failure nothing stays open. */
   static Attachment open(Path db, MetaDir meta, CaptureSettings settings, Tail tail,
-      LongSupplier nanos) throws IOException, java.sql.SQLException {
+      Ticker ticker) throws IOException, java.sql.SQLException {
     FileLock lock = meta.lock();
     DatabaseFile file = null;
     Sql sql = null;
     WalIndex walIndex = null;
     try {
       file = DatabaseFile.open(db);
-      sql = Sql.open(db, settings.busyTimeout());
+      sql = Sql.open(db, settings.busyTimeout(), ticker);
       walIndex = WalIndex.open(db);
       ReadMark mark = new ReadMark(sql, tail, walIndex, new MarkLag(
-          Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR), HANDOFF_AGE), nanos);
+          Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR), HANDOFF_AGE), ticker);
       return new Attachment(lock, file, sql, walIndex, mark,
           new LockSteps(sql, tail, mark, settings.busyTimeout()));
     } catch (IOException | java.sql.SQLException | RuntimeException e) {

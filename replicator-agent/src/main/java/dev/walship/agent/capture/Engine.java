@@ -4,6 +4,7 @@ import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.wal.WalHeader;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +56,7 @@ final class Engine implements AutoCloseable {
   private final RandomGenerator random;
   private final Outbox out;
   private final Clock clock;
-  private final LongSupplier nanos;
+  private final Ticker ticker;
   private final Retention retention;
   private final History history;
   private final RestartSchedule schedule;
@@ -68,19 +68,19 @@ final class Engine implements AutoCloseable {
   private Discontinuity pending;
   private String story = "";
 
-  Engine(Path db, MetaDir meta, CaptureSettings settings, Clock clock, RandomGenerator random,
-      Outbox out) {
+  Engine(Path db, MetaDir meta, CaptureSettings settings, Clock clock, Ticker ticker,
+      RandomGenerator random, Outbox out) {
     this.db = db;
     this.wal = LiveWal.pathOf(db);
     this.meta = meta;
     this.settings = settings;
     this.clock = clock;
-    this.nanos = System::nanoTime;
+    this.ticker = ticker;
     this.random = random;
     this.out = out;
     this.retention = new Retention(meta);
     this.history = new History(db, meta, clock, out);
-    this.schedule = new RestartSchedule(settings, clock, nanos);
+    this.schedule = new RestartSchedule(settings, clock, ticker);
   }
 
   /**
@@ -141,7 +141,7 @@ final class Engine implements AutoCloseable {
           db + " does not exist; capture starts when it does");
       return false;
     }
-    at = Attachment.open(db, meta, settings, history, nanos);
+    at = Attachment.open(db, meta, settings, history, ticker);
     try {
       int pageSize = at.sql().pageSize();
       history.attach(at.file(), pageSize);

@@ -1,10 +1,10 @@
 package dev.walship.agent.capture;
 
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.function.LongSupplier;
 
 /**
  * Capture's read transaction (its "mark"), which keeps every other connection from restarting the
@@ -33,16 +33,16 @@ final class ReadMark {
   private final Tail tail;
   private final WalIndex walIndex;
   private final MarkLag lag;
-  private final LongSupplier nanos;
+  private final Ticker ticker;
   private Connection reader;
   private long kept;
 
-  ReadMark(Sql sql, Tail tail, WalIndex walIndex, MarkLag lag, LongSupplier nanos) {
+  ReadMark(Sql sql, Tail tail, WalIndex walIndex, MarkLag lag, Ticker ticker) {
     this.sql = sql;
     this.tail = tail;
     this.walIndex = walIndex;
     this.lag = lag;
-    this.nanos = nanos;
+    this.ticker = ticker;
   }
 
   /** Begins the first reader (it may hold read-lock 0 until {@link LockSteps#anchor}). */
@@ -59,7 +59,7 @@ final class ReadMark {
   /** True when the reader trails the captured end enough to move ({@link MarkLag}). */
   boolean due() {
     Position end = tail.end();
-    return end != null && end.offset() > 0 && lag.due(end, tail.frameSize(), nanos.getAsLong());
+    return end != null && end.offset() > 0 && lag.due(end, tail.frameSize(), ticker.read());
   }
 
   /** Begins a new reader, copies to the end, then ends one of the two (see the class comment). */
@@ -100,7 +100,7 @@ final class ReadMark {
       end = reader;
       reader = next;
     }
-    lag.moved(tail.end(), nanos.getAsLong());
+    lag.moved(tail.end(), ticker.read());
     sql.endRead(end);
     return s;
   }
@@ -122,7 +122,7 @@ final class ReadMark {
   void take(OwnWrite expect) throws IOException, SQLException, Discontinuity {
     reader = sql.beginRead();
     tail.capture(expect);
-    lag.moved(tail.end(), nanos.getAsLong());
+    lag.moved(tail.end(), ticker.read());
   }
 
   /** The connections were closed: no reader is held any more. */

@@ -1,9 +1,10 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Backoff;
+import dev.walship.toolkit.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.LongSupplier;
 
 /**
  * When capture tries to restart the WAL itself ({@link LockSteps#restart}): once the current index
@@ -19,16 +20,19 @@ final class RestartSchedule {
 
   private final CaptureSettings settings;
   private final Clock clock;
-  private final LongSupplier nanos;
+  private final Ticker ticker;
+  private final Backoff backoff;
   private long next;
   private int failures;
   private boolean warned;
 
-  RestartSchedule(CaptureSettings settings, Clock clock, LongSupplier nanos) {
+  RestartSchedule(CaptureSettings settings, Clock clock, Ticker ticker) {
     this.settings = settings;
     this.clock = clock;
-    this.nanos = nanos;
-    this.next = nanos.getAsLong();
+    this.ticker = ticker;
+    this.next = ticker.read();
+    Duration cap = settings.monitorInterval().compareTo(RETRY_CAP) < 0 ? settings.monitorInterval() : RETRY_CAP;
+    this.backoff = new Backoff(cap.compareTo(FIRST_RETRY) < 0 ? cap : FIRST_RETRY, cap);
   }
 
   /**
@@ -36,7 +40,7 @@ final class RestartSchedule {
    * {@code applicationFrames}: it holds frames other than capture's own write.
    */
   boolean due(long frames, boolean applicationFrames, Instant startedAt) {
-    if (nanos.getAsLong() - next < 0) {
+    if (ticker.until(next) > 0) {
       return false;
     }
     return frames >= settings.minCheckpointPageCount()
@@ -60,8 +64,7 @@ final class RestartSchedule {
       return null;
     }
     failures++;
-    long cap = Math.min(settings.monitorInterval().toNanos(), RETRY_CAP.toNanos());
-    next = nanos.getAsLong() + Math.min(cap, FIRST_RETRY.toNanos() << Math.min(failures - 1, 16));
+    next = ticker.read() + backoff.ceiling(failures).toNanos();
     if (frames < settings.maxCheckpointPageCount() || warned) {
       return null;
     }

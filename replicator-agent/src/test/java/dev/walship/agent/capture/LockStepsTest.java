@@ -10,6 +10,7 @@ import dev.walship.format.wal.WalReader;
 import dev.walship.format.wal.WalScan;
 import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,10 +119,10 @@ class LockStepsTest {
     MetaDir meta = new MetaDir(dir.resolve("meta"));
     Generation g = Generation.parse("00000000000000cd");
     try (Connection app = Sqlite.openWal(db, 0);
-        Sql sql = Sql.open(db, Duration.ofSeconds(1));
+        Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM);
         DatabaseFile file = DatabaseFile.open(db);
         WalIndex walIndex = WalIndex.open(db)) {
-      History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC()));
+      History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
       history.attach(file, sql.pageSize());
       meta.createGeneration(g);
       assertTrue(history.begin(g));

@@ -4,17 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.restore.ReplicaCatalog;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.FileReplicaStore;
 import dev.walship.testing.Await;
 import dev.walship.testing.Proc;
 import dev.walship.testing.Sqlite;
 import dev.walship.testing.TestTools;
+import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class BigTransactionIT {
     assertTrue(peakKb > 0 && peakKb < RSS_BOUND_KB, "peak RSS " + peakKb + " kB");
     Path out = tmp.resolve("restored.db");
     new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-        new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(5)))
+        new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(5), Ticker.SYSTEM))
         .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), out);
     String content = "select count(*), sha3_query('select id, v from t order by id'),"
         + " sha3_query('select * from items order by id') from t";

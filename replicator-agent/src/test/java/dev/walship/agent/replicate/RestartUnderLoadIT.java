@@ -3,16 +3,17 @@ package dev.walship.agent.replicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.restore.ReplicaCatalog;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.FileReplicaStore;
 import dev.walship.testing.Await;
 import dev.walship.testing.Litestream;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -118,7 +119,7 @@ class RestartUnderLoadIT {
       throws Exception {
     Path out = tmp.resolve(name);
     new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-        new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1)))
+        new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
         .restore(RestorePlanner.plan(ReplicaCatalog.load(store), target), out);
     assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
     return out;
