@@ -270,7 +270,7 @@ class ShipperTest {
       }
       Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
       assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
-          f.sleeps.subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
       assertEquals(null, f.log.shippedBy("r"));
       assertEquals(null, down.stats().replicaPosition());
       assertTrue(down.stats().errors() >= 6);
