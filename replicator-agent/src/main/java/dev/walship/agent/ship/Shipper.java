@@ -173,9 +173,14 @@ public final class Shipper implements AutoCloseable {
   private void run() {
     while (!aborted) {
       Wait w;
+      long progress = stats.progress();
       try {
         w = step();
-        backoff.reset();
+        // Only progress (a file written or deleted) or having nothing to do ends a run of
+        // failures: re-listing the replica after a failure succeeds even when every upload fails.
+        if (!w.none() || stats.progress() != progress) {
+          backoff.reset();
+        }
       } catch (IOException | RuntimeException e) {
         w = new Wait(backoff.next(), false);
         failed(e, w.duration());

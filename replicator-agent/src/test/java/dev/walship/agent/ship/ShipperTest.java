@@ -285,6 +285,27 @@ class ShipperTest {
     assertEquals(source, Replicas.litestreamRestoreDump(healthyFiles.root(), tmp.resolve("restored2.db")));
   }
 
+  /** Issue 15: listing works, every upload fails (disk full): the backoff still grows across attempts. */
+  @Test
+  void aServerThatRefusesEveryWriteGetsAGrowingBackoffAndTheReasonIsKept() throws Exception {
+    Shipper s = f.shipper(ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
+    f.store.writeRefusal = "the server refused: no space left on device";
+    f.db.insert(5, 300);
+    f.log.capture();
+    s.start();
+    try {
+      Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
+      assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
+          f.sleeps.subList(0, 6).stream().map(Duration::toMillis).toList(), "the attempt count survives the re-listing");
+      assertTrue(s.stats().lastError().endsWith("no space left on device"), s.stats().lastError());
+      f.store.writeRefusal = null;
+      Position end = f.log.end();
+      Await.until(Duration.ofSeconds(10), "caught up once the disk has room", () -> end.equals(s.stats().replicaPosition()));
+    } finally {
+      s.close();
+    }
+  }
+
   @Test
   void stopShipsWhatWasCapturedThenEnds() throws Exception {
     Shipper s = f.shipper();

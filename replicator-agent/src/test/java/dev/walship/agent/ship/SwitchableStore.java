@@ -13,11 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A replica store that can be switched off: while {@link #down} is set every call fails as an
- * unreachable server would. Counts writes. Wraps a real store.
+ * unreachable server would; while {@link #writeRefusal} is set only writes fail, as on a server
+ * whose disk is full. Counts writes. Wraps a real store.
  */
 public final class SwitchableStore implements ReplicaStore {
   private final ReplicaStore real;
   public volatile boolean down;
+  /** When set, every write fails with this message (the server answers, but refuses to store). */
+  public volatile String writeRefusal;
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger failures = new AtomicInteger();
 
@@ -52,6 +55,10 @@ public final class SwitchableStore implements ReplicaStore {
   @Override
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     check();
+    if (writeRefusal != null) {
+      failures.incrementAndGet();
+      throw new IOException(location() + "/" + file.path() + ": write: " + writeRefusal);
+    }
     writes.incrementAndGet();
     return real.write(file, modified, content);
   }
