@@ -16,7 +16,6 @@ import dev.walship.server.ssh.ReplicaSshServer;
 import dev.walship.server.ssh.SshServerAssembly;
 import java.io.IOException;
 import java.net.BindException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -64,11 +63,11 @@ public final class ReplicaServer implements AutoCloseable {
     HostKey hostKey = HostKey.loadOrCreate(config.hostKey());
     LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
     WriteTracker writes = new WriteTracker();
-    ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(new SecureRandom(), writes);
+    ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(writes);
     SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
         KeyPairProvider.wrap(hostKey.keyPair()),
         new UserKeyAuthenticator(config.users()),
-        new JailFileSystemFactory(config.users(), validator),
+        new JailFileSystemFactory(config.users(), validator, clock),
         new ReplicaSftpSubsystemFactory(accessor, writes),
         config.limits(),
         clock);

@@ -1,5 +1,6 @@
 package dev.walship.server.auth;
 
+import dev.walship.server.audit.LogText;
 import dev.walship.server.config.UserConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,7 +49,8 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     String address = address(session.getClientAddress());
     String refusal = refusal(username, key, fingerprint, clientIp(session.getClientAddress()));
     if (refusal != null) {
-      LOG.info("auth refused user={} address={} key={}: {}", username, address, fingerprint, refusal);
+      LOG.info("auth refused user={} address={} key={}: {}", LogText.field(username), LogText.field(address),
+          LogText.field(fingerprint), LogText.text(refusal));
       int failures = session.getAttribute(FAILURES) == null ? 1 : session.getAttribute(FAILURES) + 1;
       session.setAttribute(FAILURES, failures);
       if (failures >= MAX_FAILURES) {
@@ -61,7 +63,7 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   }
 
   private static void disconnect(ServerSession session, String address) {
-    LOG.info("auth: {} refused keys from {}; closing the connection", MAX_FAILURES, address);
+    LOG.info("auth: {} refused keys from {}; closing the connection", MAX_FAILURES, LogText.field(address));
     try {
       session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
           "Too many authentication failures");

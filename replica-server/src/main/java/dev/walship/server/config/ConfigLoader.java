@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,12 +36,13 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ConfigLoader {
   private static final Set<String> TOP = Set.of("listen", "host-key", "defaults", "users", "limits");
-  private static final Set<String> DEFAULTS = Set.of("root", "authorized-keys", "writable");
-  private static final Set<String> USER = Set.of("name", "root", "authorized-keys", "writable");
+  private static final Set<String> DEFAULTS = Set.of("root", "authorized-keys", "writable", "immutable-for", "quota");
+  private static final Set<String> USER = Set.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
   private static final Set<String> LIMITS =
       Set.of("sessions-per-user", "open-handles", "idle-timeout", "shutdown-grace");
   private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^:\\[\\]]+)):(\\d{1,5})");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  private static final Pattern BYTES = Pattern.compile("(\\d{1,15})(|KiB|MiB|GiB|TiB)");
 
   private final Path file;
   private final Map<String, Integer> lines = new HashMap<>();
@@ -89,7 +91,10 @@ public final class ConfigLoader {
         ? scalar(defaults.get("authorized-keys"), "defaults.authorized-keys") : ServerConfig.DEFAULT_AUTHORIZED_KEYS;
     List<String> writable = defaults.containsKey("writable")
         ? strings(defaults.get("writable"), "defaults.writable") : ServerConfig.DEFAULT_WRITABLE;
-    UserConfigDefaults d = new UserConfigDefaults(rootPattern, keysPattern, writable);
+    Duration immutableFor = defaults.containsKey("immutable-for")
+        ? duration(defaults.get("immutable-for"), "defaults.immutable-for", true) : UserConfig.DEFAULT_IMMUTABLE_FOR;
+    OptionalLong quota = defaults.containsKey("quota") ? quota(defaults.get("quota"), "defaults.quota") : OptionalLong.empty();
+    UserConfigDefaults d = new UserConfigDefaults(rootPattern, keysPattern, writable, immutableFor, quota);
     List<UserConfig> users = users(top.get("users"), d);
     Limits limits = limits(top.get("limits"));
     try {
@@ -99,7 +104,8 @@ public final class ConfigLoader {
     }
   }
 
-  private record UserConfigDefaults(String root, String authorizedKeys, List<String> writable) {}
+  private record UserConfigDefaults(
+      String root, String authorizedKeys, List<String> writable, Duration immutableFor, OptionalLong quota) {}
 
   private List<UserConfig> users(Node node, UserConfigDefaults d) throws ConfigException {
     if (node == null) {
@@ -132,7 +138,11 @@ public final class ConfigLoader {
           throw source().error(source().userKey(i, "writable"), "'" + w + "': " + wp);
         }
       }
-      users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable));
+      Duration immutableFor = u.containsKey("immutable-for")
+          ? duration(u.get("immutable-for"), key + ".immutable-for", true) : d.immutableFor();
+      OptionalLong quota = u.containsKey("quota") ? quota(u.get("quota"), key + ".quota") : d.quota();
+      users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable,
+          immutableFor, quota));
     }
     return users;
   }
@@ -222,8 +232,34 @@ public final class ConfigLoader {
     throw source().error(key, "'" + v + "' is not a whole number of at least 1");
   }
 
+  /** {@code 1073741824}, {@code 512MiB}, {@code 10GiB}, {@code 1TiB}; {@code none} for no quota. */
+  private OptionalLong quota(Node node, String key) throws ConfigException {
+    String v = scalar(node, key);
+    if (v.equals("none")) {
+      return OptionalLong.empty();
+    }
+    Matcher m = BYTES.matcher(v);
+    if (m.matches()) {
+      int shift = switch (m.group(2)) {
+        case "KiB" -> 10;
+        case "MiB" -> 20;
+        case "GiB" -> 30;
+        case "TiB" -> 40;
+        default -> 0;
+      };
+      long n = Long.parseLong(m.group(1));
+      if (n >= 1 && n <= (Long.MAX_VALUE >> shift)) {
+        return OptionalLong.of(n << shift);
+      }
+    }
+    throw source().error(key, "'" + v + "' is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none");
+  }
+
   private Duration duration(Node node, String key, boolean zeroAllowed) throws ConfigException {
     String v = scalar(node, key);
+    if (zeroAllowed && v.equals("0")) {
+      return Duration.ZERO;
+    }
     Matcher m = DURATION.matcher(v);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -231,13 +267,14 @@ public final class ConfigLoader {
         case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
         case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
       };
       if (zeroAllowed || !d.isZero()) {
         return d;
       }
     }
-    throw source().error(key, "'" + v + "' is not a duration such as 500ms, 30s, 10m or 1h" + (zeroAllowed ? "" : " (above zero)"));
+    throw source().error(key, "'" + v + "' is not a duration such as 500ms, 30s, 10m, 1h or 7d" + (zeroAllowed ? "" : " (above zero)"));
   }
 
   private Path path(String value) {

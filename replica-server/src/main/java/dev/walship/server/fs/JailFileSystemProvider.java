@@ -41,44 +41,45 @@ import org.apache.sshd.common.file.root.RootedPath;
  *
  * <p>Each operation (1) normalizes the path (no {@code ..} above {@code /}) and refuses the
  * server's hidden names, (2) maps it through the {@link Jail} (nothing outside the root, following
- * symbolic links where the operation would), (3) for any change, asks the {@link WritePolicy},
- * (4) acts on the real host path, creating files and directories without group/world write. A
- * refusal is logged once, with the user, and thrown as {@link PolicyDeniedException}. Links and
- * server-side copies are never made. A rename onto a final snapshot or segment name first
- * validates the content.
+ * symbolic links where the operation would), (3) for any change, asks the {@link WritePolicy} and
+ * the {@link Immutability} rule, (4) acts on the real host path, creating files and directories
+ * with {@link Modes}. A refusal is audited once, with the user, and thrown as {@link
+ * PolicyDeniedException}. Links and server-side copies are never made. Writes are staged ({@link
+ * Staging}); renames and removals go through the {@link Publisher}.
  */
 final class JailFileSystemProvider extends RootedFileSystemProvider {
+  private final UserSpace space;
   private final Jail jail;
-  private final WritePolicy policy;
-  private final ContentValidator validator;
   private final Audit audit;
-  private final Staging staging = new Staging();
+  private final Publisher publisher;
+  private final OpenUploads uploads = new OpenUploads();
 
-  JailFileSystemProvider(Jail jail, WritePolicy policy, ContentValidator validator, Audit audit) {
-    this.jail = jail;
-    this.policy = policy;
-    this.validator = validator;
+  JailFileSystemProvider(UserSpace space, ContentValidator validator, Audit audit) {
+    this.space = space;
+    this.jail = space.jail;
     this.audit = audit;
+    this.publisher = new Publisher(space, validator, audit);
+  }
+
+  UserSpace space() {
+    return space;
   }
 
   Jail jail() {
     return jail;
   }
 
-  WritePolicy policy() {
-    return policy;
-  }
-
-  ContentValidator validator() {
-    return validator;
-  }
-
   Audit audit() {
     return audit;
   }
 
-  Staging staging() {
-    return staging;
+  Publisher publisher() {
+    return publisher;
+  }
+
+  /** The uploads this session has open. */
+  OpenUploads uploads() {
+    return uploads;
   }
 
   // ---- mapping and refusing ------------------------------------------------------------------
@@ -102,7 +103,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   /** The real host path of {@code path}; a refusal is logged as {@code op}. */
   Path real(Path path, boolean followFinal, Op op) throws IOException {
-    List<String> names = names(path);
+    return real(names(path), followFinal, op);
+  }
+
+  /** The real host path of the view's {@code names}; a refusal is logged as {@code op}. */
+  Path real(List<String> names, boolean followFinal, Op op) throws IOException {
     try {
       return jail.resolve(names, followFinal);
     } catch (PolicyDeniedException e) {
@@ -113,11 +118,7 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   /** Throws (and logs) when {@code reason} is not null. */
   void allow(Op op, Path real, String reason) throws PolicyDeniedException {
-    if (reason != null) {
-      String view = jail.view(real);
-      audit.denied(op, view, reason);
-      throw new PolicyDeniedException(view, reason);
-    }
+    publisher.allow(op, real, reason);
   }
 
   /** The real host path to open with {@code options}, after the policy allowed it. */
@@ -125,30 +126,39 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
     Path real = real(path, !options.contains(LinkOption.NOFOLLOW_LINKS), write ? Op.WRITE : Op.READ);
     if (write) {
-      allow(Op.WRITE, real, policy.openForWrite(real));
+      allow(Op.WRITE, real, space.policy.openForWrite(real));
     }
     return real;
   }
 
   // ---- opening -------------------------------------------------------------------------------
 
+  /** Files open for reading only: every write goes through a handle's {@link Staging}. */
+  private Path readable(Path path, Set<? extends OpenOption> options) throws IOException {
+    if (options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND)) {
+      Path real = real(path, false, Op.WRITE);
+      allow(Op.WRITE, real, "writes go through an SFTP handle");
+    }
+    return openable(path, options);
+  }
+
   @Override
   public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
-    return Files.newByteChannel(openable(path, options), options, Modes.file(attrs));
+    return Files.newByteChannel(readable(path, options), options);
   }
 
   @Override
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
-    return FileChannel.open(openable(path, options), options, Modes.file(attrs));
+    return FileChannel.open(readable(path, options), options);
   }
 
   @Override
   public AsynchronousFileChannel newAsynchronousFileChannel(
       Path path, Set<? extends OpenOption> options, ExecutorService executor, FileAttribute<?>... attrs)
       throws IOException {
-    return AsynchronousFileChannel.open(openable(path, options), options, executor, Modes.file(attrs));
+    return AsynchronousFileChannel.open(readable(path, options), options, executor);
   }
 
   @Override
@@ -158,20 +168,10 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
-    Set<OpenOption> opts = new HashSet<>(Arrays.asList(options));
-    if (opts.isEmpty()) {
-      opts.addAll(List.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
-    }
-    opts.add(StandardOpenOption.WRITE);
-    return Channels.newOutputStream(newByteChannel(path, opts));
-  }
-
-  @Override
   public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
       throws IOException {
     Path real = real(dir, true, Op.READ);
-    Path view = ((RootedPath) dir).toAbsolutePath().normalize();
+    RootedPath view = ((RootedPath) dir).toAbsolutePath().normalize();
     return new JailDirectoryStream(view, Files.newDirectoryStream(real), filter);
   }
 
@@ -180,16 +180,19 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   @Override
   public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
     Path real = real(dir, false, Op.MKDIR);
-    allow(Op.MKDIR, real, policy.createDirectory(real));
-    Files.createDirectory(real, Modes.directory(attrs));
+    allow(Op.MKDIR, real, space.policy.createDirectory(real));
+    try {
+      Files.createDirectory(real, Modes.directory(attrs));
+    } catch (FileAlreadyExistsException | NoSuchFileException e) {
+      throw e;
+    } catch (IOException e) {
+      throw space.disk.failed(e, real.getParent(), real);
+    }
   }
 
   @Override
   public void delete(Path path) throws IOException {
-    Path real = real(path, false, Op.REMOVE);
-    Op op = Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS) ? Op.RMDIR : Op.REMOVE;
-    allow(op, real, policy.modify(real));
-    Files.delete(real);
+    publisher.remove(real(path, false, Op.REMOVE));
   }
 
   @Override
@@ -204,26 +207,7 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
-    Path from = real(source, false, Op.RENAME);
-    Path to = real(target, false, Op.RENAME);
-    boolean directory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
-    allow(Op.RENAME, from, policy.move(from, to, directory));
-    PathClass pc = policy.layoutClass(to);
-    boolean layoutFile = !directory && (pc instanceof PathClass.Snapshot || pc instanceof PathClass.WalSegment);
-    if (layoutFile) {
-      Uploads.validate(this, pc, from, to);
-    }
-    List<CopyOption> opts = new ArrayList<>(Arrays.asList(options));
-    if (opts.contains(StandardCopyOption.REPLACE_EXISTING) && !opts.contains(StandardCopyOption.ATOMIC_MOVE)) {
-      opts.add(StandardCopyOption.ATOMIC_MOVE);
-    }
-    if (!opts.contains(StandardCopyOption.REPLACE_EXISTING) && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(jail.view(to));
-    }
-    Files.move(from, to, opts.toArray(CopyOption[]::new));
-    if (layoutFile) {
-      Uploads.syncDirectory(to.getParent());
-    }
+    publisher.rename(real(source, false, Op.RENAME), real(target, false, Op.RENAME), options);
   }
 
   @Override
@@ -247,7 +231,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   @Override
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
     Path real = real(path, follows(options), Op.SETSTAT);
-    allow(Op.SETSTAT, real, policy.modify(real));
+    allow(Op.SETSTAT, real, space.policy.modify(real));
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      String locked = space.immutability.lockedReason(real);
+      allow(Op.SETSTAT, real, locked == null ? null : "immutable: " + locked);
+    }
     setAttributeReal(real, attribute, value, options);
   }
 
@@ -257,7 +245,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     if (Set.of("owner", "group", "uid", "gid").contains(name)) {
       allow(Op.SETSTAT, real, "changing the owner or group is not allowed");
     }
-    Files.setAttribute(real, attribute, Modes.masked(name, value), options);
+    if (name.equals("size")) {
+      allow(Op.SETSTAT, real, "the size of a file changes only through a handle open for writing");
+    }
+    boolean directory = Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(real, attribute, Modes.masked(name, value, directory), options);
   }
 
   // ---- reading -------------------------------------------------------------------------------

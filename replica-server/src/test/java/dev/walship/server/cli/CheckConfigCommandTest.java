@@ -41,7 +41,7 @@ class CheckConfigCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:2222", "  - name: bob\n    shell: /bin/sh\n");
     CliRun r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals(1, r.exit());
-    assertEquals("replica-server: " + c.config() + ": line 10: users[1].shell: unknown key (expected one of: authorized-keys, name, root, writable)\n", r.err());
+    assertEquals("replica-server: " + c.config() + ": line 10: users[1].shell: unknown key (expected one of: authorized-keys, immutable-for, name, quota, root, writable)\n", r.err());
     Files.writeString(c.config(), Files.readString(c.config()).replace("  - name: bob\n    shell: /bin/sh\n", "  - name: bob\n"));
     r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals("replica-server: " + c.config() + ": line 4: defaults.root: root " + dir.resolve("data/bob")

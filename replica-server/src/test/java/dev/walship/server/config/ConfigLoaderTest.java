@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,9 +80,9 @@ class ConfigLoaderTest {
   @Test
   void unknownKeyNamesFileKeyAndLine() {
     Path f = dir.resolve("rs.yml");
-    assertEquals(f + ": line 3: defaults.rot: unknown key (expected one of: authorized-keys, root, writable)",
+    assertEquals(f + ": line 3: defaults.rot: unknown key (expected one of: authorized-keys, immutable-for, quota, root, writable)",
         error("listen: 127.0.0.1:2222\ndefaults:\n  rot: /x\nusers: [{name: a}]\n"));
-    assertEquals(f + ": line 2: users[0].nmae: unknown key (expected one of: authorized-keys, name, root, writable)",
+    assertEquals(f + ": line 2: users[0].nmae: unknown key (expected one of: authorized-keys, immutable-for, name, quota, root, writable)",
         error("users:\n  - nmae: a\n"));
     assertEquals(f + ": line 1: port: unknown key (expected one of: defaults, host-key, limits, listen, users)",
         error("port: 22\n"));
@@ -101,10 +102,49 @@ class ConfigLoaderTest {
         error("users: [{name: Bad/Name}]"));
     assertEquals(f + ": line 1: users[0].writable: '../up': must be a plain relative path (no empty, '.' or '..' components)",
         error("users: [{name: a, writable: [../up]}]"));
-    assertEquals(f + ": line 1: limits.idle-timeout: '10 minutes' is not a duration such as 500ms, 30s, 10m or 1h (above zero)",
+    assertEquals(f + ": line 1: limits.idle-timeout: '10 minutes' is not a duration such as 500ms, 30s, 10m, 1h or 7d (above zero)",
         error("limits: {idle-timeout: 10 minutes}\nusers: [{name: a}]"));
     assertEquals(f + ": line 1: limits.open-handles: '0' is not a whole number of at least 1",
         error("limits: {open-handles: 0}\nusers: [{name: a}]"));
+  }
+
+  @Test
+  void immutableForAndQuotaPerUserOrFromDefaults() throws Exception {
+    ServerConfig c = parse("""
+        defaults: {immutable-for: 7d, quota: 10GiB}
+        users:
+          - name: a
+          - name: b
+            immutable-for: 0
+            quota: none
+          - name: c
+            immutable-for: 36h
+            quota: 1048576
+        """);
+    assertEquals(Duration.ofDays(7), c.user("a").orElseThrow().immutableFor());
+    assertEquals(OptionalLong.of(10L << 30), c.user("a").orElseThrow().quota());
+    assertEquals(Duration.ZERO, c.user("b").orElseThrow().immutableFor());
+    assertEquals(OptionalLong.empty(), c.user("b").orElseThrow().quota());
+    assertEquals(Duration.ofHours(36), c.user("c").orElseThrow().immutableFor());
+    assertEquals(OptionalLong.of(1048576), c.user("c").orElseThrow().quota());
+    UserConfig plain = parse("users: [{name: d}]").users().get(0);
+    assertEquals(UserConfig.DEFAULT_IMMUTABLE_FOR, plain.immutableFor());
+    assertEquals(Duration.ofHours(24), plain.immutableFor());
+    assertEquals(OptionalLong.empty(), plain.quota());
+  }
+
+  @Test
+  void badImmutableForAndQuotaAreOneLineEach() {
+    Path f = dir.resolve("rs.yml");
+    assertEquals(f + ": line 3: users[0].immutable-for: 'a week' is not a duration such as 500ms, 30s, 10m, 1h or 7d",
+        error("users:\n  - name: a\n    immutable-for: a week\n"));
+    assertEquals(f + ": line 1: defaults.immutable-for: '-1h' is not a duration such as 500ms, 30s, 10m, 1h or 7d",
+        error("defaults: {immutable-for: -1h}\nusers: [{name: a}]"));
+    String bytes = "is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none";
+    assertEquals(f + ": line 1: users[0].quota: '10GB' " + bytes, error("users: [{name: a, quota: 10GB}]"));
+    assertEquals(f + ": line 1: users[0].quota: '0' " + bytes, error("users: [{name: a, quota: 0}]"));
+    assertEquals(f + ": line 1: defaults.quota: '99999999999TiB' " + bytes, error("defaults: {quota: 99999999999TiB}\nusers: [{name: a}]"));
+    assertEquals(f + ": line 1: users[0].quota: expected a single, non-empty value", error("users: [{name: a, quota: [1]}]"));
   }
 
   @Test

@@ -144,15 +144,21 @@ class ReplicaSftpAccessorTest {
       List<String> listed = new ArrayList<>();
       m.sftp.readDir("/" + GEN + "/snapshots").forEach(e -> listed.add(e.getFilename()));
       assertTrue(listed.stream().noneMatch(HiddenNames::isHidden), "the temporary file is never listed: " + listed);
-      String hidden = names(snapshots).stream().filter(HiddenNames::isHidden).findFirst().orElseThrow();
-      SftpException e = assertThrows(SftpException.class, () -> m.sftp.stat("/" + GEN + "/snapshots/" + hidden));
-      assertEquals(SftpConstants.SSH_FX_NO_SUCH_FILE, e.getStatus());
+      Path staging = f.root.resolve("db").resolve(HiddenNames.STAGING);
+      String hidden = names(staging).stream().filter(HiddenNames::isHidden).findFirst().orElseThrow();
+      for (String path : List.of("/db/" + HiddenNames.STAGING + "/" + hidden, "/db/" + HiddenNames.STAGING)) {
+        SftpException e = assertThrows(SftpException.class, () -> m.sftp.stat(path));
+        assertEquals(SftpConstants.SSH_FX_NO_SUCH_FILE, e.getStatus());
+      }
+      m.sftp.readDir("/db").forEach(e -> listed.add(e.getFilename()));
+      assertTrue(listed.stream().noneMatch(HiddenNames::isHidden), "the staging directory is never listed: " + listed);
       Proc.Result ls = f.client.sftp(f.dir, "ls -la " + GEN + "/snapshots");
       assertFalse(ls.stdout().contains(HiddenNames.PREFIX), ls.toString());
     } finally {
       m.drop();
     }
     noHiddenFiles(snapshots);
+    noHiddenFiles(f.root.resolve("db").resolve(HiddenNames.STAGING));
     assertArrayEquals(s.snapshot(), Files.readAllBytes(snapshots.resolve("00000009.snapshot.lz4")));
   }
 
