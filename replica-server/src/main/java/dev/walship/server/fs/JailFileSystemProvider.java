@@ -278,17 +278,27 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     return Files.getFileStore(real(path, true, Op.READ));
   }
 
+  /**
+   * What reading {@code path}'s attributes looks at: the temporary file of an upload this session
+   * has open under that name (its creator sees a file being written, as on any file system), else
+   * the real host path.
+   */
+  private Path inspected(Path path, boolean followFinal) throws IOException {
+    GuardedChannel open = uploads.current(names(path));
+    return open != null ? open.upload().temporary() : real(path, followFinal, Op.READ);
+  }
+
   @Override
   public void checkAccess(Path path, AccessMode... modes) throws IOException {
-    Path real = real(path, true, Op.READ);
+    Path real = inspected(path, true);
     real.getFileSystem().provider().checkAccess(real, modes);
   }
 
   @Override
   public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
     try {
-      Path real = real(path, follows(options), Op.READ);
-      return ReadOnlyViews.wrap(type, Files.getFileAttributeView(real, type, options), jail.view(real));
+      Path real = inspected(path, follows(options));
+      return ReadOnlyViews.wrap(type, Files.getFileAttributeView(real, type, options), ((RootedPath) path).toAbsolutePath().normalize().toString());
     } catch (IOException e) {
       return null;
     }
@@ -297,12 +307,12 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   @Override
   public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
       throws IOException {
-    return Files.readAttributes(real(path, follows(options), Op.READ), type, options);
+    return Files.readAttributes(inspected(path, follows(options)), type, options);
   }
 
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
-    return Files.readAttributes(real(path, follows(options), Op.READ), attributes, options);
+    return Files.readAttributes(inspected(path, follows(options)), attributes, options);
   }
 
   private static boolean follows(LinkOption... options) {

@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.Principal;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.session.ServerSession;
@@ -113,13 +112,6 @@ public final class ReplicaSftpAccessor implements SftpFileSystemAccessor {
   public DirectoryStream<Path> openDirectory(SftpSubsystemProxy subsystem, DirectoryHandle dirHandle, Path dir,
       String handle, LinkOption... linkOptions) throws IOException {
     return Files.newDirectoryStream(dir);
-  }
-
-  @Override
-  public Map<String, ?> readFileAttributes(SftpSubsystemProxy subsystem, Path file, String view,
-      LinkOption... options) throws IOException {
-    GuardedChannel open = open(file);
-    return Files.readAttributes(open == null ? file : open.upload().temporary(), view, options);
   }
 
   @Override

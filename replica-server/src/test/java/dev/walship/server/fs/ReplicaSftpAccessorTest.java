@@ -176,6 +176,22 @@ class ReplicaSftpAccessorTest {
   }
 
   @Test
+  void aFileBeingWrittenIsVisibleToItsWriterOnlyUntilItIsClosed() throws Exception {
+    String path = "/" + GEN + "/snapshots/0000000c.snapshot.lz4.tmp";
+    try (MinaSftp m = MinaSftp.connect(f); MinaSftp other = MinaSftp.connect(f)) {
+      SftpClient.CloseableHandle h = m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
+      m.sftp.write(h, 0, s.snapshot());
+      assertEquals(s.snapshot().length, m.sftp.stat(h).getSize(), "fstat, as our agent checks what the server stored");
+      assertEquals(s.snapshot().length, m.sftp.stat(path).getSize(), "stat by name in the writing session");
+      SftpException e = assertThrows(SftpException.class, () -> other.sftp.stat(path));
+      assertEquals(SftpConstants.SSH_FX_NO_SUCH_FILE, e.getStatus(), "other sessions see it when it is complete");
+      m.sftp.getExtension(OpenSSHFsyncExtension.class).fsync(h);
+      h.close();
+      assertEquals(s.snapshot().length, other.sftp.stat(path).getSize());
+    }
+  }
+
+  @Test
   void exclusiveCreateAndFsync() throws Exception {
     Files.write(snapshots.resolve("0000000a.snapshot.lz4"), s.snapshot());
     try (MinaSftp m = MinaSftp.connect(f)) {
