@@ -15,13 +15,32 @@ import java.util.List;
 /**
  * Where a replica ends within one generation, read from the replica itself: the end of its last
  * WAL segment (whose length needs one small download), and the mtime of its newest file, which is
- * when it last received something.
+ * when it last received something; and how much room its file system has left.
  *
  * @param end where the next segment would start; null when the replica holds nothing of it
  * @param lastSync the newest mtime of the generation's files, or null
+ * @param usable bytes the replica's file system can still take (statvfs), or -1 when unknown
  */
-record ReplicaProbe(Position end, Instant lastSync) {
+record ReplicaProbe(Position end, Instant lastSync, long usable) {
+  ReplicaProbe(Position end, Instant lastSync) {
+    this(end, lastSync, -1);
+  }
+
   static ReplicaProbe of(ReplicaStore store, Generation g) throws IOException {
+    ReplicaProbe p = at(store, g);
+    return new ReplicaProbe(p.end(), p.lastSync(), usable(store));
+  }
+
+  /** The free space, when the store can tell; a failure to ask is no failure of the probe. */
+  private static long usable(ReplicaStore store) {
+    try {
+      return store.usableSpace().orElse(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static ReplicaProbe at(ReplicaStore store, Generation g) throws IOException {
     List<SnapshotInfo> snapshots = store.snapshots(g);
     List<WalSegmentInfo> segments = store.walSegments(g);
     Instant last = null;

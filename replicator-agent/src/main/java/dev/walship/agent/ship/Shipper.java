@@ -317,9 +317,12 @@ public final class Shipper implements AutoCloseable {
       cursor.snapshot("retention: the newest snapshot is older than " + settings.retention());
     }
     Retention.Plan plan = Retention.plan(Retention.list(store), cutoff);
-    int n = Retention.apply(store, plan);
-    stats.deleted(n);
-    if (n > 0) {
+    Retention.Applied done = Retention.apply(store, plan);
+    stats.deleted(done.deleted());
+    if (done.refused() != null) {
+      LOG.info("{}: retention deleted {} of {} generation(s) and file(s) older than {}; the server keeps the rest for now: {}",
+          label, done.deleted(), plan.generations().size() + plan.files().size(), cutoff, done.refused());
+    } else if (done.deleted() > 0) {
       LOG.info("{}: retention deleted {} generation(s) and {} file(s) older than {}",
           label, plan.generations().size(), plan.files().size(), cutoff);
     }

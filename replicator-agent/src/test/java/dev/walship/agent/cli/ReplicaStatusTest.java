@@ -75,6 +75,15 @@ class ReplicaStatusTest {
   }
 
   @Test
+  void aFullDiskOnTheReplicaIsNamed() {
+    ReplicaStatus s = status(() -> new ReplicaProbe(new Position(G, 1, 5_000), T, 4096));
+    assertEquals("no-space", s.state());
+    assertEquals("no space left on device: the replica's file system has 4096 bytes free", s.lastError());
+    assertFalse(s.healthy());
+    assertEquals("ok", status(() -> new ReplicaProbe(new Position(G, 1, 5_000), T, 2L << 20)).state());
+  }
+
+  @Test
   void aReplicaWithoutTheCurrentGenerationHasNoSnapshot() {
     ReplicaStatus s = status(() -> new ReplicaProbe(null, null));
     assertEquals("no-snapshot", s.state());

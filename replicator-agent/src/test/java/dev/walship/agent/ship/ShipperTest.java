@@ -268,7 +268,7 @@ class ShipperTest {
       }
       Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
       assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
-          f.sleeps.subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
       assertEquals(null, f.log.shippedBy("r"));
       assertEquals(null, down.stats().replicaPosition());
       assertTrue(down.stats().errors() >= 6);
@@ -296,7 +296,7 @@ class ShipperTest {
     try {
       Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
       assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
-          f.sleeps.subList(0, 6).stream().map(Duration::toMillis).toList(), "the attempt count survives the re-listing");
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "the attempt count survives the re-listing");
       assertTrue(s.stats().lastError().endsWith("no space left on device"), s.stats().lastError());
       f.store.writeRefusal = null;
       Position end = f.log.end();

@@ -7,9 +7,11 @@ import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A replica store that can be switched off: while {@link #down} is set every call fails as an
@@ -21,6 +23,8 @@ public final class SwitchableStore implements ReplicaStore {
   public volatile boolean down;
   /** When set, every write fails with this message (the server answers, but refuses to store). */
   public volatile String writeRefusal;
+  /** Paths whose deletion the server refuses (replica-server's immutable-for). */
+  public volatile Predicate<String> keeps = p -> false;
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger failures = new AtomicInteger();
 
@@ -66,6 +70,9 @@ public final class SwitchableStore implements ReplicaStore {
   @Override
   public void delete(String path) throws IOException {
     check();
+    if (keeps.test(path)) {
+      throw new AccessDeniedException(location() + "/" + path, null, "delete: permission denied by the server (immutable)");
+    }
     real.delete(path);
   }
 }

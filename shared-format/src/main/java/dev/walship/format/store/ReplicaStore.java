@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Where one replica's files live. Paths are relative to the replica root and {@code /}-separated;
@@ -60,6 +61,14 @@ public interface ReplicaStore extends Closeable {
    */
   default boolean remote() {
     return true;
+  }
+
+  /**
+   * Bytes the replica's file system can still take, as it reports them (statvfs), or empty when
+   * the store cannot tell. {@code replicator status} names a full disk with it.
+   */
+  default OptionalLong usableSpace() throws IOException {
+    return OptionalLong.empty();
   }
 
   // ---- typed views, as Litestream v0.3.13 lists them -------------------------------------
