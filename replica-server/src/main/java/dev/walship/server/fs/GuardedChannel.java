@@ -76,7 +76,7 @@ final class GuardedChannel extends FileChannel {
         done += inner.write(src, position + done);
       }
     } catch (IOException e) {
-      IOException t = disk.failed(e, upload.temporary().getParent(), upload.temporary());
+      IOException t = disk.failed(e, upload.temporary().getParent(), upload.target());
       failure = t.getMessage();
       throw t;
     }
@@ -129,7 +129,7 @@ final class GuardedChannel extends FileChannel {
     try {
       inner.force(metaData);
     } catch (IOException e) {
-      IOException t = disk.failed(e, upload.temporary().getParent(), upload.temporary());
+      IOException t = disk.failed(e, upload.temporary().getParent(), upload.target());
       failure = t.getMessage();
       throw t;
     }

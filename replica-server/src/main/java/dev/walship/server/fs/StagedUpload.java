@@ -12,5 +12,6 @@ import java.util.List;
  * @param names the same, as the normalized names of the view
  * @param followFinal whether a final symbolic link (an administrator's) is followed
  * @param temporary the hidden host file that receives the bytes (0600 until it is published)
+ * @param target the host path the name resolved to when the handle was opened (for messages)
  */
-record StagedUpload(String view, List<String> names, boolean followFinal, Path temporary) {}
+record StagedUpload(String view, List<String> names, boolean followFinal, Path temporary, Path target) {}

@@ -67,7 +67,7 @@ final class Staging {
       opts.removeAll(CREATION);
       opts.remove(LinkOption.NOFOLLOW_LINKS);
       opts.add(StandardOpenOption.WRITE);
-      StagedUpload upload = new StagedUpload(view, names, !options.contains(LinkOption.NOFOLLOW_LINKS), temp);
+      StagedUpload upload = new StagedUpload(view, names, !options.contains(LinkOption.NOFOLLOW_LINKS), temp, real);
       return new GuardedChannel(FileChannel.open(temp, opts), upload, counted, mode, space.usage, space.disk);
     } catch (IOException e) {
       Files.deleteIfExists(temp);
