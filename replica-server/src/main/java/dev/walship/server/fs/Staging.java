@@ -38,17 +38,7 @@ final class Staging {
     List<String> names = p.names(file);
     Path real = p.openable(file, options);
     String view = p.jail().view(real);
-    boolean exists = Files.exists(real, LinkOption.NOFOLLOW_LINKS);
-    if (exists && Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileSystemException(view, null, "is a directory");
-    }
-    if (exists && options.contains(StandardOpenOption.CREATE_NEW)) {
-      throw new FileAlreadyExistsException(view);
-    }
-    boolean create = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
-    if (!exists && (!create || !Files.isDirectory(real.getParent()))) {
-      throw new NoSuchFileException(view);
-    }
+    boolean exists = existing(real, view, options);
     UserSpace space = p.space();
     Set<PosixFilePermission> mode = exists ? Modes.mask(Files.getPosixFilePermissions(real), false) : Modes.file(attrs);
     Path temp = space.temporaryFor(real);
@@ -78,6 +68,22 @@ final class Staging {
       space.usage.release(counted);
       throw e;
     }
+  }
+
+  /** Whether {@code real} exists; throws as opening it with {@code options} would fail. */
+  private static boolean existing(Path real, String view, Set<? extends OpenOption> options) throws IOException {
+    boolean exists = Files.exists(real, LinkOption.NOFOLLOW_LINKS);
+    if (exists && Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileSystemException(view, null, "is a directory");
+    }
+    if (exists && options.contains(StandardOpenOption.CREATE_NEW)) {
+      throw new FileAlreadyExistsException(view);
+    }
+    boolean create = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
+    if (!exists && (!create || !Files.isDirectory(real.getParent()))) {
+      throw new NoSuchFileException(view);
+    }
+    return exists;
   }
 
   /**

@@ -31,6 +31,8 @@ class CheckConfigCommandTest {
             root: %1$s/data/replicator
             authorized-keys: %1$s/authorized_keys_replicator   # 1 usable key(s)
             writable: [db]
+            immutable-for: 86400s
+            quota: none
         """.formatted(dir), r.out());
     assertEquals("", r.err());
     assertTrue(Files.notExists(c.hostKey()), "check-config changes nothing");
