@@ -40,6 +40,8 @@ class InstallScriptTest {
       assertTrue(Files.readString(launcher).contains("-jar /usr/local/lib/walship/" + prog + ".jar"), prog);
     }
     assertTrue(Files.exists(dest.resolve("etc/replica-server.yml.example")));
+    assertTrue(Files.exists(dest.resolve("usr/local/share/doc/walship/README.md")));
+    assertTrue(Files.exists(dest.resolve("usr/local/share/doc/walship/docs/design.md")), "the README's links resolve");
     assertTrue(Files.exists(dest.resolve("etc/replicator.yml.example")));
     assertTrue(Files.exists(dest.resolve("etc/replica-server.yml")), "ALPHA gets a starting config");
     assertTrue(Files.isDirectory(dest.resolve("var/data/replicator/db")));

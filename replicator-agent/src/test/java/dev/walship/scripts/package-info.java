@@ -1,2 +1,2 @@
-/** Tests of the shell scripts under {@code scripts/}: install, keygen. */
+/** Tests of the repository itself: the shell scripts under {@code scripts/} and the documents. */
 package dev.walship.scripts;

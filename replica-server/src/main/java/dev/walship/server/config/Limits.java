@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record Limits(
     int sessionsPerUser, int openHandles, Duration idleTimeout, Duration shutdownGrace) {
-  /** The defaults the README documents. */
+  /** The defaults docs/replica-server.md documents. */
   public static final Limits DEFAULTS =
       new Limits(10, 64, Duration.ofMinutes(10), Duration.ofSeconds(5));
 

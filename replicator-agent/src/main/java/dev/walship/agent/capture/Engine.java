@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The capture engine of one database (DESIGN.md §3). Single-threaded: every method runs on the
+ * The capture engine of one database (docs/design.md §4). Single-threaded: every method runs on the
  * capture thread (or under its lock).
  *
  * <p>Design note — invariants.

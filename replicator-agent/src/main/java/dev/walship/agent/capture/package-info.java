@@ -1,7 +1,7 @@
 /**
  * Capture: tails one database's WAL and copies every committed frame, within milliseconds of the
  * commit, into a shadow WAL in the database's meta directory; decides when continuity is lost and a
- * new generation starts; controls when the WAL may restart (DESIGN.md §3). Shippers see the result
+ * new generation starts; controls when the WAL may restart (docs/design.md §4). Shippers see the result
  * only through {@link dev.walship.agent.capture.ShadowLog}; the public entry is {@link
  * dev.walship.agent.capture.DatabaseCapture} (with {@link dev.walship.agent.capture.CaptureSettings}
  * and {@link dev.walship.agent.capture.CaptureStatus}); everything else is package-private.

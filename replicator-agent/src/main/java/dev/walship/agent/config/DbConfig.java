@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * One database and its replicas. Defaults are Litestream v0.3.13's ({@code db.go}: {@code
  * DefaultMonitorInterval}, {@code DefaultCheckpointInterval}, {@code DefaultMinCheckpointPageN},
- * {@code DefaultMaxCheckpointPageN}); the meta directory is ours (DESIGN.md §3).
+ * {@code DefaultMaxCheckpointPageN}); the meta directory is ours (docs/design.md §4).
  *
  * @param path the database file, absolute and normalized
  * @param metaPath the agent's state directory; {@code .<db>-replicator} beside the database by

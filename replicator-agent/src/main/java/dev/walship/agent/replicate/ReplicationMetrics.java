@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * The agent's Prometheus metrics, read at scrape time from capture's shadow WAL and the shippers'
  * stats (nothing is counted twice, nothing is pushed). Labels: {@code db} (database path) and
- * {@code replica} (replica name). Names are listed in the README ("Metrics").
+ * {@code replica} (replica name). Names are listed in docs/replicator.md ("Metrics").
  */
 final class ReplicationMetrics {
   /** One database as metrics see it. */

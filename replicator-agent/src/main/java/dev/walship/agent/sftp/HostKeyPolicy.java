@@ -14,7 +14,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.digest.BuiltinDigests;
 
 /**
- * Which server host keys the agent trusts (DESIGN §6; Litestream v0.3 trusted any key,
+ * Which server host keys the agent trusts (docs/design.md §7; Litestream v0.3 trusted any key,
  * CVE-2024-41254). Invariant: a key is trusted only when it equals the pinned {@code host-key}
  * (a {@code SHA256:} fingerprint or an OpenSSH public-key line) or a non-revoked line of the
  * {@code known-hosts} file for this host and port; only when neither setting is given is

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Retention (DESIGN.md §3.5): what to delete from a replica so that nothing older than the cutoff
+ * Retention (docs/design.md §5): what to delete from a replica so that nothing older than the cutoff
  * is kept that no restore can need, and nothing a restore of the newest state needs is lost.
  *
  * <p>Rules, per generation:

@@ -1,5 +1,5 @@
 /**
- * Shipping (DESIGN.md §1, §3.5): one {@link dev.walship.agent.ship.Shipper} per replica copies what
+ * Shipping (docs/design.md §2, §5): one {@link dev.walship.agent.ship.Shipper} per replica copies what
  * capture has put in the shadow WAL ({@link dev.walship.agent.capture.ShadowLog}) to a {@link
  * dev.walship.format.store.ReplicaStore}: WAL segments as soon as they exist (or batched by {@code
  * sync-interval}), a snapshot when the replica's generation has none and every {@code

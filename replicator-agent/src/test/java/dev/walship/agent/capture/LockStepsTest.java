@@ -220,7 +220,7 @@ class LockStepsTest {
   }
 
   /**
-   * DESIGN §3.3: the application's own checkpoints keep working. Under a write storm with SQLite's
+   * docs/design.md §3: the application's own checkpoints keep working. Under a write storm with SQLite's
    * default autocheckpoint, the WAL with capture running stays under twice its size without.
    */
   @Test

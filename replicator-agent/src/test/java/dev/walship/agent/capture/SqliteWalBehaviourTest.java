@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SQLite behaviours capture relies on (DESIGN.md §3.3), each checked against the SQLite that
+ * The SQLite behaviours capture relies on (docs/design.md §3), each checked against the SQLite that
  * sqlite-jdbc ships. If one of these fails after an upgrade, the capture design must be revisited
  * before anything else.
  */

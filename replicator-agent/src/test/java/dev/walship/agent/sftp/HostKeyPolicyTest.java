@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Host-key trust (DESIGN §6, CVE-2024-41254): the policy on real keys and known_hosts files made by
+ * Host-key trust (docs/design.md §7, CVE-2024-41254): the policy on real keys and known_hosts files made by
  * ssh-keygen, and the store refusing or accepting OpenSSH's sshd accordingly.
  */
 class HostKeyPolicyTest {

@@ -1,5 +1,5 @@
 /**
- * LZ4 frames as the layout stores them (DESIGN.md §1): magic {@code 04 22 4D 18}, independent 4 MiB
+ * LZ4 frames as the layout stores them (docs/design.md §2): magic {@code 04 22 4D 18}, independent 4 MiB
  * blocks, content checksum on, block checksum off (Litestream v0.3.13 rejects block checksums).
  * Reading also accepts what the {@code lz4} CLI writes: 64 KiB to 4 MiB blocks, a content-size
  * field, no content checksum. Frames with linked blocks ({@code lz4 -BD}) are refused: lz4-java
