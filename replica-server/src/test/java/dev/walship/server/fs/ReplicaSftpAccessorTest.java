@@ -192,6 +192,30 @@ class ReplicaSftpAccessorTest {
   }
 
   @Test
+  void listingsCarryEveryEntryWithItsAttributes() throws Exception {
+    Files.createDirectories(f.root.resolve("db/listed/generations/0011223344556677"));
+    Files.write(f.root.resolve("db/listed/file"), new byte[1234]);
+    Files.setLastModifiedTime(f.root.resolve("db/listed/file"), FileTime.from(Instant.parse("2024-05-06T07:08:09Z")));
+    try (MinaSftp m = MinaSftp.connect(f)) {
+      List<SftpClient.DirEntry> entries = new ArrayList<>();
+      m.sftp.readDir("/db/listed").forEach(entries::add);
+      List<String> names = entries.stream().map(SftpClient.DirEntry::getFilename).sorted().toList();
+      assertEquals(List.of(".", "..", "file", "generations"), names);
+      SftpClient.Attributes file = entries.stream().filter(e -> e.getFilename().equals("file")).findFirst().orElseThrow().getAttributes();
+      assertEquals(1234, file.getSize());
+      assertTrue(file.isRegularFile());
+      assertEquals(Instant.parse("2024-05-06T07:08:09Z"), file.getModifyTime().toInstant());
+      assertTrue(entries.stream().filter(e -> e.getFilename().equals("generations")).findFirst().orElseThrow()
+          .getAttributes().isDirectory());
+      List<String> gens = new ArrayList<>();
+      m.sftp.readDir("/db/listed/generations").forEach(e -> gens.add(e.getFilename()));
+      assertTrue(gens.contains("0011223344556677"), gens.toString());
+    }
+    Proc.Result ls = f.client.sftp(f.dir, "ls -l db/listed");
+    assertTrue(ls.stdout().matches("(?s).*-rw\\S* +1 replicator +replicator +1234 .* file\n.*"), ls.toString());
+  }
+
+  @Test
   void exclusiveCreateAndFsync() throws Exception {
     Files.write(snapshots.resolve("0000000a.snapshot.lz4"), s.snapshot());
     try (MinaSftp m = MinaSftp.connect(f)) {

@@ -117,6 +117,11 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     return true;
   }
 
+  /** A replica cannot continue this generation: the next tick starts a new one. */
+  void restart(String reason) {
+    pending = Discontinuity.lost(reason);
+  }
+
   private boolean step() throws IOException, SQLException, Discontinuity {
     if (sql == null && !attach()) {
       return false;

@@ -11,6 +11,7 @@ import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -146,7 +147,7 @@ final class ReplicaCursor {
         }
         String why = v instanceof TailCheck.Mismatch m ? m.reason() : "index not in the local shadow WAL";
         LOG.warn("{}: segment {} does not continue the local shadow WAL ({}); deleting it and re-shipping", label, tail.shortName(), why);
-        store.delete(tail.path());
+        deleteDivergedTail(tail, why);
       }
     }
     generation = g;
@@ -159,6 +160,21 @@ final class ReplicaCursor {
       LOG.info("{}: {} holds nothing to continue generation {} from; a snapshot comes first", label, store.location(), g);
     } else {
       LOG.info("{}: {} resumes at {} (read from the replica)", label, store.location(), pos);
+    }
+  }
+
+  /**
+   * Deletes a replica segment the shadow does not vouch for; when the server keeps it (its
+   * {@code immutable-for}), this generation cannot go on there: capture starts a new one.
+   */
+  private void deleteDivergedTail(WalSegmentName tail, String why) throws IOException {
+    try {
+      store.delete(tail.path());
+    } catch (AccessDeniedException kept) {
+      String reason = "the replica keeps segment " + tail.shortName() + ", which does not continue the local shadow WAL ("
+          + why + "): " + kept.getMessage();
+      log.restartGeneration(reason);
+      throw new IOException(reason + "; capture starts a new generation", kept);
     }
   }
 
