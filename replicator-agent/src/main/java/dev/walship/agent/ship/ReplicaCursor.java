@@ -309,7 +309,14 @@ final class ReplicaCursor {
       }
       boolean startsGeneration = !name.generation().equals(generation) || firstSnapshot == null;
       Instant mtime = startsGeneration ? mtimes.nextInNewSecond() : mtimes.next();
-      Entry written = store.write(name, mtime, out -> Files.copy(spool, out));
+      Entry written;
+      try {
+        written = store.write(name, mtime, out -> Files.copy(spool, out));
+      } catch (AccessDeniedException refused) {
+        kept(name, refused);
+        afterSnapshot(name, mtime);
+        return name;
+      }
       stats.snapshot(written.size(), clock.instant());
       LOG.info("{}: snapshot {} written ({}; {} bytes, {} compressed)", label, name, reason, dbBytes, written.size());
       afterSnapshot(name, mtime);
@@ -317,6 +324,19 @@ final class ReplicaCursor {
     } finally {
       Files.deleteIfExists(spool);
     }
+  }
+
+  /**
+   * The server refused to replace snapshot {@code name} (replica-server keeps it for its {@code
+   * immutable-for}): the snapshot already there is one of the same index, just as good a base for
+   * it, and stays. Any other refusal is an error.
+   */
+  private void kept(SnapshotName name, AccessDeniedException refused) throws IOException {
+    boolean there = store.snapshots(name.generation()).stream().anyMatch(s -> s.name().equals(name));
+    if (!there) {
+      throw refused;
+    }
+    LOG.info("{}: the replica keeps its snapshot {} ({}); it stays this index's snapshot", label, name, refused.getMessage());
   }
 
   private void afterSnapshot(SnapshotName name, Instant mtime) {

@@ -285,6 +285,26 @@ class ShipperTest {
     assertEquals(source, Replicas.litestreamRestoreDump(healthyFiles.root(), tmp.resolve("restored2.db")));
   }
 
+  /** replica-server's immutable-for keeps a young snapshot: a second one of the same index is not needed. */
+  @Test
+  void aSnapshotTheServerKeepsServesAsTheIndexsSnapshot() throws Exception {
+    Shipper s = f.shipper(ShipSettings.DEFAULTS.withSnapshotInterval(Duration.ofHours(1)));
+    f.db.insert(3, 100);
+    Generation g = f.log.capture().generation();
+    drain(s);
+    f.store.keeps = path -> path.endsWith(".snapshot.lz4");
+    f.clock.advance(Duration.ofHours(1)); // due again, and the WAL is still in index 0
+    f.db.insert(1, 100);
+    f.log.capture();
+    drain(s);
+    assertEquals(1, s.stats().snapshots(), "no second snapshot written");
+    assertEquals(0, s.stats().errors(), "and no error either");
+    assertEquals(f.log.end(), s.stats().replicaPosition());
+    f.clock.advance(Duration.ofMinutes(30));
+    assertEquals(0, drain(s), "not due again before the interval");
+    assertEquals(List.of(0), f.files.snapshots(g).stream().map(x -> x.name().index()).toList());
+  }
+
   /** Issue 15: listing works, every upload fails (disk full): the backoff still grows across attempts. */
   @Test
   void aServerThatRefusesEveryWriteGetsAGrowingBackoffAndTheReasonIsKept() throws Exception {

@@ -23,7 +23,7 @@ public final class SwitchableStore implements ReplicaStore {
   public volatile boolean down;
   /** When set, every write fails with this message (the server answers, but refuses to store). */
   public volatile String writeRefusal;
-  /** Paths whose deletion the server refuses (replica-server's immutable-for). */
+  /** Paths the server refuses to delete or replace (replica-server's immutable-for). */
   public volatile Predicate<String> keeps = p -> false;
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger failures = new AtomicInteger();
@@ -59,6 +59,9 @@ public final class SwitchableStore implements ReplicaStore {
   @Override
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     check();
+    if (keeps.test(file.path()) && !real.list(file.directory()).stream().noneMatch(e -> e.name().equals(file.fileName()))) {
+      throw new AccessDeniedException(location() + "/" + file.path(), null, "write: permission denied by the server (immutable)");
+    }
     if (writeRefusal != null) {
       failures.incrementAndGet();
       throw new IOException(location() + "/" + file.path() + ": write: " + writeRefusal);
