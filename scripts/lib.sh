@@ -3,6 +3,21 @@
 
 WALSHIP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# The JVM options of each program, in this one place: the launchers (scripts/replica-server,
+# scripts/replicator, and those scripts/install writes), the demo and the benchmarks use them.
+# $REPLICA_SERVER_JAVA_OPTS and $REPLICATOR_JAVA_OPTS replace them when set.
+WALSHIP_SERVER_JAVA_OPTS='-XX:+UseParallelGC -Xms256m -Xmx1g'
+WALSHIP_AGENT_JAVA_OPTS='-XX:+UseSerialGC -Xmx512m'
+
+# walship_java_opts PROGRAM -> the options to start PROGRAM (replica-server or replicator) with.
+walship_java_opts() {
+  case "$1" in
+    replica-server) printf '%s\n' "${REPLICA_SERVER_JAVA_OPTS:-$WALSHIP_SERVER_JAVA_OPTS}" ;;
+    replicator) printf '%s\n' "${REPLICATOR_JAVA_OPTS:-$WALSHIP_AGENT_JAVA_OPTS}" ;;
+    *) echo "walship_java_opts: unknown program $1" >&2; return 1 ;;
+  esac
+}
+
 # walship_jar MODULE JARNAME -> prints the jar path, building it first when needed.
 walship_jar() {
   local module="$1" jar="$WALSHIP_ROOT/$1/target/$2.jar"

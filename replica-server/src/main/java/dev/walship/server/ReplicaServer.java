@@ -1,9 +1,10 @@
 package dev.walship.server;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.config.UserConfig;
 import dev.walship.server.content.ContentValidator;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Starting checks the configuration against the machine first (one-line {@link ConfigException}
- * for operator mistakes), loads or creates the host key, and binds before returning.
+ * for operator mistakes), loads or creates the host key, and binds before returning. {@link
+ * #reload} puts a new configuration in force without a restart.
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
@@ -44,11 +46,18 @@ public final class ReplicaServer implements AutoCloseable {
   private final ReplicaSshServer sshd;
   private final HostKey hostKey;
   private final WriteTracker writes;
+  private final UserKeyAuthenticator authenticator;
+  private final JailFileSystemFactory fileSystems;
+  private volatile ServerConfig config;
 
-  private ReplicaServer(ReplicaSshServer sshd, HostKey hostKey, WriteTracker writes) {
+  private ReplicaServer(ReplicaSshServer sshd, HostKey hostKey, WriteTracker writes,
+      UserKeyAuthenticator authenticator, JailFileSystemFactory fileSystems, ServerConfig config) {
     this.sshd = sshd;
     this.hostKey = hostKey;
     this.writes = writes;
+    this.authenticator = authenticator;
+    this.fileSystems = fileSystems;
+    this.config = config;
   }
 
   /** Starts a server validating uploads with shared-format's content checks. */
@@ -62,12 +71,14 @@ public final class ReplicaServer implements AutoCloseable {
     ConfigChecks.check(config);
     HostKey hostKey = HostKey.loadOrCreate(config.hostKey());
     LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
-    WriteTracker writes = new WriteTracker();
+    WriteTracker writes = new WriteTracker(Ticker.SYSTEM);
     ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(writes);
+    UserKeyAuthenticator authenticator = new UserKeyAuthenticator(config.users());
+    JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator, clock);
     SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
         KeyPairProvider.wrap(hostKey.keyPair()),
-        new UserKeyAuthenticator(config.users()),
-        new JailFileSystemFactory(config.users(), validator, clock),
+        authenticator,
+        fileSystems,
         new ReplicaSftpSubsystemFactory(accessor, writes),
         config.limits(),
         clock);
@@ -79,10 +90,45 @@ public final class ReplicaServer implements AutoCloseable {
       throw config.source().error("listen", "cannot listen on " + config.listen() + ": " + e.getMessage()
           + " (is another server using the port?)");
     }
-    ReplicaServer server = new ReplicaServer(sshd, hostKey, writes);
-    LOG.info("listening on {}:{} for {}", config.listenHost(), server.port(),
-        config.users().stream().map(UserConfig::name).collect(Collectors.joining(", ")));
+    ReplicaServer server = new ReplicaServer(sshd, hostKey, writes, authenticator, fileSystems, config);
+    LOG.info("listening on {}:{} for {}", config.listenHost(), server.port(), names(config));
     return server;
+  }
+
+  /**
+   * Puts {@code next} in force: its users, roots, writable directories and authorized-keys files
+   * for later logins, its limits for what happens from now on. Connections already logged in keep
+   * the user settings they logged in with; a user no longer listed can no longer log in. The listen
+   * address and the host key change only at a restart (logged when they differ).
+   *
+   * @throws ConfigException when {@code next} fails the checks; nothing changed then
+   * @throws IOException when a writable directory cannot be prepared; nothing changed then
+   */
+  public synchronized void reload(ServerConfig next) throws ConfigException, IOException {
+    ConfigChecks.check(next);
+    ServerConfig current = config;
+    fileSystems.users(next.users());
+    authenticator.users(next.users());
+    sshd.limits(next.limits());
+    config = next;
+    if (!next.listen().equals(current.listen())) {
+      LOG.warn("listen {} differs from {} (listening on {}:{}): a restart applies it",
+          next.listen(), current.listen(), current.listenHost(), port());
+    }
+    if (!next.hostKey().equals(current.hostKey())) {
+      LOG.warn("host-key {} differs from {} (still serving {}): a restart applies it",
+          next.hostKey(), current.hostKey(), hostKey.fingerprint());
+    }
+    LOG.info("reloaded {}: users {}", next.source().file() == null ? "the configuration" : next.source().file(), names(next));
+  }
+
+  /** The configuration in force (the last one started or reloaded). */
+  public ServerConfig config() {
+    return config;
+  }
+
+  private static String names(ServerConfig c) {
+    return c.users().stream().map(UserConfig::name).collect(Collectors.joining(", "));
   }
 
   /** The TCP port the server listens on. */

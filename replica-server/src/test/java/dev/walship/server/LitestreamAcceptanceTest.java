@@ -1,6 +1,7 @@
 package dev.walship.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.layout.PathClass;
@@ -19,13 +20,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +108,77 @@ class LitestreamAcceptanceTest {
       assertEquals("65\n", Sqlite.cli(work.resolve("restored.db"), "SELECT count(*) FROM filler;"));
     }
     treeValidates(replicaRoot);
+  }
+
+  /**
+   * Litestream opens one SSH connection per replica: 50 databases are 50 connections of one user,
+   * all opened at once, which the server's default limits must admit. Every replica tree must
+   * validate; a sample of them is restored by Litestream (each restore costs a connection and
+   * about 0.3 s).
+   */
+  @Test
+  void fiftyDatabasesEachOverItsOwnConnectionAllReplicate() throws Exception {
+    int n = 50;
+    Path work = Files.createDirectories(dir.resolve("fifty"));
+    StringBuilder yml = new StringBuilder("dbs:\n");
+    for (int i = 0; i < n; i++) {
+      Path db = work.resolve("db" + i + ".db");
+      try (Connection c = Sqlite.openWal(db, 1000)) {
+        Sqlite.exec(c, "CREATE TABLE t(x)", "INSERT INTO t VALUES ('row of db" + i + "')");
+      }
+      yml.append("""
+            - path: %s
+              replicas:
+                - url: sftp://replicator@127.0.0.1:%d/db/fifty/db%d
+                  key-path: %s
+          """.formatted(db, f.server.port(), i, f.key.privateKey()));
+    }
+    Path config = Files.writeString(work.resolve("litestream.yml"), yml);
+    Path replicas = f.root.resolve("db/fifty");
+    try (Litestream ls = Litestream.replicate(config)) {
+      try {
+        Await.until(WAIT, "a snapshot and a WAL segment of each of the " + n + " databases on the server",
+            () -> missing(replicas, n).isEmpty());
+      } catch (AssertionError e) {
+        throw new AssertionError("not on the server: " + missing(replicas, n) + "\n" + ls.log(), e);
+      }
+      assertFalse(ls.log().contains("Too many"), ls.log());
+    }
+    for (int i = 0; i < n; i++) {
+      treeValidates(replicas.resolve("db" + i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> restored = new ArrayList<>();
+      for (int i = 0; i < n; i += 5) {
+        int k = i;
+        restored.add(pool.submit(() -> {
+          Path out = work.resolve("restored" + k + ".db");
+          Litestream.run("restore", "-config", config.toString(), "-o", out.toString(),
+              work.resolve("db" + k + ".db").toString()).orThrow();
+          return Sqlite.cli(out, "SELECT x FROM t;");
+        }));
+      }
+      for (int i = 0; i < restored.size(); i++) {
+        assertEquals("row of db" + (5 * i) + "\n", restored.get(i).get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The databases among the first {@code n} without a snapshot and a WAL segment on the server. */
+  private static List<Integer> missing(Path replicas, int n) {
+    return IntStream.range(0, n).filter(i -> !hasQuietly(replicas.resolve("db" + i), ".snapshot.lz4")
+        || !hasQuietly(replicas.resolve("db" + i), ".wal.lz4")).boxed().toList();
+  }
+
+  private static boolean hasQuietly(Path tree, String suffix) {
+    try {
+      return has(tree, suffix);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static Path config(Path work, Path db, int port, String remotePath) throws IOException {
@@ -194,7 +272,9 @@ class LitestreamAcceptanceTest {
 
     @Override
     public void run() {
-      while (running.get()) {
+      // One whole pass after stop(): the client's last upload may land just before it exits.
+      for (boolean last = false; !last; ) {
+        last = !running.get();
         try {
           for (Path rel : files(root)) {
             PathClass pc = PathClassifier.classify(rel.toString());

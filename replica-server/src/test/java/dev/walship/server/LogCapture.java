@@ -8,17 +8,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The server's log lines (slf4j-simple writes each to whatever {@code System.err} is at that
- * moment) while a test runs in the same JVM: still printed, and kept for assertions. Tests in one
- * JVM run one after another, so swapping {@code System.err} is safe.
+ * The server's log lines (the tests' logback console appender writes each to whatever {@code
+ * System.err} is at that moment) while a test runs in the same JVM: still printed, and kept for
+ * assertions. Tests in one JVM run one after another, so swapping {@code System.err} is safe.
+ * MINA's client, which runs in the same JVM, logs errors only meanwhile: its complaints about
+ * refusals the tests provoke are not the server's lines.
  */
 public final class LogCapture implements AutoCloseable {
+  private static final String CLIENT = "org.apache.sshd.client";
+
   private final PrintStream original;
   private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+  private final Level clientLevel;
 
   private LogCapture() {
+    Logger client = (Logger) LoggerFactory.getLogger(CLIENT);
+    clientLevel = client.getLevel();
+    client.setLevel(Level.ERROR);
     original = System.err;
     OutputStream tee = new OutputStream() {
       @Override
@@ -86,5 +97,6 @@ public final class LogCapture implements AutoCloseable {
   @Override
   public void close() {
     System.setErr(original);
+    ((Logger) LoggerFactory.getLogger(CLIENT)).setLevel(clientLevel);
   }
 }

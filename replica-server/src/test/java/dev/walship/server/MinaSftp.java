@@ -43,11 +43,16 @@ public final class MinaSftp implements AutoCloseable {
   }
 
   public static MinaSftp connect(int port, String user, Path identity, String hostKeyFingerprint) {
+    return connect("127.0.0.1", port, user, identity, hostKeyFingerprint);
+  }
+
+  /** Connects to {@code host} (an address literal, e.g. {@code ::1}). */
+  public static MinaSftp connect(String host, int port, String user, Path identity, String hostKeyFingerprint) {
     SshClient client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier((s, addr, key) -> KeyUtils.getFingerPrint(BuiltinDigests.sha256, key).equals(hostKeyFingerprint));
     client.start();
     try {
-      ClientSession session = client.connect(user, "127.0.0.1", port).verify(Duration.ofSeconds(20)).getSession();
+      ClientSession session = client.connect(user, host, port).verify(Duration.ofSeconds(20)).getSession();
       try (InputStream in = Files.newInputStream(identity)) {
         for (KeyPair kp : SecurityUtils.loadKeyPairIdentities(session, NamedResource.ofName(identity.toString()), in, FilePasswordProvider.EMPTY)) {
           session.addPublicKeyIdentity(kp);
@@ -57,7 +62,7 @@ public final class MinaSftp implements AutoCloseable {
       return new MinaSftp(client, session, SftpClientFactory.instance().createSftpClient(session));
     } catch (IOException | GeneralSecurityException e) {
       client.stop();
-      throw new IllegalStateException("cannot connect to 127.0.0.1:" + port + ": " + e, e);
+      throw new IllegalStateException("cannot connect to " + host + " port " + port + ": " + e, e);
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.walship.server;
 
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.Limits;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.config.UserConfig;

@@ -1,10 +1,12 @@
 package dev.walship.agent;
 
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.cli.CliContext;
 import dev.walship.agent.cli.CliErrors;
 import dev.walship.agent.cli.DatabasesCommand;
 import dev.walship.agent.cli.GenerationsCommand;
 import dev.walship.agent.cli.KeygenCommand;
+import dev.walship.agent.cli.LogSetup;
 import dev.walship.agent.cli.ReplicateCommand;
 import dev.walship.agent.cli.RestoreCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
@@ -24,6 +26,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogSetup.defaults();
     CliContext ctx =
         new CliContext(
             System.getenv(),
@@ -35,15 +38,16 @@ public final class Main {
 
   /** Runs one command line; returns the exit code. */
   public static int run(String[] args, CliContext ctx) {
+    ReplicaStores stores = ReplicaStores.defaults();
     CommandLine cl = new CommandLine(new RootCommand(ctx));
     cl.addSubcommand(new DatabasesCommand(ctx));
-    cl.addSubcommand(new GenerationsCommand(ctx, Clock.systemUTC()));
+    cl.addSubcommand(new GenerationsCommand(ctx, stores, Clock.systemUTC()));
     cl.addSubcommand(new KeygenCommand(ctx, "root".equals(System.getProperty("user.name"))));
-    cl.addSubcommand(new ReplicateCommand(ctx));
-    cl.addSubcommand(new RestoreCommand(ctx));
-    cl.addSubcommand(new SnapshotsCommand(ctx));
-    cl.addSubcommand(new StatusCommand(ctx, Clock.systemUTC()));
-    cl.addSubcommand(new WalCommand(ctx));
+    cl.addSubcommand(new ReplicateCommand(ctx, stores));
+    cl.addSubcommand(new RestoreCommand(ctx, stores));
+    cl.addSubcommand(new SnapshotsCommand(ctx, stores));
+    cl.addSubcommand(new StatusCommand(ctx, stores, Clock.systemUTC()));
+    cl.addSubcommand(new WalCommand(ctx, stores));
     cl.addSubcommand(new VersionCommand(ctx));
     CliErrors errors = new CliErrors(ctx);
     cl.setOut(ctx.out());

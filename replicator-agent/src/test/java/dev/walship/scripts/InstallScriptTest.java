@@ -8,6 +8,7 @@ import dev.walship.testing.Proc;
 import dev.walship.testing.TestTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,8 @@ class InstallScriptTest {
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dest.resolve("var/lib/replica-server"))));
     assertTrue(Files.exists(dest.resolve("etc/replica-server/authorized_keys_replicator")));
     String unit = Files.readString(dest.resolve("etc/systemd/system/replica-server.service"));
-    for (String hardening : new String[] {"NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/data /var/lib/replica-server", "Restart=on-failure"}) {
+    for (String hardening : new String[] {"NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/var/data /var/lib/replica-server", "Restart=on-failure",
+        "ExecReload=/bin/kill -HUP $MAINPID"}) {
       assertTrue(unit.contains(hardening), hardening);
     }
   }
@@ -57,6 +59,9 @@ class InstallScriptTest {
   void systemdAcceptsBothUnits() throws Exception {
     Path dest = tmp.resolve("root");
     install(dest, "--alpha").orThrow();
+    // ExecReload runs the system's /bin/kill, which the verified root must hold as a real one does.
+    Path kill = Files.createDirectories(dest.resolve("bin")).resolve("kill");
+    Files.copy(TestTools.onPath("kill"), kill, StandardCopyOption.COPY_ATTRIBUTES);
     Proc.Result r = Proc.run(Duration.ofMinutes(1), TestTools.onPath("systemd-analyze").toString(), "verify",
         "--recursive-errors=no", "--root=" + dest,
         "/etc/systemd/system/replica-server.service", "/etc/systemd/system/replicator.service");

@@ -25,20 +25,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is re-read whenever its modification time, size or inode changes, so edits take
  * effect at the next login without a restart. Like sshd's {@code StrictModes}, a file writable by
- * group or others yields no keys. Options: {@code from="…"} is honoured; options that only
- * restrict what does not exist here (commands, ptys, forwarding: this server offers nothing but
- * SFTP) are accepted; a line with any other option, or with a key type other than ed25519, ecdsa
- * or rsa, is skipped with a warning naming the file and line (fail closed).
+ * group or others yields no keys. Options: {@code from="…"} is honoured; {@code command="…"} is
+ * honoured as {@link ForcedCommand} says ({@code internal-sftp -R} is read-only; a command this
+ * server cannot run as OpenSSH would refuses the key); options that only restrict what does not
+ * exist here (ptys, forwarding: this server offers nothing but SFTP) are accepted; a line with any
+ * other option, or with a key type other than ed25519, ecdsa or rsa, is skipped with a warning
+ * naming the file and line (fail closed).
  */
 public final class AuthorizedKeysFile {
-  /** One usable key: the key, its {@code SHA256:} fingerprint, its {@code from=} (or null), its line. */
-  public record Key(PublicKey key, String fingerprint, FromPatterns from, int line) {}
+  /**
+   * One listed key: the key, its {@code SHA256:} fingerprint, its {@code from=} (or null), its line,
+   * what its {@code command=} leaves it, and why it is refused (null when it may log in). A refused
+   * key is kept, not skipped, so that as in sshd the first line matching the client decides.
+   */
+  public record Key(PublicKey key, String fingerprint, FromPatterns from, int line, SftpAccess access, String refusal) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizedKeysFile.class);
   private static final Set<String> KEY_TYPES = Set.of(
       "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa");
   private static final Set<String> IRRELEVANT_OPTIONS = Set.of(
-      "command", "environment", "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc",
+      "environment", "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc",
       "no-x11-forwarding", "permitopen", "permitlisten", "restrict", "agent-forwarding",
       "port-forwarding", "pty", "user-rc", "x11-forwarding", "no-touch-required", "tunnel");
 
@@ -73,7 +79,7 @@ public final class AuthorizedKeysFile {
     }
     List<Key> keys = parse(Files.readAllLines(file));
     snapshot = new Snapshot(a.lastModifiedTime(), a.size(), a.fileKey(), keys);
-    LOG.info("authorized-keys {}: {} usable key(s)", file, keys.size());
+    LOG.info("authorized-keys {}: {} usable key(s)", file, keys.stream().filter(k -> k.refusal() == null).count());
     return keys;
   }
 
@@ -85,7 +91,11 @@ public final class AuthorizedKeysFile {
         continue;
       }
       try {
-        keys.add(parseLine(line, i + 1));
+        Key key = parseLine(line, i + 1);
+        if (key.refusal() != null) {
+          LOG.warn("authorized-keys {} line {}: {}", file, i + 1, key.refusal());
+        }
+        keys.add(key);
       } catch (IllegalArgumentException | IOException | GeneralSecurityException e) {
         LOG.warn("authorized-keys {} line {}: skipped: {}", file, i + 1, e.getMessage());
       }
@@ -104,9 +114,17 @@ public final class AuthorizedKeysFile {
       throw new IllegalArgumentException("key type " + parts[0] + " is not accepted (ed25519, ecdsa or rsa only)");
     }
     FromPatterns from = null;
+    SftpAccess access = SftpAccess.READ_WRITE;
+    String refusal = null;
     for (Map.Entry<String, String> o : options.entrySet()) {
       if (o.getKey().equals("from")) {
         from = FromPatterns.parse(Objects.requireNonNullElse(o.getValue(), ""));
+      } else if (o.getKey().equals("command")) {
+        try {
+          access = ForcedCommand.access(Objects.requireNonNullElse(o.getValue(), ""));
+        } catch (IllegalArgumentException e) {
+          refusal = e.getMessage();
+        }
       } else if (!IRRELEVANT_OPTIONS.contains(o.getKey())) {
         throw new IllegalArgumentException("option '" + o.getKey() + "' is not supported by replica-server");
       }
@@ -119,7 +137,7 @@ public final class AuthorizedKeysFile {
     if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 1024) {
       throw new IllegalArgumentException("RSA key of " + rsa.getModulus().bitLength() + " bits is too short");
     }
-    return new Key(key, HostKey.fingerprint(key), from, number);
+    return new Key(key, HostKey.fingerprint(key), from, number, access, refusal);
   }
 
   /** Where the options before the key type end: the first whitespace outside double quotes. */

@@ -1,7 +1,5 @@
 package dev.walship.server.auth;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -15,7 +13,8 @@ import java.util.regex.Pattern;
  * pattern is an address, a CIDR block ({@code 10.0.0.0/8}) or a wildcard pattern ({@code
  * 192.168.1.*}, {@code ?} for one character); a leading {@code !} negates it. A client is accepted
  * when some positive pattern matches and no negated one does. Host-name patterns never match: no
- * name is looked up.
+ * name is looked up. Wildcards match the address's text as OpenSSH prints it ({@link Addresses}):
+ * {@code 2001:db8::*} matches {@code 2001:db8::1}, and an IPv4-mapped client is its IPv4 address.
  */
 public final class FromPatterns {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -61,7 +60,7 @@ public final class FromPatterns {
 
   /** {@code true} when {@code client} may use the key. */
   public boolean allows(InetAddress client) {
-    InetAddress a = unmapped(client);
+    InetAddress a = Addresses.unmapped(client);
     boolean positive = false;
     for (Entry e : entries) {
       if (matches(e, a)) {
@@ -81,7 +80,7 @@ public final class FromPatterns {
 
   private static boolean matches(Entry e, InetAddress a) {
     if (e.glob() != null) {
-      return glob(e.glob(), a.getHostAddress());
+      return glob(e.glob(), Addresses.text(a));
     }
     byte[] addr = a.getAddress();
     if (addr.length != e.network().length) {
@@ -118,28 +117,10 @@ public final class FromPatterns {
   /** Parses an address literal without any name lookup (callers check {@link #isLiteral}). */
   private static byte[] literal(String p) {
     try {
-      return unmapped(InetAddress.getByName(p)).getAddress();
+      return Addresses.unmapped(InetAddress.getByName(p)).getAddress();
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("'" + p + "' is not an IP address");
     }
-  }
-
-  private static InetAddress unmapped(InetAddress a) {
-    if (a instanceof Inet6Address v6) {
-      byte[] b = v6.getAddress();
-      boolean mapped = true;
-      for (int i = 0; i < 10 && mapped; i++) {
-        mapped = b[i] == 0;
-      }
-      if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-        try {
-          return Inet4Address.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-        } catch (UnknownHostException impossible) {
-          throw new IllegalStateException(impossible);
-        }
-      }
-    }
-    return a;
   }
 
   /** OpenSSH's {@code match_pattern}: {@code *} any run, {@code ?} one character, case-insensitive. */

@@ -1,18 +1,14 @@
 package dev.walship.server.auth;
 
+import dev.walship.toolkit.files.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -119,29 +115,16 @@ public record HostKey(Path file, KeyPair keyPair) {
     writeAtomically(Path.of(file + ".pub"), true, "rw-r--r--", out -> out.write(publicLine));
   }
 
-  private interface Content {
-    void write(OutputStream out) throws IOException;
-  }
-
-  /** Writes {@code file} through a 0600 temporary file and a rename; never replaces unless told to. */
-  private static void writeAtomically(Path file, boolean replace, String perms, Content content)
+  /**
+   * Writes {@code file} durably through a temporary file created with {@code perms} and a rename;
+   * never replaces an existing file unless told to.
+   */
+  private static void writeAtomically(Path file, boolean replace, String perms, DurableFiles.Content content)
       throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".new");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms)));
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-          OutputStream out = Channels.newOutputStream(ch)) {
-        content.write(out);
-        out.flush();
-        ch.force(true);
-      }
-      if (!replace && Files.exists(file)) {
-        throw new FileAlreadyExistsException(file.toString());
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
+    if (!replace && Files.exists(file)) {
+      throw new FileAlreadyExistsException(file.toString());
     }
+    DurableFiles.write(file, file.resolveSibling("." + file.getFileName() + ".new"), content,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms)));
   }
 }

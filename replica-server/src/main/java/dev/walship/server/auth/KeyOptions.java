@@ -3,13 +3,17 @@ package dev.walship.server.auth;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options field of an authorized-keys line: {@code name} or {@code name="value"} items separated
  * by commas outside quotes, {@code \"} escaping a quote inside a value. Names are case-insensitive
- * (returned in lower case); a name without a value maps to null.
+ * (returned in lower case); a name without a value maps to null. {@code from} and {@code command}
+ * may be given once, as in sshd ("multiple clauses" would otherwise let the last one win).
  */
 final class KeyOptions {
+  private static final Set<String> ONCE = Set.of("from", "command");
+
   private KeyOptions() {}
 
   static Map<String, String> parse(String options) {
@@ -30,6 +34,9 @@ final class KeyOptions {
         StringBuilder v = new StringBuilder();
         i = quoted(options, i + 1, v);
         value = v.toString();
+      }
+      if (out.containsKey(name) && ONCE.contains(name)) {
+        throw new IllegalArgumentException("option '" + name + "' given twice");
       }
       out.put(name, value);
       if (i < n && options.charAt(i) != ',') {

@@ -3,7 +3,7 @@ package dev.walship.server.cli;
 import dev.walship.server.auth.AuthorizedKeysFile;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ConfigLoader;
 import dev.walship.server.config.Limits;
 import dev.walship.server.config.ServerConfig;
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,10 +52,14 @@ public final class CheckConfigCommand implements Callable<Integer> {
     out.println("host-key: " + cfg.hostKey() + "   # " + hostKeyNote(cfg.hostKey()));
     Limits l = cfg.limits();
     out.println("limits:");
-    out.println("  sessions-per-user: " + l.sessionsPerUser());
+    out.println("  connections-per-user: " + l.connectionsPerUser());
+    out.println("  channels-per-connection: " + l.channelsPerConnection());
     out.println("  open-handles: " + l.openHandles());
-    out.println("  idle-timeout: " + l.idleTimeout().toSeconds() + "s");
-    out.println("  shutdown-grace: " + l.shutdownGrace().toMillis() + "ms");
+    out.println("  idle-timeout: " + duration(l.idleTimeout()));
+    out.println("  login-grace: " + duration(l.loginGrace()));
+    out.println("  unauthenticated-per-source: " + l.unauthenticatedPerSource());
+    out.println("  unauthenticated: " + l.unauthenticated());
+    out.println("  shutdown-grace: " + duration(l.shutdownGrace()));
     out.println("users:");
     for (UserConfig u : cfg.users()) {
       out.println("  - name: " + u.name());
@@ -64,6 +69,18 @@ public final class CheckConfigCommand implements Callable<Integer> {
       out.println("    immutable-for: " + u.immutableFor().toSeconds() + "s");
       out.println("    quota: " + (u.quota().isPresent() ? Long.toString(u.quota().getAsLong()) : "none"));
     }
+  }
+
+  /** A duration as the configuration writes it, in its largest exact unit: 10m, 30s, 250ms. */
+  private static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0 && ms > 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   private static String hostKeyNote(Path key) {

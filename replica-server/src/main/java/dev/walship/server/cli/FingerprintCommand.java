@@ -1,7 +1,7 @@
 package dev.walship.server.cli;
 
 import dev.walship.server.auth.HostKey;
-import dev.walship.server.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ConfigLoader;
 import dev.walship.server.config.ServerConfig;
 import java.io.IOException;

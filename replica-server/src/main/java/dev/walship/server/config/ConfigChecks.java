@@ -1,5 +1,6 @@
 package dev.walship.server.config;
 
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

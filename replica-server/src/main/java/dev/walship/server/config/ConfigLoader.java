@@ -1,53 +1,49 @@
 package dev.walship.server.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.HostPort;
+import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlFile;
+import dev.walship.toolkit.config.YamlMapping;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads the YAML configuration file into a {@link ServerConfig}.
- *
- * <p>The file is composed into SnakeYAML's node tree (no object construction, so no YAML tags can
- * instantiate anything) and walked by hand, so that every key is known, every value's line is
- * recorded, and the first mistake becomes one line: {@code FILE: line N: key: what is wrong}.
- * Relative paths are resolved against the file's directory; {@code %u} in {@code root} and
- * {@code authorized-keys} is the user name.
+ * Reads the YAML configuration file into a {@link ServerConfig}, with the toolkit both programs
+ * share ({@code dev.walship.toolkit.config}): the file is composed into nodes (no object
+ * construction, so no YAML tag can instantiate anything) and walked by hand, so that every key is
+ * known, every key's line is recorded, and the first mistake becomes one line: {@code
+ * FILE:LINE: key: what is wrong}. Durations are Go's ({@code 90s}, {@code 1h30m}). Relative paths
+ * are resolved against the file's directory; {@code %u} in {@code root} and {@code
+ * authorized-keys} is the user name.
  */
 public final class ConfigLoader {
-  private static final Set<String> TOP = Set.of("listen", "host-key", "defaults", "users", "limits");
-  private static final Set<String> DEFAULTS = Set.of("root", "authorized-keys", "writable", "immutable-for", "quota");
-  private static final Set<String> USER = Set.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
-  private static final Set<String> LIMITS =
-      Set.of("sessions-per-user", "open-handles", "idle-timeout", "shutdown-grace");
-  private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^:\\[\\]]+)):(\\d{1,5})");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+  private static final List<String> TOP = List.of("listen", "host-key", "defaults", "users", "limits");
+  private static final List<String> DEFAULTS = List.of("root", "authorized-keys", "writable", "immutable-for", "quota");
+  private static final List<String> USER = List.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
   private static final Pattern BYTES = Pattern.compile("(\\d{1,15})(|KiB|MiB|GiB|TiB)");
+  private static final List<String> LIMITS = List.of(
+      "connections-per-user", "sessions-per-user", "channels-per-connection", "open-handles", "idle-timeout",
+      "login-grace", "unauthenticated-per-source", "unauthenticated", "shutdown-grace");
 
   private final Path file;
+  private final String shown;
   private final Map<String, Integer> lines = new HashMap<>();
+
   private ConfigLoader(Path file) {
     this.file = file.toAbsolutePath().normalize();
+    this.shown = this.file.toString();
   }
 
   /** Where the keys read so far came from. */
@@ -75,214 +71,184 @@ public final class ConfigLoader {
   }
 
   private ServerConfig parse(String text) throws ConfigException {
-    Node root = compose(text);
-    Map<String, Node> top = mapping(root, "", TOP);
-    String listen = top.containsKey("listen") ? scalar(top.get("listen"), "listen") : ServerConfig.DEFAULT_LISTEN;
-    Matcher m = LISTEN.matcher(listen);
-    if (!m.matches() || Integer.parseInt(m.group(3)) > 65535) {
-      throw source().error("listen", "bad listen address '" + listen + "': expected host:port, e.g. 127.0.0.1:2222 or [::1]:2222 (port 0..65535)");
+    Node root = YamlFile.compose(text, shown);
+    if (root == null) {
+      throw new ConfigException(shown, 0, "", "empty configuration: at least 'users:' is required");
     }
-    String host = m.group(1) != null ? m.group(1) : m.group(2);
-    int port = Integer.parseInt(m.group(3));
-    Path hostKey = path(top.containsKey("host-key") ? scalar(top.get("host-key"), "host-key") : ServerConfig.DEFAULT_HOST_KEY);
-    Map<String, Node> defaults = top.containsKey("defaults") ? mapping(top.get("defaults"), "defaults", DEFAULTS) : Map.of();
-    String rootPattern = defaults.containsKey("root") ? scalar(defaults.get("root"), "defaults.root") : ServerConfig.DEFAULT_ROOT;
-    String keysPattern = defaults.containsKey("authorized-keys")
-        ? scalar(defaults.get("authorized-keys"), "defaults.authorized-keys") : ServerConfig.DEFAULT_AUTHORIZED_KEYS;
-    List<String> writable = defaults.containsKey("writable")
-        ? strings(defaults.get("writable"), "defaults.writable") : ServerConfig.DEFAULT_WRITABLE;
-    Duration immutableFor = defaults.containsKey("immutable-for")
-        ? duration(defaults.get("immutable-for"), "defaults.immutable-for", true) : UserConfig.DEFAULT_IMMUTABLE_FOR;
-    OptionalLong quota = defaults.containsKey("quota") ? quota(defaults.get("quota"), "defaults.quota") : OptionalLong.empty();
-    UserConfigDefaults d = new UserConfigDefaults(rootPattern, keysPattern, writable, immutableFor, quota);
-    List<UserConfig> users = users(top.get("users"), d);
-    Limits limits = limits(top.get("limits"));
+    YamlMapping top = mapping(YamlMapping.of(shown, "", root, "a mapping of keys (" + String.join(", ", TOP) + ")"),
+        "the file", TOP);
+    HostPort listen = listen(top);
+    Path hostKey = path(value(top, "host-key", ServerConfig.DEFAULT_HOST_KEY));
+    YamlMapping defaults = top.mapping("defaults", "a mapping (" + String.join(", ", DEFAULTS) + ")");
+    UserDefaults d = defaults == null
+        ? new UserDefaults(ServerConfig.DEFAULT_ROOT, ServerConfig.DEFAULT_AUTHORIZED_KEYS, ServerConfig.DEFAULT_WRITABLE,
+            UserConfig.DEFAULT_IMMUTABLE_FOR, OptionalLong.empty())
+        : userDefaults(mapping(defaults, "defaults", DEFAULTS));
+    List<UserConfig> users = users(top, d);
+    Limits limits = limits(top.mapping("limits", "a mapping (" + String.join(", ", LIMITS) + ")"));
     try {
-      return new ServerConfig(host, port, hostKey, users, limits, source());
+      return new ServerConfig(listen.host(), listen.port(), hostKey, users, limits, source());
     } catch (IllegalArgumentException e) {
       throw source().error("users", e.getMessage());
     }
   }
 
-  private record UserConfigDefaults(
+  private record UserDefaults(
       String root, String authorizedKeys, List<String> writable, Duration immutableFor, OptionalLong quota) {}
 
-  private List<UserConfig> users(Node node, UserConfigDefaults d) throws ConfigException {
-    if (node == null) {
-      throw new ConfigException(file + ": users: missing: list at least one user, e.g. 'users: [{name: replicator}]'");
+  private HostPort listen(YamlMapping top) throws ConfigException {
+    String written = value(top, "listen", ServerConfig.DEFAULT_LISTEN);
+    HostPort hp;
+    try {
+      hp = HostPort.parseListen(written);
+    } catch (IllegalArgumentException e) {
+      throw top.error("listen", e.getMessage());
     }
-    if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
-      throw source().error("users", "expected a list of users (each with at least 'name')");
+    if (hp.host().isEmpty()) {
+      throw top.error("listen", "\"" + written + "\" names no address; every interface is 0.0.0.0:" + hp.port()
+          + " (or [::]:" + hp.port() + ")");
+    }
+    return hp;
+  }
+
+  private UserDefaults userDefaults(YamlMapping m) throws ConfigException {
+    return new UserDefaults(value(m, "root", ServerConfig.DEFAULT_ROOT),
+        value(m, "authorized-keys", ServerConfig.DEFAULT_AUTHORIZED_KEYS),
+        m.strings("writable", ServerConfig.DEFAULT_WRITABLE),
+        m.has("immutable-for") ? duration(m, "immutable-for", Duration.ZERO) : UserConfig.DEFAULT_IMMUTABLE_FOR,
+        m.has("quota") ? quota(m, "quota") : OptionalLong.empty());
+  }
+
+  private List<UserConfig> users(YamlMapping top, UserDefaults d) throws ConfigException {
+    if (!top.has("users")) {
+      throw new ConfigException(shown, top.keyLine("users"), "users",
+          "missing: list at least one user, e.g. 'users: [{name: replicator}]'");
+    }
+    List<YamlMapping> listed = top.mappings("users", "a user (name, root, authorized-keys, writable, immutable-for, quota)");
+    if (listed.isEmpty()) {
+      throw top.error("users", "expected a list of users (each with at least 'name')");
     }
     List<UserConfig> users = new ArrayList<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      String key = "users[" + i + "]";
-      Map<String, Node> u = mapping(seq.getValue().get(i), key, USER);
-      if (!u.containsKey("name")) {
-        throw source().error(key, "missing 'name'");
+    for (int i = 0; i < listed.size(); i++) {
+      YamlMapping u = mapping(listed.get(i), "a user", USER);
+      if (!u.has("name")) {
+        throw u.error("missing 'name'");
       }
-      String name = scalar(u.get("name"), key + ".name");
+      String name = value(u, "name", null);
       String problem = UserConfig.nameProblem(name);
       if (problem != null) {
-        throw source().error(key + ".name", problem);
+        throw u.error("name", problem);
       }
       if (users.stream().anyMatch(x -> x.name().equals(name))) {
-        throw source().error(key + ".name", "user '" + name + "' is listed twice");
+        throw u.error("name", "user '" + name + "' is listed twice");
       }
-      String root = u.containsKey("root") ? scalar(u.get("root"), key + ".root") : d.root();
-      String keys = u.containsKey("authorized-keys") ? scalar(u.get("authorized-keys"), key + ".authorized-keys") : d.authorizedKeys();
-      List<String> writable = u.containsKey("writable") ? strings(u.get("writable"), key + ".writable") : d.writable();
+      String root = value(u, "root", d.root());
+      String keys = value(u, "authorized-keys", d.authorizedKeys());
+      List<String> writable = u.strings("writable", d.writable());
       for (String w : writable) {
         String wp = UserConfig.writableProblem(w);
         if (wp != null) {
           throw source().error(source().userKey(i, "writable"), "'" + w + "': " + wp);
         }
       }
-      Duration immutableFor = u.containsKey("immutable-for")
-          ? duration(u.get("immutable-for"), key + ".immutable-for", true) : d.immutableFor();
-      OptionalLong quota = u.containsKey("quota") ? quota(u.get("quota"), key + ".quota") : d.quota();
+      Duration immutableFor = u.has("immutable-for") ? duration(u, "immutable-for", Duration.ZERO) : d.immutableFor();
+      OptionalLong quota = u.has("quota") ? quota(u, "quota") : d.quota();
       users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable,
           immutableFor, quota));
     }
     return users;
   }
 
-  private Limits limits(Node node) throws ConfigException {
-    Limits def = Limits.DEFAULTS;
-    if (node == null) {
-      return def;
+  private Limits limits(YamlMapping l) throws ConfigException {
+    if (l == null) {
+      return Limits.DEFAULTS;
     }
-    Map<String, Node> l = mapping(node, "limits", LIMITS);
-    int sessions = l.containsKey("sessions-per-user") ? positiveInt(l.get("sessions-per-user"), "limits.sessions-per-user") : def.sessionsPerUser();
-    int handles = l.containsKey("open-handles") ? positiveInt(l.get("open-handles"), "limits.open-handles") : def.openHandles();
-    Duration idle = l.containsKey("idle-timeout") ? duration(l.get("idle-timeout"), "limits.idle-timeout", false) : def.idleTimeout();
-    Duration grace = l.containsKey("shutdown-grace") ? duration(l.get("shutdown-grace"), "limits.shutdown-grace", true) : def.shutdownGrace();
-    return new Limits(sessions, handles, idle, grace);
-  }
-
-  private Node compose(String text) throws ConfigException {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(10);
-    try {
-      Node node = new Yaml(options).compose(new StringReader(text));
-      if (node == null) {
-        throw new ConfigException(file + ": empty configuration: at least 'users:' is required");
+    mapping(l, "limits", LIMITS);
+    Limits.Builder b = Limits.DEFAULTS.toBuilder();
+    if (l.keys().contains("connections-per-user") && l.keys().contains("sessions-per-user")) {
+      throw l.keyError("sessions-per-user",
+          "the old name of connections-per-user, which is also given: keep only connections-per-user");
+    }
+    for (String key : l.keys()) {
+      switch (key) {
+        case "connections-per-user", "sessions-per-user" -> b.connectionsPerUser(atLeastOne(l, key));
+        case "channels-per-connection" -> b.channelsPerConnection(atLeastOne(l, key));
+        case "open-handles" -> b.openHandles(atLeastOne(l, key));
+        case "idle-timeout" -> b.idleTimeout(duration(l, key, Duration.ofNanos(1)));
+        case "login-grace" -> b.loginGrace(duration(l, key, Duration.ofNanos(1)));
+        case "unauthenticated-per-source" -> b.unauthenticatedPerSource(atLeastOne(l, key));
+        case "unauthenticated" -> b.unauthenticated(atLeastOne(l, key));
+        case "shutdown-grace" -> b.shutdownGrace(duration(l, key, Duration.ZERO));
+        default -> throw new IllegalStateException("limits key not handled: " + key);
       }
-      return node;
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-      throw new ConfigException(file + ": line " + line + ": not valid YAML: " + e.getProblem());
-    } catch (YAMLException e) {
-      throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
     }
+    return b.build();
   }
 
-  /** The entries of a mapping node, checking that every key is known and none is repeated. */
-  private Map<String, Node> mapping(Node node, String key, Set<String> allowed) throws ConfigException {
-    String where = key.isEmpty() ? "top level" : key;
-    if (!(node instanceof MappingNode map)) {
-      throw new ConfigException(
-          file + ": line " + line(node) + ": " + where + ": expected a mapping of keys (" + String.join(", ", allowed.stream().sorted().toList()) + ")");
+  /** Checks {@code m}'s keys and records each key's line for the checks that run later. */
+  private YamlMapping mapping(YamlMapping m, String what, List<String> allowed) throws ConfigException {
+    Keys.check(m, what, List.of(allowed), Map.of(), Map.of());
+    for (String key : m.keys()) {
+      lines.put(m.keyPath(key), m.keyLine(key));
     }
-    Map<String, Node> out = new LinkedHashMap<>();
-    for (NodeTuple t : map.getValue()) {
-      String name = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
-      String full = key.isEmpty() ? name : key + "." + name;
-      if (!allowed.contains(name)) {
-        throw new ConfigException(file + ": line " + line(t.getKeyNode()) + ": " + full
-            + ": unknown key (expected one of: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
-      }
-      if (out.put(name, t.getValueNode()) != null) {
-        throw new ConfigException(file + ": line " + line(t.getKeyNode()) + ": " + full + ": given twice");
-      }
-      lines.put(full, line(t.getKeyNode()));
-    }
-    return out;
+    return m;
   }
 
-  private String scalar(Node node, String key) throws ConfigException {
-    if (!(node instanceof ScalarNode s) || s.getValue().isBlank()) {
-      throw source().error(key, "expected a single, non-empty value");
+  /** A single, non-empty value (trimmed), or {@code dflt} when the key is absent. */
+  private static String value(YamlMapping m, String key, String dflt) throws ConfigException {
+    if (!m.keys().contains(key)) {
+      return dflt;
     }
-    return s.getValue().trim();
+    String s = m.string(key);
+    if (s == null || s.isBlank()) {
+      throw m.error(key, "expected a single, non-empty value");
+    }
+    return s.trim();
   }
 
-  private List<String> strings(Node node, String key) throws ConfigException {
-    if (!(node instanceof SequenceNode seq)) {
-      throw source().error(key, "expected a list, e.g. [db]");
+  /** {@code key}'s whole number, at least 1 (the key is present). */
+  private static int atLeastOne(YamlMapping m, String key) throws ConfigException {
+    int n = m.integer(key, 0);
+    if (n < 1) {
+      throw m.error(key, "'" + n + "' is not a whole number of at least 1");
     }
-    List<String> out = new ArrayList<>();
-    for (Node n : seq.getValue()) {
-      out.add(scalar(n, key));
-    }
-    return out;
+    return n;
   }
 
-  private int positiveInt(Node node, String key) throws ConfigException {
-    String v = scalar(node, key);
-    try {
-      int n = Integer.parseInt(v);
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw source().error(key, "'" + v + "' is not a whole number of at least 1");
-  }
-
-  /** {@code 1073741824}, {@code 512MiB}, {@code 10GiB}, {@code 1TiB}; {@code none} for no quota. */
-  private OptionalLong quota(Node node, String key) throws ConfigException {
-    String v = scalar(node, key);
+  /** {@code 1073741824}, {@code 512MiB}, {@code 10GiB}, {@code 1TiB}; {@code none} for no quota (the key is present). */
+  private static OptionalLong quota(YamlMapping m, String key) throws ConfigException {
+    String v = value(m, key, null);
     if (v.equals("none")) {
       return OptionalLong.empty();
     }
-    Matcher m = BYTES.matcher(v);
-    if (m.matches()) {
-      int shift = switch (m.group(2)) {
+    Matcher b = BYTES.matcher(v);
+    if (b.matches()) {
+      int shift = switch (b.group(2)) {
         case "KiB" -> 10;
         case "MiB" -> 20;
         case "GiB" -> 30;
         case "TiB" -> 40;
         default -> 0;
       };
-      long n = Long.parseLong(m.group(1));
+      long n = Long.parseLong(b.group(1));
       if (n >= 1 && n <= (Long.MAX_VALUE >> shift)) {
         return OptionalLong.of(n << shift);
       }
     }
-    throw source().error(key, "'" + v + "' is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none");
+    throw m.error(key, "'" + v + "' is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none");
   }
 
-  private Duration duration(Node node, String key, boolean zeroAllowed) throws ConfigException {
-    String v = scalar(node, key);
-    if (zeroAllowed && v.equals("0")) {
-      return Duration.ZERO;
+  /** {@code key}'s Go duration, at least {@code least} (the key is present). */
+  private static Duration duration(YamlMapping m, String key, Duration least) throws ConfigException {
+    Duration d = m.duration(key, Duration.ZERO);
+    if (d.compareTo(least) < 0) {
+      throw m.error(key, "must be " + (least.isZero() ? "0 or more" : "more than 0") + " (e.g. 500ms, 30s, 10m, 1h30m)");
     }
-    Matcher m = DURATION.matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      Duration d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-      if (zeroAllowed || !d.isZero()) {
-        return d;
-      }
-    }
-    throw source().error(key, "'" + v + "' is not a duration such as 500ms, 30s, 10m, 1h or 7d" + (zeroAllowed ? "" : " (above zero)"));
+    return d;
   }
 
   private Path path(String value) {
     Path p = Path.of(value);
     return p.isAbsolute() ? p.normalize() : file.getParent().resolve(p).normalize();
-  }
-
-  private static int line(Node node) {
-    return node == null ? 0 : node.getStartMark().getLine() + 1;
   }
 }

@@ -1,11 +1,13 @@
 package dev.walship.server.config;
 
+import dev.walship.toolkit.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where each setting came from, for error messages: the file and the line of each key (keys are
- * dotted paths such as {@code users[0].root}). A configuration built in code has no file.
+ * Where each setting came from, for the errors found after parsing (by {@link ConfigChecks} and at
+ * start): the file and the line of each key (keys are dotted paths such as {@code users[0].root}).
+ * A configuration built in code has no file.
  */
 public record ConfigSource(Path file, Map<String, Integer> lines) {
   /** The source of a configuration built in code. */
@@ -13,16 +15,6 @@ public record ConfigSource(Path file, Map<String, Integer> lines) {
 
   public ConfigSource {
     lines = Map.copyOf(lines);
-  }
-
-  /** {@code FILE: line N: key} (or less, when the file or the line is unknown). */
-  public String where(String key) {
-    Integer line = lines.get(key);
-    String prefix = file == null ? "" : file + ": ";
-    if (line != null) {
-      return prefix + "line " + line + ": " + key;
-    }
-    return prefix + key + (file == null ? "" : " (default)");
   }
 
   /**
@@ -34,8 +26,15 @@ public record ConfigSource(Path file, Map<String, Integer> lines) {
     return file == null || lines.containsKey(own) ? own : "defaults." + field;
   }
 
-  /** An error about {@code key}: {@code FILE: line N: key: problem}. */
+  /**
+   * An error about {@code key}: {@code FILE:LINE: key: problem}, or {@code FILE: key (default):
+   * problem} for a value the file does not set, or {@code key: problem} without a file.
+   */
   public ConfigException error(String key, String problem) {
-    return new ConfigException(where(key) + ": " + problem);
+    if (file == null) {
+      return new ConfigException(key + ": " + problem);
+    }
+    Integer line = lines.get(key);
+    return new ConfigException(file.toString(), line == null ? 0 : line, line == null ? key + " (default)" : key, problem);
   }
 }

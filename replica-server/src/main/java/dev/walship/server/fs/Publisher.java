@@ -4,8 +4,8 @@ import dev.walship.format.layout.LayoutFile;
 import dev.walship.format.layout.PathClass;
 import dev.walship.format.validate.ValidationException;
 import dev.walship.server.content.ContentValidator;
+import dev.walship.toolkit.files.DurableFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.CopyOption;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -59,7 +58,7 @@ final class Publisher {
     if (layoutFile) {
       validate(layout, temp, target);
     }
-    synchronized (space) {
+    synchronized (space.lock) {
       long replaced = 0;
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         if (!replace) {
@@ -75,7 +74,7 @@ final class Publisher {
       space.usage.release(replaced);
     }
     if (layoutFile) {
-      syncDirectory(target.getParent());
+      DurableFiles.syncDirectory(target.getParent());
       space.immutability.published(target);
     }
   }
@@ -85,7 +84,7 @@ final class Publisher {
     boolean directory = Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS);
     Op op = directory ? Op.RMDIR : Op.REMOVE;
     allow(op, real, space.policy.modify(real));
-    synchronized (space) {
+    synchronized (space.lock) {
       allow(op, real, immutable(real));
       long size = Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS) ? Files.size(real) : 0;
       Files.delete(real);
@@ -108,7 +107,7 @@ final class Publisher {
     if (!directory && (pc instanceof PathClass.Snapshot || pc instanceof PathClass.WalSegment)) {
       renameOntoLayoutName(from, to, replace);
     } else {
-      synchronized (space) {
+      synchronized (space.lock) {
         allow(Op.RENAME, from, immutable(from));
         if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
           if (!replace) {
@@ -126,7 +125,7 @@ final class Publisher {
 
   private void renameOntoLayoutName(Path from, Path to, boolean replace) throws IOException {
     Path aside = space.temporaryFor(to);
-    synchronized (space) {
+    synchronized (space.lock) {
       allow(Op.RENAME, from, immutable(from));
       if (!replace && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
         throw new FileAlreadyExistsException(space.jail.view(to));
@@ -173,10 +172,4 @@ final class Publisher {
     }
   }
 
-  /** Makes a rename in {@code dir} durable. */
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
 }

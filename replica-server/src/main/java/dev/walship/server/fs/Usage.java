@@ -14,12 +14,17 @@ import java.util.OptionalLong;
  */
 final class Usage {
   private final String user;
-  private final long quota;
+  private long quota;
   private long used;
 
   /** @param quota the user's quota in bytes, if it has one */
   Usage(String user, OptionalLong quota) {
     this.user = user;
+    quota(quota);
+  }
+
+  /** A reload's new quota: applies to the next write. */
+  synchronized void quota(OptionalLong quota) {
     this.quota = quota.orElse(Long.MAX_VALUE);
   }
 

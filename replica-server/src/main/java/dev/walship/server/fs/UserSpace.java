@@ -15,38 +15,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything the sessions of one user share: the jail and write policy, the staging directories of
- * uploads in progress, the quota usage, the immutability rule, and the lock under which a check of
- * the target and the change that depends on it (publish, remove, rename) happen as one step.
+ * uploads in progress, the quota usage, the immutability rule, and the {@link #lock} under which a
+ * check of a target and the change that depends on it (publish, remove, rename) happen as one step.
  *
- * <p>Start-up ({@link #open}) creates missing writable directories (0755) and their staging
- * directories (0700), empties the staging directories (uploads a crash interrupted), and walks each
- * writable directory once: it counts the quota usage and removes temporary files older versions
- * left beside their targets. Directories it cannot read are skipped with one warning per user.
+ * <p>Start-up ({@link #open} with a sweep) creates missing writable directories (0755), empties
+ * their staging directories (uploads a crash interrupted), and walks each writable directory once:
+ * it counts the quota usage and removes temporary files older versions left beside their targets.
+ * Directories it cannot read are skipped with one warning per user. A reload opens new or moved
+ * users the same way without the sweep, and gives the others their new settings ({@link #with}),
+ * keeping their usage count and lock.
  */
 final class UserSpace {
   private static final Logger LOG = LoggerFactory.getLogger(UserSpace.class);
 
+  final UserConfig config;
   final String user;
   final Jail jail;
   final WritePolicy policy;
   final Usage usage;
   final Immutability immutability;
   final DiskSpace disk;
+  /** Held while a target is checked and changed, by every session of the user. */
+  final Object lock;
   private final List<Path> writable;
+  private final Clock clock;
   private final RandomGenerator random;
 
-  private UserSpace(UserConfig u, Jail jail, List<Path> writable, Clock clock, DiskSpace disk, RandomGenerator random) {
+  private UserSpace(UserConfig u, Jail jail, List<Path> writable, WritePolicy policy, Usage usage, Object lock,
+      Clock clock, DiskSpace disk, RandomGenerator random) {
+    this.config = u;
     this.user = u.name();
     this.jail = jail;
     this.writable = List.copyOf(writable);
-    this.policy = new WritePolicy(jail, writable);
-    this.usage = new Usage(u.name(), u.quota());
+    this.policy = policy;
+    this.usage = usage;
+    this.lock = lock;
     this.immutability = new Immutability(jail, policy, u.immutableFor(), clock);
+    this.clock = clock;
     this.disk = disk;
     this.random = random;
   }
 
-  static UserSpace open(UserConfig u, Clock clock, DiskSpace disk, RandomGenerator random) throws IOException {
+  /** Opens user {@code u}'s tree; {@code sweep} (at start-up only) also removes what a crash left. */
+  static UserSpace open(UserConfig u, Clock clock, DiskSpace disk, RandomGenerator random, boolean sweep)
+      throws IOException {
     Jail jail = new Jail(u.root().toRealPath());
     List<Path> writable = new ArrayList<>();
     for (String w : u.writable()) {
@@ -61,9 +73,26 @@ final class UserSpace {
       }
       writable.add(real);
     }
-    UserSpace space = new UserSpace(u, jail, writable, clock, disk, random);
-    space.sweep();
+    UserSpace space = new UserSpace(u, jail, writable, new WritePolicy(jail, writable), new Usage(u.name(), u.quota()),
+        new Object(), clock, disk, random);
+    space.walk(sweep);
     return space;
+  }
+
+  /** Whether {@code u} has this space's root and writable directories (its tree and usage). */
+  boolean sameTree(UserConfig u) {
+    return u.name().equals(user) && u.root().equals(config.root()) && u.writable().equals(config.writable());
+  }
+
+  /** This space with {@code u}'s settings (quota, immutable-for): same tree, usage count and lock. */
+  UserSpace with(UserConfig u) {
+    usage.quota(u.quota());
+    return new UserSpace(u, jail, writable, policy, usage, lock, clock, disk, random);
+  }
+
+  /** This space for a session whose key allows reading only: no writable directory. */
+  UserSpace readOnly() {
+    return new UserSpace(config, jail, writable, new WritePolicy(jail, List.of()), usage, lock, clock, disk, random);
   }
 
   /** A fresh temporary file's path for an upload to {@code target}, on the same file system. */
@@ -84,29 +113,27 @@ final class UserSpace {
     return staging.resolve(HiddenNames.temporary(random));
   }
 
-  private void sweep() throws IOException {
+  /** Counts the usage; with {@code sweep}, also removes what a crash left. */
+  private void walk(boolean sweep) throws IOException {
     List<Path> unreadable = new ArrayList<>();
-    int removed = 0;
-    long bytes = 0;
+    long[] found = {0, 0};
     for (Path w : writable) {
-      removed += emptyStaging(w.resolve(HiddenNames.STAGING));
-      long[] found = {0, 0};
+      if (sweep) {
+        found[1] += emptyStaging(w.resolve(HiddenNames.STAGING));
+      }
       TreeWalk.Result r = TreeWalk.files(w, d -> d.getFileName().toString().equals(HiddenNames.STAGING), (file, attrs) -> {
-        if (HiddenNames.isHidden(file.getFileName().toString())) {
-          Files.deleteIfExists(file);
-          found[1]++;
-        } else {
+        if (!HiddenNames.isHidden(file.getFileName().toString())) {
           found[0] += attrs.size();
+        } else if (sweep && Files.deleteIfExists(file)) {
+          found[1]++;
         }
         return true;
       });
-      bytes += found[0];
-      removed += (int) found[1];
       unreadable.addAll(r.unreadable());
     }
-    usage.found(bytes);
-    if (removed > 0) {
-      LOG.info("user {}: removed {} unfinished upload(s) left by an earlier run", user, removed);
+    usage.found(found[0]);
+    if (found[1] > 0) {
+      LOG.info("user {}: removed {} unfinished upload(s) left by an earlier run", user, found[1]);
     }
     if (!unreadable.isEmpty()) {
       LOG.warn("user {}: cannot read {} director{} ({}{}); skipped: not swept, not counted for the quota",

@@ -1,5 +1,6 @@
 package dev.walship.server.fs;
 
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -18,7 +19,13 @@ public final class WriteTracker {
   }
 
   private final ThreadLocal<int[]> deferred = new ThreadLocal<>();
+  private final Ticker ticker;
   private int open;
+
+  /** @param ticker elapsed time, for {@link #awaitIdle}'s deadline */
+  public WriteTracker(Ticker ticker) {
+    this.ticker = ticker;
+  }
 
   synchronized void opened() {
     open++;
@@ -61,9 +68,9 @@ public final class WriteTracker {
 
   /** Waits until no handle is open for writing, or {@code timeout} passed; true when none is open. */
   public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = ticker.read() + timeout.toNanos();
     while (open > 0) {
-      long left = deadline - System.nanoTime();
+      long left = ticker.until(deadline);
       if (left <= 0) {
         return false;
       }

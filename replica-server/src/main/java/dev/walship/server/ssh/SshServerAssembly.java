@@ -31,6 +31,7 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.apache.sshd.sftp.SftpModuleProperties;
@@ -46,6 +47,12 @@ import org.apache.sshd.sftp.SftpModuleProperties;
  * in Litestream v0.3.13, MINA) speaks it. Transport sizes follow the measurements: 256 KiB socket
  * reads, 4 MiB socket buffers, no Nagle, SFTP reads up to 261120 bytes, packets at MINA's default
  * (never 256 KiB: OpenSSH's client then sends packets MINA rejects).
+ *
+ * <p>Limits ({@link Limits}, changeable at a reload through {@link ReplicaSshServer#limits}):
+ * {@link Admission} turns away connections past the unauthenticated caps before they become
+ * sessions, {@link AdmittingSessionFactory} times the login grace from acceptance, {@link
+ * ChannelLimits} refuses channels past the per-connection cap, MINA's MAX_CONCURRENT_SESSIONS caps
+ * each user's connections, and {@link DisconnectLog} logs when a limit ends a connection.
  */
 public final class SshServerAssembly {
   /** What the server sends after {@code SSH-2.0-}: a name, no version. */
@@ -56,6 +63,8 @@ public final class SshServerAssembly {
    * most a query and a signed request).
    */
   static final int MAX_AUTH_REQUESTS = 2 * UserKeyAuthenticator.MAX_FAILURES + 1;
+  /** The listening socket's accept queue (the kernel caps it at net.core.somaxconn). */
+  static final int SOCKET_BACKLOG = 1024;
 
   private SshServerAssembly() {}
 
@@ -92,8 +101,15 @@ public final class SshServerAssembly {
     sshd.setCommandFactory(null);
     sshd.setAgentFactory(null);
     sshd.setSubsystemFactories(List.of(parts.sftp()));
+    sshd.setServiceFactories(List.of(
+        ServerUserAuthServiceFactory.INSTANCE, new ChannelLimits(() -> sshd.limits().channelsPerConnection())));
+    Admission admission = new Admission(sshd::limits, parts.clock());
+    sshd.setSessionFactory(new AdmittingSessionFactory(sshd, admission));
+    sshd.addSessionListener(admission);
+    sshd.setSessionDisconnectHandler(new DisconnectLog());
     sshd.addSessionListener(new SessionLog(parts.clock()));
-    properties(sshd, parts.limits());
+    properties(sshd);
+    sshd.limits(parts.limits());
     return sshd;
   }
 
@@ -125,17 +141,18 @@ public final class SshServerAssembly {
     return channels;
   }
 
-  private static void properties(SshServer sshd, Limits limits) {
+  /** The properties that do not depend on the limits (see {@link ReplicaSshServer#limits(Limits)}). */
+  private static void properties(SshServer sshd) {
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, IDENTIFICATION);
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, MAX_AUTH_REQUESTS);
-    CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, limits.sessionsPerUser());
-    CoreModuleProperties.IDLE_TIMEOUT.set(sshd, limits.idleTimeout());
+    // Refused connections are closed right after accept, so a flood drains the queue quickly;
+    // a deep queue keeps other clients' SYNs from being dropped (and retried a second later).
+    CoreModuleProperties.SOCKET_BACKLOG.set(sshd, SOCKET_BACKLOG);
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(sshd, 256 * 1024);
     CoreModuleProperties.SOCKET_SNDBUF.set(sshd, 4 * 1024 * 1024);
     CoreModuleProperties.SOCKET_RCVBUF.set(sshd, 4 * 1024 * 1024);
     CoreModuleProperties.TCP_NODELAY.set(sshd, true);
     SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
     SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(sshd, 261120);
-    SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, limits.openHandles());
   }
 }

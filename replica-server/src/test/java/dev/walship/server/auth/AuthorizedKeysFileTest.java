@@ -68,6 +68,37 @@ class AuthorizedKeysFileTest {
   }
 
   @Test
+  void commandIsHonouredAsOpenSshWouldRunIt() throws Exception {
+    String[][] cases = {
+      {"internal-sftp", "READ_WRITE", null},
+      {"internal-sftp -R", "READ_ONLY", null},
+      {"internal-sftp -eR -l VERBOSE -fAUTH", "READ_ONLY", null},
+      {"/usr/lib/openssh/sftp-server -R", "READ_ONLY", null},
+      {"/bin/true", null, "command=\"/bin/true\" is not internal-sftp: this key gets no SFTP session"},
+      {"internal-sftp -P write", null, "command=\"internal-sftp -P write\": flag -P is not supported by replica-server"
+          + " (only -R, -e, -f, -l): this key is refused"},
+      {"internal-sftp -u 022", null, "flag -u"},
+      {"internal-sftp -d /db", null, "flag -d"},
+      {"internal-sftp -l", null, "flag -l without its value"},
+      {"internal-sftp /etc", null, "argument '/etc'"},
+      {"", null, "is not internal-sftp"},
+    };
+    for (String[] c : cases) {
+      Path f = write("command=\"" + c[0] + "\" " + ed.publicLine() + "\n");
+      List<AuthorizedKeysFile.Key> keys = new AuthorizedKeysFile(f).keys();
+      assertEquals(1, keys.size(), c[0]);
+      if (c[1] != null) {
+        assertEquals(SftpAccess.valueOf(c[1]), keys.get(0).access(), c[0]);
+        assertNull(keys.get(0).refusal(), c[0]);
+      } else {
+        assertTrue(keys.get(0).refusal().contains(c[2]), c[0] + ": " + keys.get(0).refusal());
+      }
+    }
+    Path twice = write("command=\"internal-sftp -R\",command=\"internal-sftp\" " + ed.publicLine() + "\n");
+    assertEquals(List.of(), new AuthorizedKeysFile(twice).keys(), "two commands: the line is skipped");
+  }
+
+  @Test
   void reReadWhenTheFileChanges() throws Exception {
     Path f = write(ed.publicLine() + "\n");
     AuthorizedKeysFile file = new AuthorizedKeysFile(f);

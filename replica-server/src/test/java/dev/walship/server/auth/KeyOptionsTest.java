@@ -23,4 +23,13 @@ class KeyOptionsTest {
     assertThrows(IllegalArgumentException.class, () -> KeyOptions.parse("from=\"10.0.0.1"));
     assertThrows(IllegalArgumentException.class, () -> KeyOptions.parse("a,,b"));
   }
+
+  @Test
+  void fromAndCommandOnlyOnce() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KeyOptions.parse("command=\"internal-sftp -R\",command=\"internal-sftp\""));
+    assertEquals("option 'command' given twice", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> KeyOptions.parse("from=\"10.*\",FROM=\"*\""));
+    assertEquals(Map.of("permitopen", "b:2"), KeyOptions.parse("permitopen=\"a:1\",permitopen=\"b:2\""));
+  }
 }

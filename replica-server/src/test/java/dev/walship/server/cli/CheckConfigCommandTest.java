@@ -22,10 +22,14 @@ class CheckConfigCommandTest {
         listen: 127.0.0.1:2222
         host-key: %1$s/state/ssh_host_ed25519_key   # created on first start
         limits:
-          sessions-per-user: 10
+          connections-per-user: 500
+          channels-per-connection: 10
           open-handles: 64
-          idle-timeout: 600s
-          shutdown-grace: 5000ms
+          idle-timeout: 10m
+          login-grace: 30s
+          unauthenticated-per-source: 256
+          unauthenticated: 1024
+          shutdown-grace: 5s
         users:
           - name: replicator
             root: %1$s/data/replicator
@@ -43,10 +47,10 @@ class CheckConfigCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:2222", "  - name: bob\n    shell: /bin/sh\n");
     CliRun r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals(1, r.exit());
-    assertEquals("replica-server: " + c.config() + ": line 10: users[1].shell: unknown key (expected one of: authorized-keys, immutable-for, name, quota, root, writable)\n", r.err());
+    assertEquals("replica-server: " + c.config() + ":10: users[1].shell: unknown key; a user takes name, root, authorized-keys, writable, immutable-for, quota\n", r.err());
     Files.writeString(c.config(), Files.readString(c.config()).replace("  - name: bob\n    shell: /bin/sh\n", "  - name: bob\n"));
     r = CliRun.run("check-config", "-config", c.config().toString());
-    assertEquals("replica-server: " + c.config() + ": line 4: defaults.root: root " + dir.resolve("data/bob")
+    assertEquals("replica-server: " + c.config() + ":4: defaults.root: root " + dir.resolve("data/bob")
         + " does not exist or is not a directory (user bob)\n", r.err());
   }
 

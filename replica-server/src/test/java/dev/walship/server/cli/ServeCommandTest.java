@@ -127,7 +127,7 @@ class ServeCommandTest {
       CliRun r = CliRun.run("serve", "-config", c.config().toString());
       assertEquals(1, r.exit());
       assertTrue(r.err().matches("replica-server: " + Pattern.quote(c.config().toString())
-          + ": line 1: listen: cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .*in use.*\n"), r.err());
+          + ":1: listen: cannot listen on 127\\.0\\.0\\.1:" + taken.getLocalPort() + ": .*in use.*\n"), r.err());
     }
   }
 
@@ -136,7 +136,7 @@ class ServeCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:0", "");
     CliRun r = CliRun.run(Map.of(), "serve", "-config", write(c, "host-key: state/ssh_host_ed25519_key", "host-key: /proc/1/key").toString());
     assertEquals(1, r.exit());
-    assertEquals("replica-server: " + c.config() + ": line 2: host-key: /proc/1/key does not exist and directory /proc/1 is not writable,"
+    assertEquals("replica-server: " + c.config() + ":2: host-key: /proc/1/key does not exist and directory /proc/1 is not writable,"
         + " so it cannot be created; create the key or make the directory writable\n", r.err());
   }
 

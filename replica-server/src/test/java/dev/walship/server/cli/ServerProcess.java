@@ -87,6 +87,28 @@ final class ServerProcess implements AutoCloseable {
     return Integer.parseInt(await("listening on 127\\.0\\.0\\.1:(\\d+) "));
   }
 
+  /** Sends SIGHUP, as {@code systemctl reload} does. */
+  void hangup() throws InterruptedException {
+    try {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new AssertionError("kill -HUP " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** How many log lines so far match {@code regex}. */
+  long count(String regex) {
+    Pattern p = Pattern.compile(regex);
+    return logLines().stream().filter(l -> p.matcher(l).find()).count();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Sends SIGTERM. */
   void terminate() {
     process.destroy();

@@ -19,14 +19,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The limits, enforced by a real server: sessions per user, open handles, idle timeout. */
+/** The limits, enforced by a real server: connections per user, open handles, idle timeout. */
 class LimitsTest {
   @TempDir static Path dir;
   static ServerFixture f;
 
   @BeforeAll
   static void start() {
-    f = ServerFixture.start(dir, new Limits(1, 3, Duration.ofMillis(1500), Duration.ZERO), new LayoutContentValidator());
+    f = ServerFixture.start(dir, Limits.DEFAULTS.toBuilder().connectionsPerUser(1).openHandles(3)
+        .idleTimeout(Duration.ofMillis(1500)).shutdownGrace(Duration.ZERO).build(), new LayoutContentValidator());
   }
 
   @AfterAll
@@ -36,14 +37,24 @@ class LimitsTest {
 
   @Test
   void defaultsAndValidation() {
-    assertEquals(new Limits(10, 64, Duration.ofMinutes(10), Duration.ofSeconds(5)), Limits.DEFAULTS);
-    assertThrows(IllegalArgumentException.class, () -> new Limits(0, 1, Duration.ofSeconds(1), Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> new Limits(1, 0, Duration.ofSeconds(1), Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> new Limits(1, 1, Duration.ZERO, Duration.ZERO));
+    Limits d = Limits.DEFAULTS;
+    assertTrue(d.connectionsPerUser() >= 200, "an agent with hundreds of databases, one connection each");
+    assertEquals(new Limits(500, 10, 64, Duration.ofMinutes(10), Duration.ofSeconds(30), 256, 1024, Duration.ofSeconds(5)), d);
+    assertTrue(d.unauthenticatedPerSource() < d.unauthenticated(), "one address cannot take every place");
+    Limits.Builder b = d.toBuilder();
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().connectionsPerUser(0).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().channelsPerConnection(0).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().openHandles(0).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().unauthenticatedPerSource(0).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().unauthenticated(-1).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().idleTimeout(Duration.ZERO).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().loginGrace(Duration.ofSeconds(-1)).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().shutdownGrace(Duration.ofSeconds(-1)).build());
+    assertEquals(d, b.build(), "a builder changes nothing it is not told to");
   }
 
   @Test
-  void sessionsPerUserAndOpenHandles() throws Exception {
+  void connectionsPerUserAndOpenHandles() throws Exception {
     try (MinaSftp first = MinaSftp.connect(f)) {
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> MinaSftp.connect(f));
       assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());

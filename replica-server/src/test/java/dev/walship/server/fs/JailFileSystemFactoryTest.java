@@ -49,7 +49,7 @@ class JailFileSystemFactoryTest {
     Files.write(Files.createDirectories(root.resolve("db/x")).resolve("f"), new byte[1000]);
     Files.write(root.resolve("db/g"), new byte[24]);
     Files.write(root.resolve("outside"), new byte[5000]);
-    UserSpace space = UserSpace.open(user(root, "db"), Clock.systemUTC(), new DiskSpace(), new java.util.SplittableRandom(1));
+    UserSpace space = UserSpace.open(user(root, "db"), Clock.systemUTC(), new DiskSpace(), new java.util.SplittableRandom(1), true);
     assertFalse(Files.exists(stale));
     assertEquals(1024, space.usage.used(), "files in writable directories only");
   }

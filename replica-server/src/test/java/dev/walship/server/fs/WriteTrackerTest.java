@@ -1,5 +1,6 @@
 package dev.walship.server.fs;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class WriteTrackerTest {
   @Test
   void waitsUntilTheLastWriteCloses() throws Exception {
-    WriteTracker t = new WriteTracker();
+    WriteTracker t = new WriteTracker(Ticker.SYSTEM);
     assertTrue(t.awaitIdle(Duration.ZERO));
     t.opened();
     t.opened();
@@ -30,7 +31,7 @@ class WriteTrackerTest {
 
   @Test
   void aCloseInsideARequestCountsOnlyOnceTheRequestIsDone() throws Exception {
-    WriteTracker t = new WriteTracker();
+    WriteTracker t = new WriteTracker(Ticker.SYSTEM);
     t.opened();
     t.whileHandling(() -> {
       t.closed();

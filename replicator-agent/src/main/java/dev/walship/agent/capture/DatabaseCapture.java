@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private final Path db;
   private final MetaDir meta;
   private final CaptureSettings settings;
+  private final Ticker ticker;
   private final Outbox out;
   private final Engine engine;
   private final ReentrantLock lock = new ReentrantLock();
@@ -40,23 +42,27 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private Thread thread;
   private WalWatcher watcher;
 
-  private DatabaseCapture(Path db, CaptureSettings settings, Clock clock, RandomGenerator random) {
+  private DatabaseCapture(
+      Path db, CaptureSettings settings, Clock clock, Ticker ticker, RandomGenerator random) {
     this.db = db.toAbsolutePath();
     this.settings = settings;
+    this.ticker = ticker;
     this.meta = new MetaDir(settings.metaDirFor(this.db));
-    this.out = new Outbox(clock);
-    this.engine = new Engine(this.db, meta, settings, clock, random, out);
+    this.out = new Outbox(clock, ticker);
+    this.engine = new Engine(this.db, meta, settings, clock, ticker, random, out);
   }
 
   /**
    * Prepares capture of {@code db} (which need not exist yet). Nothing is opened before {@link
    * #start()}.
    *
+   * @param clock wall-clock time (when an index started, for checkpoint-interval)
+   * @param ticker elapsed time (deadlines, retry waits)
    * @param random draws new generation names
    */
-  public static DatabaseCapture open(Path db, CaptureSettings settings, Clock clock,
+  public static DatabaseCapture open(Path db, CaptureSettings settings, Clock clock, Ticker ticker,
       RandomGenerator random) {
-    return new DatabaseCapture(db, settings, clock, random);
+    return new DatabaseCapture(db, settings, clock, ticker, random);
   }
 
   /** Starts the capture thread and the file watcher. */
@@ -130,10 +136,10 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   }
 
   private void awaitWake(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = ticker.read() + timeout.toNanos();
     synchronized (signal) {
       while (!woken && !closing) {
-        long left = deadline - System.nanoTime();
+        long left = ticker.until(deadline);
         if (left <= 0) {
           break;
         }

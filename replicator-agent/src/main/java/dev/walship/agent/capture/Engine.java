@@ -1,5 +1,7 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Backoff;
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
@@ -64,9 +66,12 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   private final RandomGenerator random;
   private final Outbox out;
   private final Clock clock;
+  private final Ticker ticker;
   private final Retention retention;
   private final History history;
   private final MarkLag markLag;
+  /** Waits between restart attempts that readers or writers keep failing: 5 ms doubling. */
+  private final Backoff restartBackoff;
 
   private FileLock metaLock;
   private DatabaseFile dbFile;
@@ -74,24 +79,29 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   private LockSteps steps;
   private Connection mark;
   private boolean anchored;
-  private long nextRestart = System.nanoTime();
+  private long nextRestart;
   private int restartFailures;
   private boolean warnedMax;
   private int leases;
   private Discontinuity pending;
   private String story = "";
 
-  Engine(Path db, MetaDir meta, CaptureSettings settings, Clock clock, RandomGenerator random,
-      Outbox out) {
+  Engine(Path db, MetaDir meta, CaptureSettings settings, Clock clock, Ticker ticker,
+      RandomGenerator random, Outbox out) {
     this.db = db;
     this.wal = LiveWal.pathOf(db);
     this.meta = meta;
     this.settings = settings;
     this.clock = clock;
+    this.ticker = ticker;
+    this.nextRestart = ticker.read();
     this.random = random;
     this.out = out;
     this.retention = new Retention(meta);
     this.history = new History(db, meta, clock, out);
+    Duration restartCap = settings.monitorInterval().compareTo(RETRY_CAP) < 0 ? settings.monitorInterval() : RETRY_CAP;
+    this.restartBackoff = new Backoff(
+        restartCap.compareTo(Duration.ofMillis(5)) < 0 ? restartCap : Duration.ofMillis(5), restartCap);
     this.markLag = new MarkLag(Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR),
         HANDOFF_AGE);
   }
@@ -142,7 +152,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     if (!anchored && leases == 0) {
       anchored = steps.anchor();
     } else if (leases == 0 && shadow != null
-        && markLag.due(history.end(), shadow.header().frameSize(), System.nanoTime())) {
+        && markLag.due(history.end(), shadow.header().frameSize(), ticker.read())) {
       handoff(null);
     }
     maybeRestart();
@@ -163,7 +173,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     metaLock = meta.lock();
     try {
       dbFile = DatabaseFile.open(db);
-      sql = Sql.open(db, settings.busyTimeout());
+      sql = Sql.open(db, settings.busyTimeout(), ticker);
       steps = new LockSteps(sql, this, settings.busyTimeout());
       history.attach(dbFile, sql.pageSize());
       mark = sql.beginRead();
@@ -280,7 +290,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     }
     Connection old = mark;
     mark = next;
-    markLag.moved(history.end(), System.nanoTime());
+    markLag.moved(history.end(), ticker.read());
     sql.endRead(old);
   }
 
@@ -296,7 +306,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   public void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity {
     mark = sql.beginRead();
     history.capture(expect);
-    markLag.moved(history.end(), System.nanoTime());
+    markLag.moved(history.end(), ticker.read());
   }
 
   @Override
@@ -316,7 +326,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
 
   private void maybeRestart() throws IOException, SQLException, Discontinuity {
     ShadowIndex shadow = history.shadow();
-    if (shadow == null || leases > 0 || System.nanoTime() - nextRestart < 0) {
+    if (shadow == null || leases > 0 || ticker.until(nextRestart) > 0) {
       return;
     }
     long frames = (shadow.length() - WalHeader.SIZE) / shadow.header().frameSize();
@@ -334,9 +344,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
       return;
     }
     restartFailures++;
-    long backoff = Math.min(Math.min(settings.monitorInterval().toNanos(), RETRY_CAP.toNanos()),
-        Duration.ofMillis(5).toNanos() << Math.min(restartFailures - 1, 16));
-    nextRestart = System.nanoTime() + backoff;
+    nextRestart = ticker.read() + restartBackoff.ceiling(restartFailures).toNanos();
     if (frames >= settings.maxCheckpointPageCount() && !warnedMax) {
       warnedMax = true;
       LOG.warn("{}: the WAL holds {} frames (max-checkpoint-page-count {}) and cannot restart: {}",

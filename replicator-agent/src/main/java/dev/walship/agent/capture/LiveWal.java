@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.format.wal.SqliteFiles;
 import dev.walship.format.wal.WalFormatException;
 import dev.walship.format.wal.WalHeader;
 import java.io.IOException;
@@ -18,7 +19,7 @@ final class LiveWal {
   private LiveWal() {}
 
   static Path pathOf(Path db) {
-    return db.resolveSibling(db.getFileName() + "-wal");
+    return SqliteFiles.wal(db);
   }
 
   /** Opens the WAL for reading, or returns null when it does not exist. */

@@ -1,13 +1,12 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.Position;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -16,7 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -269,22 +267,11 @@ final class MetaDir {
 
   /** Like {@link #writeAtomically(Path, byte[])}, streaming the content. */
   static void writeAtomically(Path file, Content content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-      content.writeTo(out);
-      out.flush();
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    forceDirectory(file.getParent());
+    DurableFiles.write(file, file.resolveSibling(file.getFileName() + TEMP_SUFFIX), content::writeTo);
   }
 
   /** Makes the directory's entries (created, renamed, deleted files) durable. */
   static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
+    DurableFiles.syncDirectory(dir);
   }
 }

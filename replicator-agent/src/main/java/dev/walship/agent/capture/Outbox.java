@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Position;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Outbox {
   private final Clock clock;
+  private final Ticker ticker;
   private volatile Position end;
   private volatile CaptureStatus status;
   private final Map<String, Position> shipped = new ConcurrentHashMap<>();
   private volatile boolean shippedChanged;
 
-  Outbox(Clock clock) {
+  Outbox(Clock clock, Ticker ticker) {
     this.clock = clock;
+    this.ticker = ticker;
     this.status = new CaptureStatus(CaptureStatus.State.STARTING, null, "not started",
         clock.instant());
   }
@@ -36,9 +39,9 @@ final class Outbox {
   }
 
   synchronized Position await(Position seen, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = ticker.read() + timeout.toNanos();
     while (Objects.equals(end, seen)) {
-      long left = deadline - System.nanoTime();
+      long left = ticker.until(deadline);
       if (left <= 0) {
         break;
       }

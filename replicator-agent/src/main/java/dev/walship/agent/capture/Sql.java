@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,10 +28,14 @@ final class Sql implements AutoCloseable {
   private final boolean[] reading = new boolean[READERS];
   private final Connection writer1;
   private final Connection writer2;
-  private final Spin spin1 = new Spin();
-  private final Spin spin2 = new Spin();
+  private final Ticker ticker;
+  private final Spin spin1;
+  private final Spin spin2;
 
-  private Sql(Path db, Duration busyTimeout) throws SQLException {
+  private Sql(Path db, Duration busyTimeout, Ticker ticker) throws SQLException {
+    this.ticker = ticker;
+    this.spin1 = new Spin(ticker);
+    this.spin2 = new Spin(ticker);
     try {
       for (int i = 0; i < READERS; i++) {
         readers.add(connect(db, busyTimeout));
@@ -46,8 +51,8 @@ final class Sql implements AutoCloseable {
   }
 
   /** Opens the connections and puts the database in WAL mode. */
-  static Sql open(Path db, Duration busyTimeout) throws SQLException {
-    Sql sql = new Sql(db, busyTimeout);
+  static Sql open(Path db, Duration busyTimeout, Ticker ticker) throws SQLException {
+    Sql sql = new Sql(db, busyTimeout, ticker);
     try {
       String mode = sql.queryString(sql.readers.get(0), "PRAGMA journal_mode=WAL");
       if (!"wal".equalsIgnoreCase(mode)) {
@@ -123,10 +128,10 @@ final class Sql implements AutoCloseable {
    * wait}: the application's autocheckpoint is usually that other one and ends quickly.
    */
   Checkpoint checkpoint(Duration wait) throws SQLException {
-    long deadline = System.nanoTime() + wait.toNanos();
+    long deadline = ticker.read() + wait.toNanos();
     while (true) {
       Checkpoint ck = checkpointOnce();
-      if (!ck.busy() || System.nanoTime() - deadline > 0) {
+      if (!ck.busy() || ticker.until(deadline) < 0) {
         return ck;
       }
       LockSupport.parkNanos(200_000);
@@ -168,7 +173,7 @@ final class Sql implements AutoCloseable {
    * @return false when the write lock stayed busy
    */
   boolean beginImmediate(Connection w, Duration wait) throws SQLException {
-    spinFor(w).deadline = System.nanoTime() + wait.toNanos();
+    spinFor(w).deadline = ticker.read() + wait.toNanos();
     try {
       exec(w, "BEGIN IMMEDIATE");
       return true;
@@ -182,7 +187,7 @@ final class Sql implements AutoCloseable {
 
   /** Begins a deferred transaction on {@code w} and reads {@code user_version} (its snapshot). */
   long beginAndReadUserVersion(Connection w, Duration wait) throws SQLException {
-    spinFor(w).deadline = System.nanoTime() + wait.toNanos();
+    spinFor(w).deadline = ticker.read() + wait.toNanos();
     exec(w, "BEGIN");
     return queryLong(w, "PRAGMA user_version");
   }
@@ -196,7 +201,7 @@ final class Sql implements AutoCloseable {
    * (waiting at most {@code wait}) unless the transaction already holds it.
    */
   void setUserVersion(Connection w, long value, Duration wait) throws SQLException {
-    spinFor(w).deadline = System.nanoTime() + wait.toNanos();
+    spinFor(w).deadline = ticker.read() + wait.toNanos();
     exec(w, "PRAGMA user_version=" + value);
   }
 
@@ -278,11 +283,16 @@ final class Sql implements AutoCloseable {
    * handler sleeps 1, 2, 5… ms between tries and can miss every gap between their transactions.
    */
   private static final class Spin extends BusyHandler {
+    private final Ticker ticker;
     volatile long deadline;
+
+    Spin(Ticker ticker) {
+      this.ticker = ticker;
+    }
 
     @Override
     protected int callback(int tries) {
-      if (System.nanoTime() - deadline > 0) {
+      if (ticker.until(deadline) < 0) {
         return 0;
       }
       if (tries < 1000) {

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.format.wal.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -37,7 +38,7 @@ final class WalWatcher implements AutoCloseable {
       throw e;
     }
     String name = db.getFileName().toString();
-    WalWatcher w = new WalWatcher(ws, Set.of(name, name + "-wal"), wake, "walship-watch-" + name);
+    WalWatcher w = new WalWatcher(ws, Set.of(name, SqliteFiles.walName(name)), wake, "walship-watch-" + name);
     w.thread.start();
     return w;
   }

@@ -1,6 +1,6 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.restore.RestoreException;
 import java.io.IOException;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigFile;
 import dev.walship.agent.config.ConfigLoader;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.ReplicaConfig;
 import java.util.concurrent.Callable;

@@ -1,10 +1,12 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.config.ConfigException;
-import dev.walship.agent.config.GoDuration;
+import dev.walship.format.wal.SqliteFiles;
+import dev.walship.agent.store.ReplicaStores;
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.GoDuration;
 import dev.walship.agent.config.ReplicaConfig;
-import dev.walship.agent.restore.GenerationFiles;
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,10 +32,12 @@ public final class GenerationsCommand implements Callable<Integer> {
   @Mixin HelpOption help;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
   private final Clock clock;
 
-  public GenerationsCommand(CliContext ctx, Clock clock) {
+  public GenerationsCommand(CliContext ctx, ReplicaStores stores, Clock clock) {
     this.ctx = ctx;
+    this.stores = stores;
     this.clock = clock;
   }
 
@@ -46,7 +50,7 @@ public final class GenerationsCommand implements Callable<Integer> {
     int failed = 0;
     for (ReplicaConfig r : sel.replicas()) {
       ReplicaCatalog catalog;
-      try (ReplicaStore store = r.openStore()) {
+      try (ReplicaStore store = stores.open(r)) {
         catalog = ReplicaCatalog.load(store);
       } catch (IOException e) {
         ctx.err().println("error: replica " + r.name() + ": cannot list generations: " + e.getMessage());
@@ -67,7 +71,7 @@ public final class GenerationsCommand implements Callable<Integer> {
   /** When the database or its WAL last changed, as Litestream's {@code DB.UpdatedAt}. */
   private Instant updatedAt(Path db) {
     Instant t = null;
-    for (Path p : new Path[] {db, Path.of(db + "-wal")}) {
+    for (Path p : new Path[] {db, SqliteFiles.wal(db)}) {
       try {
         Instant m = Files.getLastModifiedTime(p).toInstant();
         t = t == null || m.isAfter(t) ? m : t;

@@ -1,38 +1,29 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.LoggingConfig;
+import dev.walship.toolkit.logging.LogFormat;
+import dev.walship.toolkit.logging.LogTarget;
+import dev.walship.toolkit.logging.Logging;
+import org.slf4j.event.Level;
 
 /**
- * Applies the config's {@code logging:} section to slf4j-simple, before the first logger exists:
- * level, and standard output or error. Lines carry a timestamp and the logger's short name; with
- * {@code type: json} the chosen stream is replaced by one that turns each record into a JSON
- * object ({@link JsonLogLines}; slf4j-simple looks the stream up at every record). MINA SSHD's
- * own logging is limited to warnings.
+ * The agent's logging: every command starts logging INFO and above as text to standard error
+ * ({@link #defaults()}, called by {@code Main} first); {@code replicate} then applies the config's
+ * {@code logging:} section (level, standard output or error, text or JSON lines).
  */
-final class LogSetup {
+public final class LogSetup {
   private LogSetup() {}
 
-  static void apply(LoggingConfig logging) {
-    set("org.slf4j.simpleLogger.defaultLogLevel", logging.level().name().toLowerCase(java.util.Locale.ROOT));
-    set("org.slf4j.simpleLogger.logFile", logging.stderr() ? "System.err" : "System.out");
-    set("org.slf4j.simpleLogger.showDateTime", "true");
-    set("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    set("org.slf4j.simpleLogger.showShortLogName", "true");
-    set("org.slf4j.simpleLogger.showThreadName", "false");
-    set("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
-    set("org.slf4j.simpleLogger.levelInBrackets", "false"); // the form JsonLogLines parses
-    if (logging.format() == LoggingConfig.Format.JSON) {
-      if (logging.stderr()) {
-        System.setErr(JsonLogLines.to(System.err));
-      } else {
-        System.setOut(JsonLogLines.to(System.out));
-      }
-    }
+  /** What every command logs with until a config says otherwise. */
+  public static void defaults() {
+    Logging.configure(Level.INFO, LogFormat.TEXT, LogTarget.STDERR);
   }
 
-  private static void set(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
+  /** The config's {@code logging:} section. */
+  static void apply(LoggingConfig logging) {
+    Logging.configure(
+        Level.valueOf(logging.level().name()),
+        logging.format() == LoggingConfig.Format.JSON ? LogFormat.JSON : LogFormat.TEXT,
+        logging.stderr() ? LogTarget.STDERR : LogTarget.STDOUT);
   }
 }

@@ -1,11 +1,13 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaUrl;
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.InvalidNameException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -53,6 +55,18 @@ public final class ReplicaArgs {
     ReplicaConfig r = db.replica(replicaName).orElseThrow(
         () -> new ConfigException("replica \"" + replicaName + "\" not found for database \"" + db.path() + "\""));
     return new Selection(db, List.of(r));
+  }
+
+  /** A {@code -generation NAME} flag's value, or null when not given. */
+  static Generation generation(String flag) throws ConfigException {
+    if (flag == null) {
+      return null;
+    }
+    try {
+      return Generation.parse(flag);
+    } catch (InvalidNameException e) {
+      throw new ConfigException("invalid -generation: " + e.getMessage());
+    }
   }
 
   private ReplicaConfig fromUrl(CliContext ctx) throws ConfigException {

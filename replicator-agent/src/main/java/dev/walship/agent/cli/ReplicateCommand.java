@@ -1,7 +1,8 @@
 package dev.walship.agent.cli;
 
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.FileReplicaConfig;
@@ -12,7 +13,7 @@ import dev.walship.agent.config.SftpReplicaConfig;
 import dev.walship.agent.replicate.ExecChild;
 import dev.walship.agent.replicate.Replicator;
 import dev.walship.agent.replicate.Supervisor;
-import dev.walship.agent.sftp.SftpStoreException;
+import dev.walship.format.store.ReplicaStoreException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,9 +51,11 @@ public final class ReplicateCommand implements Callable<Integer> {
   List<String> args = new ArrayList<>();
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
 
-  public ReplicateCommand(CliContext ctx) {
+  public ReplicateCommand(CliContext ctx, ReplicaStores stores) {
     this.ctx = ctx;
+    this.stores = stores;
   }
 
   @Override
@@ -70,7 +73,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         throw new ConfigException(e.getMessage());
       }
     }
-    Replicator.Builder b = Replicator.builder();
+    Replicator.Builder b = Replicator.builder().stores(stores);
     cfg.dbs().forEach(b::database);
     if (cfg.addr() != null) {
       b.metrics(cfg.addr());
@@ -78,7 +81,7 @@ public final class ReplicateCommand implements Callable<Integer> {
     Replicator replicator;
     try {
       replicator = b.start();
-    } catch (SftpStoreException e) {
+    } catch (ReplicaStoreException e) {
       throw new ConfigException(e.getMessage(), e);
     }
     ExecChild child = null;

@@ -1,9 +1,10 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.agent.store.ReplicaStores;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.restore.NoBackupsException;
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.agent.restore.RestoreException;
 import dev.walship.agent.restore.RestorePlan;
 import dev.walship.agent.restore.RestorePlanner;
@@ -12,7 +13,6 @@ import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
 import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.InvalidNameException;
 import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,9 +65,11 @@ public final class RestoreCommand implements Callable<Integer> {
   WalApplier.Mode apply;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
 
-  public RestoreCommand(CliContext ctx) {
+  public RestoreCommand(CliContext ctx, ReplicaStores stores) {
     this.ctx = ctx;
+    this.stores = stores;
   }
 
   @Override
@@ -90,11 +92,11 @@ public final class RestoreCommand implements Callable<Integer> {
       throw new NoBackupsException(String.join("; ", missing));
     }
     try (ReplicaStore store = best.store) {
-      long start = System.nanoTime();
+      long start = settings.ticker().read();
       new Restorer(store, settings).restore(best.plan, out);
       ctx.err().printf("restored %s to %s: generation %s, snapshot %08x and %d WAL indices, from %s in %.1f s%n",
           best.plan.target(), out, best.plan.generation(), best.plan.snapshot().name().index(),
-          best.plan.indices().size(), best.plan.location(), (System.nanoTime() - start) / 1e9);
+          best.plan.indices().size(), best.plan.location(), (settings.ticker().read() - start) / 1e9);
     }
     return CliErrors.OK;
   }
@@ -106,11 +108,11 @@ public final class RestoreCommand implements Callable<Integer> {
    * write at or before the target, as Litestream picks; its store stays open, the others are
    * closed. Replicas without a matching backup are noted in {@code missing}.
    */
-  private static Chosen choose(List<ReplicaConfig> replicas, RestoreTarget target, List<String> missing)
+  private Chosen choose(List<ReplicaConfig> replicas, RestoreTarget target, List<String> missing)
       throws IOException, RestoreException {
     Chosen best = null;
     for (ReplicaConfig r : replicas) {
-      ReplicaStore store = r.openStore();
+      ReplicaStore store = stores.open(r);
       Chosen c;
       try {
         ReplicaCatalog catalog = ReplicaCatalog.load(store);
@@ -155,14 +157,7 @@ public final class RestoreCommand implements Callable<Integer> {
     if (index != null && timestamp != null) {
       throw new ConfigException("cannot specify index & timestamp to restore");
     }
-    Generation g = null;
-    if (generation != null) {
-      try {
-        g = Generation.parse(generation);
-      } catch (InvalidNameException e) {
-        throw new ConfigException("invalid -generation: " + e.getMessage());
-      }
-    }
+    Generation g = ReplicaArgs.generation(generation);
     Integer i = null;
     if (index != null) {
       try {

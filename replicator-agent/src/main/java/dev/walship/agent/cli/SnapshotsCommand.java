@@ -1,9 +1,10 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.agent.store.ReplicaStores;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
-import dev.walship.agent.restore.GenerationFiles;
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import java.io.IOException;
@@ -18,9 +19,11 @@ public final class SnapshotsCommand implements Callable<Integer> {
   @Mixin HelpOption help;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
 
-  public SnapshotsCommand(CliContext ctx) {
+  public SnapshotsCommand(CliContext ctx, ReplicaStores stores) {
     this.ctx = ctx;
+    this.stores = stores;
   }
 
   @Override
@@ -29,7 +32,7 @@ public final class SnapshotsCommand implements Callable<Integer> {
     w.line("replica", "generation", "index", "size", "created");
     int failed = 0;
     for (ReplicaConfig r : args.select(ctx).replicas()) {
-      try (ReplicaStore store = r.openStore()) {
+      try (ReplicaStore store = stores.open(r)) {
         for (GenerationFiles g : ReplicaCatalog.load(store).generations()) {
           for (SnapshotInfo s : g.snapshots()) {
             w.line(r.name(), g.generation().name(), Integer.toString(s.name().index()),

@@ -1,10 +1,14 @@
 package dev.walship.agent.cli;
 
+import dev.walship.format.catalog.ReplicaEnd;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.agent.health.ReplicaHealth;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.capture.ShadowState;
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.DbConfig;
-import dev.walship.agent.config.GoDuration;
+import dev.walship.toolkit.config.GoDuration;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
@@ -40,10 +44,12 @@ public final class StatusCommand implements Callable<Integer> {
   String maxLag;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
   private final Clock clock;
 
-  public StatusCommand(CliContext ctx, Clock clock) {
+  public StatusCommand(CliContext ctx, ReplicaStores stores, Clock clock) {
     this.ctx = ctx;
+    this.stores = stores;
     this.clock = clock;
   }
 
@@ -52,15 +58,18 @@ public final class StatusCommand implements Callable<Integer> {
     Duration threshold = threshold();
     AgentConfig cfg = config.load(ctx);
     Instant now = clock.instant();
-    List<ReplicaStatus> rows = new ArrayList<>();
+    List<ReplicaHealth> rows = new ArrayList<>();
     for (DbConfig db : cfg.dbs()) {
       Optional<ShadowState> local = readLocal(db);
       for (ReplicaConfig r : db.replicas()) {
-        rows.add(ReplicaStatus.of(db, r, local, now, threshold, () -> {
-              try (ReplicaStore store = r.openStore()) {
-                return ReplicaProbe.of(store, local.orElseThrow().generation());
+        long[] usable = {-1};
+        ReplicaHealth h = ReplicaHealth.of(db, r, local, now, threshold, () -> {
+              try (ReplicaStore store = stores.open(r)) {
+                usable[0] = usableSpace(store);
+                return ReplicaEnd.of(store, GenerationFiles.list(store, local.orElseThrow().generation()));
               }
-            }));
+            });
+        rows.add(h.withUsableSpace(usable[0]));
       }
     }
     if (json) {
@@ -68,7 +77,16 @@ public final class StatusCommand implements Callable<Integer> {
     } else {
       table(rows);
     }
-    return rows.stream().allMatch(ReplicaStatus::healthy) ? CliErrors.OK : CliErrors.FAILED;
+    return rows.stream().allMatch(ReplicaHealth::healthy) ? CliErrors.OK : CliErrors.FAILED;
+  }
+
+  /** The replica's free space (statvfs), or -1 when the store cannot tell or asking fails. */
+  private static long usableSpace(ReplicaStore store) {
+    try {
+      return store.usableSpace().orElse(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private Duration threshold() throws ConfigException {
@@ -88,10 +106,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private void table(List<ReplicaStatus> rows) {
+  private void table(List<ReplicaHealth> rows) {
     TabWriter w = new TabWriter(ctx.out(), 0, 2);
     w.line("database", "replica", "state", "local", "replica-position", "lag", "lag-bytes", "last-sync", "last-error");
-    for (ReplicaStatus s : rows) {
+    for (ReplicaHealth s : rows) {
       w.line(s.database(), s.replica(), s.state(), position(s.local()), position(s.remote()),
           s.lag() == null ? "-" : GoDuration.format(GenerationsCommand.truncate(s.lag())),
           s.lagBytes() == null ? "-" : Long.toString(s.lagBytes()),

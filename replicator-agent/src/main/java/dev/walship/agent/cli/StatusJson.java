@@ -1,6 +1,8 @@
 package dev.walship.agent.cli;
 
+import dev.walship.agent.health.ReplicaHealth;
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.json.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
@@ -9,13 +11,13 @@ import java.util.List;
 final class StatusJson {
   private StatusJson() {}
 
-  static void print(PrintWriter out, List<ReplicaStatus> rows, Instant now) {
+  static void print(PrintWriter out, List<ReplicaHealth> rows, Instant now) {
     StringBuilder b = new StringBuilder();
     b.append("{\"time\":").append(str(now.toString()));
-    b.append(",\"ok\":").append(rows.stream().allMatch(ReplicaStatus::healthy));
+    b.append(",\"ok\":").append(rows.stream().allMatch(ReplicaHealth::healthy));
     b.append(",\"replicas\":[");
     for (int i = 0; i < rows.size(); i++) {
-      ReplicaStatus s = rows.get(i);
+      ReplicaHealth s = rows.get(i);
       b.append(i == 0 ? "" : ",").append('{');
       b.append("\"database\":").append(str(s.database()));
       b.append(",\"replica\":").append(str(s.replica()));
@@ -40,26 +42,7 @@ final class StatusJson {
         : "{\"generation\":" + str(p.generation().name()) + ",\"index\":" + p.index() + ",\"offset\":" + p.offset() + "}";
   }
 
-  /** A JSON string literal. */
-  static String str(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+  private static String str(String s) {
+    return Json.quote(s);
   }
 }

@@ -1,13 +1,14 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.agent.store.ReplicaStores;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.InvalidNameException;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.WalSegmentInfo;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,22 +24,25 @@ public final class WalCommand implements Callable<Integer> {
   String generation;
 
   private final CliContext ctx;
+  private final ReplicaStores stores;
 
-  public WalCommand(CliContext ctx) {
+  public WalCommand(CliContext ctx, ReplicaStores stores) {
     this.ctx = ctx;
+    this.stores = stores;
   }
 
   @Override
   public Integer call() throws ConfigException {
-    Generation only = parseGeneration();
+    Generation only = ReplicaArgs.generation(generation);
     TabWriter w = new TabWriter(ctx.out(), 0, 2);
     w.line("replica", "generation", "index", "offset", "size", "created");
     int failed = 0;
     for (ReplicaConfig r : args.select(ctx).replicas()) {
-      try (ReplicaStore store = r.openStore()) {
-        for (Generation g : only != null ? List.of(only) : store.generations()) {
-          for (WalSegmentInfo s : store.walSegments(g)) {
-            w.line(r.name(), g.name(), Integer.toString(s.name().index()), Long.toString(s.name().offset()),
+      try (ReplicaStore store = stores.open(r)) {
+        ReplicaCatalog catalog = only != null ? ReplicaCatalog.load(store, only) : ReplicaCatalog.load(store);
+        for (GenerationFiles g : catalog.generations()) {
+          for (WalSegmentInfo s : g.segments()) {
+            w.line(r.name(), g.generation().name(), Integer.toString(s.name().index()), Long.toString(s.name().offset()),
                 Long.toString(s.size()), Times.rfc3339(s.created()));
           }
         }
@@ -49,16 +53,5 @@ public final class WalCommand implements Callable<Integer> {
     }
     w.flush();
     return failed == 0 ? CliErrors.OK : CliErrors.FAILED;
-  }
-
-  private Generation parseGeneration() throws ConfigException {
-    if (generation == null) {
-      return null;
-    }
-    try {
-      return Generation.parse(generation);
-    } catch (InvalidNameException e) {
-      throw new ConfigException("invalid -generation: " + e.getMessage());
-    }
   }
 }

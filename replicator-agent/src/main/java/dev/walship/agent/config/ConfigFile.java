@@ -1,5 +1,6 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,8 +1,12 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.HostPort;
+import dev.walship.toolkit.config.YamlFile;
+import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlMapping;
 import dev.walship.agent.sftp.SftpTarget;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,10 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -85,7 +85,7 @@ public final class ConfigLoader {
   /** Checks a config file's {@code text}; {@code source} names it in messages. */
   public AgentConfig parse(String text, String source, boolean expandEnv) throws ConfigException {
     String expanded = expandEnv ? EnvExpander.expand(text, env) : text;
-    Node root = compose(expanded.startsWith("\uFEFF") ? expanded.substring(1) : expanded, source);
+    Node root = YamlFile.compose(expanded, source);
     if (root == null) {
       return AgentConfig.EMPTY;
     }
@@ -113,33 +113,15 @@ public final class ConfigLoader {
     return new SftpReplicaConfig(SftpReplicaConfig.TYPE, target, ReplicaTiming.DEFAULTS);
   }
 
-  private static Node compose(String text, String source) throws ConfigException {
-    LoaderOptions options = new LoaderOptions();
-    options.setProcessComments(false);
-    options.setAllowRecursiveKeys(false);
-    try {
-      return new Yaml(options).compose(new StringReader(text));
-    } catch (MarkedYAMLException e) {
-      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-      String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-      throw new ConfigException(source, line, "", "invalid YAML: " + e.getProblem() + context);
-    } catch (YAMLException e) {
-      throw new ConfigException(source, 0, "", "invalid YAML: " + e.getMessage());
-    }
-  }
-
   private static String addr(YamlMapping top) throws ConfigException {
     String addr = ReplicaParser.nonEmpty(top.string("addr"));
     if (addr == null) {
       return null;
     }
-    int colon = addr.lastIndexOf(':');
-    String host = colon < 0 ? addr : addr.substring(0, colon);
-    String port = colon < 0 ? "" : addr.substring(colon + 1);
-    boolean bracketsOk = !host.contains(":") || (host.startsWith("[") && host.endsWith("]"));
-    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
-        || Integer.parseInt(port) > 65535 || !bracketsOk) {
-      throw top.error("addr", "\"" + addr + "\" is not host:port or :port (e.g. :9090, 127.0.0.1:9090, [::1]:9090)");
+    try {
+      HostPort.parseListen(addr);
+    } catch (IllegalArgumentException e) {
+      throw top.error("addr", e.getMessage());
     }
     return addr;
   }

@@ -1,5 +1,8 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlMapping;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;

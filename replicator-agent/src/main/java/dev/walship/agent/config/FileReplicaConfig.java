@@ -1,7 +1,5 @@
 package dev.walship.agent.config;
 
-import dev.walship.format.store.FileReplicaStore;
-import dev.walship.format.store.ReplicaStore;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -17,9 +15,7 @@ public record FileReplicaConfig(String name, Path path, ReplicaTiming timing)
   public static final String TYPE = "file";
 
   public FileReplicaConfig {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("replica name required");
-    }
+    ReplicaConfig.requireName(name);
     if (!path.isAbsolute()) {
       throw new IllegalArgumentException("file replica path must be absolute: " + path);
     }
@@ -34,10 +30,5 @@ public record FileReplicaConfig(String name, Path path, ReplicaTiming timing)
   @Override
   public String location() {
     return path.toString();
-  }
-
-  @Override
-  public ReplicaStore openStore() {
-    return new FileReplicaStore(path);
   }
 }

@@ -1,11 +1,9 @@
 package dev.walship.agent.config;
 
-import dev.walship.format.store.ReplicaStore;
-import java.io.IOException;
-
 /**
  * One replica of a database: where it lives and its timing. Its {@link #name()} is unique within
- * the database and defaults to its {@link #type()} as in Litestream.
+ * the database and defaults to its {@link #type()} as in Litestream. Its store is opened by {@code
+ * dev.walship.agent.store.ReplicaStores}.
  */
 public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConfig {
   /** The name {@code -replica} selects and logs show. */
@@ -19,6 +17,10 @@ public sealed interface ReplicaConfig permits FileReplicaConfig, SftpReplicaConf
 
   ReplicaTiming timing();
 
-  /** Opens the store this replica lives in ({@code file://}: a directory; {@code sftp://}: a server). */
-  ReplicaStore openStore() throws IOException;
+  /** Checks a replica's name as every replica type's constructor must: present and not empty. */
+  static void requireName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("replica name required");
+    }
+  }
 }

@@ -1,5 +1,10 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.GoDuration;
+import dev.walship.toolkit.config.HostPort;
+import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlMapping;
 import dev.walship.agent.sftp.SftpTarget;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -194,7 +199,7 @@ final class ReplicaParser {
         throw m.error("an sftp replica needs host: (or url: sftp://user@host/path)");
       }
       try {
-        return HostPort.parse(host);
+        return HostPort.parse(host, SftpTarget.DEFAULT_PORT);
       } catch (IllegalArgumentException e) {
         throw m.error("host", e.getMessage());
       }

@@ -1,5 +1,7 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+
 /**
  * A replica URL, in a config's {@code url:} key or on the command line ({@code replicator restore
  * sftp://…}), read as Litestream v0.3.13 reads it:

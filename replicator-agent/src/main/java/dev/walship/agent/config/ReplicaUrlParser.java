@@ -1,5 +1,7 @@
 package dev.walship.agent.config;
 
+import dev.walship.agent.sftp.SftpTarget;
+import dev.walship.toolkit.config.HostPort;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -106,7 +108,7 @@ final class ReplicaUrlParser {
     if (authority.isEmpty()) {
       throw new IllegalArgumentException("has no host (expected sftp://user@host[:port]/path)");
     }
-    HostPort hp = HostPort.parse(authority);
+    HostPort hp = HostPort.parse(authority, SftpTarget.DEFAULT_PORT);
     return new ReplicaUrl.Sftp(
         hp.host(), hp.port(), emptyToNull(user), emptyToNull(password), path);
   }

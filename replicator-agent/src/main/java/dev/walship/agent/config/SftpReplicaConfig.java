@@ -1,9 +1,6 @@
 package dev.walship.agent.config;
 
-import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.agent.sftp.SftpTarget;
-import dev.walship.format.store.ReplicaStore;
-import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -19,9 +16,7 @@ public record SftpReplicaConfig(String name, SftpTarget target, ReplicaTiming ti
   public static final String TYPE = "sftp";
 
   public SftpReplicaConfig {
-    if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("replica name required");
-    }
+    ReplicaConfig.requireName(name);
     Objects.requireNonNull(target);
     Objects.requireNonNull(timing);
   }
@@ -34,10 +29,5 @@ public record SftpReplicaConfig(String name, SftpTarget target, ReplicaTiming ti
   @Override
   public String location() {
     return target.location();
-  }
-
-  @Override
-  public ReplicaStore openStore() throws IOException {
-    return SftpReplicaStore.open(target);
   }
 }

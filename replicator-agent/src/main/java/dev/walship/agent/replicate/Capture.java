@@ -16,6 +16,12 @@ interface Capture extends AutoCloseable {
   /** What the shippers read. */
   ShadowLog log();
 
+  /**
+   * Whether capture has looked at the database at least once since it started (found it missing,
+   * or captured what it held), so that {@link #log()}'s end speaks for the database.
+   */
+  boolean started();
+
   /** An empty directory, on the database's file system, where snapshots are spooled. */
   Path spoolDir() throws IOException;
 

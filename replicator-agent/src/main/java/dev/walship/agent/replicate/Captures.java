@@ -1,6 +1,8 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.agent.capture.CaptureSettings;
+import dev.walship.agent.capture.CaptureStatus;
 import dev.walship.agent.capture.DatabaseCapture;
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.config.DbConfig;
@@ -32,15 +34,20 @@ final class Captures {
         CaptureSettings.DEFAULTS.busyTimeout());
   }
 
-  /** Starts the real capture engine with this clock and randomness (new generation names). */
-  static Capture.Factory real(Clock clock, RandomGenerator random) {
+  /** Starts the real capture engine with this clock, ticker and randomness (new generation names). */
+  static Capture.Factory real(Clock clock, Ticker ticker, RandomGenerator random) {
     return db -> {
-      DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, random);
+      DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, ticker, random);
       c.start();
       return new Capture() {
         @Override
         public ShadowLog log() {
           return c;
+        }
+
+        @Override
+        public boolean started() {
+          return c.status().state() != CaptureStatus.State.STARTING;
         }
 
         @Override

@@ -4,6 +4,7 @@ import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,11 @@ final class DatabaseReplication {
   private final Capture capture;
   private final List<Shipper> shippers;
   private final List<ReplicaStore> ownedStores;
+  private final Ticker ticker;
 
-  DatabaseReplication(String name, Capture capture, List<Shipper> shippers, List<ReplicaStore> ownedStores) {
+  DatabaseReplication(
+      String name, Capture capture, List<Shipper> shippers, List<ReplicaStore> ownedStores, Ticker ticker) {
+    this.ticker = ticker;
     this.name = name;
     this.capture = capture;
     this.shippers = List.copyOf(shippers);
@@ -47,16 +51,25 @@ final class DatabaseReplication {
     shippers.forEach(Shipper::start);
   }
 
-  /** Waits until every replica holds what is captured now; false on timeout. */
+  /**
+   * Waits until every replica holds what is captured now (once capture has looked at the database
+   * at all: right after a start, what the database already holds); false on timeout.
+   */
   boolean sync(Duration timeout) throws InterruptedException {
+    long deadline = ticker.read() + timeout.toNanos();
+    while (!capture.started()) {
+      if (ticker.until(deadline) <= 0) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
     Position target = capture.log().end();
     if (target == null) {
       return true;
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
     for (Shipper s : shippers) {
       while (!reached(s, target)) {
-        if (System.nanoTime() >= deadline) {
+        if (ticker.until(deadline) <= 0) {
           return false;
         }
         Thread.sleep(1);

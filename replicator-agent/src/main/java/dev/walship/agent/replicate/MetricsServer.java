@@ -1,5 +1,6 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.toolkit.config.HostPort;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -19,7 +20,7 @@ final class MetricsServer implements AutoCloseable {
   }
 
   static MetricsServer start(String addr, PrometheusRegistry registry) throws IOException {
-    Address a = Address.parse(addr);
+    HostPort a = address(addr);
     HTTPServer.Builder b = HTTPServer.builder().port(a.port()).registry(registry);
     if (!a.host().isEmpty()) {
       try {
@@ -36,6 +37,15 @@ final class MetricsServer implements AutoCloseable {
     }
   }
 
+  /** {@code addr} as host (empty: every interface) and port; the problem in the exception's message. */
+  static HostPort address(String addr) {
+    try {
+      return HostPort.parseListen(addr);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("addr " + e.getMessage(), e);
+    }
+  }
+
   int port() {
     return server.getPort();
   }
@@ -43,27 +53,5 @@ final class MetricsServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-  }
-
-  /** {@code addr} split into host (empty: every interface) and port. */
-  record Address(String host, int port) {
-    static Address parse(String addr) {
-      int colon = addr.lastIndexOf(':');
-      if (colon < 0) {
-        throw new IllegalArgumentException(
-            "addr \"" + addr + "\": must specify a port, e.g. 127.0.0.1:9090 or :9090");
-      }
-      String host = addr.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      String port = addr.substring(colon + 1);
-      if (port.isEmpty() || !port.chars().allMatch(Character::isDigit) || port.length() > 5
-          || Integer.parseInt(port) > 65535) {
-        throw new IllegalArgumentException(
-            "addr \"" + addr + "\": port \"" + port + "\" is not a number in 0..65535");
-      }
-      return new Address(host, Integer.parseInt(port));
-    }
   }
 }

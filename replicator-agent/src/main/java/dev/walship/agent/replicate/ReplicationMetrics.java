@@ -100,19 +100,22 @@ final class ReplicationMetrics {
         .register(r);
   }
 
+  /** Calls {@code f} with every replica's shipper and the database it belongs to. */
+  private void eachReplica(BiConsumer<Source, Shipper> f) {
+    for (Source src : sources.get()) {
+      for (Shipper s : src.shippers()) {
+        f.accept(src, s);
+      }
+    }
+  }
+
   private void replicaGauge(
       PrometheusRegistry r, String name, String help, BiConsumer<Shipper, java.util.function.DoubleConsumer> f) {
     GaugeWithCallback.builder()
         .name(name)
         .help(help)
         .labelNames("db", "replica")
-        .callback(cb -> {
-          for (Source src : sources.get()) {
-            for (Shipper s : src.shippers()) {
-              f.accept(s, v -> cb.call(v, src.db(), s.replica()));
-            }
-          }
-        })
+        .callback(cb -> eachReplica((src, s) -> f.accept(s, v -> cb.call(v, src.db(), s.replica()))))
         .register(r);
   }
 
@@ -121,13 +124,7 @@ final class ReplicationMetrics {
         .name(name)
         .help(help)
         .labelNames("db", "replica")
-        .callback(cb -> {
-          for (Source src : sources.get()) {
-            for (Shipper s : src.shippers()) {
-              cb.call(f.applyAsDouble(s.stats()), src.db(), s.replica());
-            }
-          }
-        })
+        .callback(cb -> eachReplica((src, s) -> cb.call(f.applyAsDouble(s.stats()), src.db(), s.replica())))
         .register(r);
   }
 }

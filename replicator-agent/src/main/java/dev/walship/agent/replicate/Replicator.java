@@ -1,6 +1,6 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.PathExpander;
@@ -8,10 +8,11 @@ import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaTiming;
 import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
-import dev.walship.agent.sftp.SftpReplicaStore;
-import dev.walship.agent.sftp.SftpStoreException;
 import dev.walship.agent.ship.Shipper;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.format.store.ReplicaStoreException;
+import dev.walship.toolkit.time.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,12 +52,15 @@ public final class Replicator implements AutoCloseable {
   private final List<DatabaseReplication> databases;
   private final MetricsServer metrics;
   private final Duration shutdownTimeout;
+  private final Ticker ticker;
   private boolean closed;
 
-  private Replicator(List<DatabaseReplication> databases, MetricsServer metrics, Duration shutdownTimeout) {
+  private Replicator(
+      List<DatabaseReplication> databases, MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
     this.databases = List.copyOf(databases);
     this.metrics = metrics;
     this.shutdownTimeout = shutdownTimeout;
+    this.ticker = ticker;
   }
 
   public static Builder builder() {
@@ -70,9 +74,9 @@ public final class Replicator implements AutoCloseable {
    * @return false when {@code timeout} passed first
    */
   public boolean sync(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = ticker.read() + timeout.toNanos();
     for (DatabaseReplication d : databases) {
-      if (!d.sync(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+      if (!d.sync(Duration.ofNanos(Math.max(0, ticker.until(deadline))))) {
         return false;
       }
     }
@@ -140,6 +144,8 @@ public final class Replicator implements AutoCloseable {
     private String metricsAddr;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private InstantSource clock = InstantSource.system();
+    private Ticker ticker = Ticker.SYSTEM;
+    private ReplicaStores stores = ReplicaStores.defaults();
     private RandomGenerator.SplittableGenerator random;
     private Capture.Factory captureFactory;
 
@@ -197,7 +203,7 @@ public final class Replicator implements AutoCloseable {
 
     /** Serves Prometheus metrics on {@code addr} ({@code host:port} or {@code :port}). */
     public Builder metrics(String addr) {
-      MetricsServer.Address.parse(addr);
+      MetricsServer.address(addr);
       this.metricsAddr = addr;
       return this;
     }
@@ -211,6 +217,18 @@ public final class Replicator implements AutoCloseable {
     /** The clock behind mtimes, intervals and retention (default: the system clock). */
     public Builder clock(InstantSource clock) {
       this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** Where the stores of replicas given by configuration are opened (default: every type's defaults). */
+    public Builder stores(ReplicaStores stores) {
+      this.stores = Objects.requireNonNull(stores);
+      return this;
+    }
+
+    /** The source of elapsed time behind deadlines and waits (default: {@link System#nanoTime()}). */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker);
       return this;
     }
 
@@ -268,24 +286,22 @@ public final class Replicator implements AutoCloseable {
         }
         throw e;
       }
-      return new Replicator(started, metrics, shutdownTimeout);
+      return new Replicator(started, metrics, shutdownTimeout, ticker);
     }
 
     /**
-     * Connects an SFTP replica now: a refusal that needs the operator (unknown or changed host
+     * Checks a replica's store now (an SFTP replica connects): a refusal that needs the operator (unknown or changed host
      * key, login refused, unusable key) stops the start with its message; a server that is merely
      * down does not (its shipper retries).
      */
     private static void checkReachable(String db, String replica, ReplicaStore store) throws IOException {
-      if (store instanceof SftpReplicaStore sftp) {
-        try {
-          sftp.connect();
-        } catch (SftpStoreException e) {
-          if (e.permanent()) {
-            throw e;
-          }
-          LOG.warn("{} [{}]: {} (replication starts anyway and retries)", db, replica, e.getMessage());
+      try {
+        store.checkAccess();
+      } catch (ReplicaStoreException e) {
+        if (e.permanent()) {
+          throw e;
         }
+        LOG.warn("{} [{}]: {} (replication starts anyway and retries)", db, replica, e.getMessage());
       }
     }
 
@@ -298,29 +314,28 @@ public final class Replicator implements AutoCloseable {
       Capture capture = null;
       try {
         List<Shipper> shippers = new ArrayList<>();
-        List<ReplicaStore> stores = new ArrayList<>();
+        List<ReplicaStore> opened = new ArrayList<>();
         for (ReplicaPlan r : db.replicas()) {
           ReplicaStore store = r.store();
           if (store == null) {
-            store = r.config().openStore();
+            store = stores.open(r.config());
             owned.add(store);
             checkReachable(name, r.name(), store);
           }
-          stores.add(store);
+          opened.add(store);
         }
         capture = (captureFactory != null ? captureFactory
-            : Captures.real(clockOf(clock), newRandom()))
+            : Captures.real(clockOf(clock), ticker, newRandom()))
             .start(db.config());
         Path spool = capture.spoolDir();
-        for (int i = 0; i < stores.size(); i++) {
+        for (int i = 0; i < opened.size(); i++) {
           ReplicaPlan r = db.replicas().get(i);
-          ShipEnvironment env = new ShipEnvironment(clock,
-              newRandom(), null, spool);
-          shippers.add(new Shipper(name, r.name(), stores.get(i), capture.log(), r.settings(), env));
-          LOG.info("replicating {} to {} (replica \"{}\", sync-interval {})", name, stores.get(i).location(),
+          ShipEnvironment env = new ShipEnvironment(clock, ticker, newRandom(), null, spool);
+          shippers.add(new Shipper(name, r.name(), opened.get(i), capture.log(), r.settings(), env));
+          LOG.info("replicating {} to {} (replica \"{}\", sync-interval {})", name, opened.get(i).location(),
               r.name(), r.settings().syncInterval().isZero() ? "0: at once" : r.settings().syncInterval());
         }
-        DatabaseReplication d = new DatabaseReplication(name, capture, shippers, owned);
+        DatabaseReplication d = new DatabaseReplication(name, capture, shippers, owned, ticker);
         d.start();
         return d;
       } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import dev.walship.toolkit.time.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -16,14 +17,17 @@ final class Progress implements AutoCloseable {
   private final PrintStream out;
   private final long totalBytes;
   private final int totalFiles;
-  private final long startNanos = System.nanoTime();
+  private final Ticker ticker;
+  private final long startNanos;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger files = new AtomicInteger();
   private volatile String phase = "downloading";
   private final ScheduledExecutorService timer;
 
-  Progress(PrintStream out, Duration interval, long totalBytes, int totalFiles) {
+  Progress(PrintStream out, Duration interval, Ticker ticker, long totalBytes, int totalFiles) {
     this.out = out;
+    this.ticker = ticker;
+    this.startNanos = ticker.read();
     this.totalBytes = totalBytes;
     this.totalFiles = totalFiles;
     this.timer =
@@ -57,7 +61,7 @@ final class Progress implements AutoCloseable {
         files.get(),
         totalFiles,
         phase,
-        (System.nanoTime() - startNanos) / 1_000_000_000L);
+        (ticker.read() - startNanos) / 1_000_000_000L);
     out.flush();
   }
 

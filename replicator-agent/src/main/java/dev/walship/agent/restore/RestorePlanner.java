@@ -1,5 +1,7 @@
 package dev.walship.agent.restore;
 
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.format.catalog.GenerationFiles;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import dev.walship.format.catalog.GenerationFiles;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.walship.agent.restore;
 
+import dev.walship.toolkit.files.DurableFiles;
+import dev.walship.format.wal.SqliteFiles;
 import dev.walship.format.layout.LayoutFile;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.WalSegmentInfo;
@@ -11,11 +13,9 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +58,8 @@ public final class Restorer {
       return t;
     });
     try (Progress progress =
-        new Progress(settings.progress(), settings.progressInterval(), plan.totalBytes(), plan.files())) {
+        new Progress(settings.progress(), settings.progressInterval(), settings.ticker(), plan.totalBytes(),
+            plan.files())) {
       Path db = work.resolve("db");
       Future<?> snapshot = pool.submit(() -> {
         restoreSnapshot(plan, db, progress);
@@ -80,14 +81,14 @@ public final class Restorer {
       // the disk flush and the check (reads from the page cache) overlap; the second force finds
       // nothing left to write unless the check wrote, and makes sure whatever it wrote is durable
       Future<?> flushed = pool.submit(() -> {
-        sync(db);
+        DurableFiles.sync(db);
         return null;
       });
       IntegrityCheck.verify(db, out);
       await(flushed);
-      sync(db);
+      DurableFiles.sync(db);
       Files.move(db, out);
-      syncDirectory(out.getParent());
+      DurableFiles.syncDirectory(out.getParent());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RestoreException("restore interrupted; nothing was written to " + out, e);
@@ -180,7 +181,7 @@ public final class Restorer {
     if (Files.exists(out)) {
       throw new RestoreException("cannot restore, output path already exists: " + out);
     }
-    Path wal = Path.of(out + "-wal");
+    Path wal = SqliteFiles.wal(out);
     if (Files.exists(wal)) {
       throw new RestoreException(
           "cannot restore to " + out + ": " + wal + " exists without its database; SQLite would apply it"
@@ -194,18 +195,6 @@ public final class Restorer {
   /** The work directory of a restore into {@code out}. */
   static Path workDir(Path out) {
     return out.resolveSibling("." + out.getFileName() + ".restore-tmp");
-  }
-
-  private static void sync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-  }
-
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import dev.walship.format.wal.SqliteFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +20,8 @@ import java.sql.Statement;
 final class SqliteCheckpointApplier implements WalApplier {
   @Override
   public IndexSink open(Path db, Path work, int index) throws IOException {
-    Path wal = Path.of(db + "-wal");
-    Files.deleteIfExists(Path.of(db + "-shm"));
+    Path wal = SqliteFiles.wal(db);
+    Files.deleteIfExists(SqliteFiles.shm(db));
     OutputStream out = new BufferedOutputStream(Files.newOutputStream(wal), 1 << 16);
     return new IndexSink() {
       @Override
@@ -38,7 +39,7 @@ final class SqliteCheckpointApplier implements WalApplier {
       public void close() throws IOException {
         out.close();
         Files.deleteIfExists(wal);
-        Files.deleteIfExists(Path.of(db + "-shm"));
+        Files.deleteIfExists(SqliteFiles.shm(db));
       }
     };
   }

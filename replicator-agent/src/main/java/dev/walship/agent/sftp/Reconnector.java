@@ -1,5 +1,7 @@
 package dev.walship.agent.sftp;
 
+import dev.walship.toolkit.time.Backoff;
+import dev.walship.toolkit.time.Sleeper;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
@@ -11,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * at a time; a thread that saw connection {@code c} fail replaces it only if it is still the
  * current one (so N threads that saw the same failure cause one reconnect, not N); connecting
  * happens under the lock, and other threads wait for its outcome. A reconnect makes up to
- * {@link Backoff#attempts()} attempts with {@link Backoff} waits between them; permanent failures
- * (host key, authentication) end it at once.
+ * {@code attempts} attempts with {@link Backoff} waits between them (none before the first);
+ * permanent failures (host key, authentication) end it at once.
  */
 final class Reconnector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconnector.class);
@@ -26,15 +28,18 @@ final class Reconnector implements AutoCloseable {
   private final String location;
   private final Attempt attempt;
   private final Backoff backoff;
+  private final int attempts;
   private final RandomGenerator random;
   private final Sleeper sleeper;
   private Connection current;
   private boolean closed;
 
-  Reconnector(String location, Attempt attempt, Backoff backoff, RandomGenerator random, Sleeper sleeper) {
+  Reconnector(
+      String location, Attempt attempt, Backoff backoff, int attempts, RandomGenerator random, Sleeper sleeper) {
     this.location = location;
     this.attempt = attempt;
     this.backoff = backoff;
+    this.attempts = attempts;
     this.random = random;
     this.sleeper = sleeper;
   }
@@ -70,10 +75,10 @@ final class Reconnector implements AutoCloseable {
 
   private Connection connectWithBackoff() throws SftpStoreException, InterruptedIOException {
     SftpStoreException last = null;
-    for (int n = 1; n <= backoff.attempts(); n++) {
-      Duration wait = backoff.delayBefore(n, random);
+    for (int n = 1; n <= attempts; n++) {
+      Duration wait = n == 1 ? Duration.ZERO : backoff.delay(n - 1, random);
       if (!wait.isZero()) {
-        LOG.debug("{}: attempt {} of {} in {} ms", location, n, backoff.attempts(), wait.toMillis());
+        LOG.debug("{}: attempt {} of {} in {} ms", location, n, attempts, wait.toMillis());
         try {
           sleeper.sleep(wait);
         } catch (InterruptedException e) {
@@ -87,7 +92,7 @@ final class Reconnector implements AutoCloseable {
         if (e.permanent()) {
           throw e;
         }
-        LOG.info("{} (attempt {} of {})", e.getMessage(), n, backoff.attempts());
+        LOG.info("{} (attempt {} of {})", e.getMessage(), n, attempts);
         last = e;
       }
     }

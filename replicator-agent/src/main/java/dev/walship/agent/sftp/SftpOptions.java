@@ -1,5 +1,7 @@
 package dev.walship.agent.sftp;
 
+import dev.walship.toolkit.time.Backoff;
+import dev.walship.toolkit.time.Sleeper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,20 +45,22 @@ public record SftpOptions(
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(userHome, "userHome");
-    new Backoff(reconnectBaseDelay, reconnectMaxDelay, reconnectAttempts); // validates
+    new Backoff(reconnectBaseDelay, reconnectMaxDelay); // validates
+    if (reconnectAttempts < 1) {
+      throw new IllegalArgumentException("reconnect attempts must be at least 1, got " + reconnectAttempts);
+    }
   }
 
   /** The defaults listed above. */
   public static SftpOptions defaults() {
-    Backoff b = Backoff.DEFAULT;
     return new SftpOptions(
         Duration.ofSeconds(10),
         Duration.ofSeconds(30),
         Duration.ofSeconds(15),
         3,
-        b.attempts(),
-        b.base(),
-        b.max(),
+        5, // 0.25 s, 0.5 s, 1 s, 2 s between five attempts (about 2–4 s in all)
+        Duration.ofMillis(250),
+        Duration.ofSeconds(30),
         new SplittableRandom(),
         Sleeper.SYSTEM,
         Path.of(System.getProperty("user.home")));
@@ -92,7 +96,8 @@ public record SftpOptions(
         reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, userHome);
   }
 
+  /** The waits between reconnect attempts: before attempt n (n ≥ 2), {@code backoff().delay(n - 1)}. */
   Backoff backoff() {
-    return new Backoff(reconnectBaseDelay, reconnectMaxDelay, reconnectAttempts);
+    return new Backoff(reconnectBaseDelay, reconnectMaxDelay);
   }
 }

@@ -77,7 +77,8 @@ public final class SftpReplicaStore implements ReplicaStore {
     SshConnector connector = new SshConnector(target, options, policy, identity);
     Reconnector connections =
         new Reconnector(
-            target.location(), connector::connect, options.backoff(), options.random(), options.sleeper());
+            target.location(), connector::connect, options.backoff(), options.reconnectAttempts(), options.random(),
+            options.sleeper());
     return new SftpReplicaStore(target, connector, connections);
   }
 
@@ -87,7 +88,8 @@ public final class SftpReplicaStore implements ReplicaStore {
   }
 
   /** Connects now (if not connected), so configuration problems show at start-up. */
-  public void connect() throws IOException {
+  @Override
+  public void checkAccess() throws IOException {
     connections.current();
   }
 
@@ -219,31 +221,24 @@ public final class SftpReplicaStore implements ReplicaStore {
 
   private <T> T idempotent(String op, String path, Call<T> call) throws IOException {
     Connection c = connections.current();
-    try {
-      return call.run(c);
-    } catch (SftpException e) {
-      throw RemoteFiles.failure(where(path), op, e);
-    } catch (IOException | RuntimeSshException e) {
-      if (!RemoteFiles.isConnectionFailure(e)) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.run(c);
+      } catch (SftpException e) {
+        throw RemoteFiles.failure(where(path), op, e);
+      } catch (IOException | RuntimeSshException e) {
+        if (!RemoteFiles.isConnectionFailure(e)) {
+          throw e;
+        }
+        if (attempt > 1) {
+          connections.discard(c);
+          throw new SftpStoreException(
+              where(path) + ": " + op + ": connection lost again on retry: " + SshConnector.describe(e), false, e);
+        }
+        LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
+            where(path), op, SshConnector.describe(e));
       }
-      LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
-          where(path), op, SshConnector.describe(e));
-    }
-    c = connections.replace(c);
-    try {
-      return call.run(c);
-    } catch (SftpException e) {
-      throw RemoteFiles.failure(where(path), op, e);
-    } catch (IOException | RuntimeSshException e) {
-      if (!RemoteFiles.isConnectionFailure(e)) {
-        throw e;
-      }
-      connections.discard(c);
-      throw new SftpStoreException(
-          where(path) + ": " + op + ": connection lost again on retry: " + SshConnector.describe(e),
-          false,
-          e);
+      c = connections.replace(c);
     }
   }
 

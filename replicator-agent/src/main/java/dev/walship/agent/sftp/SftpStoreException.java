@@ -1,13 +1,13 @@
 package dev.walship.agent.sftp;
 
-import java.io.IOException;
+import dev.walship.format.store.ReplicaStoreException;
 
 /**
  * A failure of an SFTP replica, worded for the operator (one line: where, what, what to do).
  * {@code permanent} failures (host key refused, authentication refused, key file unusable,
  * protocol mismatch) are not retried: they need the operator.
  */
-public class SftpStoreException extends IOException {
+public class SftpStoreException extends ReplicaStoreException {
   private static final long serialVersionUID = 1L;
 
   private final boolean permanent;
@@ -17,7 +17,7 @@ public class SftpStoreException extends IOException {
     this.permanent = permanent;
   }
 
-  /** True when retrying cannot help. */
+  @Override
   public boolean permanent() {
     return permanent;
   }

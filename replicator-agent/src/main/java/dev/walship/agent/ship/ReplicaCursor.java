@@ -2,6 +2,8 @@ package dev.walship.agent.ship;
 
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.capture.SnapshotLease;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
@@ -10,6 +12,7 @@ import dev.walship.format.store.Entry;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.io.InputStream;
@@ -52,6 +55,7 @@ final class ReplicaCursor {
   private final ShadowLog log;
   private final MtimeClock mtimes;
   private final InstantSource clock;
+  private final Ticker ticker;
   private final ShipperStats stats;
   private final Path spoolDir;
   private final SegmentEncoder encoder = new SegmentEncoder();
@@ -68,6 +72,7 @@ final class ReplicaCursor {
       ReplicaStore store,
       ShadowLog log,
       InstantSource clock,
+      Ticker ticker,
       ShipperStats stats,
       Path spoolDir) {
     this.label = label;
@@ -75,6 +80,7 @@ final class ReplicaCursor {
     this.store = store;
     this.log = log;
     this.clock = clock;
+    this.ticker = ticker;
     this.mtimes = new MtimeClock(clock);
     this.stats = stats;
     this.spoolDir = spoolDir;
@@ -123,13 +129,17 @@ final class ReplicaCursor {
   void recover(Position end) throws IOException {
     invalidate();
     Generation g = end.generation();
-    observeMtimes();
-    List<SnapshotInfo> snapshots = store.snapshots(g);
-    for (SnapshotInfo s : snapshots) {
-      firstSnapshot = firstSnapshot == null ? s.name().index() : Math.min(firstSnapshot, s.name().index());
-      lastSnapshot = lastSnapshot == null || s.created().isAfter(lastSnapshot) ? s.created() : lastSnapshot;
+    ReplicaCatalog catalog = ReplicaCatalog.load(store);
+    if (catalog.updatedAt() != null) {
+      mtimes.observe(catalog.updatedAt());
     }
-    List<WalSegmentInfo> segments = new ArrayList<>(store.walSegments(g));
+    GenerationFiles files = catalog.generation(g).orElse(new GenerationFiles(g, List.of(), List.of()));
+    List<SnapshotInfo> snapshots = files.snapshots();
+    if (!snapshots.isEmpty()) {
+      firstSnapshot = snapshots.get(0).name().index();
+      lastSnapshot = files.lastSnapshotAt();
+    }
+    List<WalSegmentInfo> segments = new ArrayList<>(files.segments());
     Position found = null;
     int tailIndex = -1;
     while (!segments.isEmpty() && found == null) {
@@ -204,17 +214,6 @@ final class ReplicaCursor {
     }
   }
 
-  private void observeMtimes() throws IOException {
-    for (Generation g : store.generations()) {
-      for (SnapshotInfo s : store.snapshots(g)) {
-        mtimes.observe(s.created());
-      }
-      for (WalSegmentInfo s : store.walSegments(g)) {
-        mtimes.observe(s.created());
-      }
-    }
-  }
-
   /**
    * Moves the replica forward by one step: ships the rest of the current index as one segment, or
    * moves on to the next index when this one is complete.
@@ -264,7 +263,7 @@ final class ReplicaCursor {
     Position from = pos;
     WalSegmentName name = WalSegmentName.at(from);
     Instant mtime = mtimes.next();
-    long t0 = System.nanoTime();
+    long t0 = ticker.read();
     long[] copied = new long[1];
     Entry written =
         store.write(
@@ -282,7 +281,7 @@ final class ReplicaCursor {
     stats.segment(copied[0], written.size(), clock.instant());
     if (LOG.isDebugEnabled()) {
       LOG.debug("{}: wrote segment {} ({} WAL bytes, {} compressed, {} us)", label, name.shortName(), copied[0],
-          written.size(), (System.nanoTime() - t0) / 1000);
+          written.size(), (ticker.read() - t0) / 1000);
     }
     anchor = from;
     setPosition(from.withOffset(to));

@@ -1,8 +1,12 @@
 package dev.walship.agent.ship;
 
 import dev.walship.agent.capture.ShadowLog;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.toolkit.time.Backoff;
+import dev.walship.toolkit.time.Sleeper;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,8 +58,9 @@ public final class Shipper implements AutoCloseable {
   private final ShadowLog log;
   private final ShipSettings settings;
   private final InstantSource clock;
+  private final Ticker ticker;
   private final Sleeper sleeper;
-  private final Backoff backoff;
+  private final Backoff.Attempts backoff;
   private final ShipperStats stats = new ShipperStats();
   private final ReplicaCursor cursor;
   private final Object signal = new Object();
@@ -86,9 +91,10 @@ public final class Shipper implements AutoCloseable {
     this.log = Objects.requireNonNull(log);
     this.settings = Objects.requireNonNull(settings);
     this.clock = env.clock();
+    this.ticker = env.ticker();
     this.sleeper = env.sleeper() != null ? env.sleeper() : this::pause;
-    this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff(), env.random());
-    this.cursor = new ReplicaCursor(label, replica, store, log, clock, stats, env.spoolDir());
+    this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff()).attempts(env.random());
+    this.cursor = new ReplicaCursor(label, replica, store, log, clock, ticker, stats, env.spoolDir());
     this.nextRetention = clock.instant().plus(settings.effectiveRetentionCheckInterval());
   }
 
@@ -141,7 +147,7 @@ public final class Shipper implements AutoCloseable {
   public boolean stop(Duration timeout) throws InterruptedException {
     Position target = log.end();
     drainTarget = target;
-    drainDeadline = System.nanoTime() + timeout.toNanos();
+    drainDeadline = ticker.read() + timeout.toNanos();
     draining = true;
     wake();
     Thread t;
@@ -184,7 +190,7 @@ public final class Shipper implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         w = new Wait(backoff.next(), false);
         failed(e, w.duration());
-        if (draining && System.nanoTime() >= drainDeadline) {
+        if (draining && ticker.until(drainDeadline) <= 0) {
           return;
         }
       }
@@ -210,7 +216,7 @@ public final class Shipper implements AutoCloseable {
     } else {
       Duration d = w.duration();
       if (draining) {
-        d = Duration.ofNanos(Math.max(0, Math.min(d.toNanos(), drainDeadline - System.nanoTime())));
+        d = Duration.ofNanos(Math.max(0, Math.min(d.toNanos(), ticker.until(drainDeadline))));
       }
       sleeper.sleep(d);
     }
@@ -223,7 +229,7 @@ public final class Shipper implements AutoCloseable {
       message = store.location() + ": " + message;
     }
     stats.error(message);
-    LOG.warn("{}: {} (attempt {} failed; retrying in {} ms)", label, message, backoff.attempts(), retryIn.toMillis());
+    LOG.warn("{}: {} (attempt {} failed; retrying in {} ms)", label, message, backoff.count(), retryIn.toMillis());
   }
 
   /**
@@ -316,8 +322,8 @@ public final class Shipper implements AutoCloseable {
     if (newest == null || newest.isBefore(cutoff)) {
       cursor.snapshot("retention: the newest snapshot is older than " + settings.retention());
     }
-    Retention.Plan plan = Retention.plan(Retention.list(store), cutoff);
-    Retention.Applied done = Retention.apply(store, plan);
+    ReplicaRetention.Plan plan = ReplicaRetention.plan(ReplicaCatalog.load(store), cutoff);
+    ReplicaRetention.Applied done = ReplicaRetention.apply(store, plan);
     stats.deleted(done.deleted());
     if (done.refused() != null) {
       LOG.info("{}: retention deleted {} of {} generation(s) and file(s) older than {}; the server keeps the rest for now: {}",
@@ -345,10 +351,10 @@ public final class Shipper implements AutoCloseable {
 
   /** The default wait between retries: ends early when the shipper is stopped. */
   private void pause(Duration d) throws InterruptedException {
-    long deadline = System.nanoTime() + d.toNanos();
+    long deadline = ticker.read() + d.toNanos();
     synchronized (signal) {
       long left;
-      while (!draining && (left = deadline - System.nanoTime()) > 0) {
+      while (!draining && (left = ticker.until(deadline)) > 0) {
         signal.wait(Math.max(1, left / 1_000_000));
       }
     }

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Position;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,7 +17,7 @@ public final class CaptureProcess {
 
   public static void main(String[] args) throws Exception {
     Path db = Path.of(args[0]);
-    DatabaseCapture cap = DatabaseCapture.open(db, CaptureSettings.DEFAULTS, Clock.systemUTC(),
+    DatabaseCapture cap = DatabaseCapture.open(db, CaptureSettings.DEFAULTS, Clock.systemUTC(), Ticker.SYSTEM,
         new Random(Long.parseLong(args[1])));
     cap.start();
     Position last = null;

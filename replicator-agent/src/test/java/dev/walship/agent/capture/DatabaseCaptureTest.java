@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -259,7 +260,7 @@ class DatabaseCaptureTest {
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     CaptureSettings s = CaptureSettings.DEFAULTS.withCheckpointInterval(Duration.ofMinutes(1))
         .withMonitorInterval(Duration.ofMillis(50));
-    try (DatabaseCapture cap = DatabaseCapture.open(db, s, clock, new Random(1));
+    try (DatabaseCapture cap = DatabaseCapture.open(db, s, clock, Ticker.SYSTEM, new Random(1));
         Connection app = Sqlite.openWal(db, 0)) {
       cap.start();
       Harness.awaitCapturing(cap);

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
@@ -25,7 +26,7 @@ final class Harness {
   private Harness() {}
 
   static DatabaseCapture start(Path db, CaptureSettings settings, long seed) throws IOException {
-    DatabaseCapture cap = DatabaseCapture.open(db, settings, Clock.systemUTC(), new Random(seed));
+    DatabaseCapture cap = DatabaseCapture.open(db, settings, Clock.systemUTC(), Ticker.SYSTEM, new Random(seed));
     cap.start();
     return cap;
   }

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,7 +40,7 @@ class HistoryTest {
     app = Sqlite.openWal(db, 0);
     writer = Sqlite.openWal(db, 0);
     Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
-    out = new Outbox(clock);
+    out = new Outbox(clock, Ticker.SYSTEM);
     MetaDir meta = new MetaDir(dir.resolve("meta"));
     history = new History(db, meta, clock, out);
     file = DatabaseFile.open(db);

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,9 +119,9 @@ class LockStepsTest {
     MetaDir meta = new MetaDir(dir.resolve("meta"));
     Generation g = Generation.parse("00000000000000cd");
     try (Connection app = Sqlite.openWal(db, 0);
-        Sql sql = Sql.open(db, Duration.ofSeconds(1));
+        Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM);
         DatabaseFile file = DatabaseFile.open(db)) {
-      History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC()));
+      History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
       history.attach(file, sql.pageSize());
       meta.createGeneration(g);
       assertTrue(history.begin(g));

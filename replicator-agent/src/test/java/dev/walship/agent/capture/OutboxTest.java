@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,7 +20,7 @@ class OutboxTest {
 
   @Test
   void awaitChangeWakesOnPublishAndTimesOutOtherwise() throws Exception {
-    Outbox out = new Outbox(Clock.systemUTC());
+    Outbox out = new Outbox(Clock.systemUTC(), Ticker.SYSTEM);
     assertNull(out.await(null, Duration.ofMillis(20)));
     Position p = new Position(g, 0, 32);
     CompletableFuture<Position> waiter = CompletableFuture.supplyAsync(() -> {
@@ -37,7 +38,7 @@ class OutboxTest {
 
   @Test
   void statusChangesAreReportedOnceAndShippedPositionsKept() {
-    Outbox out = new Outbox(Clock.systemUTC());
+    Outbox out = new Outbox(Clock.systemUTC(), Ticker.SYSTEM);
     assertTrue(out.status(CaptureStatus.State.FAILING, "x"));
     assertFalse(out.status(CaptureStatus.State.FAILING, "x"));
     out.restoreShipped(Map.of("a", new Position(g, 1, 0)));

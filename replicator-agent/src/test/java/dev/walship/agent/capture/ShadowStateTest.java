@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,7 @@ class ShadowStateTest {
     assertEquals(Optional.empty(), ShadowState.read(meta), "nothing recorded yet");
     try (Connection c = Sqlite.openWal(db, 1000)) {
       Sqlite.exec(c, "create table t(x)");
-      try (DatabaseCapture capture = DatabaseCapture.open(db, CaptureSettings.DEFAULTS, Clock.systemUTC(), new Random(1))) {
+      try (DatabaseCapture capture = DatabaseCapture.open(db, CaptureSettings.DEFAULTS, Clock.systemUTC(), Ticker.SYSTEM, new Random(1))) {
         capture.start();
         Sqlite.exec(c, "insert into t values(randomblob(5000))");
         Await.until(Duration.ofSeconds(10), "capture of the insert",

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +21,7 @@ class SqlTest {
   @Test
   void neverCreatesTheDatabase() {
     Path db = dir.resolve("none.db");
-    assertThrows(SQLException.class, () -> Sql.open(db, Duration.ofSeconds(1)));
+    assertThrows(SQLException.class, () -> Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM));
     assertFalse(Files.exists(db));
   }
 
@@ -30,7 +31,7 @@ class SqlTest {
     try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db)) {
       Sqlite.exec(c, "create table t(x)");
     }
-    try (Sql sql = Sql.open(db, Duration.ofSeconds(1))) {
+    try (Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM)) {
       assertEquals("wal", Sqlite.cli(db, "PRAGMA journal_mode").strip());
       for (int i = 0; i < 1100; i++) {
         sql.setUserVersion(sql.writer1(), 0, Duration.ofSeconds(1));
@@ -44,7 +45,7 @@ class SqlTest {
   void theWriteLockIsWaitedForOnlyUntilTheDeadline() throws Exception {
     Path db = dir.resolve("l.db");
     Harness.create(db, 1);
-    try (Sql sql = Sql.open(db, Duration.ofSeconds(1)); Connection app = Sqlite.openWal(db, 0)) {
+    try (Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM); Connection app = Sqlite.openWal(db, 0)) {
       Sqlite.exec(app, "BEGIN IMMEDIATE");
       long t0 = System.nanoTime();
       assertFalse(sql.beginImmediate(sql.writer1(), Duration.ofMillis(100)));
@@ -59,7 +60,7 @@ class SqlTest {
   void readTransactionsComeFromAPoolOfThree() throws Exception {
     Path db = dir.resolve("p.db");
     Harness.create(db, 1);
-    try (Sql sql = Sql.open(db, Duration.ofSeconds(1))) {
+    try (Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM)) {
       Connection a = sql.beginRead();
       Connection b = sql.beginRead();
       Connection c = sql.beginRead();

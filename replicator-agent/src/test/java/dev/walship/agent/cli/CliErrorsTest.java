@@ -3,7 +3,7 @@ package dev.walship.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.config.ConfigException;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.PathExpander;
 import java.io.PrintWriter;
 import java.io.StringWriter;

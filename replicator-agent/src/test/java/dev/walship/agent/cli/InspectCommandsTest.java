@@ -86,9 +86,9 @@ class InspectCommandsTest {
 
   @Test
   void truncatesTheLagAsLitestreamDoes() {
-    assertEquals("12s", dev.walship.agent.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(12_345))));
-    assertEquals("2.3s", dev.walship.agent.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(2_345))));
-    assertEquals("345ms", dev.walship.agent.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofNanos(345_678_901))));
-    assertEquals("-12s", dev.walship.agent.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(-12_345))));
+    assertEquals("12s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(12_345))));
+    assertEquals("2.3s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(2_345))));
+    assertEquals("345ms", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofNanos(345_678_901))));
+    assertEquals("-12s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(-12_345))));
   }
 }

@@ -1,5 +1,6 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.walship.agent.config;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.YamlMapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

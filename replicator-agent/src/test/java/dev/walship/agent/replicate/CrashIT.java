@@ -1,9 +1,10 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
@@ -76,7 +77,7 @@ class CrashIT {
             "generations " + store.generations() + " — restarts must not start one\n" + Files.readString(log));
         Path out = tmp.resolve("restored.db");
         new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-            new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1)))
+            new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
             .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), out);
         assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
         assertEquals(source, Sqlite.dump(out));

@@ -55,6 +55,12 @@ final class FakeCapture implements Capture {
     return log;
   }
 
+  /** The fake captures what the WAL holds from its first loop on; its log is consistent at once. */
+  @Override
+  public boolean started() {
+    return true;
+  }
+
   @Override
   public java.nio.file.Path spoolDir() throws IOException {
     return Captures.cleanSpool(spool);

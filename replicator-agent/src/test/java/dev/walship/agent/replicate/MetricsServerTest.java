@@ -1,5 +1,6 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.toolkit.config.HostPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,13 +14,13 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
   @Test
   void addrIsHostAndPortOrJustThePort() {
-    assertEquals(new MetricsServer.Address("127.0.0.1", 9090), MetricsServer.Address.parse("127.0.0.1:9090"));
-    assertEquals(new MetricsServer.Address("", 9090), MetricsServer.Address.parse(":9090"));
-    assertEquals(new MetricsServer.Address("::1", 9090), MetricsServer.Address.parse("[::1]:9090"));
-    assertEquals(new MetricsServer.Address("localhost", 0), MetricsServer.Address.parse("localhost:0"));
-    assertThrows(IllegalArgumentException.class, () -> MetricsServer.Address.parse("9090"));
-    assertThrows(IllegalArgumentException.class, () -> MetricsServer.Address.parse("host:"));
-    assertThrows(IllegalArgumentException.class, () -> MetricsServer.Address.parse("host:99999"));
+    assertEquals(new HostPort("127.0.0.1", 9090), MetricsServer.address("127.0.0.1:9090"));
+    assertEquals(new HostPort("", 9090), MetricsServer.address(":9090"));
+    assertEquals(new HostPort("::1", 9090), MetricsServer.address("[::1]:9090"));
+    assertEquals(new HostPort("localhost", 0), MetricsServer.address("localhost:0"));
+    assertThrows(IllegalArgumentException.class, () -> MetricsServer.address("9090"));
+    assertThrows(IllegalArgumentException.class, () -> MetricsServer.address("host:"));
+    assertThrows(IllegalArgumentException.class, () -> MetricsServer.address("host:99999"));
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.restore.ReplicaCatalog;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
@@ -12,6 +11,8 @@ import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.testing.Await;
 import dev.walship.testing.OpenSshClient;
 import dev.walship.testing.Proc;
@@ -113,7 +114,7 @@ class ReadsDuringReplicationIT {
   private static long restoredPrefix(TestServer server, Path out) throws Exception {
     try (SftpReplicaStore store = server.store("app")) {
       new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-          new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1)))
+          new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
           .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), out);
     }
     assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));

@@ -1,9 +1,10 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.agent.restore.ReplicaCatalog;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
@@ -53,7 +54,7 @@ class ServerReplicationIT {
       Path ours = tmp.resolve("restored-walship.db");
       try (SftpReplicaStore store = server.store("app")) {
         new Restorer(store, new RestoreSettings(4, dev.walship.agent.restore.WalApplier.Mode.PAGES,
-            new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1)))
+            new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
             .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), ours);
       }
       assertEquals("ok\n", Sqlite.cli(ours, "PRAGMA integrity_check"));

@@ -1,5 +1,7 @@
 package dev.walship.agent.restore;
 
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.format.catalog.GenerationFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

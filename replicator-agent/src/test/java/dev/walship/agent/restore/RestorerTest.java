@@ -1,5 +1,7 @@
 package dev.walship.agent.restore;
 
+import dev.walship.format.catalog.ReplicaCatalog;
+import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +33,7 @@ class RestorerTest {
   @TempDir Path tmp;
 
   private static RestoreSettings quiet(WalApplier.Mode mode) {
-    return new RestoreSettings(4, mode, new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1));
+    return new RestoreSettings(4, mode, new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM);
   }
 
   private String restore(Path replica, RestoreTarget target, WalApplier.Mode mode) throws Exception {
@@ -229,7 +231,7 @@ class RestorerTest {
     RestorePlan plan = RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     SlowStore slow = new SlowStore(store, Duration.ofMillis(40));
-    new Restorer(slow, new RestoreSettings(1, WalApplier.Mode.PAGES, new PrintStream(err, true), Duration.ofMillis(100)))
+    new Restorer(slow, new RestoreSettings(1, WalApplier.Mode.PAGES, new PrintStream(err, true), Duration.ofMillis(100), Ticker.SYSTEM))
         .restore(plan, tmp.resolve("slow.db"));
     assertTrue(err.toString().startsWith("restore: "), err.toString());
     assertTrue(err.toString().contains(" MB downloaded ("), err.toString());

@@ -123,7 +123,7 @@ class ClientIdentityTest {
     SshKeys.KeyPair stranger = SshKeys.generate(Files.createTempDirectory(tmp, "k"), "id_stranger", "ed25519");
     fx.sleeps.clear();
     try (SftpReplicaStore store = SftpReplicaStore.open(withKey(stranger.privateKey(), null, null), fx.options())) {
-      SftpStoreException e = assertThrows(SftpStoreException.class, store::connect);
+      SftpStoreException e = assertThrows(SftpStoreException.class, store::checkAccess);
       assertTrue(e.permanent());
       assertEquals(store.location() + ": authentication refused for user 'root' (tried: key-path " + stranger.privateKey()
           + " (ssh-ed25519 " + stranger.fingerprint() + ")): is the public key in that user's authorized keys"
@@ -135,7 +135,7 @@ class ClientIdentityTest {
   @Test
   void aWrongPasswordIsRefusedNamingIt() throws IOException {
     try (SftpReplicaStore store = SftpReplicaStore.open(withKey(null, null, "wrong"), fx.options())) {
-      SftpStoreException e = assertThrows(SftpStoreException.class, store::connect);
+      SftpStoreException e = assertThrows(SftpStoreException.class, store::checkAccess);
       assertEquals(store.location() + ": authentication refused for user 'root' (tried: password): is the public key"
           + " in that user's authorized keys on the server, or is the password right?", e.getMessage());
     }

@@ -52,7 +52,7 @@ public final class HomeTrapProbe {
     SftpTarget t = new SftpTarget(host, port, "root", null, "", Path.of(args[2]), null, args[3], null);
     SftpOptions o = SftpOptions.defaults().withReconnect(1, Duration.ZERO, Duration.ZERO);
     try (SftpReplicaStore store = SftpReplicaStore.open(t, o)) {
-      store.connect();
+      store.checkAccess();
     }
   }
 }

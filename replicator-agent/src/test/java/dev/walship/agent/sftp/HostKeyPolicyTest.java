@@ -200,7 +200,7 @@ class HostKeyPolicyTest {
   private static SftpStoreException refused(SftpTarget t) throws IOException {
     fx.sleeps.clear();
     try (SftpReplicaStore store = SftpReplicaStore.open(t, fx.options())) {
-      SftpStoreException e = assertThrows(SftpStoreException.class, store::connect);
+      SftpStoreException e = assertThrows(SftpStoreException.class, store::checkAccess);
       assertTrue(e.permanent());
       assertEquals(List.of(), fx.sleeps, "a refused host key is not retried");
       assertFalse(e.getMessage().contains("\n"), "one line");

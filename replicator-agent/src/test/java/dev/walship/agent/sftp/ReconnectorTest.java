@@ -1,5 +1,6 @@
 package dev.walship.agent.sftp;
 
+import dev.walship.testing.FixedRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -35,7 +35,7 @@ public final class StreamingProbe {
     SnapshotName name = new SnapshotName(Generation.parse("00000000000000aa"), 1);
     int rounds = args.length > 7 ? Integer.parseInt(args[7]) : 1;
     try (SftpReplicaStore store = SftpReplicaStore.open(target, SftpOptions.defaults())) {
-      store.connect();
+      store.checkAccess();
       for (int r = 1; r <= rounds; r++) {
         round(store, name, size);
       }

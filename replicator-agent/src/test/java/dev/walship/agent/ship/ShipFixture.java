@@ -1,5 +1,7 @@
 package dev.walship.agent.ship;
 
+import dev.walship.testing.FixedRandom;
+import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.store.FileReplicaStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ final class ShipFixture implements AutoCloseable {
   }
 
   ShipEnvironment env() {
-    return new ShipEnvironment(clock, new FixedRandom(0.5), d -> {
+    return new ShipEnvironment(clock, Ticker.SYSTEM, new FixedRandom(0.5), d -> {
       sleeps.add(d);
       Thread.sleep(1);
     }, dir.resolve("spool"));

@@ -1,5 +1,7 @@
 package dev.walship.agent.ship;
 
+import dev.walship.testing.FixedRandom;
+import dev.walship.toolkit.time.Ticker;
 import static dev.walship.agent.ship.ShipFixture.drain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -255,7 +257,7 @@ class ShipperTest {
   void aReplicaThatIsDownRetriesWithBackoffWithoutHoldingUpTheOtherAndCatchesUp() throws Exception {
     FileReplicaStore healthyFiles = new FileReplicaStore(tmp.resolve("healthy"));
     Shipper healthy = new Shipper("app.db", "healthy", healthyFiles, f.log, ShipSettings.DEFAULTS,
-        new ShipEnvironment(f.clock, new FixedRandom(0.5), null, tmp.resolve("spool")));
+        new ShipEnvironment(f.clock, Ticker.SYSTEM, new FixedRandom(0.5), null, tmp.resolve("spool")));
     Shipper down = f.shipper(ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
     f.store.down = true;
     healthy.start();
@@ -343,7 +345,7 @@ class ShipperTest {
   @Test
   void stopGivesUpAtItsDeadlineWhenTheReplicaIsDown() throws Exception {
     Shipper s = new Shipper("app.db", "r", f.store, f.log, ShipSettings.DEFAULTS,
-        new ShipEnvironment(f.clock, new FixedRandom(0.5), null, tmp.resolve("spool")));
+        new ShipEnvironment(f.clock, Ticker.SYSTEM, new FixedRandom(0.5), null, tmp.resolve("spool")));
     f.store.down = true;
     f.db.insert(1, 100);
     f.log.capture();

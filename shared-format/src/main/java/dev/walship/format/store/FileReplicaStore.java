@@ -1,23 +1,18 @@
 package dev.walship.format.store;
 
+import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.LayoutFile;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +25,6 @@ import java.util.stream.Stream;
  * and are renamed over the final name; the directory is then fsynced so the rename survives a crash.
  */
 public final class FileReplicaStore implements ReplicaStore {
-  private static final int BUFFER = 1 << 16;
-
   private final Path root;
 
   /** A store rooted at {@code root}; the directory is created on the first write. */
@@ -98,25 +91,7 @@ public final class FileReplicaStore implements ReplicaStore {
     Path target = resolve(file.path());
     Path temp = resolve(Layout.tempPath(file));
     Files.createDirectories(target.getParent());
-    try {
-      try (FileChannel ch =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.TRUNCATE_EXISTING)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER);
-        content.writeTo(new NonClosing(out));
-        out.flush();
-        ch.force(true);
-      }
-      Files.setLastModifiedTime(temp, FileTime.from(modified));
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
-    syncDirectory(target.getParent());
+    DurableFiles.write(target, temp, modified, out -> content.writeTo(new NonClosing(out)));
     return new Entry(file.fileName(), false, Files.size(target), modified);
   }
 
@@ -134,12 +109,6 @@ public final class FileReplicaStore implements ReplicaStore {
       throw new IllegalArgumentException("not a relative replica path: " + relative);
     }
     return relative.isEmpty() ? root : root.resolve(relative);
-  }
-
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 
   @Override

@@ -1,11 +1,8 @@
 package dev.walship.format.store;
 
 import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.InvalidNameException;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.LayoutFile;
-import dev.walship.format.layout.SnapshotName;
-import dev.walship.format.layout.WalSegmentName;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +10,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * Where one replica's files live. Paths are relative to the replica root and {@code /}-separated;
@@ -52,6 +51,15 @@ public interface ReplicaStore extends Closeable {
   /** Deletes a file or an empty directory; a path that does not exist is not an error. */
   void delete(String path) throws IOException;
 
+  /**
+   * Checks now that the store can be used, so configuration problems show at start-up: a network
+   * store connects and authenticates; a local directory has nothing to check.
+   *
+   * @throws ReplicaStoreException when the store refuses us ({@link ReplicaStoreException#permanent()}:
+   *     the operator must act) or cannot be reached now
+   */
+  default void checkAccess() throws IOException {}
+
   @Override
   default void close() throws IOException {}
 
@@ -71,7 +79,8 @@ public interface ReplicaStore extends Closeable {
     return OptionalLong.empty();
   }
 
-  // ---- typed views, as Litestream v0.3.13 lists them -------------------------------------
+  // ---- typed views, as Litestream v0.3.13 lists them; the read-model with times and leftovers
+  // of a whole replica is dev.walship.format.catalog.ReplicaCatalog ---------------------------
 
   /** Generations: directories under {@code generations/} with a valid name, sorted by name. */
   default List<Generation> generations() throws IOException {
@@ -87,34 +96,18 @@ public interface ReplicaStore extends Closeable {
 
   /** Snapshots of {@code generation} sorted by index; names that do not parse are skipped. */
   default List<SnapshotInfo> snapshots(Generation generation) throws IOException {
-    List<SnapshotInfo> out = new ArrayList<>();
-    for (Entry e : list(Layout.snapshotsDir(generation))) {
-      if (e.directory()) {
-        continue;
-      }
-      try {
-        out.add(new SnapshotInfo(SnapshotName.parse(generation, e.name()), e.size(), e.modified()));
-      } catch (InvalidNameException skipped) {
-        // Litestream skips what it cannot parse; TreeCheck reports it.
-      }
-    }
-    Collections.sort(out);
-    return out;
+    return parsed(list(Layout.snapshotsDir(generation)), e -> SnapshotInfo.of(generation, e));
   }
 
   /** WAL segments of {@code generation} sorted by (index, offset); names that do not parse are skipped. */
   default List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
-    List<WalSegmentInfo> out = new ArrayList<>();
-    for (Entry e : list(Layout.walDir(generation))) {
-      if (e.directory()) {
-        continue;
-      }
-      try {
-        out.add(
-            new WalSegmentInfo(WalSegmentName.parse(generation, e.name()), e.size(), e.modified()));
-      } catch (InvalidNameException skipped) {
-        // Litestream skips what it cannot parse; TreeCheck reports it.
-      }
+    return parsed(list(Layout.walDir(generation)), e -> WalSegmentInfo.of(generation, e));
+  }
+
+  private static <T extends Comparable<T>> List<T> parsed(List<Entry> entries, Function<Entry, Optional<T>> parse) {
+    List<T> out = new ArrayList<>();
+    for (Entry e : entries) {
+      parse.apply(e).ifPresent(out::add);
     }
     Collections.sort(out);
     return out;

@@ -1,0 +1,51 @@
+package dev.walship.agent.store;
+
+import dev.walship.agent.config.FileReplicaConfig;
+import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.agent.config.SftpReplicaConfig;
+import dev.walship.agent.sftp.SftpOptions;
+import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.format.store.FileReplicaStore;
+import dev.walship.format.store.ReplicaStore;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The one place where a replica's configuration becomes its {@link ReplicaStore}: {@code
+ * replicate} (through {@link dev.walship.agent.replicate.Replicator}), {@code restore} and every
+ * inspection command open their stores here, and nothing else names a store class.
+ *
+ * <p>Adding a store type (S3, …): a {@link ReplicaConfig} record for it (the sealed interface lists
+ * the types; {@code config} parses its keys), its {@link ReplicaStore} implementation, and one
+ * branch in {@link #open}. Resources several stores could share (one SSH connection per SFTP
+ * destination, one HTTP client per S3 endpoint) belong to this factory: a caller makes one factory
+ * per process or command and opens every store through it.
+ */
+public final class ReplicaStores {
+  private final SftpOptions sftp;
+
+  /** @param sftp how SFTP stores connect (timeouts, keep-alive, reconnect schedule) */
+  public ReplicaStores(SftpOptions sftp) {
+    this.sftp = Objects.requireNonNull(sftp);
+  }
+
+  /** The factory with every store type's defaults. */
+  public static ReplicaStores defaults() {
+    return new ReplicaStores(SftpOptions.defaults());
+  }
+
+  /**
+   * Opens the store {@code replica} lives in. Local checks (a key file, host-key settings) happen
+   * now; a network store connects on first use, so a server that is down does not fail this call.
+   * The caller closes the store.
+   */
+  public ReplicaStore open(ReplicaConfig replica) throws IOException {
+    if (replica instanceof FileReplicaConfig f) {
+      return new FileReplicaStore(f.path());
+    }
+    if (replica instanceof SftpReplicaConfig s) {
+      return SftpReplicaStore.open(s.target(), sftp);
+    }
+    throw new IllegalArgumentException("no store for replica type " + replica.type());
+  }
+}
