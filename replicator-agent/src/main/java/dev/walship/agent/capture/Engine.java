@@ -104,6 +104,11 @@ final class Engine implements AutoCloseable {
     return true;
   }
 
+  /** A replica cannot continue this generation: the next tick starts a new one. */
+  void restart(String reason) {
+    pending = Discontinuity.lost(reason);
+  }
+
   private boolean step() throws IOException, SQLException, Discontinuity {
     if (at == null && !attach()) {
       return false;

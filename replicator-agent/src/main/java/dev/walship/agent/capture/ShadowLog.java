@@ -66,4 +66,11 @@ public interface ShadowLog {
    * that every replica has shipped completely may be deleted.
    */
   void shipped(String replica, Position shipped);
+
+  /**
+   * A replica cannot continue the current generation: it holds a segment that does not continue
+   * the captured history and its server refuses to delete it (replica-server's {@code
+   * immutable-for}). Capture starts a new generation, with a snapshot, at its next step.
+   */
+  void restartGeneration(String reason);
 }
