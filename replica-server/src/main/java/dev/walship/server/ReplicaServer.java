@@ -17,7 +17,6 @@ import dev.walship.server.ssh.ReplicaSshServer;
 import dev.walship.server.ssh.SshServerAssembly;
 import java.io.IOException;
 import java.net.BindException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.stream.Collectors;
@@ -73,9 +72,9 @@ public final class ReplicaServer implements AutoCloseable {
     HostKey hostKey = HostKey.loadOrCreate(config.hostKey());
     LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
     WriteTracker writes = new WriteTracker(Ticker.SYSTEM);
-    ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(new SecureRandom(), writes);
+    ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(writes);
     UserKeyAuthenticator authenticator = new UserKeyAuthenticator(config.users());
-    JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator);
+    JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator, clock);
     SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
         KeyPairProvider.wrap(hostKey.keyPair()),
         authenticator,

@@ -90,7 +90,7 @@ class LitestreamAcceptanceTest {
       Path config = config(work, db, proxy.port(), "/db/cut");
       watcher.start();
       try (Litestream ls = Litestream.replicate(config)) {
-        Await.until(WAIT, "the 4 MiB snapshot upload in flight", () -> hiddenBytes(replicaRoot) > (1 << 20));
+        Await.until(WAIT, "the 4 MiB snapshot upload in flight", () -> hiddenBytes(f.root.resolve("db/.replica-server-upload-staging")) > (1 << 20));
         proxy.cutAll();
         // Litestream v0.3.13 retries a failed sync only when the database changes again.
         Sqlite.cli(db, "INSERT INTO filler VALUES (randomblob(100));");
@@ -99,7 +99,7 @@ class LitestreamAcceptanceTest {
       } finally {
         watcher.stop();
       }
-      Await.until(WAIT, "no unfinished upload left", () -> hiddenBytes(replicaRoot) < 0);
+      Await.until(WAIT, "no unfinished upload left", () -> hiddenBytes(f.root.resolve("db/.replica-server-upload-staging")) < 0);
       assertEquals(List.of(), watcher.violations,
           "every final name ever visible held a valid file; Litestream's log:\n" + Files.readString(Path.of(config + ".log")));
       assertTrue(watcher.seen.size() >= 2, "the watcher saw the files: " + watcher.seen);
@@ -219,7 +219,7 @@ class LitestreamAcceptanceTest {
     return files(tree).stream().anyMatch(p -> p.toString().endsWith(suffix));
   }
 
-  /** Bytes in the server's hidden upload files under {@code tree}; -1 when there are none. */
+  /** Bytes in the server's hidden upload files under {@code tree} (its staging directory); -1 when there are none. */
   private static long hiddenBytes(Path tree) throws IOException {
     long total = -1;
     for (Path p : files(tree)) {

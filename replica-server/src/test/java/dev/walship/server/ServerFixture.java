@@ -3,6 +3,7 @@ package dev.walship.server;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.Limits;
 import dev.walship.server.config.ServerConfig;
+import dev.walship.server.config.UserConfig;
 import dev.walship.server.content.ContentValidator;
 import dev.walship.server.content.LayoutContentValidator;
 import dev.walship.testing.OpenSshClient;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real replica-server on 127.0.0.1 (a free port) for one test class: user {@code replicator}
@@ -48,6 +50,16 @@ public final class ServerFixture implements AutoCloseable {
   }
 
   public static ServerFixture start(Path dir, Limits limits, ContentValidator validator) {
+    return start(dir, limits, validator, u -> u, Clock.systemUTC());
+  }
+
+  /** A server whose user is {@code user} applied to the fixture's user, with {@code clock}. */
+  public static ServerFixture start(Path dir, ContentValidator validator, UnaryOperator<UserConfig> user, Clock clock) {
+    return start(dir, Limits.DEFAULTS, validator, user, clock);
+  }
+
+  private static ServerFixture start(Path dir, Limits limits, ContentValidator validator, UnaryOperator<UserConfig> user,
+      Clock clock) {
     try {
       Path root = Files.createDirectories(dir.resolve("data").resolve(USER));
       SshKeys.KeyPair key = SshKeys.generate(Files.createDirectories(dir.resolve("client")), "id_ed25519", "ed25519");
@@ -57,10 +69,10 @@ public final class ServerFixture implements AutoCloseable {
       ServerConfig config = ServerConfig.builder()
           .listen("127.0.0.1", 0)
           .hostKey(dir.resolve("ssh_host_ed25519_key"))
-          .user(USER, root, keys, List.of("db"))
+          .user(user.apply(new UserConfig(USER, root, keys, List.of("db"))))
           .limits(limits)
           .build();
-      return new ServerFixture(dir, root, keys, key, config, ReplicaServer.start(config, validator, Clock.systemUTC()));
+      return new ServerFixture(dir, root, keys, key, config, ReplicaServer.start(config, validator, clock));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (ConfigException e) {

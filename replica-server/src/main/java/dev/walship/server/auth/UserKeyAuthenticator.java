@@ -1,5 +1,6 @@
 package dev.walship.server.auth;
 
+import dev.walship.server.audit.LogText;
 import dev.walship.server.config.UserConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -81,7 +82,8 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     Entry entry = users.get(username);
     Verdict v = verdict(entry, key, fingerprint, clientIp(session.getClientAddress()));
     if (v.refusal() != null) {
-      LOG.info("auth refused user={} address={} key={}: {}", username, address, fingerprint, v.refusal());
+      LOG.info("auth refused user={} address={} key={}: {}", LogText.field(username), LogText.field(address),
+          LogText.field(fingerprint), LogText.text(v.refusal()));
       int failures = session.getAttribute(FAILURES) == null ? 1 : session.getAttribute(FAILURES) + 1;
       session.setAttribute(FAILURES, failures);
       if (failures >= MAX_FAILURES) {
@@ -96,7 +98,7 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   }
 
   private static void disconnect(ServerSession session, String address) {
-    LOG.info("auth: {} refused keys from {}; closing the connection", MAX_FAILURES, address);
+    LOG.info("auth: {} refused keys from {}; closing the connection", MAX_FAILURES, LogText.field(address));
     try {
       session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
           "Too many authentication failures");

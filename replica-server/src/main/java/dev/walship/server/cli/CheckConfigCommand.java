@@ -66,6 +66,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
       out.println("    root: " + u.root());
       out.println("    authorized-keys: " + u.authorizedKeys() + "   # " + keysNote(u.authorizedKeys()));
       out.println("    writable: [" + String.join(", ", u.writable()) + "]");
+      out.println("    immutable-for: " + u.immutableFor().toSeconds() + "s");
+      out.println("    quota: " + (u.quota().isPresent() ? Long.toString(u.quota().getAsLong()) : "none"));
     }
   }
 

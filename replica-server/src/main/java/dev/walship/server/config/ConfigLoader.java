@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -27,8 +30,9 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   private static final List<String> TOP = List.of("listen", "host-key", "defaults", "users", "limits");
-  private static final List<String> DEFAULTS = List.of("root", "authorized-keys", "writable");
-  private static final List<String> USER = List.of("name", "root", "authorized-keys", "writable");
+  private static final List<String> DEFAULTS = List.of("root", "authorized-keys", "writable", "immutable-for", "quota");
+  private static final List<String> USER = List.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
+  private static final Pattern BYTES = Pattern.compile("(\\d{1,15})(|KiB|MiB|GiB|TiB)");
   private static final List<String> LIMITS = List.of(
       "connections-per-user", "sessions-per-user", "channels-per-connection", "open-handles", "idle-timeout",
       "login-grace", "unauthenticated-per-source", "unauthenticated", "shutdown-grace");
@@ -77,7 +81,8 @@ public final class ConfigLoader {
     Path hostKey = path(value(top, "host-key", ServerConfig.DEFAULT_HOST_KEY));
     YamlMapping defaults = top.mapping("defaults", "a mapping (" + String.join(", ", DEFAULTS) + ")");
     UserDefaults d = defaults == null
-        ? new UserDefaults(ServerConfig.DEFAULT_ROOT, ServerConfig.DEFAULT_AUTHORIZED_KEYS, ServerConfig.DEFAULT_WRITABLE)
+        ? new UserDefaults(ServerConfig.DEFAULT_ROOT, ServerConfig.DEFAULT_AUTHORIZED_KEYS, ServerConfig.DEFAULT_WRITABLE,
+            UserConfig.DEFAULT_IMMUTABLE_FOR, OptionalLong.empty())
         : userDefaults(mapping(defaults, "defaults", DEFAULTS));
     List<UserConfig> users = users(top, d);
     Limits limits = limits(top.mapping("limits", "a mapping (" + String.join(", ", LIMITS) + ")"));
@@ -88,7 +93,8 @@ public final class ConfigLoader {
     }
   }
 
-  private record UserDefaults(String root, String authorizedKeys, List<String> writable) {}
+  private record UserDefaults(
+      String root, String authorizedKeys, List<String> writable, Duration immutableFor, OptionalLong quota) {}
 
   private HostPort listen(YamlMapping top) throws ConfigException {
     String written = value(top, "listen", ServerConfig.DEFAULT_LISTEN);
@@ -108,7 +114,9 @@ public final class ConfigLoader {
   private UserDefaults userDefaults(YamlMapping m) throws ConfigException {
     return new UserDefaults(value(m, "root", ServerConfig.DEFAULT_ROOT),
         value(m, "authorized-keys", ServerConfig.DEFAULT_AUTHORIZED_KEYS),
-        m.strings("writable", ServerConfig.DEFAULT_WRITABLE));
+        m.strings("writable", ServerConfig.DEFAULT_WRITABLE),
+        m.has("immutable-for") ? duration(m, "immutable-for", Duration.ZERO) : UserConfig.DEFAULT_IMMUTABLE_FOR,
+        m.has("quota") ? quota(m, "quota") : OptionalLong.empty());
   }
 
   private List<UserConfig> users(YamlMapping top, UserDefaults d) throws ConfigException {
@@ -116,7 +124,7 @@ public final class ConfigLoader {
       throw new ConfigException(shown, top.keyLine("users"), "users",
           "missing: list at least one user, e.g. 'users: [{name: replicator}]'");
     }
-    List<YamlMapping> listed = top.mappings("users", "a user (name, root, authorized-keys, writable)");
+    List<YamlMapping> listed = top.mappings("users", "a user (name, root, authorized-keys, writable, immutable-for, quota)");
     if (listed.isEmpty()) {
       throw top.error("users", "expected a list of users (each with at least 'name')");
     }
@@ -143,7 +151,10 @@ public final class ConfigLoader {
           throw source().error(source().userKey(i, "writable"), "'" + w + "': " + wp);
         }
       }
-      users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable));
+      Duration immutableFor = u.has("immutable-for") ? duration(u, "immutable-for", Duration.ZERO) : d.immutableFor();
+      OptionalLong quota = u.has("quota") ? quota(u, "quota") : d.quota();
+      users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable,
+          immutableFor, quota));
     }
     return users;
   }
@@ -202,6 +213,29 @@ public final class ConfigLoader {
       throw m.error(key, "'" + n + "' is not a whole number of at least 1");
     }
     return n;
+  }
+
+  /** {@code 1073741824}, {@code 512MiB}, {@code 10GiB}, {@code 1TiB}; {@code none} for no quota (the key is present). */
+  private static OptionalLong quota(YamlMapping m, String key) throws ConfigException {
+    String v = value(m, key, null);
+    if (v.equals("none")) {
+      return OptionalLong.empty();
+    }
+    Matcher b = BYTES.matcher(v);
+    if (b.matches()) {
+      int shift = switch (b.group(2)) {
+        case "KiB" -> 10;
+        case "MiB" -> 20;
+        case "GiB" -> 30;
+        case "TiB" -> 40;
+        default -> 0;
+      };
+      long n = Long.parseLong(b.group(1));
+      if (n >= 1 && n <= (Long.MAX_VALUE >> shift)) {
+        return OptionalLong.of(n << shift);
+      }
+    }
+    throw m.error(key, "'" + v + "' is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none");
   }
 
   /** {@code key}'s Go duration, at least {@code least} (the key is present). */

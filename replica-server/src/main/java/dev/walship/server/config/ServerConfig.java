@@ -86,7 +86,11 @@ public record ServerConfig(
     }
 
     public Builder user(String name, Path root, Path authorizedKeys, List<String> writable) {
-      users.add(new UserConfig(name, root, authorizedKeys, writable));
+      return user(new UserConfig(name, root, authorizedKeys, writable));
+    }
+
+    public Builder user(UserConfig user) {
+      users.add(user);
       return this;
     }
 

@@ -7,6 +7,7 @@ import dev.walship.format.validate.ContentCheck;
 import dev.walship.format.validate.SegmentContext;
 import dev.walship.format.validate.SegmentSummary;
 import dev.walship.format.validate.ValidationException;
+import dev.walship.server.audit.LogText;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,7 +81,7 @@ public final class LayoutContentValidator implements ContentValidator {
     List<WalSegmentName> before = SegmentDirectory.before(target.getParent(), segment);
     String where = target.getParent().resolve(segment.fileName()).toString();
     if (before.isEmpty() || before.get(0).offset() != 0) {
-      LOG.info("validating {} without its index's WAL header: no offset-0 segment of index {} on disk", where, segment.index());
+      LOG.info("validating {} without its index's WAL header: no offset-0 segment of index {} on disk", LogText.field(where), segment.index());
       return SegmentContext.UNKNOWN;
     }
     SegmentContext ctx = SegmentContext.UNKNOWN;
@@ -94,14 +95,14 @@ public final class LayoutContentValidator implements ContentValidator {
         ctx = SegmentContext.after(summary);
         expected = summary.endOffset();
       } catch (ValidationException e) {
-        LOG.warn("segment on disk does not validate, so the chain stops there: {}", e.getMessage());
+        LOG.warn("segment on disk does not validate, so the chain stops there: {}", LogText.text(e.getMessage()));
         ctx = new SegmentContext(ctx.indexHeader(), null);
         expected = -1;
       }
     }
     if (expected != segment.offset() || ctx.startChecksum() == null) {
       LOG.info("validating {} without the checksum chain: the segments before it end at 0x{} (expected 0x{}) or break the chain",
-          where, Long.toHexString(expected), Long.toHexString(segment.offset()));
+          LogText.field(where), Long.toHexString(expected), Long.toHexString(segment.offset()));
       return new SegmentContext(ctx.indexHeader(), null);
     }
     return ctx;

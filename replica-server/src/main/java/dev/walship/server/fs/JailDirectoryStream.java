@@ -4,20 +4,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.apache.sshd.common.file.root.RootedPath;
 
 /**
  * A host directory listing seen through the jail: each entry becomes {@code dir/name} in the
- * user's view, and the server's hidden names are left out.
+ * user's view, carrying its attributes ({@link ListedPath}); the server's hidden names are left
+ * out, and so is an entry that vanished before its attributes could be read (an upload renamed
+ * into place, a file removed): a listing never fails because the directory changed under it.
  */
 final class JailDirectoryStream implements DirectoryStream<Path> {
-  private final Path viewDir;
+  private final RootedPath viewDir;
   private final DirectoryStream<Path> host;
   private final Filter<? super Path> filter;
 
-  JailDirectoryStream(Path viewDir, DirectoryStream<Path> host, Filter<? super Path> filter) {
+  JailDirectoryStream(RootedPath viewDir, DirectoryStream<Path> host, Filter<? super Path> filter) {
     this.viewDir = viewDir;
     this.host = host;
     this.filter = filter;
@@ -32,15 +36,18 @@ final class JailDirectoryStream implements DirectoryStream<Path> {
       @Override
       public boolean hasNext() {
         while (next == null && it.hasNext()) {
-          String name = it.next().getFileName().toString();
+          Path entry = it.next();
+          String name = entry.getFileName().toString();
           if (HiddenNames.isHidden(name)) {
             continue;
           }
-          Path candidate = viewDir.resolve(name);
           try {
+            Path candidate = ListedPath.of((RootedPath) viewDir.resolve(name), entry);
             if (filter == null || filter.accept(candidate)) {
               next = candidate;
             }
+          } catch (NoSuchFileException vanished) {
+            // renamed or removed since the directory was read: not part of this listing
           } catch (IOException e) {
             throw new DirectoryIteratorException(e);
           }

@@ -1,11 +1,8 @@
 package dev.walship.server.fs;
 
-import dev.walship.toolkit.files.DurableFiles;
-import dev.walship.format.layout.PathClass;
 import dev.walship.server.content.ContentValidator;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -21,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.ProviderMismatchException;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -42,44 +38,45 @@ import org.apache.sshd.common.file.root.RootedPath;
  *
  * <p>Each operation (1) normalizes the path (no {@code ..} above {@code /}) and refuses the
  * server's hidden names, (2) maps it through the {@link Jail} (nothing outside the root, following
- * symbolic links where the operation would), (3) for any change, asks the {@link WritePolicy},
- * (4) acts on the real host path, creating files and directories without group/world write. A
- * refusal is logged once, with the user, and thrown as {@link PolicyDeniedException}. Links and
- * server-side copies are never made. A rename onto a final snapshot or segment name first
- * validates the content.
+ * symbolic links where the operation would), (3) for any change, asks the {@link WritePolicy} and
+ * the {@link Immutability} rule, (4) acts on the real host path, creating files and directories
+ * with {@link Modes}. A refusal is audited once, with the user, and thrown as {@link
+ * PolicyDeniedException}. Links and server-side copies are never made. Writes are staged ({@link
+ * Staging}); renames and removals go through the {@link Publisher}.
  */
 final class JailFileSystemProvider extends RootedFileSystemProvider {
+  private final UserSpace space;
   private final Jail jail;
-  private final WritePolicy policy;
-  private final ContentValidator validator;
   private final Audit audit;
-  private final Staging staging = new Staging();
+  private final Publisher publisher;
+  private final OpenUploads uploads = new OpenUploads();
 
-  JailFileSystemProvider(Jail jail, WritePolicy policy, ContentValidator validator, Audit audit) {
-    this.jail = jail;
-    this.policy = policy;
-    this.validator = validator;
+  JailFileSystemProvider(UserSpace space, ContentValidator validator, Audit audit) {
+    this.space = space;
+    this.jail = space.jail;
     this.audit = audit;
+    this.publisher = new Publisher(space, validator, audit);
+  }
+
+  UserSpace space() {
+    return space;
   }
 
   Jail jail() {
     return jail;
   }
 
-  WritePolicy policy() {
-    return policy;
-  }
-
-  ContentValidator validator() {
-    return validator;
-  }
-
   Audit audit() {
     return audit;
   }
 
-  Staging staging() {
-    return staging;
+  Publisher publisher() {
+    return publisher;
+  }
+
+  /** The uploads this session has open. */
+  OpenUploads uploads() {
+    return uploads;
   }
 
   // ---- mapping and refusing ------------------------------------------------------------------
@@ -103,7 +100,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   /** The real host path of {@code path}; a refusal is logged as {@code op}. */
   Path real(Path path, boolean followFinal, Op op) throws IOException {
-    List<String> names = names(path);
+    return real(names(path), followFinal, op);
+  }
+
+  /** The real host path of the view's {@code names}; a refusal is logged as {@code op}. */
+  Path real(List<String> names, boolean followFinal, Op op) throws IOException {
     try {
       return jail.resolve(names, followFinal);
     } catch (PolicyDeniedException e) {
@@ -114,11 +115,7 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   /** Throws (and logs) when {@code reason} is not null. */
   void allow(Op op, Path real, String reason) throws PolicyDeniedException {
-    if (reason != null) {
-      String view = jail.view(real);
-      audit.denied(op, view, reason);
-      throw new PolicyDeniedException(view, reason);
-    }
+    publisher.allow(op, real, reason);
   }
 
   /** The real host path to open with {@code options}, after the policy allowed it. */
@@ -126,30 +123,39 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
     Path real = real(path, !options.contains(LinkOption.NOFOLLOW_LINKS), write ? Op.WRITE : Op.READ);
     if (write) {
-      allow(Op.WRITE, real, policy.openForWrite(real));
+      allow(Op.WRITE, real, space.policy.openForWrite(real));
     }
     return real;
   }
 
   // ---- opening -------------------------------------------------------------------------------
 
+  /** Files open for reading only: every write goes through a handle's {@link Staging}. */
+  private Path readable(Path path, Set<? extends OpenOption> options) throws IOException {
+    if (options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND)) {
+      Path real = real(path, false, Op.WRITE);
+      allow(Op.WRITE, real, "writes go through an SFTP handle");
+    }
+    return openable(path, options);
+  }
+
   @Override
   public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
-    return Files.newByteChannel(openable(path, options), options, Modes.file(attrs));
+    return Files.newByteChannel(readable(path, options), options);
   }
 
   @Override
   public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
       throws IOException {
-    return FileChannel.open(openable(path, options), options, Modes.file(attrs));
+    return FileChannel.open(readable(path, options), options);
   }
 
   @Override
   public AsynchronousFileChannel newAsynchronousFileChannel(
       Path path, Set<? extends OpenOption> options, ExecutorService executor, FileAttribute<?>... attrs)
       throws IOException {
-    return AsynchronousFileChannel.open(openable(path, options), options, executor, Modes.file(attrs));
+    return AsynchronousFileChannel.open(readable(path, options), options, executor);
   }
 
   @Override
@@ -159,20 +165,10 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public OutputStream newOutputStream(Path path, OpenOption... options) throws IOException {
-    Set<OpenOption> opts = new HashSet<>(Arrays.asList(options));
-    if (opts.isEmpty()) {
-      opts.addAll(List.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING));
-    }
-    opts.add(StandardOpenOption.WRITE);
-    return Channels.newOutputStream(newByteChannel(path, opts));
-  }
-
-  @Override
   public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
       throws IOException {
     Path real = real(dir, true, Op.READ);
-    Path view = ((RootedPath) dir).toAbsolutePath().normalize();
+    RootedPath view = ((RootedPath) dir).toAbsolutePath().normalize();
     return new JailDirectoryStream(view, Files.newDirectoryStream(real), filter);
   }
 
@@ -181,16 +177,19 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   @Override
   public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
     Path real = real(dir, false, Op.MKDIR);
-    allow(Op.MKDIR, real, policy.createDirectory(real));
-    Files.createDirectory(real, Modes.directory(attrs));
+    allow(Op.MKDIR, real, space.policy.createDirectory(real));
+    try {
+      Files.createDirectory(real, Modes.directory(attrs));
+    } catch (FileAlreadyExistsException | NoSuchFileException e) {
+      throw e;
+    } catch (IOException e) {
+      throw space.disk.failed(e, real.getParent(), real);
+    }
   }
 
   @Override
   public void delete(Path path) throws IOException {
-    Path real = real(path, false, Op.REMOVE);
-    Op op = Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS) ? Op.RMDIR : Op.REMOVE;
-    allow(op, real, policy.modify(real));
-    Files.delete(real);
+    publisher.remove(real(path, false, Op.REMOVE));
   }
 
   @Override
@@ -205,26 +204,7 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   @Override
   public void move(Path source, Path target, CopyOption... options) throws IOException {
-    Path from = real(source, false, Op.RENAME);
-    Path to = real(target, false, Op.RENAME);
-    boolean directory = Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS);
-    allow(Op.RENAME, from, policy.move(from, to, directory));
-    PathClass pc = policy.layoutClass(to);
-    boolean layoutFile = !directory && (pc instanceof PathClass.Snapshot || pc instanceof PathClass.WalSegment);
-    if (layoutFile) {
-      Uploads.validate(this, pc, from, to);
-    }
-    List<CopyOption> opts = new ArrayList<>(Arrays.asList(options));
-    if (opts.contains(StandardCopyOption.REPLACE_EXISTING) && !opts.contains(StandardCopyOption.ATOMIC_MOVE)) {
-      opts.add(StandardCopyOption.ATOMIC_MOVE);
-    }
-    if (!opts.contains(StandardCopyOption.REPLACE_EXISTING) && Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
-      throw new FileAlreadyExistsException(jail.view(to));
-    }
-    Files.move(from, to, opts.toArray(CopyOption[]::new));
-    if (layoutFile) {
-      DurableFiles.syncDirectory(to.getParent());
-    }
+    publisher.rename(real(source, false, Op.RENAME), real(target, false, Op.RENAME), options);
   }
 
   @Override
@@ -248,7 +228,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   @Override
   public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
     Path real = real(path, follows(options), Op.SETSTAT);
-    allow(Op.SETSTAT, real, policy.modify(real));
+    allow(Op.SETSTAT, real, space.policy.modify(real));
+    if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      String locked = space.immutability.lockedReason(real);
+      allow(Op.SETSTAT, real, locked == null ? null : "immutable: " + locked);
+    }
     setAttributeReal(real, attribute, value, options);
   }
 
@@ -258,7 +242,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     if (Set.of("owner", "group", "uid", "gid").contains(name)) {
       allow(Op.SETSTAT, real, "changing the owner or group is not allowed");
     }
-    Files.setAttribute(real, attribute, Modes.masked(name, value), options);
+    if (name.equals("size")) {
+      allow(Op.SETSTAT, real, "the size of a file changes only through a handle open for writing");
+    }
+    boolean directory = Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(real, attribute, Modes.masked(name, value, directory), options);
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -287,17 +275,27 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     return Files.getFileStore(real(path, true, Op.READ));
   }
 
+  /**
+   * What reading {@code path}'s attributes looks at: the temporary file of an upload this session
+   * has open under that name (its creator sees a file being written, as on any file system), else
+   * the real host path.
+   */
+  private Path inspected(Path path, boolean followFinal) throws IOException {
+    GuardedChannel open = uploads.current(names(path));
+    return open != null ? open.upload().temporary() : real(path, followFinal, Op.READ);
+  }
+
   @Override
   public void checkAccess(Path path, AccessMode... modes) throws IOException {
-    Path real = real(path, true, Op.READ);
+    Path real = inspected(path, true);
     real.getFileSystem().provider().checkAccess(real, modes);
   }
 
   @Override
   public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
     try {
-      Path real = real(path, follows(options), Op.READ);
-      return ReadOnlyViews.wrap(type, Files.getFileAttributeView(real, type, options), jail.view(real));
+      Path real = inspected(path, follows(options));
+      return ReadOnlyViews.wrap(type, Files.getFileAttributeView(real, type, options), ((RootedPath) path).toAbsolutePath().normalize().toString());
     } catch (IOException e) {
       return null;
     }
@@ -306,12 +304,12 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   @Override
   public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
       throws IOException {
-    return Files.readAttributes(real(path, follows(options), Op.READ), type, options);
+    return Files.readAttributes(inspected(path, follows(options)), type, options);
   }
 
   @Override
   public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
-    return Files.readAttributes(real(path, follows(options), Op.READ), attributes, options);
+    return Files.readAttributes(inspected(path, follows(options)), attributes, options);
   }
 
   private static boolean follows(LinkOption... options) {

@@ -1,9 +1,9 @@
 package dev.walship.server.fs;
 
-/** A kind of file-system operation, as the denial log names it. */
+/** A kind of file-system operation, as the audit log names it (one word each). */
 enum Op {
   READ("read"),
-  WRITE("open for write"),
+  WRITE("write"),
   MKDIR("mkdir"),
   RMDIR("rmdir"),
   REMOVE("remove"),

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * component on must be a path of the replica layout, as shared-format's {@link PathClassifier}
  * says: directories of the layout for {@code mkdir}, snapshots, segments or their {@code .tmp}
  * files for files; and no directory may be moved into such a tree (its content would escape the
- * check). Removing and changing attributes is allowed anywhere strictly inside a writable
+ * check). No new name may hold a control character (they only serve to confuse logs and
+ * terminals). Removing and changing attributes is allowed anywhere strictly inside a writable
  * directory. Each method returns null when allowed, else the reason in the user's view.
  */
 final class WritePolicy {
@@ -30,7 +31,7 @@ final class WritePolicy {
 
   /** Opening {@code real} for writing, creating it if needed. */
   String openForWrite(Path real) {
-    String r = inside(real);
+    String r = newName(real);
     if (r != null) {
       return r;
     }
@@ -44,7 +45,7 @@ final class WritePolicy {
 
   /** Creating directory {@code real}. */
   String createDirectory(Path real) {
-    String r = inside(real);
+    String r = newName(real);
     if (r != null) {
       return r;
     }
@@ -66,7 +67,7 @@ final class WritePolicy {
   String move(Path source, Path target, boolean directory) {
     String r = inside(source);
     if (r == null) {
-      r = inside(target);
+      r = newName(target);
     }
     if (r != null) {
       return r;
@@ -96,6 +97,15 @@ final class WritePolicy {
       }
     }
     return null;
+  }
+
+  /** Where a new name may appear: inside a writable directory, without control characters. */
+  private String newName(Path real) {
+    String r = inside(real);
+    if (r == null && real.getFileName().toString().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      r = "names with control characters are refused";
+    }
+    return r;
   }
 
   private String inside(Path real) {

@@ -2,14 +2,15 @@ package dev.walship.server.sftp;
 
 import dev.walship.format.validate.ValidationException;
 import dev.walship.server.fs.PolicyDeniedException;
+import dev.walship.server.fs.StorageRefusal;
 import org.apache.sshd.sftp.common.SftpHelper;
 import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
 import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 
 /**
  * What the client reads in an SSH_FXP_STATUS: the standard text of the status code, plus the
- * reason for refusals and rejected uploads (both written in the user's view of paths). Other
- * exception messages are never sent: they may name host paths.
+ * reason for refusals, rejected uploads and storage refusals (a full disk, a quota; all written in
+ * the user's view of paths). Other exception messages are never sent: they may name host paths.
  */
 final class ClientErrorMessages implements SftpErrorStatusDataHandler {
   @Override
@@ -18,6 +19,9 @@ final class ClientErrorMessages implements SftpErrorStatusDataHandler {
     String standard = SftpHelper.resolveStatusMessage(subStatus);
     if (e instanceof PolicyDeniedException d) {
       return standard + ": " + d.getFile() + ": " + d.getReason();
+    }
+    if (e instanceof StorageRefusal r) {
+      return standard + ": " + r.getMessage();
     }
     if (e instanceof ValidationException v) {
       return "Upload rejected: " + v.getMessage();

@@ -1,5 +1,6 @@
 package dev.walship.server.ssh;
 
+import dev.walship.server.audit.LogText;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import java.util.List;
 import java.util.Set;
@@ -59,9 +60,10 @@ final class RefusedForwarding {
     };
   }
 
-  /** The audit line of a refused request: user, address and what was asked for. */
+  /** The audit line of a refused request: user, address and what was asked for (escaped: a client names it). */
   static void logDenied(Session s, String what) {
     LOG.info("denied user={} address={} request={}: only the sftp subsystem is offered",
-        s.getUsername(), UserKeyAuthenticator.address(s.getRemoteAddress()), what);
+        LogText.field(s.getUsername()), LogText.field(UserKeyAuthenticator.address(s.getRemoteAddress())),
+        LogText.field(what));
   }
 }

@@ -1,5 +1,6 @@
 package dev.walship.server.ssh;
 
+import dev.walship.server.audit.LogText;
 import dev.walship.server.auth.SftpAccess;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import java.time.Clock;
@@ -11,7 +12,10 @@ import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One log line per login (user, address, key fingerprint, read-only if so) and per logout. */
+/**
+ * One log line per login (user, address, key fingerprint, read-only if so) and per logout; values
+ * escaped by {@link LogText}.
+ */
 final class SessionLog implements SessionListener {
   private static final Logger LOG = LoggerFactory.getLogger("dev.walship.server.audit");
   private static final AttributeKey<Instant> LOGIN = new AttributeKey<>();
@@ -26,9 +30,9 @@ final class SessionLog implements SessionListener {
   public void sessionEvent(Session session, Event event) {
     if (event == Event.Authenticated) {
       session.setAttribute(LOGIN, clock.instant());
-      LOG.info("login user={} address={} key={}{}", session.getUsername(),
-          UserKeyAuthenticator.address(session.getRemoteAddress()),
-          session.getAttribute(UserKeyAuthenticator.KEY_FINGERPRINT),
+      LOG.info("login user={} address={} key={}{}", LogText.field(session.getUsername()),
+          LogText.field(UserKeyAuthenticator.address(session.getRemoteAddress())),
+          LogText.field(session.getAttribute(UserKeyAuthenticator.KEY_FINGERPRINT)),
           session.getAttribute(UserKeyAuthenticator.ACCESS) == SftpAccess.READ_ONLY ? " read-only" : "");
     }
   }
@@ -37,8 +41,8 @@ final class SessionLog implements SessionListener {
   public void sessionClosed(Session session) {
     Instant login = session.getAttribute(LOGIN);
     if (login != null) {
-      LOG.info("logout user={} address={} after={}s", session.getUsername(),
-          UserKeyAuthenticator.address(session.getRemoteAddress()),
+      LOG.info("logout user={} address={} after={}s", LogText.field(session.getUsername()),
+          LogText.field(UserKeyAuthenticator.address(session.getRemoteAddress())),
           Duration.between(login, clock.instant()).toSeconds());
     }
   }

@@ -35,6 +35,8 @@ class CheckConfigCommandTest {
             root: %1$s/data/replicator
             authorized-keys: %1$s/authorized_keys_replicator   # 1 usable key(s)
             writable: [db]
+            immutable-for: 86400s
+            quota: none
         """.formatted(dir), r.out());
     assertEquals("", r.err());
     assertTrue(Files.notExists(c.hostKey()), "check-config changes nothing");
@@ -45,7 +47,7 @@ class CheckConfigCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:2222", "  - name: bob\n    shell: /bin/sh\n");
     CliRun r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals(1, r.exit());
-    assertEquals("replica-server: " + c.config() + ":10: users[1].shell: unknown key; a user takes name, root, authorized-keys, writable\n", r.err());
+    assertEquals("replica-server: " + c.config() + ":10: users[1].shell: unknown key; a user takes name, root, authorized-keys, writable, immutable-for, quota\n", r.err());
     Files.writeString(c.config(), Files.readString(c.config()).replace("  - name: bob\n    shell: /bin/sh\n", "  - name: bob\n"));
     r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals("replica-server: " + c.config() + ":4: defaults.root: root " + dir.resolve("data/bob")

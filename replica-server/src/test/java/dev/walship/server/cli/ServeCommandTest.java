@@ -48,9 +48,9 @@ class ServeCommandTest {
       client.sftp(dir, "-put junk.txt /x");
       agentForwardingRequest(client);
       server.await("logout user=replicator address=127\\.0\\.0\\.1:\\d+ after=\\d+s");
-      server.await("request=agent forwarding");
+      server.await("request=\"agent forwarding\"");
       assertTrue(server.log().matches("(?s).*login user=replicator address=127\\.0\\.0\\.1:\\d+ key=" + c.key().fingerprint().replace("+", "\\+") + "\n.*"), server.log());
-      server.await("denied user=replicator address=127\\.0\\.0\\.1:\\d+ op=open for write path=/x: outside the writable directories \\(/db\\)");
+      server.await("denied user=replicator address=127\\.0\\.0\\.1:\\d+ op=write path=/x: outside the writable directories \\(/db\\)");
       for (String line : server.logLines()) {
         assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO|WARN|ERROR) .*"), "one line per event, timestamped: " + line);
       }

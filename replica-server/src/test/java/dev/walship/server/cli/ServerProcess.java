@@ -30,13 +30,22 @@ final class ServerProcess implements AutoCloseable {
 
   /** Like {@link #serve(Path, Path)}, with the process's umask set first (e.g. {@code 000}). */
   static ServerProcess serve(Path config, Path log, String umask) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>();
+    List<String> wrapper = new ArrayList<>();
     if (umask != null) {
       // sh sets the umask, then exec: the process is still the JVM itself.
-      cmd.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+      wrapper.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
     }
-    cmd.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+    return serve(config, log, wrapper, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * Like {@link #serve(Path, Path)}, started through {@code wrapper} (a command that ends by
+   * exec'ing its arguments, such as {@code setpriv …}) with class path {@code classPath}.
+   */
+  static ServerProcess serve(Path config, Path log, List<String> wrapper, String classPath) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(wrapper);
+    cmd.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
         "dev.walship.server.Main", "serve", "-config", config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,6 +154,47 @@ class ConfigLoaderTest {
     assertEquals(f + ":1: limits.open-handles: '0' is not a whole number of at least 1",
         error("limits: {open-handles: 0}\nusers: [{name: a}]"));
   }
+
+  @Test
+  void immutableForAndQuotaPerUserOrFromDefaults() throws Exception {
+    ServerConfig c = parse("""
+        defaults: {immutable-for: 168h, quota: 10GiB}
+        users:
+          - name: a
+          - name: b
+            immutable-for: 0
+            quota: none
+          - name: c
+            immutable-for: 36h
+            quota: 1048576
+        """);
+    assertEquals(Duration.ofDays(7), c.user("a").orElseThrow().immutableFor());
+    assertEquals(Duration.ofMinutes(90), parse("users: [{name: e, immutable-for: 1h30m}]").users().get(0).immutableFor());
+    assertEquals(OptionalLong.of(10L << 30), c.user("a").orElseThrow().quota());
+    assertEquals(Duration.ZERO, c.user("b").orElseThrow().immutableFor());
+    assertEquals(OptionalLong.empty(), c.user("b").orElseThrow().quota());
+    assertEquals(Duration.ofHours(36), c.user("c").orElseThrow().immutableFor());
+    assertEquals(OptionalLong.of(1048576), c.user("c").orElseThrow().quota());
+    UserConfig plain = parse("users: [{name: d}]").users().get(0);
+    assertEquals(UserConfig.DEFAULT_IMMUTABLE_FOR, plain.immutableFor());
+    assertEquals(Duration.ofHours(24), plain.immutableFor());
+    assertEquals(OptionalLong.empty(), plain.quota());
+  }
+
+  @Test
+  void badImmutableForAndQuotaAreOneLineEach() {
+    Path f = dir.resolve("rs.yml");
+    assertEquals(f + ":3: users[0].immutable-for: \"a week\" is not a duration (e.g. 1s, 500ms, 1m)",
+        error("users:\n  - name: a\n    immutable-for: a week\n"));
+    assertEquals(f + ":1: defaults.immutable-for: must be 0 or more (e.g. 500ms, 30s, 10m, 1h30m)",
+        error("defaults: {immutable-for: -1h}\nusers: [{name: a}]"));
+    String bytes = "is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none";
+    assertEquals(f + ":1: users[0].quota: '10GB' " + bytes, error("users: [{name: a, quota: 10GB}]"));
+    assertEquals(f + ":1: users[0].quota: '0' " + bytes, error("users: [{name: a, quota: 0}]"));
+    assertEquals(f + ":1: defaults.quota: '99999999999TiB' " + bytes, error("defaults: {quota: 99999999999TiB}\nusers: [{name: a}]"));
+    assertEquals(f + ":1: users[0].quota: expected a single value, found a list", error("users: [{name: a, quota: [1]}]"));
+  }
+
 
   @Test
   void yamlSyntaxAndEmptyFiles() {

@@ -10,8 +10,8 @@ class ModesTest {
   @Test
   void creationModesLoseGroupAndWorldWrite() {
     FileAttribute<?>[] asked = {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx"))};
-    assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"), Modes.file(asked)[0].value());
-    assertEquals(PosixFilePermissions.fromString("rw-r--r--"), Modes.file()[0].value());
+    assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"), Modes.file(asked));
+    assertEquals(PosixFilePermissions.fromString("rw-r--r--"), Modes.file());
     assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"), Modes.directory()[0].value());
     assertEquals(1, Modes.directory(asked).length);
   }
@@ -19,8 +19,21 @@ class ModesTest {
   @Test
   void chmodValuesAreMaskedToo() {
     assertEquals(PosixFilePermissions.fromString("rw-r--r--"),
-        Modes.masked("permissions", PosixFilePermissions.fromString("rw-rw-rw-")));
-    assertEquals(0755, Modes.masked("mode", 0777));
-    assertEquals("x", Modes.masked("lastModifiedTime", "x"));
+        Modes.masked("permissions", PosixFilePermissions.fromString("rw-rw-rw-"), false));
+    assertEquals(0755, Modes.masked("mode", 0777, true));
+    assertEquals("x", Modes.masked("lastModifiedTime", "x", false));
+  }
+
+  @Test
+  void theOwnerIsNeverLockedOut() {
+    FileAttribute<?>[] none = {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------"))};
+    assertEquals(PosixFilePermissions.fromString("rwx------"), Modes.directory(none)[0].value());
+    assertEquals(PosixFilePermissions.fromString("r--------"), Modes.file(none));
+    assertEquals(PosixFilePermissions.fromString("rwx---r-x"),
+        Modes.masked("permissions", PosixFilePermissions.fromString("------r-x"), true));
+    assertEquals(PosixFilePermissions.fromString("r--------"),
+        Modes.masked("permissions", PosixFilePermissions.fromString("---------"), false));
+    assertEquals(0700, Modes.masked("mode", 0, true));
+    assertEquals(0444, Modes.masked("mode", 0044, false));
   }
 }

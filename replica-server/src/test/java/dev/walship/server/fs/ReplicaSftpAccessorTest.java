@@ -144,15 +144,21 @@ class ReplicaSftpAccessorTest {
       List<String> listed = new ArrayList<>();
       m.sftp.readDir("/" + GEN + "/snapshots").forEach(e -> listed.add(e.getFilename()));
       assertTrue(listed.stream().noneMatch(HiddenNames::isHidden), "the temporary file is never listed: " + listed);
-      String hidden = names(snapshots).stream().filter(HiddenNames::isHidden).findFirst().orElseThrow();
-      SftpException e = assertThrows(SftpException.class, () -> m.sftp.stat("/" + GEN + "/snapshots/" + hidden));
-      assertEquals(SftpConstants.SSH_FX_NO_SUCH_FILE, e.getStatus());
+      Path staging = f.root.resolve("db").resolve(HiddenNames.STAGING);
+      String hidden = names(staging).stream().filter(HiddenNames::isHidden).findFirst().orElseThrow();
+      for (String path : List.of("/db/" + HiddenNames.STAGING + "/" + hidden, "/db/" + HiddenNames.STAGING)) {
+        SftpException e = assertThrows(SftpException.class, () -> m.sftp.stat(path));
+        assertEquals(SftpConstants.SSH_FX_NO_SUCH_FILE, e.getStatus());
+      }
+      m.sftp.readDir("/db").forEach(e -> listed.add(e.getFilename()));
+      assertTrue(listed.stream().noneMatch(HiddenNames::isHidden), "the staging directory is never listed: " + listed);
       Proc.Result ls = f.client.sftp(f.dir, "ls -la " + GEN + "/snapshots");
       assertFalse(ls.stdout().contains(HiddenNames.PREFIX), ls.toString());
     } finally {
       m.drop();
     }
     noHiddenFiles(snapshots);
+    noHiddenFiles(f.root.resolve("db").resolve(HiddenNames.STAGING));
     assertArrayEquals(s.snapshot(), Files.readAllBytes(snapshots.resolve("00000009.snapshot.lz4")));
   }
 
@@ -167,6 +173,46 @@ class ReplicaSftpAccessorTest {
     }
     noHiddenFiles(wal);
     assertFalse(Files.exists(wal.resolve(seg(s.frameOffset(7)))));
+  }
+
+  @Test
+  void aFileBeingWrittenIsVisibleToItsWriterOnlyUntilItIsClosed() throws Exception {
+    String path = "/" + GEN + "/snapshots/0000000c.snapshot.lz4.tmp";
+    try (MinaSftp m = MinaSftp.connect(f); MinaSftp other = MinaSftp.connect(f)) {
+      SftpClient.CloseableHandle h = m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
+      m.sftp.write(h, 0, s.snapshot());
+      assertEquals(s.snapshot().length, m.sftp.stat(h).getSize(), "fstat, as our agent checks what the server stored");
+      assertEquals(s.snapshot().length, m.sftp.stat(path).getSize(), "stat by name in the writing session");
+      SftpException e = assertThrows(SftpException.class, () -> other.sftp.stat(path));
+      assertEquals(SftpConstants.SSH_FX_NO_SUCH_FILE, e.getStatus(), "other sessions see it when it is complete");
+      m.sftp.getExtension(OpenSSHFsyncExtension.class).fsync(h);
+      h.close();
+      assertEquals(s.snapshot().length, other.sftp.stat(path).getSize());
+    }
+  }
+
+  @Test
+  void listingsCarryEveryEntryWithItsAttributes() throws Exception {
+    Files.createDirectories(f.root.resolve("db/listed/generations/0011223344556677"));
+    Files.write(f.root.resolve("db/listed/file"), new byte[1234]);
+    Files.setLastModifiedTime(f.root.resolve("db/listed/file"), FileTime.from(Instant.parse("2024-05-06T07:08:09Z")));
+    try (MinaSftp m = MinaSftp.connect(f)) {
+      List<SftpClient.DirEntry> entries = new ArrayList<>();
+      m.sftp.readDir("/db/listed").forEach(entries::add);
+      List<String> names = entries.stream().map(SftpClient.DirEntry::getFilename).sorted().toList();
+      assertEquals(List.of(".", "..", "file", "generations"), names);
+      SftpClient.Attributes file = entries.stream().filter(e -> e.getFilename().equals("file")).findFirst().orElseThrow().getAttributes();
+      assertEquals(1234, file.getSize());
+      assertTrue(file.isRegularFile());
+      assertEquals(Instant.parse("2024-05-06T07:08:09Z"), file.getModifyTime().toInstant());
+      assertTrue(entries.stream().filter(e -> e.getFilename().equals("generations")).findFirst().orElseThrow()
+          .getAttributes().isDirectory());
+      List<String> gens = new ArrayList<>();
+      m.sftp.readDir("/db/listed/generations").forEach(e -> gens.add(e.getFilename()));
+      assertTrue(gens.contains("0011223344556677"), gens.toString());
+    }
+    Proc.Result ls = f.client.sftp(f.dir, "ls -l db/listed");
+    assertTrue(ls.stdout().matches("(?s).*-rw\\S* +1 replicator +replicator +1234 .* file\n.*"), ls.toString());
   }
 
   @Test

@@ -27,12 +27,20 @@ import java.util.Set;
  * the file is that state, and it must hash as the image. Anything else is a loss of continuity.
  * Commits whose net effect on every page was nil are invisible to this proof; every point the
  * history restores to is still a state the database was in.
+ *
+ * <p>When the proof fails, the verdict says whether the history itself can still be trusted. The
+ * database having moved on without capture (written, checkpointed and restarted while capture was
+ * down, or a restart the proof cannot explain) leaves the history intact: {@link Moved}, and a
+ * {@link CatchUp} continues it. A WAL cycle that lost frames the history holds (shorter than the
+ * shadow, or different bytes where the shadow has them) means the database went back behind the
+ * history, as after an operating-system crash that lost the WAL's tail: {@link Lost}. So does a
+ * page size that differs from the history's.
  */
 final class Continuity {
   private static final int ATTEMPTS = 5;
 
   /** The verdict. */
-  sealed interface Outcome permits Same, Next, Lost {}
+  sealed interface Outcome permits Same, Next, Moved, Lost {}
 
   /** The WAL is the current shadow index's cycle and the database matches: carry on. */
   record Same() implements Outcome {}
@@ -43,6 +51,9 @@ final class Continuity {
    * @param cycle that cycle's header; null when the WAL has none yet
    */
   record Next(WalHeader cycle) implements Outcome {}
+
+  /** The database moved on from the history's end without capture; the history is intact. */
+  record Moved(String reason) implements Outcome {}
 
   /** The history cannot be continued. */
   record Lost(String reason) implements Outcome {}
@@ -69,7 +80,7 @@ final class Continuity {
         return o;
       }
     }
-    return new Lost("the WAL kept restarting while capture compared the database with its history");
+    return new Moved("the WAL kept restarting while capture compared the database with its history");
   }
 
   private static Outcome sameCycle(DatabaseFile db, Path wal, PageImage image, ShadowIndex shadow,
@@ -97,7 +108,7 @@ final class Continuity {
     Set<Integer> inWal = pages(run);
     for (int p = 1; p <= run.dbPages(); p++) {
       if (!inWal.contains(p) && (file.get(p) != image.get(p) || image.get(p) == PageImage.UNKNOWN)) {
-        return new Lost("page " + p + " of the database file is not what the captured history says"
+        return new Moved("page " + p + " of the database file is not what the captured history says"
             + " (the file was replaced or written without the WAL)");
       }
     }
@@ -119,16 +130,16 @@ final class Continuity {
       return null;
     }
     if (file.pageCount() != image.pageCount() || db.size() % image.pageSize() != 0) {
-      return new Lost("the database file has " + db.size() + " bytes, the captured history "
+      return new Moved("the database file has " + db.size() + " bytes, the captured history "
           + image.pageCount() + " pages of " + image.pageSize());
     }
     int p = image.firstDifference(file);
     if (p != 0) {
-      return new Lost("page " + p + " of the database file is not what the captured history says:"
+      return new Moved("page " + p + " of the database file is not what the captured history says:"
           + " it was written while capture did not see the WAL");
     }
     if (witness != 0 && !untouched(run, witness, witnessHash, file)) {
-      return new Lost("the WAL restarted behind capture's back and some of its frames may already"
+      return new Moved("the WAL restarted behind capture's back and some of its frames may already"
           + " be in the database file; capture cannot prove the state the new WAL starts from");
     }
     return new Next(h2);

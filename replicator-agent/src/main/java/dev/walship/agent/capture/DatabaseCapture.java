@@ -84,6 +84,17 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     return meta.root();
   }
 
+  @Override
+  public void restartGeneration(String reason) {
+    lock.lock();
+    try {
+      engine.restart(reason);
+    } finally {
+      lock.unlock();
+    }
+    wake();
+  }
+
   /** What capture is doing now. */
   public CaptureStatus status() {
     return out.status();

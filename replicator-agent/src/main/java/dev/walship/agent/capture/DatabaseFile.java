@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A read handle on the main database file that is never closed while the file is still the
- * database.
+ * A read handle on the main database file (or on its {@code -shm} file, see {@link WalIndex}) that
+ * is never closed while the file is still at its path.
  *
  * <p>Design note. SQLite locks the database file with POSIX advisory locks, and POSIX drops every
  * lock a process holds on a file as soon as the process closes <em>any</em> descriptor of that
@@ -25,8 +25,9 @@ import java.util.Objects;
  * application's when capture runs inside it) hold: another process could then believe it is the
  * last user, checkpoint and delete the WAL under them. Hence one descriptor per file per JVM,
  * shared and reference counted, and closed only once the file is no longer at its path (replaced
- * or deleted), never while it is still the database. The WAL file carries no SQLite locks and is
- * opened and closed freely.
+ * or deleted), never while it is still the database. The same holds for the {@code -shm} file, which
+ * carries SQLite's read marks and write lock. The WAL file carries no SQLite locks and is opened
+ * and closed freely.
  */
 final class DatabaseFile implements AutoCloseable {
   private static final Map<Object, Shared> OPEN = new HashMap<>();
@@ -87,6 +88,11 @@ final class DatabaseFile implements AutoCloseable {
 
   Path path() {
     return path;
+  }
+
+  /** The identity (device and inode) of the file this handle reads. */
+  String identity() {
+    return shared.key.toString();
   }
 
   long size() throws IOException {

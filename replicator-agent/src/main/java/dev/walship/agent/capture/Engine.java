@@ -1,13 +1,11 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Backoff;
-import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.wal.WalHeader;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,37 +25,29 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>Only committed bytes, only durable claims.</b> Frames are copied only up to the last
- *       valid commit frame of the WAL cycle ({@link FrameRun}); the shadow file is fsynced (and,
- *       for a new file, its directory) before {@link Outbox#publish} moves the end ({@link
- *       History}).
+ *       valid commit frame of the WAL cycle ({@link FrameRun}); what is durable when is {@link
+ *       History}'s note.
  *   <li><b>Nobody else restarts the WAL.</b> After the first {@link LockSteps#anchor} capture always
- *       holds a read transaction begun while a frame was not yet in the database file: it holds a
- *       read mark (no restart is possible), or, if it began just when checkpoints had caught up
- *       (read-lock 0), it blocks every checkpoint, so the WAL can never be fully checkpointed and
- *       cannot restart either. The reader moves by handoff (the new reader begins, then the old
- *       one ends) once it trails the captured end by a fraction of the restart threshold or for a
- *       second ({@link MarkLag}), so the application's checkpoints keep copying close to capture's
- *       position. A commit can be in the file a moment before SQLite publishes it,
- *       so a handoff's snapshot may lag one commit; the next handoff catches up. Capture restarts
- *       the WAL itself, under the write lock, after copying every frame ({@link
- *       LockSteps#restart}).
+ *       holds a read transaction that keeps every other connection from restarting the WAL ({@link
+ *       ReadMark}'s invariant). It moves by handoff when it trails the captured end ({@link
+ *       MarkLag}), so the application's checkpoints keep copying close to capture's position.
+ *       Capture restarts the WAL itself, under the write lock, after copying every frame ({@link
+ *       LockSteps#restart}, when {@link RestartSchedule} says so).
  *   <li><b>Every change is classified.</b> A new WAL cycle becomes the next index only when it
  *       begins with capture's own write ({@link OwnWrite}) or when {@link Continuity} proves that
- *       it starts from the captured state. A shorter or overwritten WAL, a replaced database file,
- *       a lost meta directory, or a failed proof starts a new generation, with the reason logged.
+ *       it starts from the captured state. When the database moved on without capture, a {@link
+ *       CatchUp} writes the page difference as one more index of the same generation. A new
+ *       generation starts only when the history cannot be trusted: the meta directory is lost or
+ *       damaged, the page size changed, the WAL lost frames the history holds, the database file
+ *       was replaced ({@link DatabaseIdentity}), or the page image misses pages. The reason is
+ *       logged either way.
  *   <li><b>The page image follows the end.</b> {@link PageImage} describes the database at the end
  *       of the history; it is saved with its position so that a restart (clean or after SIGKILL)
- *       can prove the database still continues the history before capture goes on.
+ *       can prove the database still continues the history, or catch it up, before capture goes on.
  * </ol>
  */
-final class Engine implements LockSteps.Tail, AutoCloseable {
+final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-  /** Longest wait between restart attempts that readers or writers keep failing. */
-  private static final Duration RETRY_CAP = Duration.ofMillis(100);
-  /** The mark moves once it trails the end by this fraction of min-checkpoint-page-count... */
-  private static final int HANDOFF_DIVISOR = 16;
-  /** ...or by any frame for this long ({@link MarkLag}). */
-  private static final Duration HANDOFF_AGE = Duration.ofSeconds(1);
 
   private final Path db;
   private final Path wal;
@@ -69,19 +59,11 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   private final Ticker ticker;
   private final Retention retention;
   private final History history;
-  private final MarkLag markLag;
-  /** Waits between restart attempts that readers or writers keep failing: 5 ms doubling. */
-  private final Backoff restartBackoff;
+  private final RestartSchedule schedule;
 
-  private FileLock metaLock;
-  private DatabaseFile dbFile;
-  private Sql sql;
-  private LockSteps steps;
-  private Connection mark;
+  /** What capture holds while attached to the database; null while detached. */
+  private Attachment at;
   private boolean anchored;
-  private long nextRestart;
-  private int restartFailures;
-  private boolean warnedMax;
   private int leases;
   private Discontinuity pending;
   private String story = "";
@@ -94,16 +76,11 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.ticker = ticker;
-    this.nextRestart = ticker.read();
     this.random = random;
     this.out = out;
     this.retention = new Retention(meta);
     this.history = new History(db, meta, clock, out);
-    Duration restartCap = settings.monitorInterval().compareTo(RETRY_CAP) < 0 ? settings.monitorInterval() : RETRY_CAP;
-    this.restartBackoff = new Backoff(
-        restartCap.compareTo(Duration.ofMillis(5)) < 0 ? restartCap : Duration.ofMillis(5), restartCap);
-    this.markLag = new MarkLag(Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR),
-        HANDOFF_AGE);
+    this.schedule = new RestartSchedule(settings, clock, ticker);
   }
 
   /**
@@ -127,11 +104,16 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     return true;
   }
 
+  /** A replica cannot continue this generation: the next tick starts a new one. */
+  void restart(String reason) {
+    pending = Discontinuity.lost(reason);
+  }
+
   private boolean step() throws IOException, SQLException, Discontinuity {
-    if (sql == null && !attach()) {
+    if (at == null && !attach()) {
       return false;
     }
-    if (!dbFile.stillAtPath()) {
+    if (!at.file().stillAtPath()) {
       LOG.warn("{}: the database file was replaced or deleted; reopening it", db);
       detach();
       return true;
@@ -139,16 +121,15 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     if (!Files.exists(meta.currentFile())) {
       throw Discontinuity.lost("the meta directory " + meta.root() + " lost its state");
     }
-    if (mark == null) {
-      takeMark(null);
+    if (!at.mark().held()) {
+      at.mark().take(null);
+      anchored = false;
     }
     boolean grew = history.capture(null);
-    ShadowIndex shadow = history.shadow();
     if (!anchored && leases == 0) {
-      anchored = steps.anchor();
-    } else if (leases == 0 && shadow != null
-        && markLag.due(history.end(), shadow.header().frameSize(), ticker.read())) {
-      handoff(null);
+      anchored = at.steps().anchor();
+    } else if (leases == 0 && at.mark().due()) {
+      at.mark().handoff(null);
     }
     maybeRestart();
     history.syncIfDue();
@@ -159,25 +140,22 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     return grew;
   }
 
-  private boolean attach() throws IOException, SQLException, Discontinuity {
+  private boolean attach() throws IOException, SQLException {
     if (!Files.exists(db)) {
       out.status(CaptureStatus.State.WAITING_FOR_DATABASE,
           db + " does not exist; capture starts when it does");
       return false;
     }
-    metaLock = meta.lock();
+    at = Attachment.open(db, meta, settings, history, ticker);
     try {
-      dbFile = DatabaseFile.open(db);
-      sql = Sql.open(db, settings.busyTimeout(), ticker);
-      steps = new LockSteps(sql, this, settings.busyTimeout());
-      history.attach(dbFile, sql.pageSize());
-      mark = sql.beginRead();
-      markLag.forget();
+      int pageSize = at.sql().pageSize();
+      history.attach(at.file(), pageSize);
+      at.mark().begin();
       anchored = false;
       Map<String, Position> saved = meta.readReplicas();
       retention.persisted(saved);
       out.restoreShipped(saved);
-      load(sql.pageSize());
+      load(pageSize);
       return true;
     } catch (IOException | SQLException | RuntimeException e) {
       detach();
@@ -185,21 +163,24 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     }
   }
 
-  private void load(int pageSize) throws IOException, Discontinuity {
+  private void load(int pageSize) throws IOException, SQLException {
     LocalState st;
     try {
       st = LocalState.load(meta, pageSize);
     } catch (LocalState.Unusable u) {
-      throw Discontinuity.lost(u.getMessage());
+      newGeneration(u.getMessage());
+      return;
     }
     history.adopt(st);
-    Continuity.Outcome o = Continuity.check(dbFile, wal, history.image(), history.shadow());
-    if (o instanceof Continuity.Lost l) {
-      throw Discontinuity.lost(l.reason());
+    Continuity.Outcome o = Continuity.check(at.file(), wal, history.image(), history.shadow());
+    if (o instanceof Continuity.Moved || o instanceof Continuity.Lost) {
+      settle(o, "");
+      return;
     }
     if (o instanceof Continuity.Next n) {
-      continueWith(n.cycle());
+      history.continueWith(n.cycle());
     }
+    recordIdentityIfMissing();
     history.publishEnd();
     String continued = "generation " + history.generation() + " continued at " + history.end()
         + ": the database matches its captured history";
@@ -210,141 +191,116 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   }
 
   private void recover(Discontinuity d) throws IOException, SQLException {
-    if (sql == null) {
+    if (at == null) {
       if (!d.lost()) {
         return;
       }
       throw new IOException(d.getMessage());
     }
-    if (!d.lost() && history.image() != null) {
-      LOG.info("{}: {}; checking the database against the captured history", db, d.getMessage());
-      Continuity.Outcome o =
-          Continuity.check(dbFile, wal, history.image(), history.shadow());
-      if (o instanceof Continuity.Next n) {
-        continueWith(n.cycle());
-        return;
-      }
-      if (o instanceof Continuity.Same) {
-        return;
-      }
-      newGeneration(d.getMessage() + "; " + ((Continuity.Lost) o).reason());
+    if (d.lost() || history.image() == null) {
+      newGeneration(d.getMessage());
       return;
     }
-    newGeneration(d.getMessage());
+    LOG.info("{}: {}; checking the database against the captured history", db, d.getMessage());
+    Continuity.Outcome o = Continuity.check(at.file(), wal, history.image(), history.shadow());
+    if (!(o instanceof Continuity.Same)) {
+      settle(o, d.getMessage() + "; ");
+    }
   }
 
-  private void continueWith(WalHeader cycle) throws IOException {
-    history.continueWith(cycle);
-    LOG.info("{}: the WAL's new cycle continues generation {} as index {} (database verified)",
-        db, history.generation(), history.index());
+  /** Acts on a verdict other than {@link Continuity.Same}. */
+  private void settle(Continuity.Outcome o, String cause) throws IOException, SQLException {
+    if (o instanceof Continuity.Next n) {
+      history.continueWith(n.cycle());
+      LOG.info("{}: the WAL's new cycle continues generation {} as index {} (database verified)",
+          db, history.generation(), history.index());
+    } else if (o instanceof Continuity.Moved m) {
+      catchUp(cause + m.reason());
+    } else if (o instanceof Continuity.Lost l) {
+      newGeneration(cause + l.reason());
+    }
   }
 
-  private void newGeneration(String reason) throws IOException {
+  /**
+   * Continues the generation with the page difference ({@link CatchUp}), unless the history
+   * cannot be trusted for it: then a new generation starts.
+   */
+  private void catchUp(String reason) throws IOException, SQLException {
+    String distrust = distrust();
+    if (distrust != null) {
+      newGeneration(reason + "; " + distrust);
+      return;
+    }
+    Position from = history.end();
+    CatchUp.Result r = new CatchUp(at.sql(), at.mark(), at.walIndex(), at.file(), wal, clock,
+        settings.busyTimeout()).run(history.image(), history.shadow(), history.catchUpFile(), random);
+    if (r == null) {
+      throw new IOException("capture of " + db + " must catch up (" + reason + ") but the write"
+          + " lock stayed busy for " + settings.busyTimeout() + "; retrying");
+    }
+    history.caughtUp(r);
+    anchored = false;
+    story = "generation " + history.generation() + " caught up: " + (r.index() == null
+        ? "no page differs from" : "index " + (history.index() - 1) + " carries the "
+        + r.changed() + " page(s) of " + r.image().pageCount() + " that differ from")
+        + " the history's end " + from + " to reach " + r.target() + " (" + reason + ")";
+    LOG.warn("{}: {}", db, story);
+    prune();
+  }
+
+  /** Why the history cannot be caught up, or null when it can. */
+  private String distrust() throws IOException, SQLException {
+    int unknown = history.image().firstUnknown();
+    if (unknown != 0) {
+      return "the page image of the captured history misses page " + unknown;
+    }
+    return at.identity().differsFrom(meta.readIdentity(history.generation()));
+  }
+
+  /** Records the identity of a generation begun before identities were kept. */
+  private void recordIdentityIfMissing() throws IOException, SQLException {
+    Generation g = history.generation();
+    if (g != null && meta.readIdentity(g) == null) {
+      meta.writeIdentity(g, at.identity());
+    }
+  }
+
+  private void newGeneration(String reason) throws IOException, SQLException {
     Generation g = Generation.random(random);
     story = "generation " + g + " started: " + reason;
     LOG.warn("{}: {}", db, story);
-    meta.createGeneration(g);
+    DatabaseIdentity id = at.identity();
     for (int attempt = 1; attempt <= 5; attempt++) {
+      meta.createGeneration(g);
+      meta.writeIdentity(g, id);
       if (history.begin(g)) {
         anchored = false;
         prune();
         return;
       }
       meta.deleteGeneration(g);
-      meta.createGeneration(g);
     }
     throw new IOException("the WAL of " + db + " kept restarting while capture began generation "
         + g);
   }
 
-  // ---- the read mark (LockSteps.Tail)
-
-  @Override
-  public boolean capture(OwnWrite expect) throws IOException, Discontinuity {
-    return history.capture(expect);
-  }
-
-  @Override
-  public void makeDurable() throws IOException {
-    history.makeDurable();
-  }
-
-  @Override
-  public OwnWrite expectation() throws IOException {
-    return history.expectation();
-  }
-
-  @Override
-  public void handoff(OwnWrite expect) throws IOException, SQLException, Discontinuity {
-    Connection next = sql.beginRead();
-    try {
-      history.capture(expect);
-    } catch (IOException | Discontinuity | RuntimeException e) {
-      sql.endRead(next);
-      throw e;
-    }
-    Connection old = mark;
-    mark = next;
-    markLag.moved(history.end(), ticker.read());
-    sql.endRead(old);
-  }
-
-  @Override
-  public void dropMark() throws SQLException {
-    Connection old = mark;
-    mark = null;
-    markLag.forget();
-    sql.endRead(old);
-  }
-
-  @Override
-  public void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity {
-    mark = sql.beginRead();
-    history.capture(expect);
-    markLag.moved(history.end(), ticker.read());
-  }
-
-  @Override
-  public boolean indexAfter(int before) {
-    return history.index() > before && history.shadow() != null;
-  }
-
-  @Override
-  public int index() {
-    return history.index();
-  }
-
-  @Override
-  public void ownWriteCopied() {
-    history.ownWriteCopied();
-  }
-
   private void maybeRestart() throws IOException, SQLException, Discontinuity {
     ShadowIndex shadow = history.shadow();
-    if (shadow == null || leases > 0 || ticker.until(nextRestart) > 0) {
+    if (shadow == null || leases > 0) {
       return;
     }
     long frames = (shadow.length() - WalHeader.SIZE) / shadow.header().frameSize();
-    boolean byTime = shadow.length() > history.ownWriteEnd() && !clock.instant()
-        .isBefore(history.indexStartedAt().plus(settings.checkpointInterval()));
-    if (frames < settings.minCheckpointPageCount() && !byTime) {
+    if (!schedule.due(frames, shadow.length() > history.ownWriteEnd(), history.indexStartedAt())) {
       return;
     }
-    LockSteps.Result r = steps.restart();
-    LOG.debug("{}: restart at {} frames{}: {}", db, frames, byTime ? " (interval)" : "", r);
+    LockSteps.Result r = at.steps().restart();
+    LOG.debug("{}: restart at {} frames: {}", db, frames, r);
+    String warning = schedule.record(r, frames);
+    if (warning != null) {
+      LOG.warn("{}: {}", db, warning);
+    }
     if (r == LockSteps.Result.RESTARTED) {
-      restartFailures = 0;
-      warnedMax = false;
       prune();
-      return;
-    }
-    restartFailures++;
-    nextRestart = ticker.read() + restartBackoff.ceiling(restartFailures).toNanos();
-    if (frames >= settings.maxCheckpointPageCount() && !warnedMax) {
-      warnedMax = true;
-      LOG.warn("{}: the WAL holds {} frames (max-checkpoint-page-count {}) and cannot restart: {}",
-          db, frames, settings.maxCheckpointPageCount(), r == LockSteps.Result.READERS
-              ? "application read transactions hold older snapshots" : "the write lock is busy");
     }
   }
 
@@ -366,7 +322,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
    * capture lock.
    */
   CaptureLease lease(Runnable released) throws IOException, SQLException {
-    if (sql == null || history.generation() == null) {
+    if (at == null || history.generation() == null) {
       throw new IOException("capture of " + db + " has not started a generation yet");
     }
     Connection c = Sql.connectOne(db, settings.busyTimeout());
@@ -387,7 +343,7 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
     }
     leases++;
     return new CaptureLease(new SnapshotName(history.generation(), history.index()),
-        dbFile.share(), c, released);
+        at.file().share(), c, released);
   }
 
   void leaseClosed() {
@@ -399,7 +355,8 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
   /** Final capture under the write lock (if it can be had), image saved, every lock released. */
   @Override
   public void close() {
-    if (sql != null) {
+    if (at != null) {
+      Sql sql = at.sql();
       try {
         boolean locked = sql.beginImmediate(sql.writer1(), settings.busyTimeout());
         try {
@@ -419,24 +376,10 @@ final class Engine implements LockSteps.Tail, AutoCloseable {
 
   /** Drops every connection and lock; the next tick reattaches from the meta directory. */
   void detach() {
-    if (sql != null) {
-      sql.close();
-      sql = null;
-    }
-    mark = null;
-    steps = null;
-    if (dbFile != null) {
-      dbFile.close();
-      dbFile = null;
-    }
     history.reset();
-    if (metaLock != null) {
-      try {
-        metaLock.channel().close();
-      } catch (IOException ignored) {
-        // closing the channel released the lock either way
-      }
-      metaLock = null;
+    if (at != null) {
+      at.close();
+      at = null;
     }
   }
 }

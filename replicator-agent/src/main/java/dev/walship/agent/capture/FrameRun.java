@@ -128,6 +128,13 @@ final class FrameRun {
     return acc.result();
   }
 
+  /** True when the bytes of {@code ch} just before {@code end} are {@code frame}. */
+  static boolean endsWith(FileChannel ch, long end, byte[] frame) throws IOException {
+    byte[] b = new byte[frame.length];
+    return readFully(ch, ByteBuffer.wrap(b), end - b.length) == b.length
+        && Arrays.equals(b, frame);
+  }
+
   static int readFully(FileChannel ch, ByteBuffer dst, long pos) throws IOException {
     int total = 0;
     while (dst.hasRemaining()) {

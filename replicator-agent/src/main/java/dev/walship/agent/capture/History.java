@@ -5,14 +5,12 @@ import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 
 /**
  * The captured history of the current generation and the copying of WAL frames into it: which
@@ -37,7 +35,7 @@ import java.util.Arrays;
  * deletes them (their checksum chain differs, or the shadow is shorter) and ships from the last
  * segment that chains, so every restorable point is a state the database had.
  */
-final class History {
+final class History implements Tail {
   /** Longest time a published shadow tail stays without an fsync. */
   static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
 
@@ -106,8 +104,8 @@ final class History {
     return ownWriteEnd;
   }
 
-  /** The end of the captured history, or null before the first generation. */
-  Position end() {
+  @Override
+  public Position end() {
     return gen == null ? null : new Position(gen, index, shadow == null ? 0 : shadow.length());
   }
 
@@ -143,15 +141,21 @@ final class History {
 
   // ---- copying
 
+  @Override
+  public int frameSize() {
+    return WalHeader.FRAME_HEADER_SIZE + pageSize;
+  }
+
   /** Copies committed frames; {@code expect} names a cycle capture's own write may have begun. */
-  boolean capture(OwnWrite expect) throws IOException, Discontinuity {
+  @Override
+  public boolean capture(OwnWrite expect) throws IOException, Discontinuity {
     try (FileChannel ch = LiveWal.open(wal)) {
       WalHeader h = LiveWal.header(ch);
       if (shadow == null) {
         return awaiting(ch, h, expect);
       }
       if (h == null) {
-        throw Discontinuity.lost("the WAL is gone or has no header while index " + index
+        throw Discontinuity.unexplained("the WAL is gone or has no header while index " + index
             + " holds " + shadow.length() + " captured bytes");
       }
       if (!h.sameSalts(shadow.header())) {
@@ -169,11 +173,14 @@ final class History {
 
   private boolean awaiting(FileChannel ch, WalHeader h, OwnWrite expect)
       throws IOException, Discontinuity {
-    if (h == null || (previous != null && h.sameSalts(previous))) {
+    if (h == null) {
       return false;
     }
     if (trusted != null && h.sameSalts(trusted)) {
       return startIndex(ch, h);
+    }
+    if (previous != null && h.sameSalts(previous)) {
+      return false;
     }
     if (FrameRun.lastCommitCandidate(ch, h, WalHeader.SIZE) == WalHeader.SIZE) {
       return false;
@@ -191,7 +198,7 @@ final class History {
       throw Discontinuity.lost("the WAL holds " + ch.size() + " bytes, fewer than the " + x
           + " captured from it: it was truncated behind capture's back");
     }
-    if (!lastFrameStillThere(ch, x)) {
+    if (lastFrame != null && !FrameRun.endsWith(ch, x, lastFrame)) {
       throw Discontinuity.lost("the WAL's frame before offset " + x + " is not the one captured:"
           + " the WAL was overwritten behind capture's back");
     }
@@ -204,42 +211,21 @@ final class History {
     return true;
   }
 
-  private boolean lastFrameStillThere(FileChannel ch, long x) throws IOException {
-    if (lastFrame == null) {
-      return true;
-    }
-    byte[] b = new byte[lastFrame.length];
-    FrameRun.readFully(ch, ByteBuffer.wrap(b), x - b.length);
-    return Arrays.equals(b, lastFrame);
-  }
-
   private boolean startIndex(FileChannel ch, WalHeader h) throws IOException, Discontinuity {
     if (h.pageSize() != pageSize) {
       throw Discontinuity.lost("the WAL's page size is " + h.pageSize() + ", the database's "
           + pageSize);
     }
-    Path f = meta.shadowWal(gen, index);
-    Files.deleteIfExists(f);
-    ShadowIndex s = ShadowIndex.create(f, h);
-    FrameRun.Result run;
-    try {
-      run = FrameRun.fromStart(ch, h, s::write);
-    } catch (IOException | RuntimeException e) {
-      s.close();
-      Files.deleteIfExists(f);
-      throw e;
-    }
-    if (run.frames() == 0) {
-      s.close();
-      Files.deleteIfExists(f);
+    ShadowIndex.Copy copy = ShadowIndex.copy(meta.shadowWal(gen, index), ch, h);
+    if (copy == null) {
       return false;
     }
-    shadow = s;
+    shadow = copy.index();
     trusted = null;
     page1Counter = -1;
     indexStartedAt = clock.instant();
     ownWriteEnd = 0;
-    commit(run);
+    commit(copy.run());
     maybeSaveImage();
     return true;
   }
@@ -278,7 +264,8 @@ final class History {
   }
 
   /** Syncs the current index's published content (see the class comment). */
-  void makeDurable() throws IOException {
+  @Override
+  public void makeDurable() throws IOException {
     if (shadow != null) {
       shadow.sync();
     }
@@ -292,21 +279,48 @@ final class History {
   }
 
   /** What capture's no-op write will look like if it begins a new WAL cycle now. */
-  OwnWrite expectation() throws IOException {
-    int counter = page1Counter;
-    if (shadow == null || counter < 0) {
-      ByteBuffer b = ByteBuffer.allocate(4);
-      if (dbFile.read(b, 24) < 4) {
-        throw new IOException(db + " is shorter than a database header");
-      }
-      counter = b.getInt(0);
-    }
+  @Override
+  public OwnWrite expectation() throws IOException {
+    int counter = shadow == null || page1Counter < 0 ? OwnWrite.fileCounter(dbFile) : page1Counter;
     return new OwnWrite(shadow != null ? shadow.header() : previous, counter);
   }
 
   /** Capture's own frame was just copied: the index's end holds no application frame. */
-  void ownWriteCopied() {
+  @Override
+  public void ownWriteCopied() {
     ownWriteEnd = shadow == null ? 0 : shadow.length();
+  }
+
+  // ---- the catch-up
+
+  /** Where a catch-up index goes: the index after the current one (or the current one if unbegun). */
+  Path catchUpFile() {
+    return meta.shadowWal(gen, shadow == null ? index : index + 1);
+  }
+
+  /**
+   * Continues the history with a {@link CatchUp}: the current index ends, the catch-up index (if
+   * any page differed) becomes the next one and ends too, the image becomes the database's state,
+   * and the live cycle {@code r.cycle()} is trusted to begin the index after it.
+   */
+  void caughtUp(CatchUp.Result r) throws IOException {
+    if (r.index() == null && shadow != null && r.cycle() != null
+        && shadow.header().sameSalts(r.cycle())) {
+      return; // nothing differs and the current index's cycle goes on
+    }
+    if (shadow != null) {
+      finishIndex();
+    }
+    if (r.index() != null) {
+      shadow = r.index();
+      indexStartedAt = clock.instant();
+      ownWriteEnd = 0;
+      finishIndex();
+    }
+    image = r.image();
+    trusted = r.cycle();
+    saveImage();
+    publishEnd();
   }
 
   // ---- generations and the image
@@ -367,11 +381,8 @@ final class History {
       return;
     }
     makeDurable();
-    PageImage.Head head = shadow == null
-        ? new PageImage.Head(gen, index, 0, 0, 0, null)
-        : new PageImage.Head(gen, index, shadow.length(), shadow.header().salt1(),
-            shadow.header().salt2(), shadow.checksum());
-    image.save(meta.imageFile(gen), head);
+    image.save(meta.imageFile(gen), shadow == null ? new PageImage.Head(gen, index, 0, 0, 0, null)
+        : shadow.head(gen, index));
     imageIndex = index;
     sinceImage = 0;
   }
@@ -388,14 +399,8 @@ final class History {
   }
 
   void closeShadow() {
-    if (shadow != null) {
-      try {
-        shadow.close();
-      } catch (IOException ignored) {
-        // reopened from disk when needed
-      }
-      shadow = null;
-    }
+    ShadowIndex.closeQuietly(shadow);
+    shadow = null;
   }
 
   /** Forgets everything (the next attach reloads the meta directory). */

@@ -27,12 +27,15 @@ import java.time.Duration;
  *       reader (the blocker) and a deferred transaction on writer 2 (snapshot after the full
  *       checkpoint), releases writer 1 and at once takes the lock again with writer 2's no-op
  *       write. If an application writer slipped in between, writer 2 fails with BUSY_SNAPSHOT and
- *       the mark still protects its frames. Only while writer 2 holds the lock does capture end
+ *       the mark, which holds a slot, keeps that writer from restarting the WAL. Only while writer 2 holds the lock does capture end
  *       its mark; writer 2's commit then restarts the WAL (or appends, if an application reader
  *       still holds a mark). The blocker keeps checkpoints off the new frame until capture's new
  *       reader holds its mark.
  * </ul>
- * A new WAL cycle is accepted as the next index only if it begins with capture's own frame
+ * Every move of the mark here goes through {@link ReadMark}, whose rule keeps a reader that may
+ * hold read-lock 0 (begun on a fully checkpointed WAL) from replacing one that holds a slot: before
+ * that rule, the handoff under writer 1 could leave capture with read-lock 0 only, and the writer
+ * that slipped in restarted the WAL. A new WAL cycle is accepted as the next index only if it begins with capture's own frame
  * ({@link OwnWrite}).
  */
 final class LockSteps {
@@ -51,43 +54,15 @@ final class LockSteps {
     BUSY
   }
 
-  /** Capture's side of the steps. */
-  interface Tail {
-    /** Copies committed frames; {@code expect} names the cycle capture's own write may begin. */
-    boolean capture(OwnWrite expect) throws IOException, SQLException, Discontinuity;
-
-    /** What capture's no-op write will look like if it restarts the WAL now. */
-    OwnWrite expectation() throws IOException;
-
-    /** Makes the copied frames durable (fsync): the WAL may restart after this. */
-    void makeDurable() throws IOException;
-
-    /** Begins a new reader, copies to the end, then ends the old reader. */
-    void handoff(OwnWrite expect) throws IOException, SQLException, Discontinuity;
-
-
-    /** Ends capture's reader (its mark): a restart becomes possible. */
-    void dropMark() throws SQLException;
-
-    /** Begins capture's reader again and copies to the end. */
-    void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity;
-
-    /** True when the history's current index changed since {@code index} (a restart happened). */
-    boolean indexAfter(int index);
-
-    int index();
-
-    /** Capture's own frame was copied: the index's current end holds no application frame. */
-    void ownWriteCopied();
-  }
-
   private final Sql sql;
   private final Tail tail;
+  private final ReadMark mark;
   private final Duration wait;
 
-  LockSteps(Sql sql, Tail tail, Duration wait) {
+  LockSteps(Sql sql, Tail tail, ReadMark mark, Duration wait) {
     this.sql = sql;
     this.tail = tail;
+    this.mark = mark;
     this.wait = wait;
   }
 
@@ -113,7 +88,7 @@ final class LockSteps {
       sql.rollbackQuietly(w);
       throw e;
     }
-    tail.handoff(expect);
+    mark.handoff(expect);
     tail.ownWriteCopied();
     return true;
   }
@@ -124,12 +99,12 @@ final class LockSteps {
     if (!sql.beginImmediate(w1, wait)) {
       return Result.BUSY;
     }
-    int before = tail.index();
+    int before = tail.end().index();
     boolean w1Open = true;
     Connection blocker = null;
     try {
       tail.capture(null);
-      tail.handoff(null);
+      mark.handoff(null);
       tail.makeDurable(); // every frame is copied; only now may the WAL lose them
       Sql.Checkpoint ck = sql.checkpoint(CHECKPOINT_WAIT);
       if (!ck.complete()) {
@@ -141,7 +116,7 @@ final class LockSteps {
         sql.setUserVersion(w1, sql.userVersion(w1), wait);
         sql.commit(w1);
         w1Open = false;
-        tail.handoff(expect);
+        mark.handoff(expect);
       } else {
         blocker = sql.beginRead();
         w1Open = false;
@@ -150,7 +125,8 @@ final class LockSteps {
         }
       }
       tail.ownWriteCopied();
-      return tail.indexAfter(before) ? Result.RESTARTED : Result.APPENDED;
+      var end = tail.end();
+      return end.index() > before && end.offset() > 0 ? Result.RESTARTED : Result.APPENDED;
     } finally {
       if (w1Open) {
         sql.rollbackQuietly(w1);
@@ -179,10 +155,10 @@ final class LockSteps {
         }
         throw e;
       }
-      tail.dropMark();
+      mark.drop();
       sql.commit(w2);
       w2Open = false;
-      tail.takeMark(expect);
+      mark.take(expect);
       return true;
     } finally {
       if (w2Open) {

@@ -31,6 +31,7 @@ import java.util.stream.Stream;
  * generation                           the current generation's name (replaced atomically)
  * generations/&lt;gen&gt;/wal/&lt;%08x&gt;.wal    shadow WAL of one index: the bytes of that WAL cycle
  * generations/&lt;gen&gt;/image              page image: hashes of the database's pages at a position
+ * generations/&lt;gen&gt;/database           which database file the generation was captured from
  * replicas/&lt;name&gt;                       the last position a replica reported as shipped
  * lock                                 held (fcntl) by the one capture that owns this directory
  * </pre>
@@ -41,6 +42,7 @@ final class MetaDir {
   static final String CURRENT = "generation";
   static final String LOCK = "lock";
   static final String IMAGE = "image";
+  static final String IDENTITY = "database";
   static final String REPLICAS = "replicas";
   static final String SHADOW_SUFFIX = ".wal";
   private static final String TEMP_SUFFIX = ".tmp";
@@ -73,6 +75,23 @@ final class MetaDir {
 
   Path imageFile(Generation g) {
     return generationDir(g).resolve(IMAGE);
+  }
+
+  Path identityFile(Generation g) {
+    return generationDir(g).resolve(IDENTITY);
+  }
+
+  /** The identity recorded for {@code g}, or null when none (or an unreadable one) is. */
+  DatabaseIdentity readIdentity(Generation g) throws IOException {
+    try {
+      return DatabaseIdentity.parse(Files.readString(identityFile(g), StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  void writeIdentity(Generation g, DatabaseIdentity id) throws IOException {
+    writeAtomically(identityFile(g), id.text().getBytes(StandardCharsets.UTF_8));
   }
 
   /**

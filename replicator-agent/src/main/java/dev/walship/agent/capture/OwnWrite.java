@@ -19,6 +19,15 @@ import java.nio.channels.FileChannel;
  */
 record OwnWrite(WalHeader previous, int counter) {
 
+  /** The file change counter in the database file's header (bytes 24-27). */
+  static int fileCounter(DatabaseFile db) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(4);
+    if (db.read(b, 24) < 4) {
+      throw new IOException(db.path() + " is shorter than a database header");
+    }
+    return b.getInt(0);
+  }
+
   /** True when the cycle {@code header} of {@code wal} begins with capture's write. */
   boolean began(WalHeader header, FileChannel wal) throws IOException {
     if (previous != null && header.sameSalts(previous)) {

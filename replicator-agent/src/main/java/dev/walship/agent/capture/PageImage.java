@@ -125,6 +125,16 @@ final class PageImage {
     return img;
   }
 
+  /** The first page (1-based) up to the page count whose content is unknown, 0 when none. */
+  int firstUnknown() {
+    for (int p = 1; p <= pageCount; p++) {
+      if (get(p) == UNKNOWN) {
+        return p;
+      }
+    }
+    return 0;
+  }
+
   /** The first page (1-based) whose hash differs from {@code other}'s, 0 when none; counts must match. */
   int firstDifference(PageImage other) {
     int n = Math.max(pageCount, other.pageCount);

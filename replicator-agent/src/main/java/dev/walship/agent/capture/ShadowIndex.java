@@ -61,6 +61,32 @@ final class ShadowIndex implements AutoCloseable {
     return new ShadowIndex(file, ch, header, 0, header.checksum(), WalHeader.SIZE);
   }
 
+  /** A new index and the committed frames copied into it (not yet published). */
+  record Copy(ShadowIndex index, FrameRun.Result run) {}
+
+  /**
+   * Starts the index {@code file} with the WAL cycle {@code header} of {@code wal} and copies its
+   * committed frames; null (and no file) when the cycle holds no commit yet.
+   */
+  static Copy copy(Path file, FileChannel wal, WalHeader header) throws IOException {
+    Files.deleteIfExists(file);
+    ShadowIndex s = create(file, header);
+    FrameRun.Result run;
+    try {
+      run = FrameRun.fromStart(wal, header, s::write);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      Files.deleteIfExists(file);
+      throw e;
+    }
+    if (run.frames() == 0) {
+      s.close();
+      Files.deleteIfExists(file);
+      return null;
+    }
+    return new Copy(s, run);
+  }
+
   /**
    * Opens an index left by an earlier run: keeps its valid frames up to the last commit frame and
    * cuts off anything after them. Returns null (and deletes the file) when it holds no committed
@@ -181,6 +207,22 @@ final class ShadowIndex implements AutoCloseable {
 
   FileChannel channel() {
     return channel;
+  }
+
+  /** Where a page image taken at the published end of this index (of {@code g}) stands. */
+  PageImage.Head head(dev.walship.format.layout.Generation g, int index) {
+    return new PageImage.Head(g, index, length, header.salt1(), header.salt2(), checksum);
+  }
+
+  /** Closes {@code s} if it is not null, ignoring errors (it is reopened from disk when needed). */
+  static void closeQuietly(ShadowIndex s) {
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // nothing was pending: published bytes are written already
+      }
+    }
   }
 
   /** Streams {@code [from, to)} of an index file (its own descriptor, so pruning cannot cut it short). */

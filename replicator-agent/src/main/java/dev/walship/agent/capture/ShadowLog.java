@@ -13,8 +13,10 @@ import java.time.Duration;
  * <p>Invariants the capture side guarantees:
  *
  * <ul>
- *   <li>Every byte readable here belongs to a committed transaction; an index's bytes are exactly
- *       the WAL SQLite wrote for that index, from its 32-byte header on, ending at a commit frame.
+ *   <li>Every byte readable here belongs to a committed transaction; an index's bytes are a WAL
+ *       from its 32-byte header on, ending at a commit frame: exactly the WAL SQLite wrote for that
+ *       index, or a catch-up index capture wrote (one transaction holding the pages that changed
+ *       while capture did not see the WAL; see {@code CatchUp}).
  *   <li>Captured bytes never change. An index only grows until the next index starts; then its
  *       length is final. Indices of a generation are numbered 0, 1, 2… without gaps.
  *   <li>A new generation means continuity was lost: its history starts with a snapshot.
@@ -64,4 +66,11 @@ public interface ShadowLog {
    * that every replica has shipped completely may be deleted.
    */
   void shipped(String replica, Position shipped);
+
+  /**
+   * A replica cannot continue the current generation: it holds a segment that does not continue
+   * the captured history and its server refuses to delete it (replica-server's {@code
+   * immutable-for}). Capture starts a new generation, with a snapshot, at its next step.
+   */
+  void restartGeneration(String reason);
 }

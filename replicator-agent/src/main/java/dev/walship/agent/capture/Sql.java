@@ -90,6 +90,21 @@ final class Sql implements AutoCloseable {
     return (int) queryLong(readers.get(0), "PRAGMA page_size");
   }
 
+  /** The database's size in pages as the transaction of {@code c} sees it. */
+  long pageCount(Connection c) throws SQLException {
+    return queryLong(c, "PRAGMA page_count");
+  }
+
+  /**
+   * The header fields an application sets once, when it creates the database: its text encoding
+   * and application id ({@link DatabaseIdentity}).
+   */
+  String headerIdentity() throws SQLException {
+    Connection c = free();
+    return "encoding=" + queryString(c, "PRAGMA encoding") + " application_id="
+        + queryLong(c, "PRAGMA application_id");
+  }
+
   /** Begins a read transaction on a free reader connection and takes its snapshot. */
   Connection beginRead() throws SQLException {
     for (int i = 0; i < READERS; i++) {
@@ -139,16 +154,21 @@ final class Sql implements AutoCloseable {
   }
 
   private Checkpoint checkpointOnce() throws SQLException {
+    try (Statement s = free().createStatement();
+        ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+      r.next();
+      return new Checkpoint(r.getInt(1) != 0, r.getLong(2), r.getLong(3));
+    }
+  }
+
+  /** A reader connection outside any transaction. */
+  private Connection free() {
     for (int i = 0; i < READERS; i++) {
       if (!reading[i]) {
-        try (Statement s = readers.get(i).createStatement();
-            ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-          r.next();
-          return new Checkpoint(r.getInt(1) != 0, r.getLong(2), r.getLong(3));
-        }
+        return readers.get(i);
       }
     }
-    throw new IllegalStateException("no free connection for the checkpoint");
+    throw new IllegalStateException("every reader connection is in a read transaction");
   }
 
   /** The result of a PASSIVE checkpoint: WAL frames, and frames now in the database file. */

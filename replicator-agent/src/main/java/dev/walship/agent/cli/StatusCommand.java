@@ -62,11 +62,14 @@ public final class StatusCommand implements Callable<Integer> {
     for (DbConfig db : cfg.dbs()) {
       Optional<ShadowState> local = readLocal(db);
       for (ReplicaConfig r : db.replicas()) {
-        rows.add(ReplicaHealth.of(db, r, local, now, threshold, () -> {
+        long[] usable = {-1};
+        ReplicaHealth h = ReplicaHealth.of(db, r, local, now, threshold, () -> {
               try (ReplicaStore store = stores.open(r)) {
+                usable[0] = usableSpace(store);
                 return ReplicaEnd.of(store, GenerationFiles.list(store, local.orElseThrow().generation()));
               }
-            }));
+            });
+        rows.add(h.withUsableSpace(usable[0]));
       }
     }
     if (json) {
@@ -75,6 +78,15 @@ public final class StatusCommand implements Callable<Integer> {
       table(rows);
     }
     return rows.stream().allMatch(ReplicaHealth::healthy) ? CliErrors.OK : CliErrors.FAILED;
+  }
+
+  /** The replica's free space (statvfs), or -1 when the store cannot tell or asking fails. */
+  private static long usableSpace(ReplicaStore store) {
+    try {
+      return store.usableSpace().orElse(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private Duration threshold() throws ConfigException {

@@ -16,8 +16,9 @@ import java.util.Optional;
  *
  * @param state {@code ok}, {@code catching-up} (behind, within the threshold), {@code behind}
  *     (further than the threshold, or unreachable: then {@code lastError} says why), {@code
- *     no-snapshot} (the replica holds nothing of the current generation), or {@code idle}
- *     (nothing captured yet)
+ *     no-snapshot} (the replica holds nothing of the current generation), {@code no-space} (the
+ *     replica's file system has less than {@link #NO_SPACE} bytes left: the next upload fails), or
+ *     {@code idle} (nothing captured yet)
  * @param lag how much older the replica's newest data is than the database's, or null
  * @param lagBytes captured WAL bytes the replica does not have yet, or null when unknown
  */
@@ -25,9 +26,24 @@ public record ReplicaHealth(
     String database, String replica, String location, String state, Position local, Position remote,
     Duration lag, Long lagBytes, Instant lastSync, String lastError) {
 
+  /** Below this many free bytes on the replica's file system, uploads are bound to fail. */
+  public static final long NO_SPACE = 1 << 20;
+
   /** Reads where the replica ends, from the replica itself; may fail (unreachable). */
   public interface Probe {
     ReplicaEnd run() throws Exception;
+  }
+
+  /**
+   * This assessment, knowing the replica's file system has {@code usable} bytes free (-1:
+   * unknown): below {@link #NO_SPACE}, the state is {@code no-space} and the last error says so.
+   */
+  public ReplicaHealth withUsableSpace(long usable) {
+    if (usable < 0 || usable >= NO_SPACE || state.equals("idle") || remote == null && lastError != null) {
+      return this;
+    }
+    return new ReplicaHealth(database, replica, location, "no-space", local, remote, lag, lagBytes, lastSync,
+        "no space left on device: the replica's file system has " + usable + " bytes free");
   }
 
   /** {@code ok}, {@code catching-up} or {@code idle}: nothing an operator must act on. */

@@ -70,9 +70,9 @@ public final class Replicator implements AutoCloseable {
 
   /**
    * Waits until every replica holds everything captured so far (what was committed a moment
-   * ago).
+   * ago). Right after {@link Builder#start} it first waits for capture to attach to each database.
    *
-   * @return false when {@code timeout} passed first
+   * @return false when {@code timeout} passed first (also when a database does not exist)
    */
   public boolean sync(Duration timeout) throws InterruptedException {
     long deadline = ticker.read() + timeout.toNanos();

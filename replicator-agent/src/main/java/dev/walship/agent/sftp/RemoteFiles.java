@@ -126,9 +126,17 @@ final class RemoteFiles {
     return e instanceof IOException || e instanceof RuntimeSshException;
   }
 
+  /** The server's own words after the status code's text, in parentheses; else {@code fallback}. */
+  private static String reason(SftpException e, String fallback) {
+    String m = e.getMessage();
+    int colon = m == null ? -1 : m.indexOf(": ");
+    String said = colon < 0 ? null : m.substring(colon + 2).trim();
+    return " (" + (said == null || said.isEmpty() ? fallback : said) + ")";
+  }
+
   /**
    * An operator message for a status reply the server gave to {@code op} on {@code where} (the
-   * file as an sftp URL).
+   * file as an sftp URL), with the server's reason when it gave one.
    */
   static IOException failure(String where, String op, SftpException e) {
     return switch (e.getStatus()) {
@@ -136,7 +144,7 @@ final class RemoteFiles {
           new NoSuchFileException(where, null, op + ": no such file or directory");
       case SftpConstants.SSH_FX_PERMISSION_DENIED ->
           new AccessDeniedException(
-              where, null, op + ": permission denied by the server (may this user write there?)");
+              where, null, op + ": permission denied by the server" + reason(e, "may this user write there?"));
       default ->
           new SftpStoreException(where + ": " + op + ": the server refused: " + e.getMessage(), false, e);
     };

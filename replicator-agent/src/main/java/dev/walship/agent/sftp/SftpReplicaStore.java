@@ -10,10 +10,13 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.sshd.common.RuntimeSshException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.DirEntry;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatExtensionInfo;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHStatPathExtension;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
@@ -107,6 +110,24 @@ public final class SftpReplicaStore implements ReplicaStore {
       out.add(new Entry(e.getFilename(), a.isDirectory(), a.getSize(), mtime));
     }
     return out;
+  }
+
+  /** {@code statvfs@openssh.com} on the replica's directory (or, before it exists, the user's home). */
+  @Override
+  public OptionalLong usableSpace() throws IOException {
+    return idempotent("statvfs", "", c -> {
+      OpenSSHStatPathExtension statvfs = c.sftp().getExtension(OpenSSHStatPathExtension.class);
+      if (!statvfs.isSupported()) {
+        return OptionalLong.empty();
+      }
+      OpenSSHStatExtensionInfo info;
+      try {
+        info = statvfs.stat(remote(""));
+      } catch (SftpException e) {
+        info = statvfs.stat(".");
+      }
+      return OptionalLong.of(info.f_bavail * Math.max(1, info.f_frsize));
+    });
   }
 
   @Override

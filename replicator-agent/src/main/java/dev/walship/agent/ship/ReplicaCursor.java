@@ -14,6 +14,7 @@ import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
 import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ final class ReplicaCursor {
         }
         String why = v instanceof TailCheck.Mismatch m ? m.reason() : "index not in the local shadow WAL";
         LOG.warn("{}: segment {} does not continue the local shadow WAL ({}); deleting it and re-shipping", label, tail.shortName(), why);
-        store.delete(tail.path());
+        deleteDivergedTail(tail, why);
       }
     }
     generation = g;
@@ -169,6 +170,21 @@ final class ReplicaCursor {
       LOG.info("{}: {} holds nothing to continue generation {} from; a snapshot comes first", label, store.location(), g);
     } else {
       LOG.info("{}: {} resumes at {} (read from the replica)", label, store.location(), pos);
+    }
+  }
+
+  /**
+   * Deletes a replica segment the shadow does not vouch for; when the server keeps it (its
+   * {@code immutable-for}), this generation cannot go on there: capture starts a new one.
+   */
+  private void deleteDivergedTail(WalSegmentName tail, String why) throws IOException {
+    try {
+      store.delete(tail.path());
+    } catch (AccessDeniedException kept) {
+      String reason = "the replica keeps segment " + tail.shortName() + ", which does not continue the local shadow WAL ("
+          + why + "): " + kept.getMessage();
+      log.restartGeneration(reason);
+      throw new IOException(reason + "; capture starts a new generation", kept);
     }
   }
 
@@ -292,7 +308,14 @@ final class ReplicaCursor {
       }
       boolean startsGeneration = !name.generation().equals(generation) || firstSnapshot == null;
       Instant mtime = startsGeneration ? mtimes.nextInNewSecond() : mtimes.next();
-      Entry written = store.write(name, mtime, out -> Files.copy(spool, out));
+      Entry written;
+      try {
+        written = store.write(name, mtime, out -> Files.copy(spool, out));
+      } catch (AccessDeniedException refused) {
+        kept(name, refused);
+        afterSnapshot(name, mtime);
+        return name;
+      }
       stats.snapshot(written.size(), clock.instant());
       LOG.info("{}: snapshot {} written ({}; {} bytes, {} compressed)", label, name, reason, dbBytes, written.size());
       afterSnapshot(name, mtime);
@@ -300,6 +323,19 @@ final class ReplicaCursor {
     } finally {
       Files.deleteIfExists(spool);
     }
+  }
+
+  /**
+   * The server refused to replace snapshot {@code name} (replica-server keeps it for its {@code
+   * immutable-for}): the snapshot already there is one of the same index, just as good a base for
+   * it, and stays. Any other refusal is an error.
+   */
+  private void kept(SnapshotName name, AccessDeniedException refused) throws IOException {
+    boolean there = store.snapshots(name.generation()).stream().anyMatch(s -> s.name().equals(name));
+    if (!there) {
+      throw refused;
+    }
+    LOG.info("{}: the replica keeps its snapshot {} ({}); it stays this index's snapshot", label, name, refused.getMessage());
   }
 
   private void afterSnapshot(SnapshotName name, Instant mtime) {

@@ -8,6 +8,7 @@ import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,18 +68,34 @@ final class ReplicaRetention {
     return new Plan(whole, files);
   }
 
-  /** Deletes what {@code plan} says; returns how many generations and files went. */
-  static int apply(ReplicaStore store, Plan plan) throws IOException {
+  /**
+   * What a run deleted, and the server's refusal that ended it early, if one did.
+   *
+   * @param deleted generations and files deleted
+   * @param refused why the server kept a file (e.g. replica-server's {@code immutable-for}), or null
+   */
+  record Applied(int deleted, String refused) {}
+
+  /**
+   * Deletes what {@code plan} says, in order. A deletion the server refuses (permission denied:
+   * replica-server keeps recent files for {@code immutable-for}) ends the run quietly, keeping the
+   * order's promise; the rest waits for the next check, when those files may be old enough.
+   */
+  static Applied apply(ReplicaStore store, Plan plan) throws IOException {
     int n = 0;
-    for (Generation g : plan.generations()) {
-      store.deleteGeneration(g);
-      n++;
+    try {
+      for (Generation g : plan.generations()) {
+        store.deleteGeneration(g);
+        n++;
+      }
+      for (String path : plan.files()) {
+        store.delete(path);
+        n++;
+      }
+    } catch (AccessDeniedException refused) {
+      return new Applied(n, refused.getMessage());
     }
-    for (String path : plan.files()) {
-      store.delete(path);
-      n++;
-    }
-    return n;
+    return new Applied(n, null);
   }
 
   /** Everything older than the cutoff, and a generation with a snapshot was updated after it. */

@@ -179,9 +179,14 @@ public final class Shipper implements AutoCloseable {
   private void run() {
     while (!aborted) {
       Wait w;
+      long progress = stats.progress();
       try {
         w = step();
-        backoff.reset();
+        // Only progress (a file written or deleted) or having nothing to do ends a run of
+        // failures: re-listing the replica after a failure succeeds even when every upload fails.
+        if (!w.none() || stats.progress() != progress) {
+          backoff.reset();
+        }
       } catch (IOException | RuntimeException e) {
         w = new Wait(backoff.next(), false);
         failed(e, w.duration());
@@ -318,9 +323,12 @@ public final class Shipper implements AutoCloseable {
       cursor.snapshot("retention: the newest snapshot is older than " + settings.retention());
     }
     ReplicaRetention.Plan plan = ReplicaRetention.plan(ReplicaCatalog.load(store), cutoff);
-    int n = ReplicaRetention.apply(store, plan);
-    stats.deleted(n);
-    if (n > 0) {
+    ReplicaRetention.Applied done = ReplicaRetention.apply(store, plan);
+    stats.deleted(done.deleted());
+    if (done.refused() != null) {
+      LOG.info("{}: retention deleted {} of {} generation(s) and file(s) older than {}; the server keeps the rest for now: {}",
+          label, done.deleted(), plan.generations().size() + plan.files().size(), cutoff, done.refused());
+    } else if (done.deleted() > 0) {
       LOG.info("{}: retention deleted {} generation(s) and {} file(s) older than {}",
           label, plan.generations().size(), plan.files().size(), cutoff);
     }

@@ -70,6 +70,11 @@ public final class ShipperStats {
     return retentionDeletes.get();
   }
 
+  /** Files written and deleted so far: changes whenever the shipper got something done. */
+  long progress() {
+    return segments.get() + snapshots.get() + retentionDeletes.get();
+  }
+
   void position(Position p) {
     replicaPosition = p;
   }

@@ -63,6 +63,23 @@ class DatabaseCaptureTest {
   }
 
   @Test
+  void aReplicaThatCannotContinueGetsANewGeneration() throws Exception {
+    Path db = dir.resolve("r.db");
+    Harness.create(db, 5);
+    try (Connection app = Sqlite.openWal(db, 1000);
+        DatabaseCapture cap = Harness.start(db, CaptureSettings.DEFAULTS, 1)) {
+      Harness.awaitCapturing(cap);
+      Position before = cap.end();
+      cap.restartGeneration("the replica keeps a segment that does not continue the shadow WAL");
+      Await.until(Duration.ofSeconds(20), "a new generation", () -> !cap.end().generation().equals(before.generation()));
+      Sqlite.exec(app, "insert into t(x) values(randomblob(100))");
+      Harness.awaitCaughtUp(cap);
+      Await.until(Duration.ofSeconds(20), "the reason in capture's status: " + cap.status().detail(),
+          () -> cap.status().detail().contains("started: the replica keeps a segment"));
+    }
+  }
+
+  @Test
   void captureCreatesNoTableAndChangesNoSetting() throws Exception {
     Path db = dir.resolve("n.db");
     Harness.create(db, 5);

@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +10,12 @@ import dev.walship.format.wal.WalReader;
 import dev.walship.format.wal.WalScan;
 import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,7 +109,8 @@ class LockStepsTest {
 
   /**
    * The shadow is synced before capture lets the WAL restart: at that moment the index holds every
-   * committed frame of the WAL (still the same cycle) and all of it is on disk.
+   * committed frame of the WAL (still the same cycle) and all of it is on disk. The real history,
+   * read mark and lock steps; only the history's makeDurable is watched.
    */
   @Test
   void theIndexIsDurableBeforeCapturesWriteRestartsTheWal() throws Exception {
@@ -120,14 +120,18 @@ class LockStepsTest {
     Generation g = Generation.parse("00000000000000cd");
     try (Connection app = Sqlite.openWal(db, 0);
         Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM);
-        DatabaseFile file = DatabaseFile.open(db)) {
+        DatabaseFile file = DatabaseFile.open(db);
+        WalIndex walIndex = WalIndex.open(db)) {
       History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
       history.attach(file, sql.pageSize());
       meta.createGeneration(g);
       assertTrue(history.begin(g));
-      RecordingTail tail = new RecordingTail(history, sql, LiveWal.pathOf(db));
-      LockSteps steps = new LockSteps(sql, tail, Duration.ofSeconds(1));
+      Watched tail = new Watched(history, LiveWal.pathOf(db));
+      ReadMark mark = new ReadMark(sql, tail, walIndex, new MarkLag(1, Duration.ofSeconds(1)),
+          System::nanoTime);
+      LockSteps steps = new LockSteps(sql, tail, mark, Duration.ofSeconds(1));
       try {
+        mark.begin();
         assertTrue(steps.anchor());
         for (int i = 0; i < 30; i++) {
           Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
@@ -138,25 +142,21 @@ class LockStepsTest {
         assertEquals(2, tail.durable.size(), "anchor and restart: " + tail.durable);
         assertEquals("same cycle, synced to the WAL's committed end", tail.durable.get(1));
       } finally {
-        sql.endRead(tail.mark);
+        mark.drop();
         history.reset();
       }
     }
   }
 
-  /** Capture's side of the steps as {@link Engine} does it; records each makeDurable. */
-  private static final class RecordingTail implements LockSteps.Tail {
+  /** The real {@link History}, with each makeDurable recorded against the live WAL. */
+  private static final class Watched implements Tail {
     final History history;
-    final Sql sql;
     final Path wal;
     final List<String> durable = new ArrayList<>();
-    Connection mark;
 
-    RecordingTail(History history, Sql sql, Path wal) throws Exception {
+    Watched(History history, Path wal) {
       this.history = history;
-      this.sql = sql;
       this.wal = wal;
-      this.mark = sql.beginRead();
     }
 
     @Override
@@ -185,38 +185,18 @@ class LockStepsTest {
     }
 
     @Override
-    public void handoff(OwnWrite expect) throws IOException, SQLException, Discontinuity {
-      Connection next = sql.beginRead();
-      history.capture(expect);
-      sql.endRead(mark);
-      mark = next;
-    }
-
-    @Override
-    public void dropMark() throws SQLException {
-      sql.endRead(mark);
-      mark = null;
-    }
-
-    @Override
-    public void takeMark(OwnWrite expect) throws IOException, SQLException, Discontinuity {
-      mark = sql.beginRead();
-      history.capture(expect);
-    }
-
-    @Override
-    public boolean indexAfter(int index) {
-      return history.index() > index;
-    }
-
-    @Override
-    public int index() {
-      return history.index();
-    }
-
-    @Override
     public void ownWriteCopied() {
       history.ownWriteCopied();
+    }
+
+    @Override
+    public Position end() {
+      return history.end();
+    }
+
+    @Override
+    public int frameSize() {
+      return history.frameSize();
     }
   }
 

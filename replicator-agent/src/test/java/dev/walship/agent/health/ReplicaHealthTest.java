@@ -76,6 +76,16 @@ class ReplicaHealthTest {
   }
 
   @Test
+  void aFullDiskOnTheReplicaIsNamed() {
+    ReplicaHealth s = status(() -> new ReplicaEnd(new Position(G, 1, 5_000), T)).withUsableSpace(4096);
+    assertEquals("no-space", s.state());
+    assertEquals("no space left on device: the replica's file system has 4096 bytes free", s.lastError());
+    assertFalse(s.healthy());
+    assertEquals("ok", status(() -> new ReplicaEnd(new Position(G, 1, 5_000), T)).withUsableSpace(2L << 20).state());
+    assertEquals("ok", status(() -> new ReplicaEnd(new Position(G, 1, 5_000), T)).withUsableSpace(-1).state(), "unknown");
+  }
+
+  @Test
   void aReplicaWithoutTheCurrentGenerationHasNoSnapshot() {
     ReplicaHealth s = status(() -> new ReplicaEnd(null, null));
     assertEquals("no-snapshot", s.state());

@@ -25,11 +25,17 @@ final class AgentProcess implements AutoCloseable {
 
   /** Starts {@code replicator args…}; stdout and stderr go to {@code log}. */
   static AgentProcess start(Path log, Map<String, String> env, String... args) {
+    return startWithHeap(log, "256m", env, args);
+  }
+
+  /** Like {@link #start}, with a maximum heap of {@code heap} ({@code -Xmx}). */
+  static AgentProcess startWithHeap(Path log, String heap, Map<String, String> env,
+      String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xmx256m");
+    cmd.add("-Xmx" + heap);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.walship.agent.Main");
@@ -50,6 +56,20 @@ final class AgentProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** Its peak resident set size so far ({@code VmHWM}), in kB; -1 once it has exited. */
+  long peakRssKb() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        if (l.startsWith("VmHWM:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException gone) {
+      // exited
+    }
+    return -1;
   }
 
   boolean isAlive() {

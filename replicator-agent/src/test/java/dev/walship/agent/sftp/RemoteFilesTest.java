@@ -78,8 +78,15 @@ class RemoteFilesTest {
         new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED, "Permission denied"));
     assertInstanceOf(AccessDeniedException.class, denied);
     assertEquals(where + ": write: permission denied by the server (may this user write there?)", denied.getMessage());
+    IOException immutable = RemoteFiles.failure(where, "delete", new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED,
+        "Permission denied: /db/generations/x: immutable: published 5 s ago; immutable-for 86400 s"));
+    assertEquals(where + ": delete: permission denied by the server (/db/generations/x: immutable: published 5 s ago;"
+        + " immutable-for 86400 s)", immutable.getMessage());
     IOException other = RemoteFiles.failure(where, "delete",
         new SftpException(SftpConstants.SSH_FX_FAILURE, "Failure"));
     assertEquals(where + ": delete: the server refused: Failure", other.getMessage());
+    IOException full = RemoteFiles.failure(where, "write",
+        new SftpException(SftpConstants.SSH_FX_FAILURE, "General failure: no space left on device"));
+    assertEquals(where + ": write: the server refused: General failure: no space left on device", full.getMessage());
   }
 }

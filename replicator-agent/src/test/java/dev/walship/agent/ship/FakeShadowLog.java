@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,6 +81,15 @@ public final class FakeShadowLog implements ShadowLog {
     header = null;
     setEnd();
     return generation;
+  }
+
+  /** Why shippers asked for a new generation, in order. */
+  public final List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public synchronized void restartGeneration(String reason) {
+    restarts.add(reason);
+    newGeneration();
   }
 
   /** Forgets an index, as capture does once every replica shipped it. */

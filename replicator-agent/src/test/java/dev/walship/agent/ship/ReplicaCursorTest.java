@@ -3,6 +3,8 @@ package dev.walship.agent.ship;
 import static dev.walship.agent.ship.ShipFixture.drain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.layout.Generation;
@@ -11,6 +13,7 @@ import dev.walship.format.layout.WalSegmentName;
 import dev.walship.format.lz4.Lz4;
 import dev.walship.format.store.WalSegmentInfo;
 import dev.walship.testing.Sqlite;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -119,6 +122,27 @@ class ReplicaCursorTest {
     drain(restarted);
     assertArrayEquals(f.log.bytes(g, 0), Replicas.index(f.files, g, 0));
     Replicas.assertValid(f.files);
+  }
+
+  @Test
+  void aTailTheServerKeepsMeansANewGeneration() throws Exception {
+    Generation g = shipTwoSegments();
+    long firstEnd = f.files.walSegments(g).get(1).name().offset();
+    f.log.truncateCurrent(firstEnd);
+    f.store.keeps = path -> true; // replica-server's immutable-for
+    Shipper restarted = f.shipper();
+    IOException e = assertThrows(IOException.class, restarted::step);
+    assertTrue(e.getMessage().contains("the replica keeps segment") && e.getMessage().contains("new generation"), e.getMessage());
+    assertEquals(1, f.log.restarts.size());
+    Generation next = f.log.end().generation();
+    assertNotEquals(g, next);
+    f.db.insert(2, 100);
+    f.log.capture();
+    drain(restarted);
+    assertEquals(2, f.files.walSegments(g).size(), "the kept tail stays where it was");
+    assertEquals(1, f.files.snapshots(next).size(), "the new generation starts with a snapshot");
+    Replicas.assertValid(f.files);
+    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test

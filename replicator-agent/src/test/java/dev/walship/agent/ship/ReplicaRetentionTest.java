@@ -160,9 +160,28 @@ class ReplicaRetentionTest {
     store.write(new WalSegmentName(G2, 1, 0), hoursAgo(1), out -> out.write(1));
     ReplicaRetention.Plan p = ReplicaRetention.plan(ReplicaCatalog.load(store), CUTOFF);
     assertEquals(List.of(G1), p.generations());
-    assertEquals(1, ReplicaRetention.apply(store, p));
+    assertEquals(new ReplicaRetention.Applied(1, null), ReplicaRetention.apply(store, p));
     assertEquals(List.of(G2), store.generations());
     assertEquals(2, store.walSegments(G2).size());
+  }
+
+  @Test
+  void aDeletionTheServerRefusesEndsTheRunQuietlyInOrder() throws Exception {
+    FileReplicaStore files = new FileReplicaStore(tmp.resolve("kept"));
+    SwitchableStore store = new SwitchableStore(files);
+    files.write(new SnapshotName(G1, 0), hoursAgo(50), out -> out.write(1));
+    files.write(new SnapshotName(G1, 1), hoursAgo(40), out -> out.write(1));
+    files.write(new WalSegmentName(G1, 0, 0), hoursAgo(50), out -> out.write(1));
+    files.write(new SnapshotName(G1, 2), hoursAgo(1), out -> out.write(1));
+    ReplicaRetention.Plan p = ReplicaRetention.plan(ReplicaCatalog.load(store), CUTOFF);
+    assertEquals(3, p.files().size(), p.toString());
+    String kept = p.files().get(1);
+    store.keeps = kept::equals;
+    ReplicaRetention.Applied done = ReplicaRetention.apply(store, p);
+    assertEquals(1, done.deleted());
+    assertTrue(done.refused().contains("immutable"), done.refused());
+    assertEquals(List.of(1, 2), files.snapshots(G1).stream().map(x -> x.name().index()).toList());
+    assertEquals(1, files.walSegments(G1).size(), "nothing after the refusal went");
   }
 
   @Test

@@ -270,7 +270,7 @@ class ShipperTest {
       }
       Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
       assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
-          f.sleeps.subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
       assertEquals(null, f.log.shippedBy("r"));
       assertEquals(null, down.stats().replicaPosition());
       assertTrue(down.stats().errors() >= 6);
@@ -285,6 +285,47 @@ class ShipperTest {
     String source = Sqlite.dump(f.db.path);
     assertEquals(source, Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
     assertEquals(source, Replicas.litestreamRestoreDump(healthyFiles.root(), tmp.resolve("restored2.db")));
+  }
+
+  /** replica-server's immutable-for keeps a young snapshot: a second one of the same index is not needed. */
+  @Test
+  void aSnapshotTheServerKeepsServesAsTheIndexsSnapshot() throws Exception {
+    Shipper s = f.shipper(ShipSettings.DEFAULTS.withSnapshotInterval(Duration.ofHours(1)));
+    f.db.insert(3, 100);
+    Generation g = f.log.capture().generation();
+    drain(s);
+    f.store.keeps = path -> path.endsWith(".snapshot.lz4");
+    f.clock.advance(Duration.ofHours(1)); // due again, and the WAL is still in index 0
+    f.db.insert(1, 100);
+    f.log.capture();
+    drain(s);
+    assertEquals(1, s.stats().snapshots(), "no second snapshot written");
+    assertEquals(0, s.stats().errors(), "and no error either");
+    assertEquals(f.log.end(), s.stats().replicaPosition());
+    f.clock.advance(Duration.ofMinutes(30));
+    assertEquals(0, drain(s), "not due again before the interval");
+    assertEquals(List.of(0), f.files.snapshots(g).stream().map(x -> x.name().index()).toList());
+  }
+
+  /** Issue 15: listing works, every upload fails (disk full): the backoff still grows across attempts. */
+  @Test
+  void aServerThatRefusesEveryWriteGetsAGrowingBackoffAndTheReasonIsKept() throws Exception {
+    Shipper s = f.shipper(ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
+    f.store.writeRefusal = "the server refused: no space left on device";
+    f.db.insert(5, 300);
+    f.log.capture();
+    s.start();
+    try {
+      Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
+      assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "the attempt count survives the re-listing");
+      assertTrue(s.stats().lastError().endsWith("no space left on device"), s.stats().lastError());
+      f.store.writeRefusal = null;
+      Position end = f.log.end();
+      Await.until(Duration.ofSeconds(10), "caught up once the disk has room", () -> end.equals(s.stats().replicaPosition()));
+    } finally {
+      s.close();
+    }
   }
 
   @Test

@@ -7,17 +7,24 @@ import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.nio.file.AccessDeniedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A replica store that can be switched off: while {@link #down} is set every call fails as an
- * unreachable server would. Counts writes. Wraps a real store.
+ * unreachable server would; while {@link #writeRefusal} is set only writes fail, as on a server
+ * whose disk is full. Counts writes. Wraps a real store.
  */
 public final class SwitchableStore implements ReplicaStore {
   private final ReplicaStore real;
   public volatile boolean down;
+  /** When set, every write fails with this message (the server answers, but refuses to store). */
+  public volatile String writeRefusal;
+  /** Paths the server refuses to delete or replace (replica-server's immutable-for). */
+  public volatile Predicate<String> keeps = p -> false;
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger failures = new AtomicInteger();
 
@@ -52,6 +59,13 @@ public final class SwitchableStore implements ReplicaStore {
   @Override
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     check();
+    if (keeps.test(file.path()) && !real.list(file.directory()).stream().noneMatch(e -> e.name().equals(file.fileName()))) {
+      throw new AccessDeniedException(location() + "/" + file.path(), null, "write: permission denied by the server (immutable)");
+    }
+    if (writeRefusal != null) {
+      failures.incrementAndGet();
+      throw new IOException(location() + "/" + file.path() + ": write: " + writeRefusal);
+    }
     writes.incrementAndGet();
     return real.write(file, modified, content);
   }
@@ -59,6 +73,9 @@ public final class SwitchableStore implements ReplicaStore {
   @Override
   public void delete(String path) throws IOException {
     check();
+    if (keeps.test(path)) {
+      throw new AccessDeniedException(location() + "/" + path, null, "delete: permission denied by the server (immutable)");
+    }
     real.delete(path);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +45,15 @@ public final class FileReplicaStore implements ReplicaStore {
   @Override
   public boolean remote() {
     return false;
+  }
+
+  @Override
+  public OptionalLong usableSpace() throws IOException {
+    Path p = root;
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    return p == null ? OptionalLong.empty() : OptionalLong.of(Files.getFileStore(p).getUsableSpace());
   }
 
   @Override

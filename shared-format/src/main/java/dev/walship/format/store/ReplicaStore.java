@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -68,6 +69,14 @@ public interface ReplicaStore extends Closeable {
    */
   default boolean remote() {
     return true;
+  }
+
+  /**
+   * Bytes the replica's file system can still take, as it reports them (statvfs), or empty when
+   * the store cannot tell. {@code replicator status} names a full disk with it.
+   */
+  default OptionalLong usableSpace() throws IOException {
+    return OptionalLong.empty();
   }
 
   // ---- typed views, as Litestream v0.3.13 lists them; the read-model with times and leftovers
