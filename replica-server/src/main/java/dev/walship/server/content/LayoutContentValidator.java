@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * offset 0). When either is not on disk, or the chain has a gap, it is validated with what is
  * known and the log says what was missing. Summaries of segments already read are cached by path,
  * size and inode (a rename keeps the inode, a later mtime change keeps both), so a steady stream of
- * uploads decodes each segment once.
+ * uploads decodes each segment once. Age-encrypted uploads get what checks remain without a key
+ * ({@link AgeUploads}).
  */
 public final class LayoutContentValidator implements ContentValidator {
   private static final Logger LOG = LoggerFactory.getLogger(LayoutContentValidator.class);
@@ -49,8 +50,14 @@ public final class LayoutContentValidator implements ContentValidator {
     }
   };
 
+  private final AgeUploads age = new AgeUploads();
+
   @Override
   public void validate(LayoutFile name, Path content, Path target) throws IOException {
+    if (AgeUploads.isAge(content)) {
+      age.validate(name, content, target);
+      return;
+    }
     if (name instanceof SnapshotName s) {
       try (InputStream in = open(content)) {
         ContentCheck.snapshot(s, in);
@@ -58,6 +65,9 @@ public final class LayoutContentValidator implements ContentValidator {
       return;
     }
     WalSegmentName segment = (WalSegmentName) name;
+    if (segment.offset() > 0) {
+      AgeUploads.sameAsIndexStart(segment, target, false);
+    }
     SegmentContext context = segment.offset() == 0 ? SegmentContext.UNKNOWN : context(segment, target);
     SegmentSummary summary;
     try (InputStream in = open(content)) {

@@ -4,5 +4,6 @@
  * final name. {@link dev.walship.server.content.ContentValidator} is the hook the file layer calls;
  * {@link dev.walship.server.content.LayoutContentValidator} implements it, finding a segment's
  * context (its index's WAL header and the checksum chain so far) in the segments already on disk.
+ * Age-encrypted uploads ({@code AgeUploads}) are checked for their envelope, name and place only.
  */
 package dev.walship.server.content;

@@ -95,4 +95,44 @@ class LayoutContentValidatorTest {
     assertThrows(ValidationException.class,
         () -> validate(seg(c), other.segment(other.frameOffset(3), other.frameOffset(4))));
   }
+
+  private byte[] sealed(byte[] plain) throws Exception {
+    Path in = Files.write(dir.resolve("plain-" + System.nanoTime()), plain);
+    Path out = dir.resolve("sealed-" + System.nanoTime());
+    dev.walship.testing.AgeCli.encrypt(in, out, AGE.recipient());
+    return Files.readAllBytes(out);
+  }
+
+  static dev.walship.testing.AgeCli.KeyPair AGE;
+
+  @BeforeAll
+  static void ageKey() {
+    AGE = dev.walship.testing.AgeCli.keygen(samplesDir, "age.txt");
+  }
+
+  @Test
+  void ageEncryptedFilesAreCheckedForTheirEnvelopeOnly() throws Exception {
+    Path snap = Files.write(dir.resolve("s"), sealed(s.snapshot()));
+    validator.validate(new SnapshotName(GEN, 0), snap, dir.resolve("00000000.snapshot.lz4"));
+    byte[] first = sealed(s.segment(0, s.frameOffset(2)));
+    validate(seg(0), first);
+    file(seg(0).fileName(), first);
+    validate(seg(s.frameOffset(2)), sealed(s.segment(s.frameOffset(2), s.frameOffset(4))));
+    validate(seg(s.frameOffset(2)), sealed(LayoutSamples.lz4("no WAL frames, but nobody can tell".getBytes())));
+    ValidationException cut = assertThrows(ValidationException.class, () -> validate(seg(0), Arrays.copyOf(first, 90)));
+    assertTrue(cut.getMessage().startsWith("segment 00000000_00000000: age "), cut.getMessage());
+  }
+
+  @Test
+  void anIndexIsEncryptedAllThroughOrNotAtAll() throws Exception {
+    file(seg(0).fileName(), s.segment(0, s.frameOffset(2)));
+    ValidationException e = assertThrows(ValidationException.class,
+        () -> validate(seg(s.frameOffset(2)), sealed(s.segment(s.frameOffset(2), s.frameOffset(4)))));
+    assertTrue(e.getMessage().endsWith("is age-encrypted but the first segment of its index, 00000000_00000000, is not"
+        + " (a replica is encrypted all through or not at all)"), e.getMessage());
+    file(seg(0).fileName(), sealed(s.segment(0, s.frameOffset(2))));
+    e = assertThrows(ValidationException.class,
+        () -> validate(seg(s.frameOffset(2)), s.segment(s.frameOffset(2), s.frameOffset(4))));
+    assertTrue(e.getMessage().contains("is not age-encrypted but the first segment of its index"), e.getMessage());
+  }
 }

@@ -9,6 +9,7 @@ import dev.walship.agent.config.FileReplicaConfig;
 import dev.walship.agent.config.LoggingConfig;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaUrl;
+import dev.walship.agent.config.S3ReplicaConfig;
 import dev.walship.agent.config.SftpReplicaConfig;
 import dev.walship.agent.replicate.ExecChild;
 import dev.walship.agent.replicate.Replicator;
@@ -74,7 +75,13 @@ public final class ReplicateCommand implements Callable<Integer> {
       }
     }
     Replicator.Builder b = Replicator.builder().stores(stores);
-    cfg.dbs().forEach(b::database);
+    for (DbConfig db : cfg.dbs()) {
+      try {
+        b.database(db);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+    }
     if (cfg.addr() != null) {
       b.metrics(cfg.addr());
     }
@@ -112,7 +119,7 @@ public final class ReplicateCommand implements Callable<Integer> {
     Set<String> names = new HashSet<>();
     for (String url : args.subList(1, args.size())) {
       if (!ReplicaUrl.isUrl(url)) {
-        throw new ConfigException("\"" + url + "\" is not a replica URL (file:///dir or sftp://user@host/path)");
+        throw new ConfigException("\"" + url + "\" is not a replica URL (file:///dir, sftp://user@host/path or s3://bucket/path)");
       }
       replicas.add(named(sftp.apply(loader.replicaFromUrl(url), ctx), names));
     }
@@ -134,7 +141,10 @@ public final class ReplicateCommand implements Callable<Integer> {
     if (r instanceof SftpReplicaConfig s) {
       return new SftpReplicaConfig(name, s.target(), s.timing());
     }
-    var f = (FileReplicaConfig) r;
+    if (r instanceof S3ReplicaConfig s) {
+      return new S3ReplicaConfig(name, s.target(), s.timing());
+    }
+    var f = (FileReplicaConfig) r; // a URL replica has no age keys
     return new FileReplicaConfig(name, f.path(), f.timing());
   }
 

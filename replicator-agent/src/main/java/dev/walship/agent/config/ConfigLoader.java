@@ -33,13 +33,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * settings we cannot honour are errors rather than silently ignored.
  */
 public final class ConfigLoader {
-  static final List<String> TOP_KEYS = List.of("addr", "dbs", "exec", "logging");
+  static final List<String> TOP_KEYS =
+      List.of("addr", "dbs", "exec", "logging", "access-key-id", "secret-access-key");
   static final List<String> LOGGING_KEYS = List.of("level", "type", "stderr");
-
-  private static final Map<String, String> REFUSED_TOP =
-      Map.of(
-          "access-key-id", "S3 credentials are not supported yet (walship replicates to file and sftp replicas)",
-          "secret-access-key", "S3 credentials are not supported yet (walship replicates to file and sftp replicas)");
 
   private final Map<String, String> env;
   private final PathExpander paths;
@@ -90,24 +86,31 @@ public final class ConfigLoader {
       return AgentConfig.EMPTY;
     }
     YamlMapping top = YamlMapping.of(source, "", root, "keys such as dbs: (a YAML mapping)");
-    Keys.check(top, "the file", List.of(TOP_KEYS), REFUSED_TOP, Map.of());
+    Keys.check(top, "the file", List.of(TOP_KEYS), Map.of(), Map.of());
     String addr = addr(top);
     String exec = ReplicaParser.nonEmpty(top.string("exec"));
-    return new AgentConfig(addr, exec, logging(top.mapping("logging", "a mapping (level, type, stderr)")), dbs(top));
+    var replicas = new ReplicaParser(paths, new S3ReplicaParser(env, topCredentials(top)));
+    return new AgentConfig(addr, exec, logging(top.mapping("logging", "a mapping (level, type, stderr)")),
+        dbs(top, new DbParser(paths, replicas)));
   }
 
   /**
    * A replica given as a URL on the command line ({@code replicator restore sftp://…}), with
-   * default timing and its type as name, as Litestream builds it.
+   * default timing and its type as name, as Litestream builds it; an {@code s3://} one takes its
+   * keys from the environment.
    */
   public ReplicaConfig replicaFromUrl(String url) throws ConfigException {
     ReplicaUrl u = ReplicaUrl.parse(url);
     if (u instanceof ReplicaUrl.File f) {
       return new FileReplicaConfig(FileReplicaConfig.TYPE, paths.expand(f.path()), ReplicaTiming.DEFAULTS);
     }
+    if (u instanceof ReplicaUrl.S3 s3) {
+      var target = new S3ReplicaParser(env, S3ReplicaParser.TopCredentials.NONE).fromUrl(s3);
+      return new S3ReplicaConfig(S3ReplicaConfig.TYPE, target, ReplicaTiming.DEFAULTS);
+    }
     var s = (ReplicaUrl.Sftp) u;
     if (s.user() == null) {
-      throw new ConfigException("replica URL \"" + url + "\": has no user (expected sftp://user@host/path)");
+      throw new ConfigException("replica URL \"" + ReplicaUrl.shown(url) + "\": has no user (expected sftp://user@host/path)");
     }
     var target = new SftpTarget(s.host(), s.port(), s.user(), s.password(), s.path(), null, null, null, null);
     return new SftpReplicaConfig(SftpReplicaConfig.TYPE, target, ReplicaTiming.DEFAULTS);
@@ -154,8 +157,14 @@ public final class ConfigLoader {
     return new LoggingConfig(lvl, format, m.bool("stderr", LoggingConfig.DEFAULTS.stderr()));
   }
 
-  private List<DbConfig> dbs(YamlMapping top) throws ConfigException {
-    DbParser parser = new DbParser(paths);
+  /** The top-level {@code access-key-id}/{@code secret-access-key}, which S3 replicas without their own take. */
+  private static S3ReplicaParser.TopCredentials topCredentials(YamlMapping top) throws ConfigException {
+    String id = ReplicaParser.nonEmpty(top.string("access-key-id"));
+    String secret = ReplicaParser.nonEmpty(top.string("secret-access-key"));
+    return new S3ReplicaParser.TopCredentials(id, id == null ? null : top.place("access-key-id"), secret);
+  }
+
+  private List<DbConfig> dbs(YamlMapping top, DbParser parser) throws ConfigException {
     var out = new ArrayList<DbConfig>();
     var seen = new HashMap<Path, YamlMapping>();
     for (YamlMapping m : top.mappings("dbs", "a database (path:, replicas:)")) {

@@ -27,8 +27,12 @@ final class DbParser {
   private final ReplicaParser replicas;
 
   DbParser(PathExpander paths) {
+    this(paths, new ReplicaParser(paths));
+  }
+
+  DbParser(PathExpander paths, ReplicaParser replicas) {
     this.paths = paths;
-    this.replicas = new ReplicaParser(paths);
+    this.replicas = replicas;
   }
 
   DbConfig parse(YamlMapping m) throws ConfigException {

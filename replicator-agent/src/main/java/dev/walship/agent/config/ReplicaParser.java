@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,56 +17,71 @@ import java.util.Map;
  * Reads one {@code dbs[i].replicas[j]} mapping into a {@link ReplicaConfig}, with Litestream
  * v0.3.13's rules: the type is the URL's scheme, else {@code type}, else {@code file}; URL parts
  * fill only what the explicit keys leave unset; {@code url} with {@code path} (or, for sftp, with
- * {@code host}) is an error. Stricter than Litestream: unknown keys, keys of other replica types,
- * and S3/GCS/ABS/age settings are refused instead of ignored.
+ * {@code host}; for s3, with {@code bucket}) is an error; {@code age:} encrypts any type. Stricter
+ * than Litestream: unknown keys, keys of other replica types, and GCS/Azure settings are refused
+ * instead of ignored.
  */
 final class ReplicaParser {
   static final List<String> COMMON_KEYS =
       List.of(
           "type", "name", "url", "path", "retention", "retention-check-interval",
-          "sync-interval", "snapshot-interval", "validation-interval");
+          "sync-interval", "snapshot-interval", "validation-interval", "age");
 
   /** Keys only SFTP replicas take: Litestream's four, then ours. */
   static final List<String> SFTP_KEYS =
       List.of("host", "user", "password", "key-path", "key-passphrase", "host-key", "known-hosts");
 
   /** Litestream v0.3.13 replica keys we refuse, with why. */
-  static final Map<String, String> REFUSED = refused();
+  static final Map<String, String> REFUSED = Map.of(
+      "account-name", ReplicaUrlParser.unsupportedType("abs"),
+      "account-key", ReplicaUrlParser.unsupportedType("abs"));
+
+  /** The keys that belong to one replica type only. */
+  private static final Map<String, List<String>> TYPE_KEYS = Map.of(
+      SftpReplicaConfig.TYPE, SFTP_KEYS, S3ReplicaConfig.TYPE, S3ReplicaParser.KEYS);
 
   private final PathExpander paths;
+  private final S3ReplicaParser s3;
 
+  /** A parser without S3 defaults: no top-level keys, no environment. */
   ReplicaParser(PathExpander paths) {
-    this.paths = paths;
+    this(paths, new S3ReplicaParser(Map.of(), S3ReplicaParser.TopCredentials.NONE));
   }
 
-  private static Map<String, String> refused() {
-    var m = new LinkedHashMap<String, String>();
-    String cloud =
-        "is a setting of S3, GCS and Azure Blob Storage replicas, which are not supported yet"
-            + " (walship replicates to file and sftp replicas)";
-    for (String k :
-        List.of(
-            "access-key-id", "secret-access-key", "region", "bucket", "endpoint",
-            "force-path-style", "skip-verify", "account-name", "account-key")) {
-      m.put(k, k + " " + cloud);
-    }
-    m.put(
-        "age",
-        "age encryption is not supported yet; remove age: (walship would write the replica"
-            + " unencrypted, not silently ignore it)");
-    return Map.copyOf(m);
+  ReplicaParser(PathExpander paths, S3ReplicaParser s3) {
+    this.paths = paths;
+    this.s3 = s3;
   }
 
   ReplicaConfig parse(YamlMapping m) throws ConfigException {
-    Keys.check(m, "a replica", List.of(COMMON_KEYS, SFTP_KEYS), REFUSED, Map.of());
+    Keys.check(m, "a replica", List.of(COMMON_KEYS, SFTP_KEYS, S3ReplicaParser.KEYS), REFUSED, Map.of());
     ReplicaUrl url = url(m);
     String type = type(m, url);
+    refuseOtherTypesKeys(m, type);
     ReplicaTiming timing = timing(m);
     String name = nonEmpty(m.string("name"));
-    if (type.equals(FileReplicaConfig.TYPE)) {
-      return new FileReplicaConfig(name == null ? type : name, filePath(m, url), timing);
+    name = name == null ? type : name;
+    ReplicaConfig r = switch (type) {
+      case FileReplicaConfig.TYPE -> new FileReplicaConfig(name, filePath(m, url), timing);
+      case S3ReplicaConfig.TYPE -> new S3ReplicaConfig(name, s3.read(m, (ReplicaUrl.S3) url), timing);
+      default -> new SftpReplicaConfig(name, SftpTargets.read(m, url, paths), timing);
+    };
+    var age = AgeParser.read(m);
+    return age == null ? r : new AgeReplicaConfig(r, age, m.place("age") + ": " + m.keyPath("age"));
+  }
+
+  private static void refuseOtherTypesKeys(YamlMapping m, String type) throws ConfigException {
+    for (var e : TYPE_KEYS.entrySet()) {
+      if (e.getKey().equals(type)) {
+        continue;
+      }
+      for (String k : e.getValue()) {
+        if (m.keys().contains(k)) {
+          String article = type.equals(FileReplicaConfig.TYPE) ? "a " : "an ";
+          throw m.keyError(k, "only " + e.getKey() + " replicas take " + k + " (this replica is " + article + type + " replica)");
+        }
+      }
     }
-    return new SftpReplicaConfig(name == null ? type : name, SftpTargets.read(m, url, paths), timing);
   }
 
   private static ReplicaUrl url(YamlMapping m) throws ConfigException {
@@ -82,25 +96,22 @@ final class ReplicaParser {
     try {
       return ReplicaUrlParser.parse(url);
     } catch (IllegalArgumentException e) {
-      throw m.error("url", "\"" + url + "\": " + e.getMessage());
+      throw m.error("url", "\"" + ReplicaUrl.shown(url) + "\": " + e.getMessage());
     }
   }
 
   private static String type(YamlMapping m, ReplicaUrl url) throws ConfigException {
-    String urlType =
-        url == null ? null : url instanceof ReplicaUrl.File ? FileReplicaConfig.TYPE : SftpReplicaConfig.TYPE;
+    String urlType = url == null ? null
+        : url instanceof ReplicaUrl.File ? FileReplicaConfig.TYPE
+        : url instanceof ReplicaUrl.S3 ? S3ReplicaConfig.TYPE
+        : SftpReplicaConfig.TYPE;
     String type = nonEmpty(m.string("type"));
     if (type == null) {
       return urlType == null ? FileReplicaConfig.TYPE : urlType;
     }
-    if (!type.equals(FileReplicaConfig.TYPE) && !type.equals(SftpReplicaConfig.TYPE)) {
-      String what = ReplicaUrlParser.unsupportedType(type);
-      throw m.error(
-          "type",
-          what == null
-              ? "unknown replica type \"" + type + "\" (expected file or sftp)"
-              : "\"" + type + "\" replicas (" + what + ") are not supported yet;"
-                  + " walship replicates to file and sftp replicas");
+    if (!List.of(FileReplicaConfig.TYPE, SftpReplicaConfig.TYPE, S3ReplicaConfig.TYPE).contains(type)) {
+      String refused = ReplicaUrlParser.unsupportedType(type);
+      throw m.error("type", refused != null ? refused : "unknown replica type \"" + type + "\" (expected file, sftp or s3)");
     }
     if (urlType != null && !urlType.equals(type)) {
       throw m.error("type", "type " + type + " does not match the url, which is " + urlType + "://");
@@ -109,11 +120,6 @@ final class ReplicaParser {
   }
 
   private Path filePath(YamlMapping m, ReplicaUrl url) throws ConfigException {
-    for (String k : SFTP_KEYS) {
-      if (m.keys().contains(k)) {
-        throw m.keyError(k, "only sftp replicas take " + k + " (this replica is a file replica)");
-      }
-    }
     if (url != null && m.has("path")) {
       throw m.keyError("path", "cannot be set together with url; use one of them");
     }

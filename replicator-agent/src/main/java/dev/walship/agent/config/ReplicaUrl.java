@@ -14,12 +14,21 @@ import dev.walship.toolkit.config.ConfigException;
  *   <li>{@code sftp://user[:password]@host[:port]/path}: user and password percent-decoded, port
  *       22 by default, path percent-decoded and kept as written ({@code /db} is absolute on the
  *       server, an empty path is the login directory); query and fragment are dropped.
- *   <li>{@code s3://}, {@code gcs://}, {@code abs://} are Litestream replica types we do not
- *       support yet, and anything else is unknown: both are refused, never ignored.
+ *   <li>{@code s3://bucket/path}: the host as Litestream's {@code s3.ParseHost} reads it (see
+ *       {@link S3Host}: {@code bucket.localhost:9000}, provider hosts, else the bucket on AWS);
+ *       the path percent-decoded, cleaned, without its leading slash. No user or password: S3
+ *       keys go under {@code access-key-id}/{@code secret-access-key} or in the environment.
+ *   <li>{@code gcs://} and {@code abs://} are Litestream replica types we do not support (the
+ *       message names what to use instead), and anything else is unknown: both are refused.
  *   <li>A value without a scheme is not a URL: Litestream refuses it in {@code url:} too.
  * </ul>
  */
 public sealed interface ReplicaUrl {
+
+  /** {@code url} as messages may show it: a password in it replaced by {@code ***}. */
+  static String shown(String url) {
+    return ReplicaUrlParser.withoutPassword(url);
+  }
 
   /** A local directory replica; {@code path} is still to be expanded (see {@link PathExpander}). */
   record File(String path) implements ReplicaUrl {}
@@ -33,6 +42,14 @@ public sealed interface ReplicaUrl {
    */
   record Sftp(String host, int port, String user, String password, String path)
       implements ReplicaUrl {}
+
+  /**
+   * An S3 replica as the URL writes it.
+   *
+   * @param host the URL's host and port, to read with {@link S3Host#parse}
+   * @param path the replica's path in the bucket, "" for the top
+   */
+  record S3(String host, String path) implements ReplicaUrl {}
 
   /** What Litestream's {@code isURL} checks: a word, then {@code ://}. */
   static boolean isUrl(String s) {
@@ -48,7 +65,7 @@ public sealed interface ReplicaUrl {
     try {
       return ReplicaUrlParser.parse(url);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("replica URL \"" + url + "\": " + e.getMessage());
+      throw new ConfigException("replica URL \"" + shown(url) + "\": " + e.getMessage());
     }
   }
 }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import dev.walship.agent.s3.S3Keys;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -41,31 +42,72 @@ final class ReplicaUrlParser {
     var m = SCHEME.matcher(url);
     if (!m.lookingAt()) {
       throw new IllegalArgumentException(
-          "needs a scheme (file:///path or sftp://user@host/path); a plain path goes under path:");
+          "needs a scheme (file:///path, sftp://user@host/path or s3://bucket/path); a plain path goes under path:");
     }
     String rest = url.substring(m.end());
     return switch (m.group(1).toLowerCase(Locale.ROOT)) {
       case "file" -> file(rest);
       case "sftp" -> sftp(rest);
-      case "s3" -> throw unsupported("s3://", "Amazon S3 and S3-compatible storage");
-      case "gcs" -> throw unsupported("gcs://", "Google Cloud Storage");
-      case "abs" -> throw unsupported("abs://", "Azure Blob Storage");
+      case "s3" -> s3(rest);
+      case "gcs", "abs" -> throw new IllegalArgumentException(unsupportedType(m.group(1).toLowerCase(Locale.ROOT)));
       default ->
           throw new IllegalArgumentException(
               "unknown replica URL scheme \""
                   + m.group(1)
-                  + "\" (expected file:// or sftp://)");
+                  + "\" (expected file://, sftp:// or s3://)");
     };
   }
 
-  /** The Litestream replica types we refuse, with what they are, or null for any other type. */
+  /**
+   * Why Litestream's replica type {@code type} is refused and what to use instead, in one line; null
+   * for any other type.
+   */
   static String unsupportedType(String type) {
     return switch (type) {
-      case "s3" -> "Amazon S3 and S3-compatible storage";
-      case "gcs" -> "Google Cloud Storage";
-      case "abs" -> "Azure Blob Storage";
+      case "gcs" -> "gcs replicas (Google Cloud Storage) are not supported: use GCS's S3-compatible API"
+          + " (type: s3, endpoint: https://storage.googleapis.com, HMAC keys as access-key-id and"
+          + " secret-access-key) or an sftp replica";
+      case "abs" -> "abs replicas (Azure Blob Storage) are not supported: use Azure Blob Storage's SFTP"
+          + " endpoint (an sftp replica) or an S3-compatible store (type: s3)";
       default -> null;
     };
+  }
+
+  /** {@code url} with the password of its user info, if any, replaced by {@code ***}. */
+  static String withoutPassword(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0) {
+      return url;
+    }
+    int end = indexOfAny(url.substring(scheme + 3), "/?#");
+    String authority = end < 0 ? url.substring(scheme + 3) : url.substring(scheme + 3, scheme + 3 + end);
+    int at = authority.lastIndexOf('@');
+    int colon = authority.indexOf(':');
+    if (at < 0 || colon < 0 || colon > at) {
+      return url;
+    }
+    return url.substring(0, scheme + 3) + authority.substring(0, colon) + ":***" + url.substring(scheme + 3 + at);
+  }
+
+  private static ReplicaUrl.S3 s3(String rest) {
+    int cut = indexOfAny(rest, "#?");
+    String s = cut < 0 ? rest : rest.substring(0, cut);
+    if (!s.startsWith("//")) {
+      throw new IllegalArgumentException("is not s3://bucket/path");
+    }
+    int slash = s.indexOf('/', 2);
+    String host = slash < 0 ? s.substring(2) : s.substring(2, slash);
+    if (host.indexOf('@') >= 0) {
+      throw new IllegalArgumentException("an s3 URL carries no user or keys: set access-key-id and"
+          + " secret-access-key, or $LITESTREAM_ACCESS_KEY_ID and $LITESTREAM_SECRET_ACCESS_KEY");
+    }
+    if (host.isEmpty()) {
+      throw new IllegalArgumentException("has no bucket (expected s3://bucket/path)");
+    }
+    String path = slash < 0 ? "" : decode(s.substring(slash), "path");
+    String clean = S3Keys.clean(path);
+    clean = clean.startsWith("/") ? clean.substring(1) : clean;
+    return new ReplicaUrl.S3(host, clean.equals(".") ? "" : clean);
   }
 
   private static ReplicaUrl.File file(String rest) {
@@ -176,13 +218,5 @@ final class ReplicaUrlParser {
 
   private static String emptyToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static IllegalArgumentException unsupported(String scheme, String what) {
-    return new IllegalArgumentException(
-        scheme
-            + " replicas ("
-            + what
-            + ") are not supported yet; walship replicates to file:// and sftp:// replicas");
   }
 }

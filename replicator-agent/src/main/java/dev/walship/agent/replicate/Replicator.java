@@ -1,5 +1,6 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.agent.config.AgeReplicaConfig;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
@@ -159,10 +160,16 @@ public final class Replicator implements AutoCloseable {
           DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT, List.of()));
     }
 
-    /** Adds a database as a config file describes it, with its replicas. */
+    /**
+     * Adds a database as a config file describes it, with its replicas.
+     *
+     * @throws IllegalArgumentException when an age-encrypted replica lacks the recipients to
+     *     encrypt to or the identities to read back what it wrote
+     */
     public Builder database(DbConfig db) {
       List<ReplicaPlan> replicas = new ArrayList<>();
       for (ReplicaConfig r : db.replicas()) {
+        checkAge(r);
         if (!r.timing().validationInterval().isZero()) {
           LOG.warn("{} [{}]: validation-interval is not implemented by walship and is ignored; "
               + "check a replica with `replicator restore -o /tmp/check.db …` instead", db.path(), r.name());
@@ -171,6 +178,17 @@ public final class Replicator implements AutoCloseable {
       }
       dbs.add(new DbPlan(db, replicas));
       return this;
+    }
+
+    private static void checkAge(ReplicaConfig r) {
+      if (r instanceof AgeReplicaConfig a && !a.keys().canEncrypt()) {
+        throw new IllegalArgumentException(a.where() + ": replicate needs recipients: (age1…) to encrypt to;"
+            + " identities alone only restore");
+      }
+      if (r instanceof AgeReplicaConfig a && !a.keys().canDecrypt()) {
+        throw new IllegalArgumentException(a.where() + ": replicate needs identities: (AGE-SECRET-KEY-1…) too,"
+            + " to read back the replica's last segment when it resumes");
+      }
     }
 
     /** A replica in {@code store}, named {@code replica} (then {@code replica2}, …), default timing. */

@@ -1,8 +1,13 @@
 package dev.walship.agent.store;
 
+import dev.walship.agent.age.AgeReplicaStore;
+import dev.walship.agent.config.AgeReplicaConfig;
 import dev.walship.agent.config.FileReplicaConfig;
 import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.agent.config.S3ReplicaConfig;
 import dev.walship.agent.config.SftpReplicaConfig;
+import dev.walship.agent.s3.S3Options;
+import dev.walship.agent.s3.S3ReplicaStore;
 import dev.walship.agent.sftp.SftpOptions;
 import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.format.store.FileReplicaStore;
@@ -23,15 +28,25 @@ import java.util.Objects;
  */
 public final class ReplicaStores {
   private final SftpOptions sftp;
+  private final S3Options s3;
 
   /** @param sftp how SFTP stores connect (timeouts, keep-alive, reconnect schedule) */
   public ReplicaStores(SftpOptions sftp) {
+    this(sftp, S3Options.defaults());
+  }
+
+  /**
+   * @param sftp how SFTP stores connect (timeouts, keep-alive, reconnect schedule)
+   * @param s3 how S3 stores upload and retry (part size, parallel parts, retry schedule, timeouts)
+   */
+  public ReplicaStores(SftpOptions sftp, S3Options s3) {
     this.sftp = Objects.requireNonNull(sftp);
+    this.s3 = Objects.requireNonNull(s3);
   }
 
   /** The factory with every store type's defaults. */
   public static ReplicaStores defaults() {
-    return new ReplicaStores(SftpOptions.defaults());
+    return new ReplicaStores(SftpOptions.defaults(), S3Options.defaults());
   }
 
   /**
@@ -45,6 +60,12 @@ public final class ReplicaStores {
     }
     if (replica instanceof SftpReplicaConfig s) {
       return SftpReplicaStore.open(s.target(), sftp);
+    }
+    if (replica instanceof S3ReplicaConfig s) {
+      return S3ReplicaStore.open(s.target(), s3);
+    }
+    if (replica instanceof AgeReplicaConfig a) {
+      return new AgeReplicaStore(open(a.replica()), a.keys());
     }
     throw new IllegalArgumentException("no store for replica type " + replica.type());
   }

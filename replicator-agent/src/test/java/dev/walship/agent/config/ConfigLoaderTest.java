@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.agent.s3.S3Credentials;
+import dev.walship.agent.s3.S3Target;
 import dev.walship.agent.sftp.SftpTarget;
+import java.net.URI;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -319,10 +322,24 @@ class ConfigLoaderTest {
     assertEquals(
         "replica URL \"sftp://alpha/db\": has no user (expected sftp://user@host/path)",
         assertThrows(ConfigException.class, () -> l.replicaFromUrl("sftp://alpha/db")).getMessage());
+    var s3 = assertInstanceOf(S3ReplicaConfig.class, l.replicaFromUrl("s3://b/db"));
+    assertEquals(new S3Target("b", "db", null, null, false, false, S3Credentials.DEFAULT_CHAIN), s3.target());
+    assertEquals("s3", s3.name());
     assertEquals(
-        "replica URL \"s3://b/db\": s3:// replicas (Amazon S3 and S3-compatible storage) are not supported yet;"
-            + " walship replicates to file:// and sftp:// replicas",
-        assertThrows(ConfigException.class, () -> l.replicaFromUrl("s3://b/db")).getMessage());
+        "replica URL \"sftp://u:***@alpha:99999/db\": \"alpha:99999\": port 99999 is outside 1..65535",
+        assertThrows(ConfigException.class, () -> l.replicaFromUrl("sftp://u:pw@alpha:99999/db")).getMessage(),
+        "a password in a URL is never shown");
+  }
+
+  @Test
+  void commandLineS3UrlsTakeTheirKeysFromTheEnvironment() throws ConfigException {
+    var s = (S3ReplicaConfig) loader(Map.of("LITESTREAM_ACCESS_KEY_ID", "AKIA1", "LITESTREAM_SECRET_ACCESS_KEY", "sec"))
+        .replicaFromUrl("s3://bkt.localhost:9000/a/b");
+    assertEquals(new S3Target("bkt", "a/b", "us-east-1", URI.create("http://localhost:9000"), true, false,
+        S3Credentials.of("AKIA1", "sec", null, "$LITESTREAM_ACCESS_KEY_ID")), s.target());
+    assertEquals(
+        "replica URL s3://localhost:9000: names no bucket",
+        assertThrows(ConfigException.class, () -> loader(Map.of()).replicaFromUrl("s3://localhost:9000/a")).getMessage());
   }
 
   /** Samples shaped like Litestream v0.3.13's documented configs load unchanged. */

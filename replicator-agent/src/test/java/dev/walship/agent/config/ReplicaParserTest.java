@@ -80,12 +80,21 @@ class ReplicaParserTest {
   }
 
   @Test
-  void everyCloudAndAgeKeyIsRefusedNotIgnored() {
-    assertEquals(10, ReplicaParser.REFUSED.size());
+  void azureKeysAreRefusedNamingWhatToUseInstead() {
+    assertEquals(2, ReplicaParser.REFUSED.size());
     for (String key : ReplicaParser.REFUSED.keySet()) {
       String m = error("url: sftp://u@h/x\n" + key + ": x\n");
-      assertTrue(m.startsWith("f.yml:2: r." + key + ": "), m);
-      assertTrue(m.contains("not supported yet"), m);
+      assertEquals("f.yml:2: r." + key + ": " + ReplicaUrlParser.unsupportedType("abs"), m);
+    }
+  }
+
+  @Test
+  void everyS3KeyIsRefusedOnOtherReplicas() {
+    for (String key : S3ReplicaParser.KEYS) {
+      assertEquals(
+          "f.yml:2: r." + key + ": only s3 replicas take " + key + " (this replica is an sftp replica)",
+          error("url: sftp://u@h/x\n" + key + ": x\n"),
+          key);
     }
   }
 

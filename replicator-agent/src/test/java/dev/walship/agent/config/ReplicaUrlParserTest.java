@@ -116,24 +116,47 @@ class ReplicaUrlParserTest {
 
   @Test
   void unsupportedAndUnknownSchemes() {
-    String tail = " are not supported yet; walship replicates to file:// and sftp:// replicas";
-    assertEquals("s3:// replicas (Amazon S3 and S3-compatible storage)" + tail, problem("s3://bucket/db"));
-    assertEquals("gcs:// replicas (Google Cloud Storage)" + tail, problem("gcs://bucket/db"));
-    assertEquals("abs:// replicas (Azure Blob Storage)" + tail, problem("abs://acct@bucket/db"));
-    assertEquals("s3:// replicas (Amazon S3 and S3-compatible storage)" + tail, problem("S3://bucket/db"));
-    assertEquals("unknown replica URL scheme \"gs\" (expected file:// or sftp://)", problem("gs://bucket/db"));
-    assertEquals("unknown replica URL scheme \"http\" (expected file:// or sftp://)", problem("http://x/db"));
+    assertEquals(ReplicaUrlParser.unsupportedType("gcs"), problem("gcs://bucket/db"));
+    assertEquals(ReplicaUrlParser.unsupportedType("abs"), problem("abs://acct@bucket/db"));
+    assertEquals(ReplicaUrlParser.unsupportedType("gcs"), problem("GCS://bucket/db"));
+    assertEquals("unknown replica URL scheme \"gs\" (expected file://, sftp:// or s3://)", problem("gs://bucket/db"));
+    assertEquals("unknown replica URL scheme \"http\" (expected file://, sftp:// or s3://)", problem("http://x/db"));
     assertEquals(
-        "needs a scheme (file:///path or sftp://user@host/path); a plain path goes under path:",
+        "needs a scheme (file:///path, sftp://user@host/path or s3://bucket/path); a plain path goes under path:",
         problem("/backups/db"));
     assertEquals("contains a control character", problem("sftp://u@h/a\tb"));
   }
 
   @Test
-  void unsupportedTypes() {
-    assertEquals("Amazon S3 and S3-compatible storage", ReplicaUrlParser.unsupportedType("s3"));
-    assertEquals("Google Cloud Storage", ReplicaUrlParser.unsupportedType("gcs"));
-    assertEquals("Azure Blob Storage", ReplicaUrlParser.unsupportedType("abs"));
+  void gcsAndAzureAreRefusedInOneLineNamingWhatToUseInstead() {
+    String gcs = ReplicaUrlParser.unsupportedType("gcs");
+    assertTrue(gcs.startsWith("gcs replicas (Google Cloud Storage) are not supported: use "), gcs);
+    assertTrue(gcs.contains("type: s3, endpoint: https://storage.googleapis.com"), gcs);
+    String abs = ReplicaUrlParser.unsupportedType("abs");
+    assertTrue(abs.startsWith("abs replicas (Azure Blob Storage) are not supported: use "), abs);
+    assertTrue(abs.contains("SFTP endpoint (an sftp replica)"), abs);
+    assertFalse(gcs.contains("\n") || abs.contains("\n"));
+    assertNull(ReplicaUrlParser.unsupportedType("s3"));
     assertNull(ReplicaUrlParser.unsupportedType("ftp"));
+  }
+
+  @Test
+  void s3UrlsAsLitestreamReadsThem() {
+    assertEquals(new ReplicaUrl.S3("bucket", "db"), ReplicaUrlParser.parse("s3://bucket/db"));
+    assertEquals(new ReplicaUrl.S3("bucket", "a/b"), ReplicaUrlParser.parse("S3://bucket//a/./x/../b/?versionId=1#f"));
+    assertEquals(new ReplicaUrl.S3("bucket", ""), ReplicaUrlParser.parse("s3://bucket"));
+    assertEquals(new ReplicaUrl.S3("bucket", ""), ReplicaUrlParser.parse("s3://bucket/"));
+    assertEquals(new ReplicaUrl.S3("b.localhost:9000", "my db"), ReplicaUrlParser.parse("s3://b.localhost:9000/my%20db"));
+    assertEquals("has no bucket (expected s3://bucket/path)", problem("s3:///db"));
+    assertEquals("is not s3://bucket/path", problem("s3:bucket/db"));
+    assertTrue(problem("s3://KEY:SECRET@bucket/db").startsWith("an s3 URL carries no user or keys"));
+  }
+
+  @Test
+  void passwordsAreNeverShown() {
+    assertEquals("sftp://u:***@h:22/x", ReplicaUrlParser.withoutPassword("sftp://u:pw@h:22/x"));
+    assertEquals("s3://AKIA:***@b/x?y", ReplicaUrlParser.withoutPassword("s3://AKIA:se:cr@et@b/x?y"));
+    assertEquals("sftp://u@h/x:y", ReplicaUrlParser.withoutPassword("sftp://u@h/x:y"));
+    assertEquals("file:///a:b@c", ReplicaUrlParser.withoutPassword("file:///a:b@c"));
   }
 }

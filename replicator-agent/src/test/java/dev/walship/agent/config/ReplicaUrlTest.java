@@ -32,11 +32,10 @@ class ReplicaUrlTest {
   @Test
   void errorsNameTheUrl() {
     assertEquals(
-        "replica URL \"gcs://b/db\": gcs:// replicas (Google Cloud Storage) are not supported yet;"
-            + " walship replicates to file:// and sftp:// replicas",
+        "replica URL \"gcs://b/db\": " + ReplicaUrlParser.unsupportedType("gcs"),
         assertThrows(ConfigException.class, () -> ReplicaUrl.parse("gcs://b/db")).getMessage());
     assertEquals(
-        "replica URL \"/backups/db\": needs a scheme (file:///path or sftp://user@host/path);"
+        "replica URL \"/backups/db\": needs a scheme (file:///path, sftp://user@host/path or s3://bucket/path);"
             + " a plain path goes under path:",
         assertThrows(ConfigException.class, () -> ReplicaUrl.parse("/backups/db")).getMessage());
   }

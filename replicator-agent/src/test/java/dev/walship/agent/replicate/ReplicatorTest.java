@@ -93,7 +93,7 @@ class ReplicatorTest {
   void replicasComeAfterTheirDatabaseAndUrlsAreChecked() {
     assertThrows(IllegalStateException.class, () -> Replicator.builder().replica("file:///x"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Replicator.builder().database(tmp.resolve("x.db")).replica("s3://bucket/x"));
+        () -> Replicator.builder().database(tmp.resolve("x.db")).replica("gcs://bucket/x"));
     assertFalse(e.getMessage().isEmpty());
     assertThrows(IllegalArgumentException.class, () -> Replicator.builder().metrics("9090"));
   }

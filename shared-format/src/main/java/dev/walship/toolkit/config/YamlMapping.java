@@ -248,6 +248,42 @@ public final class YamlMapping {
     return v == null ? null : of(source, keyPath(key), v, what);
   }
 
+  /** One item of a list of scalars, with its place. */
+  public record Scalar(String value, String path, int line) {}
+
+  /**
+   * {@code key} as a list of single values (a lone value counts as a list of one), each with its
+   * key path ({@code key[i]}) and line; empty when absent or null.
+   */
+  public List<Scalar> scalars(String key) throws ConfigException {
+    Node v = value(key);
+    if (v == null) {
+      return List.of();
+    }
+    List<Node> items = v instanceof SequenceNode seq ? seq.getValue() : List.of(v);
+    var out = new ArrayList<Scalar>();
+    for (int i = 0; i < items.size(); i++) {
+      Node n = items.get(i);
+      String at = v instanceof SequenceNode ? keyPath(key) + "[" + i + "]" : keyPath(key);
+      if (!(n instanceof ScalarNode s) || isNull(n)) {
+        throw new ConfigException(source, line(n), at, "expected a single value, found " + (isNull(n) ? "nothing" : kind(n)));
+      }
+      out.add(new Scalar(s.getValue(), at, line(n)));
+    }
+    return out;
+  }
+
+  /** An error about one item of a list read with {@link #scalars}. */
+  public ConfigException error(Scalar item, String problem) {
+    return new ConfigException(source, item.line(), item.path(), problem);
+  }
+
+  /** {@code file:line} of {@code key}'s value, to say where a setting came from. */
+  public String place(String key) {
+    Entry e = entries.get(key);
+    return source + ":" + (e == null ? line() : line(e.value));
+  }
+
   /** {@code key} as a list of mappings, each {@code what}; empty when absent or null. */
   public List<YamlMapping> mappings(String key, String what) throws ConfigException {
     Node v = value(key);
