@@ -131,6 +131,11 @@ public final class ReplicaServer implements AutoCloseable {
     return c.users().stream().map(UserConfig::name).collect(Collectors.joining(", "));
   }
 
+  /** The SSH connections open now (logged in or not), e.g. to check that agents share theirs. */
+  public int connections() {
+    return sshd.getActiveSessions().size();
+  }
+
   /** The TCP port the server listens on. */
   public int port() {
     return sshd.getPort();
