@@ -59,7 +59,7 @@ public final class Replicator implements AutoCloseable {
   /** How long {@link #close()} waits for replicas to receive what was captured. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
   /** How long a database whose file was deleted gets to ship what was captured of it. */
-  static final Duration UNFOLLOW_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration UNFOLLOW_TIMEOUT = Duration.ofSeconds(5);
 
   private final Map<Path, DatabaseReplication> databases = new LinkedHashMap<>();
   private final List<DirectoryReplication> directories = new ArrayList<>();
@@ -84,11 +84,18 @@ public final class Replicator implements AutoCloseable {
       return new Pools(Workers.start("walship-capture", threads), Workers.start("walship-ship", threads), watches, stops);
     }
 
-    void close() {
+    /** Waits (at most {@code timeout}) for the stops in the background, then stops every thread. */
+    void close(Duration timeout) {
+      stops.shutdown();
+      try {
+        stops.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stops.shutdownNow();
       watches.close();
       capture.close();
       ship.close();
-      stops.shutdownNow();
     }
   }
 
@@ -167,7 +174,7 @@ public final class Replicator implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-    pools.close();
+    pools.close(timeout);
     LOG.info(ok ? "replication stopped; every replica holds what was captured"
         : "replication stopped; some replicas did not receive everything (see above)");
     return ok;

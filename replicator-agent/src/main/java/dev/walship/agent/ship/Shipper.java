@@ -33,6 +33,8 @@ public final class Shipper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
   /** Longest a shipper waits for capture before it looks at its timers again. */
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+  /** How long a stop past its deadline waits for the step in flight. */
+  private static final Duration ABORT_WAIT = Duration.ofSeconds(10);
 
   /**
    * What {@link #step()} wants next: go on, wait for time to pass, or wait for capture's end to
@@ -150,8 +152,8 @@ public final class Shipper implements AutoCloseable {
   }
 
   /**
-   * Ships what is captured now, then stops the thread, waiting at most {@code timeout}; after that
-   * the upload in flight is interrupted.
+   * Ships what is captured now, then stops the job, waiting at most {@code timeout}; after that no
+   * new step starts, and the one in flight (never interrupted) gets a few more seconds.
    *
    * @return true when the replica holds everything that was captured when stop was called
    */
@@ -169,12 +171,16 @@ public final class Shipper implements AutoCloseable {
     }
     if (j != null) {
       if (!j.awaitStopped(Duration.ofMillis(Math.max(1, timeout.toMillis())))) {
+        // Never interrupted: MINA's SFTP client, interrupted while it waits for a reply, drops the
+        // connection that every replica to the server shares. The step in flight ends on its own
+        // (bounded by the store's timeouts); then the job ends.
         aborted = true;
-        j.interrupt();
         j.wake();
-        j.awaitStopped(Duration.ofSeconds(10));
+        if (!j.awaitStopped(ABORT_WAIT)) {
+          LOG.warn("{}: an upload is still in flight after the stop's deadline; leaving it", label);
+        }
       }
-      j.stop();
+      j.cancel();
     }
     if (w != null) {
       w.close();

@@ -141,14 +141,19 @@ public final class Job {
     return true;
   }
 
+  /** No more runs; the current one, if any, is not waited for. */
+  public synchronized void cancel() {
+    stopped = true;
+    if (pending != null) {
+      pending.cancel(false);
+      pending = null;
+    }
+  }
+
   /** No more runs; waits for the current one, if any, to end (unless called from the step itself). */
   public void stop() {
     synchronized (this) {
-      stopped = true;
-      if (pending != null) {
-        pending.cancel(false);
-        pending = null;
-      }
+      cancel();
       boolean interrupted = false;
       while (runner != null && runner != Thread.currentThread()) {
         try {
