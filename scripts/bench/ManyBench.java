@@ -193,6 +193,7 @@ public class ManyBench {
           """.formatted(dir, serverPort, clientKey, replicaRoot, hostKeyFingerprint));
       cmd = List.of(repo.resolve("scripts/replicator").toString(), "replicate", "-config", cfg.toString());
     } else {
+      boolean ours = tool.equals("walship-paths"); // walship with a path: per database, as Litestream is given
       StringBuilder y = new StringBuilder("dbs:\n");
       for (Path db : dbs) {
         y.append("""
@@ -204,9 +205,13 @@ public class ManyBench {
                     key-path: %s
                     path: %s/%s
             """.formatted(db, serverPort, clientKey, replicaRoot, db.getFileName()));
+        if (ours) {
+          y.append("        host-key: ").append(hostKeyFingerprint).append('\n');
+        }
       }
       Files.writeString(cfg, y.toString());
-      cmd = List.of(litestream.toString(), "replicate", "-config", cfg.toString());
+      cmd = List.of(ours ? repo.resolve("scripts/replicator").toString() : litestream.toString(), "replicate", "-config",
+          cfg.toString());
     }
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.getParent().resolve(tool + ".log").toFile()).start();
   }
@@ -408,7 +413,7 @@ public class ManyBench {
     for (Path db : dbs) {
       Path restored = out.resolve(db.getFileName());
       String replicaPath = replicaRoot + "/" + db.getFileName();
-      if (tool.equals("walship")) {
+      if (tool.startsWith("walship")) {
         SftpTarget t = new SftpTarget("127.0.0.1", serverPort, "bench", null, replicaPath, clientKey, null,
             hostKeyFingerprint, null);
         try (ReplicaStore store = stores.open(new SftpReplicaConfig("sftp", t, ReplicaTiming.DEFAULTS))) {
