@@ -249,10 +249,15 @@ public class ManyBench {
       try {
         awaitReplicas(replicas, dbs, agent, dir.getParent().resolve(tool + ".log"));
         try (Watcher w = new Watcher(replicas, dbs, seen)) {
-          long idle0 = cpuTicks(agent.pid());
-          Thread.sleep(idleSeconds * 1000L);
-          long idle1 = cpuTicks(agent.pid());
           writeAll(conns, 2, warm, rate, committed); // warm-up, not counted
+          long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (!allSeen(seen, warm + 1) && System.nanoTime() < settle) {
+            Thread.sleep(10);
+          }
+          Thread.sleep(2000); // the last uploads and the JIT settle
+          long idle0 = cpuTicks(agent.pid());
+          Thread.sleep(idleSeconds * 1000L); // every database idle: the cost of being watched
+          long idle1 = cpuTicks(agent.pid());
           long cpu0 = cpuTicks(agent.pid());
           writeAll(conns, warm + 2, per, rate, committed);
           int last = warm + per + 1;

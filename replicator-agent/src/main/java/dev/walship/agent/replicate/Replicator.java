@@ -2,7 +2,6 @@ package dev.walship.agent.replicate;
 
 import dev.walship.agent.config.DirConfig;
 import dev.walship.agent.replicate.Launcher.DbPlan;
-import dev.walship.agent.work.FileWatches;
 import dev.walship.agent.work.Workers;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
@@ -27,10 +26,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -69,35 +64,6 @@ public final class Replicator implements AutoCloseable {
   private final Ticker ticker;
   private MetricsServer metrics;
   private boolean closed;
-
-  /** The threads every database shares, and the stops in the background (threads only while one runs). */
-  private record Pools(Workers capture, Workers ship, FileWatches watches, ExecutorService stops) {
-    static Pools start(int threads) throws IOException {
-      FileWatches watches = FileWatches.start("walship-watch");
-      AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor stops = new ThreadPoolExecutor(8, 8, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "walship-stop-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      stops.allowCoreThreadTimeOut(true);
-      return new Pools(Workers.start("walship-capture", threads), Workers.start("walship-ship", threads), watches, stops);
-    }
-
-    /** Waits (at most {@code timeout}) for the stops in the background, then stops every thread. */
-    void close(Duration timeout) {
-      stops.shutdown();
-      try {
-        stops.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      stops.shutdownNow();
-      watches.close();
-      capture.close();
-      ship.close();
-    }
-  }
 
   private Replicator(Pools pools, Launcher launcher, Duration shutdownTimeout, Ticker ticker) {
     this.pools = pools;
@@ -365,7 +331,10 @@ public final class Replicator implements AutoCloseable {
       return s instanceof Clock c ? c : s.withZone(ZoneOffset.UTC);
     }
 
-    /** How many threads run capture, and as many shipping: {@link Workers#defaultThreads()} by default. */
+    /**
+     * How many threads run capture ({@link Workers#defaultThreads()} by default); shipping runs on
+     * as many, at least {@link Workers#SHIP_THREADS}.
+     */
     public Builder threads(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("threads must be at least 1, got " + n);

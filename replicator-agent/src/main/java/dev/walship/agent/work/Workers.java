@@ -40,10 +40,17 @@ public final class Workers implements AutoCloseable {
     return new Workers(name, threads);
   }
 
-  /** The pool size: {@code min(max(2, 2 × cores), 16)} (jobs block on SQLite and network I/O). */
+  /** The capture pool's size: {@code min(max(2, 2 × cores), 16)} (capture blocks on SQLite and the disk). */
   public static int defaultThreads() {
     return Math.min(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), 16);
   }
+
+  /**
+   * The shipping pool's size: 16 whatever the cores, since a shipper mostly waits for its
+   * replica's replies (an SFTP upload is five round trips); at most 16 uploads in flight stays
+   * under replica-server's {@code open-handles} (64) on a shared channel.
+   */
+  public static final int SHIP_THREADS = 16;
 
   /** The number of threads. */
   public int threads() {
