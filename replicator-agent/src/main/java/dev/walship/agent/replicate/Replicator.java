@@ -63,7 +63,7 @@ public final class Replicator implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final Ticker ticker;
   private MetricsServer metrics;
-  private boolean closed;
+  private volatile boolean closed;
 
   private Replicator(Pools pools, Launcher launcher, Duration shutdownTimeout, Ticker ticker) {
     this.pools = pools;
