@@ -165,6 +165,33 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     }
   }
 
+  /**
+   * Stops following the database after one last look (what is committed now is captured), but
+   * stays attached, so that shippers can still take a snapshot while they ship the final end;
+   * {@link #close} releases everything.
+   */
+  public void finish() {
+    if (watch != null) {
+      watch.close();
+    }
+    if (job != null) {
+      job.stop();
+    }
+    if (closing) {
+      return;
+    }
+    lock.lock();
+    try {
+      engine.tick();
+    } catch (SQLException e) {
+      failed("SQLite: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      failed(e.getMessage() == null ? e.toString() : e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Stops capture: a final capture of committed frames, then every connection and lock released. */
   @Override
   public void close() {

@@ -68,7 +68,7 @@ final class Captures {
 
         @Override
         public void finish() {
-          c.close(); // a final capture of every committed frame, then locks released
+          c.finish(); // what is committed now; still attached, so a first snapshot can be taken
         }
 
         @Override

@@ -50,6 +50,17 @@ public final class SftpReplicaStore implements ReplicaStore {
   private final Reconnector connections;
   private final Runnable release;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ResumingInputStream.Reconnect reconnect = new ResumingInputStream.Reconnect() {
+    @Override
+    public Connection replace(Connection failed) throws IOException {
+      return SftpReplicaStore.this.replace(failed);
+    }
+
+    @Override
+    public void discard(Connection failed) {
+      connections.discard(failed);
+    }
+  };
 
   SftpReplicaStore(SftpTarget target, SshConnector connector, Reconnector connections, Runnable release) {
     this.target = target;
@@ -126,7 +137,7 @@ public final class SftpReplicaStore implements ReplicaStore {
   public InputStream open(String path) throws IOException {
     String remote = remote(path);
     String where = where(path);
-    return idempotent("open", path, c -> ResumingInputStream.open(connections, c, remote, where));
+    return idempotent("open", path, c -> ResumingInputStream.open(reconnect, c, remote, where));
   }
 
   @Override
