@@ -65,9 +65,9 @@ final class Downloads {
       return new Counting(store.open(file), progress, null);
     }
     startedBytes -= s.size();
+    fill();
     try {
       Path p = s.download().get();
-      fill();
       return new Counting(Files.newInputStream(p), null, p);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
