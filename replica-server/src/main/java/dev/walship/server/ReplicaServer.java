@@ -18,6 +18,9 @@ import dev.walship.server.ssh.SshServerAssembly;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -49,9 +52,11 @@ public final class ReplicaServer implements AutoCloseable {
   private final UserKeyAuthenticator authenticator;
   private final JailFileSystemFactory fileSystems;
   private volatile ServerConfig config;
+  private final AtomicLong logins;
 
   private ReplicaServer(ReplicaSshServer sshd, HostKey hostKey, WriteTracker writes,
-      UserKeyAuthenticator authenticator, JailFileSystemFactory fileSystems, ServerConfig config) {
+      UserKeyAuthenticator authenticator, JailFileSystemFactory fileSystems, ServerConfig config, AtomicLong logins) {
+    this.logins = logins;
     this.sshd = sshd;
     this.hostKey = hostKey;
     this.writes = writes;
@@ -83,6 +88,15 @@ public final class ReplicaServer implements AutoCloseable {
         config.limits(),
         clock);
     ReplicaSshServer sshd = SshServerAssembly.build(config.listenHost(), config.listenPort(), parts);
+    AtomicLong logins = new AtomicLong();
+    sshd.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated) {
+          logins.incrementAndGet();
+        }
+      }
+    });
     try {
       sshd.start();
     } catch (BindException e) {
@@ -90,7 +104,7 @@ public final class ReplicaServer implements AutoCloseable {
       throw config.source().error("listen", "cannot listen on " + config.listen() + ": " + e.getMessage()
           + " (is another server using the port?)");
     }
-    ReplicaServer server = new ReplicaServer(sshd, hostKey, writes, authenticator, fileSystems, config);
+    ReplicaServer server = new ReplicaServer(sshd, hostKey, writes, authenticator, fileSystems, config, logins);
     LOG.info("listening on {}:{} for {}", config.listenHost(), server.port(), names(config));
     return server;
   }
@@ -129,6 +143,16 @@ public final class ReplicaServer implements AutoCloseable {
 
   private static String names(ServerConfig c) {
     return c.users().stream().map(UserConfig::name).collect(Collectors.joining(", "));
+  }
+
+  /** The SSH connections open now (logged in or not), e.g. to check that agents share theirs. */
+  public int connections() {
+    return sshd.getActiveSessions().size();
+  }
+
+  /** The logins (authenticated connections) since the server started. */
+  public long logins() {
+    return logins.get();
   }
 
   /** The TCP port the server listens on. */

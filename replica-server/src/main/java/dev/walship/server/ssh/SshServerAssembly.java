@@ -141,6 +141,9 @@ public final class SshServerAssembly {
     return channels;
   }
 
+  /** Length of the random SFTP handles the server issues. */
+  static final int SFTP_HANDLE_BYTES = 16;
+
   /** The properties that do not depend on the limits (see {@link ReplicaSshServer#limits(Limits)}). */
   private static void properties(SshServer sshd) {
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, IDENTIFICATION);
@@ -154,5 +157,11 @@ public final class SshServerAssembly {
     CoreModuleProperties.TCP_NODELAY.set(sshd, true);
     SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
     SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(sshd, 261120);
+    // MINA's default 4-byte handles are a counter whose closed values are handed out again, so a
+    // handle a client just closed names the next file it opens; with many files in flight over one
+    // shared connection that is a wrong-file hazard. 16 random bytes (checked against the open
+    // ones) are never reused in practice.
+    SftpModuleProperties.FILE_HANDLE_SIZE.set(sshd, SFTP_HANDLE_BYTES);
+    SftpModuleProperties.MAX_FILE_HANDLE_RAND_ROUNDS.set(sshd, SftpModuleProperties.DEFAULT_FILE_HANDLE_ROUNDS);
   }
 }

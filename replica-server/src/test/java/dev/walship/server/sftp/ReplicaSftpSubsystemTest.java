@@ -49,6 +49,22 @@ class ReplicaSftpSubsystemTest {
   }
 
   @Test
+  void handlesAreRandomAndNeverReusedWithinASession() throws Exception {
+    f.localFile("h", "h\n");
+    assertEquals(0, f.client.sftp(f.dir, "put h db/h").exit());
+    try (MinaSftp m = MinaSftp.connect(f)) {
+      Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < 200; i++) {
+        try (var h = m.sftp.open("/db/h", org.apache.sshd.sftp.client.SftpClient.OpenMode.Read)) {
+          byte[] id = h.getIdentifier();
+          assertEquals(16, id.length, "handle length");
+          assertTrue(seen.add(java.util.HexFormat.of().formatHex(id)), "handle reused after close: open #" + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void dfWorksThroughStatvfs() {
     Proc.Result r = f.client.sftp(f.dir, "df -h", "df -i /db");
     assertEquals(0, r.exit(), r.toString());

@@ -3,6 +3,10 @@ package dev.walship.agent.capture;
 import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
+import dev.walship.format.wal.SqliteFiles;
+import dev.walship.agent.work.FileWatches;
+import dev.walship.agent.work.Job;
+import dev.walship.agent.work.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Capture of one SQLite database: the public entry of this package. {@link #open} prepares it,
- * {@link #start} starts its thread (which waits for the database to exist), {@link #close} makes a
+ * {@link #start} starts it as a {@link Job} (which waits for the database to exist), woken by
+ * file events and every monitor interval, {@link #close} makes a
  * final capture of every committed frame and releases every lock. The captured history is read
  * through the {@link ShadowLog} methods. Errors never escape the capture thread: they show in
  * {@link #status()} and in the log, and capture retries.
@@ -36,11 +41,10 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private final Outbox out;
   private final Engine engine;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Object signal = new Object();
-  private boolean woken;
   private volatile boolean closing;
-  private Thread thread;
-  private WalWatcher watcher;
+  private Job job;
+  private FileWatches.Registration watch;
+  private AutoCloseable owned;
 
   private DatabaseCapture(
       Path db, CaptureSettings settings, Clock clock, Ticker ticker, RandomGenerator random) {
@@ -65,15 +69,39 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     return new DatabaseCapture(db, settings, clock, ticker, random);
   }
 
-  /** Starts the capture thread and the file watcher. */
+  /** Starts capture on a thread and a file watcher of its own (released by {@link #close}). */
   public synchronized void start() throws IOException {
-    if (thread != null) {
+    Workers workers = Workers.start("walship-capture-" + db.getFileName(), 1);
+    FileWatches watches;
+    try {
+      watches = FileWatches.start("walship-watch-" + db.getFileName());
+    } catch (IOException | RuntimeException e) {
+      workers.close();
+      throw e;
+    }
+    owned = () -> {
+      watches.close();
+      workers.close();
+    };
+    start(workers, watches);
+  }
+
+  /**
+   * Starts capture as a job on {@code workers}, woken by {@code watches} when the database or its
+   * WAL changes, and otherwise every monitor interval: no thread of its own.
+   */
+  public synchronized void start(Workers workers, FileWatches watches) throws IOException {
+    if (job != null) {
       throw new IllegalStateException("capture of " + db + " already started");
     }
-    watcher = WalWatcher.start(db, this::wake);
-    thread = new Thread(this::run, "walship-capture-" + db.getFileName());
-    thread.setDaemon(true);
-    thread.start();
+    String name = db.getFileName().toString();
+    String wal = SqliteFiles.walName(name);
+    watch = watches.watch(db.getParent(), f -> {
+      if (f == null || f.equals(name) || f.equals(wal)) {
+        wake();
+      }
+    });
+    job = Job.start(workers, "capture " + db, this::step);
   }
 
   public Path database() {
@@ -100,25 +128,27 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     return out.status();
   }
 
-  private void run() {
-    while (!closing) {
-      lock.lock();
-      try {
-        if (!closing) {
-          engine.tick();
-        }
-      } catch (SQLException e) {
-        failed("SQLite: " + e.getMessage());
-        if (!Sql.isBusy(e)) {
-          engine.detach();
-        }
-      } catch (IOException | RuntimeException e) {
-        failed(e.getMessage() == null ? e.toString() : e.getMessage());
-      } finally {
-        lock.unlock();
-      }
-      awaitWake(settings.monitorInterval());
+  /** One look at the database; the next is due after the monitor interval unless a file event comes first. */
+  private Duration step() {
+    if (closing) {
+      return Job.DONE;
     }
+    lock.lock();
+    try {
+      if (!closing) {
+        engine.tick();
+      }
+    } catch (SQLException e) {
+      failed("SQLite: " + e.getMessage());
+      if (!Sql.isBusy(e)) {
+        engine.detach();
+      }
+    } catch (IOException | RuntimeException e) {
+      failed(e.getMessage() == null ? e.toString() : e.getMessage());
+    } finally {
+      lock.unlock();
+    }
+    return settings.monitorInterval();
   }
 
   private void failed(String why) {
@@ -129,28 +159,36 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   }
 
   void wake() {
-    synchronized (signal) {
-      woken = true;
-      signal.notifyAll();
+    Job j = job;
+    if (j != null) {
+      j.wake();
     }
   }
 
-  private void awaitWake(Duration timeout) {
-    long deadline = ticker.read() + timeout.toNanos();
-    synchronized (signal) {
-      while (!woken && !closing) {
-        long left = ticker.until(deadline);
-        if (left <= 0) {
-          break;
-        }
-        try {
-          signal.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-      woken = false;
+  /**
+   * Stops following the database after one last look (what is committed now is captured), but
+   * stays attached, so that shippers can still take a snapshot while they ship the final end;
+   * {@link #close} releases everything.
+   */
+  public void finish() {
+    if (watch != null) {
+      watch.close();
+    }
+    if (job != null) {
+      job.stop();
+    }
+    if (closing) {
+      return;
+    }
+    lock.lock();
+    try {
+      engine.tick();
+    } catch (SQLException e) {
+      failed("SQLite: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      failed(e.getMessage() == null ? e.toString() : e.getMessage());
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -163,16 +201,11 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
       }
       closing = true;
     }
-    wake();
-    if (thread != null) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (watch != null) {
+      watch.close();
     }
-    if (watcher != null) {
-      watcher.close();
+    if (job != null) {
+      job.stop();
     }
     lock.lock();
     try {
@@ -181,6 +214,13 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
       lock.unlock();
     }
     out.status(CaptureStatus.State.CLOSED, "capture of " + db + " closed");
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (Exception e) {
+        LOG.debug("closing capture's own thread of {}: {}", db, e.toString());
+      }
+    }
   }
 
   // ---- ShadowLog
@@ -193,6 +233,11 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   @Override
   public Position awaitChange(Position seen, Duration timeout) throws InterruptedException {
     return out.await(seen, timeout);
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    out.onChange(listener);
   }
 
   @Override

@@ -4,7 +4,9 @@ import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Position;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +21,7 @@ final class Outbox {
   private volatile CaptureStatus status;
   private final Map<String, Position> shipped = new ConcurrentHashMap<>();
   private volatile boolean shippedChanged;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   Outbox(Clock clock, Ticker ticker) {
     this.clock = clock;
@@ -31,11 +34,23 @@ final class Outbox {
     return end;
   }
 
-  synchronized void publish(Position p) {
-    if (!p.equals(end)) {
-      end = p;
-      notifyAll();
+  void publish(Position p) {
+    boolean changed;
+    synchronized (this) {
+      changed = !p.equals(end);
+      if (changed) {
+        end = p;
+        notifyAll();
+      }
     }
+    if (changed) {
+      listeners.forEach(Runnable::run);
+    }
+  }
+
+  /** Calls {@code listener} after each change of the end (on capture's thread: it must be quick). */
+  void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   synchronized Position await(Position seen, Duration timeout) throws InterruptedException {

@@ -39,6 +39,12 @@ public interface ShadowLog {
   Position awaitChange(Position seen, Duration timeout) throws InterruptedException;
 
   /**
+   * Calls {@code listener} each time {@link #end()} changes, on capture's thread, so it must be
+   * quick (a shipper wakes its job with it).
+   */
+  void onChange(Runnable listener);
+
+  /**
    * The captured length of index {@code index} of {@code generation}: final for an index before the
    * current one, {@code end().offset()} for the current one.
    *

@@ -4,6 +4,8 @@ import dev.walship.agent.config.AgentConfig;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.ReplicaConfig;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -31,12 +33,20 @@ public final class DatabasesCommand implements Callable<Integer> {
     AgentConfig cfg = config.load(ctx);
     TabWriter w = new TabWriter(ctx.out(), 0, 2);
     w.line("path", "replicas");
-    for (DbConfig db : cfg.dbs()) {
+    for (DbConfig db : databases(cfg)) {
       w.line(
           db.path().toString(),
           db.replicas().stream().map(ReplicaConfig::name).collect(Collectors.joining(",")));
     }
     w.flush();
     return 0;
+  }
+
+  private static List<DbConfig> databases(AgentConfig cfg) throws ConfigException {
+    try {
+      return cfg.databasesNow();
+    } catch (IOException e) {
+      throw new ConfigException("cannot list a dir: entry's databases: " + e.getMessage(), e);
+    }
   }
 }

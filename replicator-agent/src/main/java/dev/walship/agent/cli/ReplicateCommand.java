@@ -5,6 +5,7 @@ import dev.walship.agent.config.AgentConfig;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
+import dev.walship.agent.config.DirConfig;
 import dev.walship.agent.config.FileReplicaConfig;
 import dev.walship.agent.config.LoggingConfig;
 import dev.walship.agent.config.ReplicaConfig;
@@ -63,7 +64,7 @@ public final class ReplicateCommand implements Callable<Integer> {
   public Integer call() throws ConfigException, IOException, InterruptedException {
     AgentConfig cfg = args.isEmpty() ? fromFile() : fromArgs();
     LogSetup.apply(cfg.logging());
-    if (cfg.dbs().isEmpty()) {
+    if (cfg.isEmpty()) {
       throw new ConfigException("no databases specified in the configuration: nothing to replicate");
     }
     String command = exec != null ? exec : cfg.exec();
@@ -78,6 +79,13 @@ public final class ReplicateCommand implements Callable<Integer> {
     for (DbConfig db : cfg.dbs()) {
       try {
         b.database(db);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+    }
+    for (DirConfig d : cfg.dirs()) {
+      try {
+        b.directory(d);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(e.getMessage());
       }

@@ -59,7 +59,7 @@ public final class StatusCommand implements Callable<Integer> {
     AgentConfig cfg = config.load(ctx);
     Instant now = clock.instant();
     List<ReplicaHealth> rows = new ArrayList<>();
-    for (DbConfig db : cfg.dbs()) {
+    for (DbConfig db : databases(cfg)) {
       Optional<ShadowState> local = readLocal(db);
       for (ReplicaConfig r : db.replicas()) {
         long[] usable = {-1};
@@ -121,5 +121,13 @@ public final class StatusCommand implements Callable<Integer> {
 
   private static String position(Position p) {
     return p == null ? "-" : p.toString();
+  }
+
+  private static List<DbConfig> databases(AgentConfig cfg) throws ConfigException {
+    try {
+      return cfg.databasesNow();
+    } catch (IOException e) {
+      throw new ConfigException("cannot list a dir: entry's databases: " + e.getMessage(), e);
+    }
   }
 }

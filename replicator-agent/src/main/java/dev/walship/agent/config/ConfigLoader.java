@@ -90,8 +90,8 @@ public final class ConfigLoader {
     String addr = addr(top);
     String exec = ReplicaParser.nonEmpty(top.string("exec"));
     var replicas = new ReplicaParser(paths, new S3ReplicaParser(env, topCredentials(top)));
-    return new AgentConfig(addr, exec, logging(top.mapping("logging", "a mapping (level, type, stderr)")),
-        dbs(top, new DbParser(paths, replicas)));
+    return dbs(top, new DbParser(paths, replicas), addr, exec,
+        logging(top.mapping("logging", "a mapping (level, type, stderr)")));
   }
 
   /**
@@ -164,18 +164,29 @@ public final class ConfigLoader {
     return new S3ReplicaParser.TopCredentials(id, id == null ? null : top.place("access-key-id"), secret);
   }
 
-  private List<DbConfig> dbs(YamlMapping top, DbParser parser) throws ConfigException {
-    var out = new ArrayList<DbConfig>();
+  private AgentConfig dbs(YamlMapping top, DbParser parser, String addr, String exec, LoggingConfig logging)
+      throws ConfigException {
+    var dbs = new ArrayList<DbConfig>();
+    var dirs = new ArrayList<DirConfig>();
     var seen = new HashMap<Path, YamlMapping>();
     for (YamlMapping m : top.mappings("dbs", "a database (path:, replicas:)")) {
-      DbConfig db = parser.parse(m);
-      YamlMapping first = seen.putIfAbsent(db.path(), m);
-      if (first != null) {
-        throw m.error("path", db.path() + " is already configured at " + first.path() + " (line " + first.line() + ")");
+      boolean isDir = m.has("dir");
+      Path p;
+      if (isDir) {
+        DirConfig d = parser.parseDir(m);
+        dirs.add(d);
+        p = d.dir();
+      } else {
+        DbConfig db = parser.parse(m);
+        dbs.add(db);
+        p = db.path();
       }
-      out.add(db);
+      YamlMapping first = seen.putIfAbsent(p, m);
+      if (first != null) {
+        throw m.error(isDir ? "dir" : "path", p + " is already configured at " + first.path() + " (line " + first.line() + ")");
+      }
     }
-    return out;
+    return new AgentConfig(addr, exec, logging, dbs, dirs);
   }
 
   private static String reason(IOException e) {

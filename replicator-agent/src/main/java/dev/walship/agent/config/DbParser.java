@@ -15,7 +15,10 @@ final class DbParser {
   static final List<String> KEYS =
       List.of(
           "path", "meta-path", "monitor-interval", "checkpoint-interval",
-          "min-checkpoint-page-count", "max-checkpoint-page-count", "replicas");
+          "min-checkpoint-page-count", "max-checkpoint-page-count", "replicas", "dir", "pattern", "recursive",
+          "watch");
+  /** The keys only a directory entry ({@code dir:}) has. */
+  static final List<String> DIR_KEYS = List.of("pattern", "recursive", "watch");
 
   private static final Map<String, String> HINTS =
       Map.of(
@@ -37,8 +40,48 @@ final class DbParser {
 
   DbConfig parse(YamlMapping m) throws ConfigException {
     Keys.check(m, "a database", List.of(KEYS), Map.of(), HINTS);
+    for (String k : DIR_KEYS) {
+      if (m.has(k)) {
+        throw m.error(k, "only a directory entry (dir:) has " + k + ":");
+      }
+    }
     Path path = dbPath(m);
     Path metaPath = m.has("meta-path") ? expand(m, "meta-path") : DbConfig.defaultMetaPath(path);
+    return settings(m, path, metaPath);
+  }
+
+  /** A {@code dir:} entry (Litestream v0.5's directory replication). */
+  DirConfig parseDir(YamlMapping m) throws ConfigException {
+    Keys.check(m, "a database", List.of(KEYS), Map.of(), HINTS);
+    if (m.has("path")) {
+      throw m.error("path", "an entry has path: (one database) or dir: (a directory of them), not both");
+    }
+    if (m.has("meta-path")) {
+      throw m.error("meta-path", "not with dir: (each database found keeps its own ." + "<name>" + DbConfig.META_DIR_SUFFIX + ")");
+    }
+    String written = ReplicaParser.nonEmpty(m.string("dir"));
+    if (written == null) {
+      throw m.error("dir", "must name a directory");
+    }
+    if (ReplicaUrl.isUrl(written)) {
+      throw m.error("dir", "\"" + written + "\" is a URL; dir: is a local directory of databases");
+    }
+    Path dir = expand(m, "dir");
+    String pattern = ReplicaParser.nonEmpty(m.string("pattern"));
+    if (pattern == null) {
+      throw m.error("a directory entry needs pattern: (the database files' names, e.g. \"*.db\")");
+    }
+    Glob glob;
+    try {
+      glob = Glob.compile(pattern);
+    } catch (IllegalArgumentException e) {
+      throw m.error("pattern", e.getMessage());
+    }
+    DbConfig settings = settings(m, dir.resolve("*"), DbConfig.defaultMetaPath(dir.resolve("*")));
+    return new DirConfig(dir, glob, m.bool("recursive", false), m.bool("watch", false), settings);
+  }
+
+  private DbConfig settings(YamlMapping m, Path path, Path metaPath) throws ConfigException {
     var monitor = ReplicaParser.positive(m, "monitor-interval", DbConfig.DEFAULT_MONITOR_INTERVAL);
     var checkpoint =
         ReplicaParser.notNegative(

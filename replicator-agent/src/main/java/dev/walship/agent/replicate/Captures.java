@@ -6,6 +6,8 @@ import dev.walship.agent.capture.CaptureStatus;
 import dev.walship.agent.capture.DatabaseCapture;
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.config.DbConfig;
+import dev.walship.agent.work.FileWatches;
+import dev.walship.agent.work.Workers;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -34,11 +36,20 @@ final class Captures {
         CaptureSettings.DEFAULTS.busyTimeout());
   }
 
-  /** Starts the real capture engine with this clock, ticker and randomness (new generation names). */
-  static Capture.Factory real(Clock clock, Ticker ticker, RandomGenerator random) {
+  /**
+   * Starts the real capture engine with this clock, ticker and randomness (new generation names),
+   * as a job on {@code workers}, woken by {@code watches}.
+   */
+  static Capture.Factory real(Clock clock, Ticker ticker, RandomGenerator random, Workers workers,
+      FileWatches watches) {
     return db -> {
       DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, ticker, random);
-      c.start();
+      try {
+        c.start(workers, watches);
+      } catch (IOException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
       return new Capture() {
         @Override
         public ShadowLog log() {
@@ -57,7 +68,7 @@ final class Captures {
 
         @Override
         public void finish() {
-          c.close(); // a final capture of every committed frame, then locks released
+          c.finish(); // what is committed now; still attached, so a first snapshot can be taken
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.walship.agent.replicate;
 
 import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.ship.Shipper;
+import dev.walship.agent.work.Workers;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.toolkit.time.Ticker;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One database: its capture engine and one shipper per replica, each on its own thread. Stopping
+ * One database: its capture engine and one shipper per replica, as jobs on the shared pools. Stopping
  * ships what is captured to every replica in parallel, within one deadline.
  */
 final class DatabaseReplication {
@@ -47,8 +48,9 @@ final class DatabaseReplication {
     return shippers;
   }
 
-  void start() {
-    shippers.forEach(Shipper::start);
+  /** Starts the shippers as jobs on {@code workers}. */
+  void start(Workers workers) {
+    shippers.forEach(s -> s.start(workers));
   }
 
   /**

@@ -1,18 +1,16 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.agent.config.AgeReplicaConfig;
+import dev.walship.agent.config.DirConfig;
+import dev.walship.agent.replicate.Launcher.DbPlan;
+import dev.walship.agent.work.Workers;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.PathExpander;
 import dev.walship.agent.config.ReplicaConfig;
-import dev.walship.agent.config.ReplicaTiming;
-import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
-import dev.walship.agent.ship.Shipper;
 import dev.walship.agent.store.ReplicaStores;
 import dev.walship.format.store.ReplicaStore;
-import dev.walship.format.store.ReplicaStoreException;
 import dev.walship.toolkit.time.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -22,7 +20,12 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -30,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replicates SQLite databases continuously: per database one capture engine, per replica one
- * shipper on its own thread. The {@code replicate} command and Java applications use the same
- * engine:
+ * shipper, all of them jobs on two bounded pools (capture, shipping) woken by one file watcher, so
+ * an idle database costs no thread; SFTP replicas to one server share one connection. The {@code
+ * replicate} command and Java applications use the same engine:
  *
  * <pre>{@code
  * try (Replicator r = Replicator.builder()
@@ -49,17 +53,21 @@ public final class Replicator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
   /** How long {@link #close()} waits for replicas to receive what was captured. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a database whose file was deleted gets to ship what was captured of it. */
+  static final Duration UNFOLLOW_TIMEOUT = Duration.ofSeconds(5);
 
-  private final List<DatabaseReplication> databases;
-  private final MetricsServer metrics;
+  private final Map<Path, DatabaseReplication> databases = new LinkedHashMap<>();
+  private final List<DirectoryReplication> directories = new ArrayList<>();
+  private final Pools pools;
+  private final Launcher launcher;
   private final Duration shutdownTimeout;
   private final Ticker ticker;
-  private boolean closed;
+  private MetricsServer metrics;
+  private volatile boolean closed;
 
-  private Replicator(
-      List<DatabaseReplication> databases, MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
-    this.databases = List.copyOf(databases);
-    this.metrics = metrics;
+  private Replicator(Pools pools, Launcher launcher, Duration shutdownTimeout, Ticker ticker) {
+    this.pools = pools;
+    this.launcher = launcher;
     this.shutdownTimeout = shutdownTimeout;
     this.ticker = ticker;
   }
@@ -76,12 +84,19 @@ public final class Replicator implements AutoCloseable {
    */
   public boolean sync(Duration timeout) throws InterruptedException {
     long deadline = ticker.read() + timeout.toNanos();
-    for (DatabaseReplication d : databases) {
+    for (DatabaseReplication d : databases()) {
       if (!d.sync(Duration.ofNanos(Math.max(0, ticker.until(deadline))))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The databases replicated now (those of {@code dir:} entries as they come and go). */
+  public List<Path> paths() {
+    synchronized (databases) {
+      return List.copyOf(databases.keySet());
+    }
   }
 
   /** The port metrics are served on, or -1 when none. */
@@ -100,29 +115,35 @@ public final class Replicator implements AutoCloseable {
       return true;
     }
     closed = true;
-    List<Thread> threads = new ArrayList<>();
-    boolean[] ok = new boolean[databases.size()];
-    for (int i = 0; i < databases.size(); i++) {
-      int n = i;
-      Thread t = new Thread(() -> ok[n] = databases.get(n).stop(timeout), "walship-stop-" + n);
-      t.start();
-      threads.add(t);
+    directories.forEach(DirectoryReplication::close);
+    List<DatabaseReplication> all;
+    synchronized (databases) {
+      all = List.copyOf(databases.values());
+      databases.clear();
     }
-    boolean all = true;
-    for (int i = 0; i < threads.size(); i++) {
+    List<Future<Boolean>> stops = new ArrayList<>();
+    for (DatabaseReplication d : all) {
+      stops.add(pools.stops().submit(() -> d.stop(timeout)));
+    }
+    boolean ok = true;
+    for (Future<Boolean> f : stops) {
       try {
-        threads.get(i).join();
+        ok &= f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        ok = false;
+      } catch (ExecutionException e) {
+        LOG.warn("stopping a database failed: {}", e.getCause().toString());
+        ok = false;
       }
-      all &= ok[i];
     }
     if (metrics != null) {
       metrics.close();
     }
-    LOG.info(all ? "replication stopped; every replica holds what was captured"
+    pools.close(timeout);
+    LOG.info(ok ? "replication stopped; every replica holds what was captured"
         : "replication stopped; some replicas did not receive everything (see above)");
-    return all;
+    return ok;
   }
 
   /** {@link #stop} with the shutdown timeout. */
@@ -132,16 +153,51 @@ public final class Replicator implements AutoCloseable {
   }
 
   List<DatabaseReplication> databases() {
-    return databases;
+    synchronized (databases) {
+      return List.copyOf(databases.values());
+    }
+  }
+
+  private void add(DatabaseReplication d) {
+    synchronized (databases) {
+      databases.put(Path.of(d.name()), d);
+    }
+  }
+
+  /** What a {@code dir:} entry's databases go through. */
+  private final class Host implements DirectoryReplication.Host {
+    @Override
+    public boolean follow(DbConfig db) {
+      synchronized (databases) {
+        if (closed || databases.containsKey(db.path())) {
+          return false;
+        }
+      }
+      try {
+        add(launcher.start(Launcher.plan(db)));
+        return true;
+      } catch (IOException | RuntimeException e) {
+        LOG.error("{}: cannot start replicating it: {}", db.path(), e.getMessage());
+        return false;
+      }
+    }
+
+    @Override
+    public void unfollow(Path db) {
+      DatabaseReplication d;
+      synchronized (databases) {
+        d = databases.remove(db);
+      }
+      if (d != null) {
+        pools.stops().execute(() -> d.stop(UNFOLLOW_TIMEOUT));
+      }
+    }
   }
 
   /** Collects databases and replicas, then {@link #start()}s. Not thread-safe. */
   public static final class Builder {
-    private record ReplicaPlan(String name, ReplicaStore store, ReplicaConfig config, ShipSettings settings) {}
-
-    private record DbPlan(DbConfig config, List<ReplicaPlan> replicas) {}
-
     private final List<DbPlan> dbs = new ArrayList<>();
+    private final List<DirConfig> dirs = new ArrayList<>();
     private String metricsAddr;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private InstantSource clock = InstantSource.system();
@@ -149,6 +205,7 @@ public final class Replicator implements AutoCloseable {
     private ReplicaStores stores = ReplicaStores.defaults();
     private RandomGenerator.SplittableGenerator random;
     private Capture.Factory captureFactory;
+    private int threads = Workers.defaultThreads();
 
     private Builder() {}
 
@@ -167,28 +224,26 @@ public final class Replicator implements AutoCloseable {
      *     encrypt to or the identities to read back what it wrote
      */
     public Builder database(DbConfig db) {
-      List<ReplicaPlan> replicas = new ArrayList<>();
       for (ReplicaConfig r : db.replicas()) {
-        checkAge(r);
         if (!r.timing().validationInterval().isZero()) {
           LOG.warn("{} [{}]: validation-interval is not implemented by walship and is ignored; "
               + "check a replica with `replicator restore -o /tmp/check.db …` instead", db.path(), r.name());
         }
-        replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing())));
       }
-      dbs.add(new DbPlan(db, replicas));
+      dbs.add(Launcher.plan(db));
       return this;
     }
 
-    private static void checkAge(ReplicaConfig r) {
-      if (r instanceof AgeReplicaConfig a && !a.keys().canEncrypt()) {
-        throw new IllegalArgumentException(a.where() + ": replicate needs recipients: (age1…) to encrypt to;"
-            + " identities alone only restore");
-      }
-      if (r instanceof AgeReplicaConfig a && !a.keys().canDecrypt()) {
-        throw new IllegalArgumentException(a.where() + ": replicate needs identities: (AGE-SECRET-KEY-1…) too,"
-            + " to read back the replica's last segment when it resumes");
-      }
+    /**
+     * Adds a directory of databases ({@code dir:}): every database it covers now, and with {@code
+     * watch:} those created later, until they are deleted.
+     *
+     * @throws IllegalArgumentException as {@link #database(DbConfig)}
+     */
+    public Builder directory(DirConfig dir) {
+      Launcher.plan(dir.settings()); // checks the replicas' keys once
+      dirs.add(dir);
+      return this;
     }
 
     /** A replica in {@code store}, named {@code replica} (then {@code replica2}, …), default timing. */
@@ -199,8 +254,8 @@ public final class Replicator implements AutoCloseable {
 
     /** A replica in {@code store}; {@code name} must be unique for the database and stable over restarts. */
     public Builder replica(String name, ReplicaStore store, ShipSettings settings) {
-      current().replicas().add(new ReplicaPlan(Objects.requireNonNull(name), Objects.requireNonNull(store), null,
-          Objects.requireNonNull(settings)));
+      current().replicas().add(new Launcher.ReplicaPlan(Objects.requireNonNull(name), Objects.requireNonNull(store),
+          null, Objects.requireNonNull(settings)));
       return this;
     }
 
@@ -212,7 +267,7 @@ public final class Replicator implements AutoCloseable {
     public Builder replica(String url) {
       try {
         ReplicaConfig r = new ConfigLoader(System.getenv(), PathExpander.ofSystem()).replicaFromUrl(url);
-        current().replicas().add(new ReplicaPlan(r.name(), null, r, settings(r.timing())));
+        current().replicas().add(new Launcher.ReplicaPlan(r.name(), null, r, Launcher.settings(r.timing())));
       } catch (ConfigException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -265,7 +320,7 @@ public final class Replicator implements AutoCloseable {
       if (dbs.isEmpty()) {
         throw new IllegalStateException("add a database before its replicas");
       }
-      return dbs.get(dbs.size() - 1);
+      return dbs.get(dbs.size() - 1); // its replicas: a mutable list (Launcher.plan)
     }
 
     private RandomGenerator newRandom() {
@@ -276,95 +331,45 @@ public final class Replicator implements AutoCloseable {
       return s instanceof Clock c ? c : s.withZone(ZoneOffset.UTC);
     }
 
-    static ShipSettings settings(ReplicaTiming t) {
-      return new ShipSettings(t.syncInterval(), t.snapshotInterval(), t.retention(), t.retentionCheckInterval(),
-          ShipSettings.DEFAULT_MIN_BACKOFF, ShipSettings.DEFAULT_MAX_BACKOFF);
+    /**
+     * How many threads run capture ({@link Workers#defaultThreads()} by default); shipping runs on
+     * as many, at least {@link Workers#SHIP_THREADS}.
+     */
+    public Builder threads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, got " + n);
+      }
+      this.threads = n;
+      return this;
     }
 
-    /** Opens the replicas, starts capture and shipping for every database, and metrics. */
+    /** Opens the replicas, starts capture and shipping for every database and directory, and metrics. */
     public Replicator start() throws IOException {
-      List<DatabaseReplication> started = new ArrayList<>();
-      MetricsServer metrics = null;
+      Pools pools = Pools.start(threads);
+      Clock c = clockOf(clock);
+      Launcher launcher = new Launcher(stores,
+          () -> captureFactory != null ? captureFactory : Captures.real(c, ticker, newRandom(), pools.capture(), pools.watches()),
+          clock, ticker, this::newRandom, pools.ship());
+      Replicator r = new Replicator(pools, launcher, shutdownTimeout, ticker);
       try {
         for (DbPlan db : dbs) {
-          DatabaseReplication d = startDatabase(db);
-          started.add(d);
+          r.add(launcher.start(db));
+        }
+        for (DirConfig d : dirs) {
+          r.directories.add(DirectoryReplication.start(d, r.new Host(), pools.capture(), pools.watches()));
         }
         if (metricsAddr != null) {
           PrometheusRegistry registry = new PrometheusRegistry();
-          List<ReplicationMetrics.Source> sources = started.stream()
-              .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList();
-          ReplicationMetrics.register(registry, () -> sources, clock);
-          metrics = MetricsServer.start(metricsAddr, registry);
-          LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, metrics.port());
+          ReplicationMetrics.register(registry, () -> r.databases().stream()
+              .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList(), clock);
+          r.metrics = MetricsServer.start(metricsAddr, registry);
+          LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, r.metrics.port());
         }
       } catch (IOException | RuntimeException e) {
-        for (DatabaseReplication d : started) {
-          d.stop(Duration.ZERO);
-        }
+        r.stop(Duration.ZERO);
         throw e;
       }
-      return new Replicator(started, metrics, shutdownTimeout, ticker);
-    }
-
-    /**
-     * Checks a replica's store now (an SFTP replica connects): a refusal that needs the operator (unknown or changed host
-     * key, login refused, unusable key) stops the start with its message; a server that is merely
-     * down does not (its shipper retries).
-     */
-    private static void checkReachable(String db, String replica, ReplicaStore store) throws IOException {
-      try {
-        store.checkAccess();
-      } catch (ReplicaStoreException e) {
-        if (e.permanent()) {
-          throw e;
-        }
-        LOG.warn("{} [{}]: {} (replication starts anyway and retries)", db, replica, e.getMessage());
-      }
-    }
-
-    private DatabaseReplication startDatabase(DbPlan db) throws IOException {
-      String name = db.config().path().toString();
-      if (db.replicas().isEmpty()) {
-        throw new IllegalStateException(name + ": no replicas");
-      }
-      List<ReplicaStore> owned = new ArrayList<>();
-      Capture capture = null;
-      try {
-        List<Shipper> shippers = new ArrayList<>();
-        List<ReplicaStore> opened = new ArrayList<>();
-        for (ReplicaPlan r : db.replicas()) {
-          ReplicaStore store = r.store();
-          if (store == null) {
-            store = stores.open(r.config());
-            owned.add(store);
-            checkReachable(name, r.name(), store);
-          }
-          opened.add(store);
-        }
-        capture = (captureFactory != null ? captureFactory
-            : Captures.real(clockOf(clock), ticker, newRandom()))
-            .start(db.config());
-        Path spool = capture.spoolDir();
-        for (int i = 0; i < opened.size(); i++) {
-          ReplicaPlan r = db.replicas().get(i);
-          ShipEnvironment env = new ShipEnvironment(clock, ticker, newRandom(), null, spool);
-          shippers.add(new Shipper(name, r.name(), opened.get(i), capture.log(), r.settings(), env));
-          LOG.info("replicating {} to {} (replica \"{}\", sync-interval {})", name, opened.get(i).location(),
-              r.name(), r.settings().syncInterval().isZero() ? "0: at once" : r.settings().syncInterval());
-        }
-        DatabaseReplication d = new DatabaseReplication(name, capture, shippers, owned, ticker);
-        d.start();
-        return d;
-      } catch (IOException | RuntimeException e) {
-        if (capture != null) {
-          capture.close();
-        }
-        for (ReplicaStore s : owned) {
-          s.close();
-        }
-        throw e;
-      }
+      return r;
     }
   }
 }

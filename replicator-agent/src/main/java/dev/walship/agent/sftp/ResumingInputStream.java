@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A remote file as a stream with pipelined read-ahead (MINA's async stream: as many requests of
  * {@link SftpReplicaStore#BUFFER_SIZE} bytes in flight as the channel window holds). When the
- * connection drops, it reconnects through the store's {@link Reconnector} and goes on at the byte
+ * connection drops, it reconnects through the store (its {@link Reconnector}) and goes on at the byte
  * it had reached, so one dropped connection does not fail a restore (Litestream's issue #585).
  *
  * <p>Invariants: {@code position} counts the bytes handed to the caller; a resume happens only when
@@ -27,9 +27,18 @@ import org.slf4j.LoggerFactory;
  * that size, or the read fails instead of returning a short file.
  */
 final class ResumingInputStream extends InputStream {
+  /** How the stream gets a new connection: the store's, whose failures name the replica. */
+  interface Reconnect {
+    /** A working connection in place of {@code failed}. */
+    Connection replace(Connection failed) throws IOException;
+
+    /** Drops {@code failed} if it is still current, without connecting. */
+    void discard(Connection failed);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(ResumingInputStream.class);
 
-  private final Reconnector connections;
+  private final Reconnect connections;
   private final String path;
   private final String where;
   private final long size;
@@ -41,7 +50,7 @@ final class ResumingInputStream extends InputStream {
   private boolean closed;
 
   private ResumingInputStream(
-      Reconnector connections, Connection connection, String path, String where, Attributes attrs) {
+      Reconnect connections, Connection connection, String path, String where, Attributes attrs) {
     this.connections = connections;
     this.connection = connection;
     this.path = path;
@@ -52,7 +61,7 @@ final class ResumingInputStream extends InputStream {
 
   /** Opens {@code path} on {@code connection}; SFTP failures propagate raw for the caller to map. */
   static ResumingInputStream open(
-      Reconnector connections, Connection connection, String path, String where) throws IOException {
+      Reconnect connections, Connection connection, String path, String where) throws IOException {
     Attributes attrs = connection.sftp().stat(path);
     if (attrs.isDirectory()) {
       throw new SftpStoreException(where + ": open: is a directory, not a file", false, null);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.RuntimeSshException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A replica on an SFTP server ({@code sftp://user@host:port/path}): one verified SSH connection
- * with one SFTP channel, shared by every operation and thread, reconnected with backoff when it
- * drops.
+ * with one SFTP channel, shared by every operation and thread (and, through {@link
+ * SftpConnections}, by every other store to the same destination), reconnected with backoff when
+ * it drops.
  *
  * <p>Retry rules: list, open, stat and delete are idempotent and are retried once on a new
  * connection when the connection fails under them; a read resumes at its byte offset; a write
@@ -46,11 +48,25 @@ public final class SftpReplicaStore implements ReplicaStore {
   private final SftpTarget target;
   private final SshConnector connector;
   private final Reconnector connections;
+  private final Runnable release;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ResumingInputStream.Reconnect reconnect = new ResumingInputStream.Reconnect() {
+    @Override
+    public Connection replace(Connection failed) throws IOException {
+      return SftpReplicaStore.this.replace(failed);
+    }
 
-  private SftpReplicaStore(SftpTarget target, SshConnector connector, Reconnector connections) {
+    @Override
+    public void discard(Connection failed) {
+      connections.discard(failed);
+    }
+  };
+
+  SftpReplicaStore(SftpTarget target, SshConnector connector, Reconnector connections, Runnable release) {
     this.target = target;
     this.connector = connector;
     this.connections = connections;
+    this.release = release;
   }
 
   /** A store for {@code target} with the default options. Connects on first use. */
@@ -59,27 +75,14 @@ public final class SftpReplicaStore implements ReplicaStore {
   }
 
   /**
-   * A store for {@code target}. Reads the key and checks the host-key settings now (failing fast
-   * with an operator message); connects on first use, so a server that is down does not stop the
-   * agent from starting.
+   * A store for {@code target} with a connection of its own (stores opened through one {@link
+   * SftpConnections} share theirs). Reads the key and checks the host-key settings now (failing
+   * fast with an operator message); connects on first use, so a server that is down does not stop
+   * the agent from starting.
    */
   public static SftpReplicaStore open(SftpTarget target, SftpOptions options)
       throws SftpStoreException {
-    CryptoWarmup.start();
-    ClientIdentity identity;
-    HostKeyPolicy policy;
-    try {
-      identity = ClientIdentity.of(target);
-      policy = HostKeyPolicy.of(target, options.userHome());
-    } catch (ClientIdentity.KeyFileException | IllegalArgumentException e) {
-      throw new SftpStoreException(target.location() + ": " + e.getMessage(), true, e);
-    }
-    SshConnector connector = new SshConnector(target, options, policy, identity);
-    Reconnector connections =
-        new Reconnector(
-            target.location(), connector::connect, options.backoff(), options.reconnectAttempts(), options.random(),
-            options.sleeper());
-    return new SftpReplicaStore(target, connector, connections);
+    return new SftpConnections(options).open(target);
   }
 
   @Override
@@ -90,7 +93,7 @@ public final class SftpReplicaStore implements ReplicaStore {
   /** Connects now (if not connected), so configuration problems show at start-up. */
   @Override
   public void checkAccess() throws IOException {
-    connections.current();
+    current();
   }
 
   @Override
@@ -134,13 +137,13 @@ public final class SftpReplicaStore implements ReplicaStore {
   public InputStream open(String path) throws IOException {
     String remote = remote(path);
     String where = where(path);
-    return idempotent("open", path, c -> ResumingInputStream.open(connections, c, remote, where));
+    return idempotent("open", path, c -> ResumingInputStream.open(reconnect, c, remote, where));
   }
 
   @Override
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     String where = where(file.path());
-    Connection c = connections.current();
+    Connection c = current();
     for (int attempt = 1; ; attempt++) {
       AtomicUpload upload =
           new AtomicUpload(c.sftp(), remote(Layout.tempPath(file)), remote(file.path()), where);
@@ -164,7 +167,7 @@ public final class SftpReplicaStore implements ReplicaStore {
         }
         LOG.info("{}: write: connection lost ({}); reconnecting to upload again",
             where, SshConnector.describe(e));
-        c = connections.replace(c);
+        c = replace(c);
       }
     }
   }
@@ -213,6 +216,40 @@ public final class SftpReplicaStore implements ReplicaStore {
         });
   }
 
+  /** The destination's open connection (connecting first); refused once this store is closed. */
+  private Connection current() throws IOException {
+    if (closed.get()) {
+      throw new SftpStoreException(location() + ": the store is closed", true, null);
+    }
+    try {
+      return connections.current();
+    } catch (SftpStoreException e) {
+      throw relocated(e);
+    }
+  }
+
+  /** A working connection in place of {@code failed} (see {@link Reconnector#replace}). */
+  private Connection replace(Connection failed) throws IOException {
+    try {
+      return connections.replace(failed);
+    } catch (SftpStoreException e) {
+      throw relocated(e);
+    }
+  }
+
+  /**
+   * A failure of the shared connection, which names its destination ({@code sftp://user@host:port}),
+   * reworded to name this replica, as every other message of the store does.
+   */
+  private SftpStoreException relocated(SftpStoreException e) {
+    String destination = SftpConnections.destination(target).location() + ": ";
+    String m = e.getMessage();
+    if (m == null || !m.startsWith(destination) || location().equals(destination.substring(0, destination.length() - 2))) {
+      return e;
+    }
+    return new SftpStoreException(location() + ": " + m.substring(destination.length()), e.permanent(), e);
+  }
+
   /** One SFTP request sequence that may be repeated. */
   @FunctionalInterface
   private interface Call<T> {
@@ -220,7 +257,7 @@ public final class SftpReplicaStore implements ReplicaStore {
   }
 
   private <T> T idempotent(String op, String path, Call<T> call) throws IOException {
-    Connection c = connections.current();
+    Connection c = current();
     for (int attempt = 1; ; attempt++) {
       try {
         return call.run(c);
@@ -238,7 +275,7 @@ public final class SftpReplicaStore implements ReplicaStore {
         LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
             where(path), op, SshConnector.describe(e));
       }
-      c = connections.replace(c);
+      c = replace(c);
     }
   }
 
@@ -279,15 +316,22 @@ public final class SftpReplicaStore implements ReplicaStore {
     return c == null ? 0 : c.number();
   }
 
+  /** The destination's shared connections, for tests. */
+  Reconnector connections() {
+    return connections;
+  }
+
   /** The connector, for tests of what the SSH client would read. */
   SshConnector connector() {
     return connector;
   }
 
+  /** Releases this store's share of the connection; the last store of a destination closes it. */
   @Override
   public void close() {
-    connections.close();
-    connector.close();
+    if (closed.compareAndSet(false, true)) {
+      release.run();
+    }
   }
 
   @Override

@@ -7,6 +7,8 @@ import dev.walship.format.store.ReplicaStore;
 import dev.walship.toolkit.time.Backoff;
 import dev.walship.toolkit.time.Sleeper;
 import dev.walship.toolkit.time.Ticker;
+import dev.walship.agent.work.Job;
+import dev.walship.agent.work.Workers;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,20 +18,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships one database's shadow WAL to one replica, on its own thread: recovers the replica's
+ * Ships one database's shadow WAL to one replica, as a {@link Job} on a shared pool: recovers the replica's
  * position from the replica, writes a snapshot when the generation has none (and every {@code
  * snapshot-interval}), ships new bytes as soon as capture has them (or every {@code
  * sync-interval}), and runs retention. Failures are retried with backoff; they never block capture
- * or other shippers. {@link #stop} ships what is captured, then ends the thread.
+ * or other shippers. {@link #stop} ships what is captured, then ends the job.
  *
- * <p>Design note: all replica work happens in {@link #step()}, one unit at a time, on the shipper's
- * thread; the thread only waits between steps (for capture, a timer or a retry). Tests drive
- * {@link #step()} directly with an injected clock.
+ * <p>Design note: all replica work happens in {@link #step()}, one unit at a time, in the shipper's
+ * job; between steps the shipper holds no thread: it is due again when capture's end moves, a
+ * timer is due, or a retry's wait is over. Tests drive {@link #step()} directly with an injected
+ * clock.
  */
 public final class Shipper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
   /** Longest a shipper waits for capture before it looks at its timers again. */
-  private static final Duration MAX_IDLE = Duration.ofMillis(200);
+  private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+  /** How long a stop past its deadline waits for the step in flight. */
+  private static final Duration ABORT_WAIT = Duration.ofSeconds(10);
 
   /**
    * What {@link #step()} wants next: go on, wait for time to pass, or wait for capture's end to
@@ -63,12 +68,12 @@ public final class Shipper implements AutoCloseable {
   private final Backoff.Attempts backoff;
   private final ShipperStats stats = new ShipperStats();
   private final ReplicaCursor cursor;
-  private final Object signal = new Object();
 
   private Instant lastRound;
   private Position roundTarget;
   private Instant nextRetention;
-  private Thread thread;
+  private volatile Job job;
+  private Workers own;
   private volatile boolean draining;
   private volatile Position drainTarget;
   private volatile long drainDeadline;
@@ -92,7 +97,7 @@ public final class Shipper implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings);
     this.clock = env.clock();
     this.ticker = env.ticker();
-    this.sleeper = env.sleeper() != null ? env.sleeper() : this::pause;
+    this.sleeper = env.sleeper();
     this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff()).attempts(env.random());
     this.cursor = new ReplicaCursor(label, replica, store, log, clock, ticker, stats, env.spoolDir());
     this.nextRetention = clock.instant().plus(settings.effectiveRetentionCheckInterval());
@@ -110,14 +115,22 @@ public final class Shipper implements AutoCloseable {
     return stats;
   }
 
-  /** Starts the shipper's thread. */
+  /** Starts the shipper on a thread of its own (released by {@link #stop}). */
   public synchronized void start() {
-    if (thread != null) {
+    own = Workers.start("walship-ship " + label, 1);
+    start(own);
+  }
+
+  /**
+   * Starts the shipper as a job on {@code workers}: woken when capture's end moves, otherwise due
+   * when a timer (sync-interval, snapshot-interval, retention, a retry) is; no thread of its own.
+   */
+  public synchronized void start(Workers workers) {
+    if (job != null) {
       throw new IllegalStateException(label + ": already started");
     }
-    thread = new Thread(this::run, "walship-ship " + label);
-    thread.setDaemon(true);
-    thread.start();
+    log.onChange(this::wake);
+    job = Job.start(workers, "ship " + label, this::run);
   }
 
   /** Shadow bytes not yet on the replica, or -1 when unknown (e.g. the replica is down). */
@@ -139,8 +152,8 @@ public final class Shipper implements AutoCloseable {
   }
 
   /**
-   * Ships what is captured now, then stops the thread, waiting at most {@code timeout}; after that
-   * the upload in flight is interrupted.
+   * Ships what is captured now, then stops the job, waiting at most {@code timeout}; after that no
+   * new step starts, and the one in flight (never interrupted) gets a few more seconds.
    *
    * @return true when the replica holds everything that was captured when stop was called
    */
@@ -150,17 +163,27 @@ public final class Shipper implements AutoCloseable {
     drainDeadline = ticker.read() + timeout.toNanos();
     draining = true;
     wake();
-    Thread t;
+    Job j;
+    Workers w;
     synchronized (this) {
-      t = thread;
+      j = job;
+      w = own;
     }
-    if (t != null) {
-      t.join(Math.max(1, timeout.toMillis()));
-      if (t.isAlive()) {
+    if (j != null) {
+      if (!j.awaitStopped(Duration.ofMillis(Math.max(1, timeout.toMillis())))) {
+        // Never interrupted: MINA's SFTP client, interrupted while it waits for a reply, drops the
+        // connection that every replica to the server shares. The step in flight ends on its own
+        // (bounded by the store's timeouts); then the job ends.
         aborted = true;
-        t.interrupt();
-        t.join(10_000);
+        j.wake();
+        if (!j.awaitStopped(ABORT_WAIT)) {
+          LOG.warn("{}: an upload is still in flight after the stop's deadline; leaving it", label);
+        }
       }
+      j.cancel();
+    }
+    if (w != null) {
+      w.close();
     }
     Position p = stats.replicaPosition();
     boolean done = target == null || (p != null && p.generation().equals(target.generation()) && p.compareTo(target) >= 0);
@@ -176,50 +199,58 @@ public final class Shipper implements AutoCloseable {
     stop(Duration.ZERO);
   }
 
-  private void run() {
-    while (!aborted) {
-      Wait w;
-      long progress = stats.progress();
-      try {
-        w = step();
-        // Only progress (a file written or deleted) or having nothing to do ends a run of
-        // failures: re-listing the replica after a failure succeeds even when every upload fails.
-        if (!w.none() || stats.progress() != progress) {
-          backoff.reset();
-        }
-      } catch (IOException | RuntimeException e) {
-        w = new Wait(backoff.next(), false);
-        failed(e, w.duration());
-        if (draining && ticker.until(drainDeadline) <= 0) {
-          return;
-        }
+  /** One run of the shipper's job: a step, then when the next is due. */
+  private Duration run() {
+    if (aborted) {
+      return Job.DONE;
+    }
+    Wait w;
+    long progress = stats.progress();
+    try {
+      w = step();
+      // Only progress (a file written or deleted) or having nothing to do ends a run of
+      // failures: re-listing the replica after a failure succeeds even when every upload fails.
+      if (!w.none() || stats.progress() != progress) {
+        backoff.reset();
       }
-      if (draining && (cursor.reached(drainTarget) || drainTarget == null || w.untilChange())) {
-        return;
-      }
-      try {
-        waitFor(w);
-      } catch (InterruptedException e) {
-        if (aborted) {
-          return;
-        }
+    } catch (IOException | RuntimeException e) {
+      w = new Wait(backoff.next(), false);
+      failed(e, w.duration());
+      if (draining && ticker.until(drainDeadline) <= 0) {
+        return Job.DONE;
       }
     }
+    if (draining && (cursor.reached(drainTarget) || drainTarget == null || w.untilChange())) {
+      return Job.DONE;
+    }
+    return next(w);
   }
 
-  private void waitFor(Wait w) throws InterruptedException {
+  /**
+   * When the job runs next: at once, when capture's end moves (the job is woken by {@link
+   * ShadowLog#onChange}; the timers are looked at every {@link #MAX_IDLE} meanwhile), or after a
+   * wait (an injected sleeper sleeps it here, so tests see the waits).
+   */
+  private Duration next(Wait w) {
     if (w.none()) {
-      return;
+      return Duration.ZERO;
     }
     if (w.untilChange()) {
-      log.awaitChange(w.seen(), w.duration());
-    } else {
-      Duration d = w.duration();
-      if (draining) {
-        d = Duration.ofNanos(Math.max(0, Math.min(d.toNanos(), ticker.until(drainDeadline))));
-      }
-      sleeper.sleep(d);
+      return Objects.equals(log.end(), w.seen()) ? w.duration() : Duration.ZERO;
     }
+    Duration d = w.duration();
+    if (draining) {
+      d = Duration.ofNanos(Math.max(0, Math.min(d.toNanos(), ticker.until(drainDeadline))));
+    }
+    if (sleeper == null) {
+      return d;
+    }
+    try {
+      sleeper.sleep(d);
+    } catch (InterruptedException e) {
+      return aborted ? Job.DONE : Duration.ZERO;
+    }
+    return Duration.ZERO;
   }
 
   private void failed(Exception e, Duration retryIn) {
@@ -344,19 +375,9 @@ public final class Shipper implements AutoCloseable {
   }
 
   private void wake() {
-    synchronized (signal) {
-      signal.notifyAll();
-    }
-  }
-
-  /** The default wait between retries: ends early when the shipper is stopped. */
-  private void pause(Duration d) throws InterruptedException {
-    long deadline = ticker.read() + d.toNanos();
-    synchronized (signal) {
-      long left;
-      while (!draining && (left = ticker.until(deadline)) > 0) {
-        signal.wait(Math.max(1, left / 1_000_000));
-      }
+    Job j = job;
+    if (j != null) {
+      j.wake();
     }
   }
 }

@@ -9,7 +9,7 @@ import dev.walship.agent.config.SftpReplicaConfig;
 import dev.walship.agent.s3.S3Options;
 import dev.walship.agent.s3.S3ReplicaStore;
 import dev.walship.agent.sftp.SftpOptions;
-import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.agent.sftp.SftpConnections;
 import dev.walship.format.store.FileReplicaStore;
 import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
@@ -22,12 +22,13 @@ import java.util.Objects;
  *
  * <p>Adding a store type (S3, …): a {@link ReplicaConfig} record for it (the sealed interface lists
  * the types; {@code config} parses its keys), its {@link ReplicaStore} implementation, and one
- * branch in {@link #open}. Resources several stores could share (one SSH connection per SFTP
- * destination, one HTTP client per S3 endpoint) belong to this factory: a caller makes one factory
- * per process or command and opens every store through it.
+ * branch in {@link #open}. Resources several stores share belong to this factory: SFTP stores to
+ * one destination (host, port, user, key, host-key rule) share one SSH connection ({@link
+ * SftpConnections}). A caller makes one factory per process or command and opens every store
+ * through it.
  */
 public final class ReplicaStores {
-  private final SftpOptions sftp;
+  private final SftpConnections sftpConnections;
   private final S3Options s3;
 
   /** @param sftp how SFTP stores connect (timeouts, keep-alive, reconnect schedule) */
@@ -40,7 +41,7 @@ public final class ReplicaStores {
    * @param s3 how S3 stores upload and retry (part size, parallel parts, retry schedule, timeouts)
    */
   public ReplicaStores(SftpOptions sftp, S3Options s3) {
-    this.sftp = Objects.requireNonNull(sftp);
+    this.sftpConnections = new SftpConnections(Objects.requireNonNull(sftp));
     this.s3 = Objects.requireNonNull(s3);
   }
 
@@ -59,7 +60,7 @@ public final class ReplicaStores {
       return new FileReplicaStore(f.path());
     }
     if (replica instanceof SftpReplicaConfig s) {
-      return SftpReplicaStore.open(s.target(), sftp);
+      return sftpConnections.open(s.target());
     }
     if (replica instanceof S3ReplicaConfig s) {
       return S3ReplicaStore.open(s.target(), s3);

@@ -296,6 +296,35 @@ class SftpReplicaStoreTest {
   }
 
   @Test
+  void storesToOneDestinationShareOneConnectionUntilTheLastCloses() throws Exception {
+    SftpConnections shared = new SftpConnections(fx.options());
+    Path a = newRoot("shared-a");
+    Path b = newRoot("shared-b");
+    SftpReplicaStore one = shared.open(fx.target(a.toString()));
+    SftpReplicaStore two = shared.open(fx.target(b.toString()));
+    one.write(new WalSegmentName(GEN, 0, 0), Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(1));
+    two.write(new WalSegmentName(GEN, 1, 0), Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(2));
+    assertEquals(1, shared.destinations());
+    assertEquals(1, two.connectionNumber(), "the second store reuses the first one's connection");
+    Connection first = one.connections().peek();
+    assertTrue(first == two.connections().peek(), "one SSH connection for both");
+
+    one.close();
+    one.close(); // twice: still one release
+    assertThrows(SftpStoreException.class, () -> one.list(""), "a closed store refuses");
+    assertEquals(1, two.walSegments(GEN).size(), "the other store goes on over the same connection");
+    assertTrue(first.isOpen());
+
+    SftpReplicaStore other = shared.open(new SftpTarget(OpenSshServer.HOST, fx.server.port(), OpenSshServer.USER,
+        null, a.toString(), fx.clientKey.privateKey(), null, fx.server.hostKey().publicLine(), null));
+    assertEquals(2, shared.destinations(), "another host-key rule is another destination");
+    other.close();
+    two.close();
+    assertEquals(0, shared.destinations());
+    assertFalse(first.isOpen(), "the last store closed the connection");
+  }
+
+  @Test
   void streamsAFileLargerThanItsHeap() throws IOException {
     Path root = newRoot("large");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

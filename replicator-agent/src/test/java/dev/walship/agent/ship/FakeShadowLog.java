@@ -32,6 +32,7 @@ import java.util.random.RandomGenerator;
  * the database file, which then holds everything before the current index.
  */
 public final class FakeShadowLog implements ShadowLog {
+  private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Path db;
   private final RandomGenerator random;
   private final Map<Generation, TreeMap<Integer, ByteArrayOutputStream>> generations = new HashMap<>();
@@ -129,6 +130,12 @@ public final class FakeShadowLog implements ShadowLog {
     TreeMap<Integer, ByteArrayOutputStream> indices = generations.get(generation);
     end = new Position(generation, indices.lastKey(), indices.lastEntry().getValue().size());
     notifyAll();
+    listeners.forEach(Runnable::run);
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
   }
 
   @Override

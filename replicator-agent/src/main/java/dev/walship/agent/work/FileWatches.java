@@ -1,0 +1,140 @@
+package dev.walship.agent.work;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * File-change events (inotify on Linux) for any number of directories through one {@link
+ * WatchService} and one thread: a JVM's watch service per database would cost an inotify
+ * instance (the default limit per user is 128) and two threads each. Listeners get the name of the
+ * entry that was created, modified or deleted, or null when events were lost (a queue overflow):
+ * then they must look for themselves. Listeners run on the watch thread and must be quick (wake a
+ * {@link Job}).
+ *
+ * <p>Events can be lost (overflow, some file systems); watchers must also look on a timer.
+ */
+public final class FileWatches implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FileWatches.class);
+
+  private final WatchService service;
+  private final Thread thread;
+  private final Map<Path, Watched> dirs = new HashMap<>();
+
+  private static final class Watched {
+    final WatchKey key;
+    final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+
+    Watched(WatchKey key) {
+      this.key = key;
+    }
+  }
+
+  /** A registration; closing it stops the events (the last one of a directory stops watching it). */
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private FileWatches(WatchService service, String name) {
+    this.service = service;
+    this.thread = new Thread(this::loop, name);
+    thread.setDaemon(true);
+  }
+
+  /** Starts the watch thread, named {@code name}. */
+  public static FileWatches start(String name) throws IOException {
+    FileWatches w = new FileWatches(FileSystems.getDefault().newWatchService(), name);
+    w.thread.start();
+    return w;
+  }
+
+  /**
+   * Calls {@code listener} with the name of each entry of {@code dir} that is created, modified or
+   * deleted (null: events were lost).
+   */
+  public synchronized Registration watch(Path dir, Consumer<String> listener) throws IOException {
+    Path d = dir.toAbsolutePath().normalize();
+    Watched w = dirs.get(d);
+    if (w == null || !w.key.isValid()) {
+      WatchKey key = d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+      w = new Watched(key);
+      dirs.put(d, w);
+    }
+    w.listeners.add(listener);
+    Watched watched = w;
+    return () -> unwatch(d, watched, listener);
+  }
+
+  private synchronized void unwatch(Path dir, Watched w, Consumer<String> listener) {
+    w.listeners.remove(listener);
+    if (w.listeners.isEmpty() && dirs.get(dir) == w) {
+      dirs.remove(dir);
+      w.key.cancel();
+    }
+  }
+
+  /** Directories watched now (for tests). */
+  synchronized int directories() {
+    return dirs.size();
+  }
+
+  private void loop() {
+    try {
+      while (true) {
+        WatchKey key = service.take();
+        List<String> names = new ArrayList<>();
+        for (WatchEvent<?> e : key.pollEvents()) {
+          names.add(e.kind() == StandardWatchEventKinds.OVERFLOW ? null : String.valueOf(e.context()));
+        }
+        key.reset();
+        Watched w;
+        synchronized (this) {
+          w = dirs.get((Path) key.watchable());
+        }
+        if (w == null || w.key != key) {
+          continue;
+        }
+        for (Consumer<String> l : w.listeners) {
+          for (String n : names) {
+            try {
+              l.accept(n);
+            } catch (RuntimeException e) {
+              LOG.error("a file-event listener failed", e);
+            }
+          }
+        }
+      }
+    } catch (ClosedWatchServiceException | InterruptedException stop) {
+      // closed
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      service.close();
+    } catch (IOException ignored) {
+      // the thread ends either way
+    }
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.walship.agent.work;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One serial piece of recurring work on a {@link Workers} pool: a step that runs, then says when
+ * it wants to run again; {@link #wake()} runs it as soon as a worker is free instead.
+ *
+ * <p>Invariants: the step never runs on two threads at once; a wake that arrives while the step
+ * runs causes exactly one more run right after it (so an event is never lost between the step
+ * looking at the world and returning); at most one run is pending at any time; after {@link
+ * #stop()} returns, the step does not run again and is not running.
+ */
+public final class Job {
+  /** One run of the job. */
+  @FunctionalInterface
+  public interface Step {
+    /**
+     * Does one unit of work.
+     *
+     * @return when to run again unless woken: {@link Duration#ZERO} at once, {@link #UNTIL_WOKEN}
+     *     only when woken, {@link #DONE} never again
+     */
+    Duration run();
+  }
+
+  /** A step's answer: run again only when woken. */
+  public static final Duration UNTIL_WOKEN = Duration.ofSeconds(Long.MAX_VALUE);
+  /** A step's answer: the job is finished. */
+  public static final Duration DONE = Duration.ofSeconds(-1);
+
+  private final Workers workers;
+  private final Step step;
+  private final String name;
+  private ScheduledFuture<?> pending;
+  private long pendingToken;
+  private boolean pendingNow;
+  private Thread runner;
+  private boolean rerun;
+  private boolean stopped;
+
+  private Job(Workers workers, String name, Step step) {
+    this.workers = Objects.requireNonNull(workers);
+    this.name = Objects.requireNonNull(name);
+    this.step = Objects.requireNonNull(step);
+  }
+
+  /** A job that runs {@code step} first as soon as a worker is free. */
+  public static Job start(Workers workers, String name, Step step) {
+    Job j = new Job(workers, name, step);
+    j.wake();
+    return j;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Runs the step as soon as a worker is free (once more after the current run, if one is running). */
+  public synchronized void wake() {
+    if (stopped) {
+      return;
+    }
+    if (runner != null) {
+      rerun = true;
+      return;
+    }
+    if (pending != null && pendingNow) {
+      return;
+    }
+    schedule(0);
+  }
+
+  private void schedule(long delayNanos) {
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    long token = ++pendingToken;
+    pendingNow = delayNanos <= 0;
+    pending = workers.schedule(() -> run(token), delayNanos);
+  }
+
+  private void run(long token) {
+    synchronized (this) {
+      if (stopped || token != pendingToken || runner != null) {
+        return;
+      }
+      pending = null;
+      runner = Thread.currentThread();
+      rerun = false;
+    }
+    Duration next = Duration.ofSeconds(1);
+    try {
+      next = step.run();
+    } finally {
+      synchronized (this) {
+        runner = null;
+        if (!stopped && next != DONE) {
+          if (rerun || next.isZero() || next.isNegative()) {
+            schedule(0);
+          } else if (next != UNTIL_WOKEN) {
+            schedule(next.toNanos());
+          }
+        } else {
+          stopped = true;
+        }
+        notifyAll();
+      }
+      Thread.interrupted(); // an interrupt meant for this run must not reach the next job's
+    }
+  }
+
+  /** Interrupts the step if it is running now (a stop that cannot wait longer). */
+  public synchronized void interrupt() {
+    if (runner != null) {
+      runner.interrupt();
+    }
+  }
+
+  /** Whether the job has stopped (by {@link #stop()} or a step that answered {@link #DONE}). */
+  public synchronized boolean stopped() {
+    return stopped && runner == null;
+  }
+
+  /**
+   * Waits until the job has stopped, at most {@code timeout}.
+   *
+   * @return true when it has
+   */
+  public synchronized boolean awaitStopped(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(stopped && runner == null)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+    return true;
+  }
+
+  /** No more runs; the current one, if any, is not waited for. */
+  public synchronized void cancel() {
+    stopped = true;
+    if (pending != null) {
+      pending.cancel(false);
+      pending = null;
+    }
+  }
+
+  /** No more runs; waits for the current one, if any, to end (unless called from the step itself). */
+  public void stop() {
+    synchronized (this) {
+      cancel();
+      boolean interrupted = false;
+      while (runner != null && runner != Thread.currentThread()) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

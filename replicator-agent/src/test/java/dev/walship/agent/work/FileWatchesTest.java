@@ -1,0 +1,49 @@
+package dev.walship.agent.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.walship.testing.Await;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileWatchesTest {
+  @TempDir Path dir;
+
+  @Test
+  void oneWatchServiceDeliversEveryDirectorysEventsByNameUntilTheLastRegistrationCloses() throws Exception {
+    Path a = Files.createDirectories(dir.resolve("a"));
+    Path b = Files.createDirectories(dir.resolve("b"));
+    List<String> first = new CopyOnWriteArrayList<>();
+    List<String> second = new CopyOnWriteArrayList<>();
+    List<String> other = new CopyOnWriteArrayList<>();
+    try (FileWatches w = FileWatches.start("test-watch")) {
+      FileWatches.Registration r1 = w.watch(a, first::add);
+      FileWatches.Registration r2 = w.watch(a, second::add);
+      FileWatches.Registration r3 = w.watch(b, other::add);
+      assertEquals(2, w.directories());
+      Files.write(a.resolve("x.db-wal"), new byte[1]);
+      Await.until(Duration.ofSeconds(5), "both listeners of a see x.db-wal",
+          () -> first.contains("x.db-wal") && second.contains("x.db-wal"));
+      Files.delete(a.resolve("x.db-wal"));
+      Files.write(b.resolve("y.db"), new byte[1]);
+      Await.until(Duration.ofSeconds(5), "b's listener sees y.db", () -> other.contains("y.db"));
+      assertTrue(!other.contains("x.db-wal"), "events go to their directory's listeners only: " + other);
+      r1.close();
+      assertEquals(2, w.directories(), "a is still watched for the second listener");
+      r2.close();
+      r3.close();
+      assertEquals(0, w.directories());
+      int before = first.size() + second.size() + other.size();
+      Files.write(a.resolve("late"), new byte[1]);
+      Files.write(b.resolve("late"), new byte[1]);
+      Thread.sleep(200); // nothing may arrive; there is no condition to wait on for an absence
+      assertEquals(before, first.size() + second.size() + other.size(), "no events after the last close");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.walship.agent.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.walship.testing.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class JobTest {
+  private final Workers workers = Workers.start("job-test", 4);
+
+  @AfterEach
+  void close() {
+    workers.close();
+  }
+
+  @Test
+  void aWakeDuringARunCausesExactlyOneMoreRunAndRunsNeverOverlap() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    CountDownLatch firstStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Job j = Job.start(workers, "j", () -> {
+      if (inside.incrementAndGet() > 1) {
+        overlaps.incrementAndGet();
+      }
+      int n = runs.incrementAndGet();
+      if (n == 1) {
+        firstStarted.countDown();
+        await(release);
+      }
+      inside.decrementAndGet();
+      return Job.UNTIL_WOKEN;
+    });
+    assertTrue(firstStarted.await(5, TimeUnit.SECONDS));
+    for (int i = 0; i < 50; i++) {
+      j.wake(); // while the first run runs: remembered once
+    }
+    release.countDown();
+    Await.until(Duration.ofSeconds(5), "the second run", () -> runs.get() == 2);
+    Thread.sleep(100); // no third run may come: nothing woke it
+    assertEquals(2, runs.get());
+    for (int i = 0; i < 200; i++) {
+      j.wake();
+    }
+    Await.until(Duration.ofSeconds(5), "woken again", () -> runs.get() >= 3);
+    j.stop();
+    assertEquals(0, overlaps.get());
+    assertTrue(j.stopped());
+  }
+
+  @Test
+  void aDelayRunsItAgainAndAWakeComesSooner() throws Exception {
+    List<Long> at = new ArrayList<>();
+    long t0 = System.nanoTime();
+    Job j = Job.start(workers, "timer", () -> {
+      synchronized (at) {
+        at.add((System.nanoTime() - t0) / 1_000_000);
+      }
+      return Duration.ofMillis(50);
+    });
+    Await.until(Duration.ofSeconds(5), "five runs", () -> {
+      synchronized (at) {
+        return at.size() >= 5;
+      }
+    });
+    j.stop();
+    synchronized (at) {
+      assertTrue(at.get(4) >= 190, "about 50 ms apart: " + at);
+    }
+    AtomicInteger slow = new AtomicInteger();
+    Job k = Job.start(workers, "slow", () -> {
+      slow.incrementAndGet();
+      return Duration.ofHours(1);
+    });
+    Await.until(Duration.ofSeconds(5), "first run", () -> slow.get() == 1);
+    k.wake();
+    Await.until(Duration.ofSeconds(5), "a wake does not wait for the hour", () -> slow.get() == 2);
+    k.stop();
+  }
+
+  @Test
+  void stopWaitsForTheRunningStepAndNothingRunsAfterIt() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    Job j = Job.start(workers, "stopping", () -> {
+      runs.incrementAndGet();
+      started.countDown();
+      sleep(200);
+      return Duration.ZERO;
+    });
+    assertTrue(started.await(5, TimeUnit.SECONDS));
+    long t0 = System.nanoTime();
+    j.stop();
+    assertTrue((System.nanoTime() - t0) / 1_000_000 >= 100, "stop waited for the step");
+    int after = runs.get();
+    j.wake();
+    Thread.sleep(100);
+    assertEquals(after, runs.get());
+    assertFalse(!j.stopped());
+  }
+
+  @Test
+  void doneEndsTheJobAndAnInterruptReachesOnlyTheRunningStep() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    Job j = Job.start(workers, "interrupted", () -> {
+      started.countDown();
+      try {
+        Thread.sleep(10_000);
+      } catch (InterruptedException e) {
+        interrupted.incrementAndGet();
+      }
+      return Job.DONE;
+    });
+    assertTrue(started.await(5, TimeUnit.SECONDS));
+    j.interrupt();
+    assertTrue(j.awaitStopped(Duration.ofSeconds(5)));
+    assertEquals(1, interrupted.get());
+    AtomicInteger clean = new AtomicInteger();
+    for (int i = 0; i < 8; i++) {
+      Job.start(workers, "after-" + i, () -> {
+        if (!Thread.currentThread().isInterrupted()) {
+          clean.incrementAndGet();
+        }
+        return Job.DONE;
+      });
+    }
+    Await.until(Duration.ofSeconds(5), "later jobs on the same threads are not interrupted", () -> clean.get() == 8);
+  }
+
+  private static void await(CountDownLatch l) {
+    try {
+      l.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
