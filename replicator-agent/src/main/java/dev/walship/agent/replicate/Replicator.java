@@ -11,6 +11,9 @@ import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.agent.store.ReplicaStores;
+import dev.walship.agent.verify.ReplicaComparison;
+import dev.walship.agent.verify.ValidationLoop;
+import dev.walship.agent.verify.ValidationMetrics;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.ReplicaStoreException;
 import dev.walship.toolkit.time.Ticker;
@@ -51,14 +54,16 @@ public final class Replicator implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<DatabaseReplication> databases;
+  private final List<ValidationLoop> validations;
   private final MetricsServer metrics;
   private final Duration shutdownTimeout;
   private final Ticker ticker;
   private boolean closed;
 
-  private Replicator(
-      List<DatabaseReplication> databases, MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
+  private Replicator(List<DatabaseReplication> databases, List<ValidationLoop> validations, MetricsServer metrics,
+      Duration shutdownTimeout, Ticker ticker) {
     this.databases = List.copyOf(databases);
+    this.validations = List.copyOf(validations);
     this.metrics = metrics;
     this.shutdownTimeout = shutdownTimeout;
     this.ticker = ticker;
@@ -100,6 +105,7 @@ public final class Replicator implements AutoCloseable {
       return true;
     }
     closed = true;
+    validations.forEach(ValidationLoop::close);
     List<Thread> threads = new ArrayList<>();
     boolean[] ok = new boolean[databases.size()];
     for (int i = 0; i < databases.size(); i++) {
@@ -135,9 +141,15 @@ public final class Replicator implements AutoCloseable {
     return databases;
   }
 
+  /** The {@code validation-interval} loops, one per replica that has one. */
+  public List<ValidationLoop> validations() {
+    return validations;
+  }
+
   /** Collects databases and replicas, then {@link #start()}s. Not thread-safe. */
   public static final class Builder {
-    private record ReplicaPlan(String name, ReplicaStore store, ReplicaConfig config, ShipSettings settings) {}
+    private record ReplicaPlan(
+        String name, ReplicaStore store, ReplicaConfig config, ShipSettings settings, Duration validation) {}
 
     private record DbPlan(DbConfig config, List<ReplicaPlan> replicas) {}
 
@@ -170,11 +182,7 @@ public final class Replicator implements AutoCloseable {
       List<ReplicaPlan> replicas = new ArrayList<>();
       for (ReplicaConfig r : db.replicas()) {
         checkAge(r);
-        if (!r.timing().validationInterval().isZero()) {
-          LOG.warn("{} [{}]: validation-interval is not implemented by walship and is ignored; "
-              + "check a replica with `replicator restore -o /tmp/check.db …` instead", db.path(), r.name());
-        }
-        replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing())));
+        replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing()), r.timing().validationInterval()));
       }
       dbs.add(new DbPlan(db, replicas));
       return this;
@@ -200,7 +208,21 @@ public final class Replicator implements AutoCloseable {
     /** A replica in {@code store}; {@code name} must be unique for the database and stable over restarts. */
     public Builder replica(String name, ReplicaStore store, ShipSettings settings) {
       current().replicas().add(new ReplicaPlan(Objects.requireNonNull(name), Objects.requireNonNull(store), null,
-          Objects.requireNonNull(settings)));
+          Objects.requireNonNull(settings), Duration.ZERO));
+      return this;
+    }
+
+    /**
+     * Checks the replica added last every {@code interval} ({@code validation-interval}): restores it
+     * in the background and compares it with the database at the same position; zero: never.
+     */
+    public Builder validation(Duration interval) {
+      List<ReplicaPlan> rs = current().replicas();
+      if (rs.isEmpty()) {
+        throw new IllegalStateException("add a replica before its validation interval");
+      }
+      ReplicaPlan r = rs.remove(rs.size() - 1);
+      rs.add(new ReplicaPlan(r.name(), r.store(), r.config(), r.settings(), Objects.requireNonNull(interval)));
       return this;
     }
 
@@ -212,7 +234,8 @@ public final class Replicator implements AutoCloseable {
     public Builder replica(String url) {
       try {
         ReplicaConfig r = new ConfigLoader(System.getenv(), PathExpander.ofSystem()).replicaFromUrl(url);
-        current().replicas().add(new ReplicaPlan(r.name(), null, r, settings(r.timing())));
+        current().replicas().add(
+            new ReplicaPlan(r.name(), null, r, settings(r.timing()), r.timing().validationInterval()));
       } catch (ConfigException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -284,27 +307,46 @@ public final class Replicator implements AutoCloseable {
     /** Opens the replicas, starts capture and shipping for every database, and metrics. */
     public Replicator start() throws IOException {
       List<DatabaseReplication> started = new ArrayList<>();
+      List<ValidationLoop> validations = new ArrayList<>();
       MetricsServer metrics = null;
       try {
         for (DbPlan db : dbs) {
           DatabaseReplication d = startDatabase(db);
           started.add(d);
+          validations.addAll(startValidations(db, d));
         }
         if (metricsAddr != null) {
           PrometheusRegistry registry = new PrometheusRegistry();
           List<ReplicationMetrics.Source> sources = started.stream()
               .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList();
           ReplicationMetrics.register(registry, () -> sources, clock);
+          ValidationMetrics.register(registry, () -> validations);
           metrics = MetricsServer.start(metricsAddr, registry);
           LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, metrics.port());
         }
       } catch (IOException | RuntimeException e) {
+        validations.forEach(ValidationLoop::close);
         for (DatabaseReplication d : started) {
           d.stop(Duration.ZERO);
         }
         throw e;
       }
-      return new Replicator(started, metrics, shutdownTimeout, ticker);
+      return new Replicator(started, validations, metrics, shutdownTimeout, ticker);
+    }
+
+    /** One loop per replica of {@code db} with a validation interval, reading its shipper's store. */
+    private List<ValidationLoop> startValidations(DbPlan db, DatabaseReplication d) {
+      List<ValidationLoop> out = new ArrayList<>();
+      for (int i = 0; i < db.replicas().size(); i++) {
+        ReplicaPlan r = db.replicas().get(i);
+        if (!r.validation().isZero()) {
+          ReplicaComparison c = new ReplicaComparison(d.name(), db.config().metaPath(), r.name(),
+              d.shippers().get(i).store(), ticker);
+          out.add(ValidationLoop.start(c, r.validation(), ticker));
+          LOG.info("validating {} [{}] every {}", d.name(), r.name(), r.validation());
+        }
+      }
+      return out;
     }
 
     /**
