@@ -14,8 +14,10 @@ import java.util.Optional;
  *     null: none
  * @param logging the {@code logging:} section
  * @param dbs the databases, paths unique
+ * @param heartbeat {@code heartbeat-url} and {@code heartbeat-interval}; null: no heartbeat
  */
-public record AgentConfig(String addr, String exec, LoggingConfig logging, List<DbConfig> dbs) {
+public record AgentConfig(String addr, String exec, LoggingConfig logging, List<DbConfig> dbs,
+    HeartbeatConfig heartbeat) {
 
   /** No databases, default logging: what an empty file means. */
   public static final AgentConfig EMPTY = new AgentConfig(null, null, LoggingConfig.DEFAULTS, List.of());
@@ -23,6 +25,11 @@ public record AgentConfig(String addr, String exec, LoggingConfig logging, List<
   public AgentConfig {
     Objects.requireNonNull(logging);
     dbs = List.copyOf(dbs);
+  }
+
+  /** Without a heartbeat. */
+  public AgentConfig(String addr, String exec, LoggingConfig logging, List<DbConfig> dbs) {
+    this(addr, exec, logging, dbs, null);
   }
 
   /**

@@ -10,6 +10,9 @@ import dev.walship.agent.config.ReplicaTiming;
 import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
+import dev.walship.agent.config.HeartbeatConfig;
+import dev.walship.agent.heartbeat.Heartbeat;
+import dev.walship.agent.heartbeat.ShipperHealth;
 import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.verify.ReplicaComparison;
 import dev.walship.agent.verify.ValidationLoop;
@@ -55,13 +58,15 @@ public final class Replicator implements AutoCloseable {
 
   private final List<DatabaseReplication> databases;
   private final List<ValidationLoop> validations;
+  private final Heartbeat heartbeat;
   private final MetricsServer metrics;
   private final Duration shutdownTimeout;
   private final Ticker ticker;
   private boolean closed;
 
-  private Replicator(List<DatabaseReplication> databases, List<ValidationLoop> validations, MetricsServer metrics,
-      Duration shutdownTimeout, Ticker ticker) {
+  private Replicator(List<DatabaseReplication> databases, List<ValidationLoop> validations, Heartbeat heartbeat,
+      MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
+    this.heartbeat = heartbeat;
     this.databases = List.copyOf(databases);
     this.validations = List.copyOf(validations);
     this.metrics = metrics;
@@ -105,6 +110,9 @@ public final class Replicator implements AutoCloseable {
       return true;
     }
     closed = true;
+    if (heartbeat != null) {
+      heartbeat.close();
+    }
     validations.forEach(ValidationLoop::close);
     List<Thread> threads = new ArrayList<>();
     boolean[] ok = new boolean[databases.size()];
@@ -155,6 +163,7 @@ public final class Replicator implements AutoCloseable {
 
     private final List<DbPlan> dbs = new ArrayList<>();
     private String metricsAddr;
+    private HeartbeatConfig heartbeat;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private InstantSource clock = InstantSource.system();
     private Ticker ticker = Ticker.SYSTEM;
@@ -249,6 +258,15 @@ public final class Replicator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sends an HTTP GET to the heartbeat's URL at most once per its interval while every replica
+     * holds what was captured and answers ({@code heartbeat-url}, {@code heartbeat-interval}).
+     */
+    public Builder heartbeat(HeartbeatConfig heartbeat) {
+      this.heartbeat = Objects.requireNonNull(heartbeat);
+      return this;
+    }
+
     /** How long {@link Replicator#close()} waits for replicas to receive what was captured. */
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout = Objects.requireNonNull(timeout);
@@ -331,7 +349,11 @@ public final class Replicator implements AutoCloseable {
         }
         throw e;
       }
-      return new Replicator(started, validations, metrics, shutdownTimeout, ticker);
+      Heartbeat beat = heartbeat == null ? null : Heartbeat.start(heartbeat.url(), heartbeat.interval(),
+          started.stream().flatMap(d -> d.shippers().stream()
+              .map(s -> (Heartbeat.Replica) new ShipperHealth(d.name() + " [" + s.replica() + "]", s, clock)))
+              .toList(), ticker);
+      return new Replicator(started, validations, beat, metrics, shutdownTimeout, ticker);
     }
 
     /** One loop per replica of {@code db} with a validation interval, reading its shipper's store. */
