@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import java.util.Locale;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.FrameHeader;
@@ -115,7 +116,7 @@ public final class CapturedPages {
       }
       long to = limit < 0 ? size : limit;
       if (limit >= 0 && (limit > size || limit < from || (limit - WalHeader.SIZE) % header.frameSize() != 0)) {
-        throw new OutOfRange(String.format("offset 0x%x of index %08x is not a frame boundary the"
+        throw new OutOfRange(String.format(Locale.ROOT, "offset 0x%x of index %08x is not a frame boundary the"
             + " local shadow holds (%s: %d bytes, frames from 0x%x)", limit, i, f, size, from));
       }
       ch.position(from);

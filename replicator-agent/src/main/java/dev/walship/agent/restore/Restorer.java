@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.wal.SqliteFiles;
 import dev.walship.format.layout.LayoutFile;
@@ -78,7 +79,7 @@ public final class Restorer {
       WalApplier applier = settings.mode().applier();
       Position reached = new Position(plan.generation(), plan.snapshot().name().index(), 0);
       for (IndexPlan index : plan.indices()) {
-        progress.phase(String.format("applying index %08x", index.index()));
+        progress.phase(String.format(Locale.ROOT, "applying index %08x", index.index()));
         try (WalApplier.IndexSink sink = applier.open(db, work, index.index())) {
           reached = new Position(plan.generation(), index.index(), assemble(plan, index, downloads, sink.out()));
           sink.finish();
@@ -150,7 +151,7 @@ public final class Restorer {
     WalSegmentInfo lastGood = null;
     for (WalSegmentInfo seg : index.segments()) {
       if (seg.name().offset() != expected) {
-        throw new RestoreException(String.format(
+        throw new RestoreException(String.format(Locale.ROOT, 
             "%s/%s: %s: segment starts at offset 0x%x, the previous one ends at 0x%x; %s",
             plan.location(), seg.name().path(), seg.name().offset() > expected ? "gap" : "overlap",
             seg.name().offset(), expected, RestorePoints.beforeSegment(plan, lastGood)));

@@ -1,5 +1,6 @@
 package dev.walship.toolkit.config;
 
+import java.util.Locale;
 import java.time.Duration;
 import java.util.Map;
 
@@ -204,7 +205,7 @@ public final class GoDuration {
     out.append(v / pow);
     long frac = v % pow;
     if (frac != 0) {
-      String digits = String.format("%0" + prec + "d", frac);
+      String digits = String.format(Locale.ROOT, "%0" + prec + "d", frac);
       int end = digits.length();
       while (digits.charAt(end - 1) == '0') {
         end--;
