@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * generations/&lt;gen&gt;/image              page image: hashes of the database's pages at a position
  * generations/&lt;gen&gt;/database           which database file the generation was captured from
  * replicas/&lt;name&gt;                       the last position a replica reported as shipped
+ * agent/&lt;replica&gt;.state                what the running agent reports for {@code status} (health.AgentState)
+ * verify/                              temporary restores of {@code verify} (verify.ReplicaComparison)
  * lock                                 held (fcntl) by the one capture that owns this directory
  * </pre>
  *

@@ -11,6 +11,7 @@ import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.agent.config.HeartbeatConfig;
+import dev.walship.agent.health.StatePublisher;
 import dev.walship.agent.heartbeat.Heartbeat;
 import dev.walship.agent.heartbeat.ShipperHealth;
 import dev.walship.agent.store.ReplicaStores;
@@ -59,14 +60,16 @@ public final class Replicator implements AutoCloseable {
   private final List<DatabaseReplication> databases;
   private final List<ValidationLoop> validations;
   private final Heartbeat heartbeat;
+  private final StatePublisher state;
   private final MetricsServer metrics;
   private final Duration shutdownTimeout;
   private final Ticker ticker;
   private boolean closed;
 
   private Replicator(List<DatabaseReplication> databases, List<ValidationLoop> validations, Heartbeat heartbeat,
-      MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
+      StatePublisher state, MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
     this.heartbeat = heartbeat;
+    this.state = state;
     this.databases = List.copyOf(databases);
     this.validations = List.copyOf(validations);
     this.metrics = metrics;
@@ -131,6 +134,7 @@ public final class Replicator implements AutoCloseable {
       }
       all &= ok[i];
     }
+    state.close();
     if (metrics != null) {
       metrics.close();
     }
@@ -353,7 +357,14 @@ public final class Replicator implements AutoCloseable {
           started.stream().flatMap(d -> d.shippers().stream()
               .map(s -> (Heartbeat.Replica) new ShipperHealth(d.name() + " [" + s.replica() + "]", s, clock)))
               .toList(), ticker);
-      return new Replicator(started, validations, beat, metrics, shutdownTimeout, ticker);
+      List<StatePublisher.Entry> published = new ArrayList<>();
+      for (int i = 0; i < dbs.size(); i++) {
+        for (Shipper s : started.get(i).shippers()) {
+          published.add(new StatePublisher.Entry(dbs.get(i).config().metaPath(), s.replica(), s.stats()));
+        }
+      }
+      return new Replicator(started, validations, beat, StatePublisher.start(published), metrics, shutdownTimeout,
+          ticker);
     }
 
     /** One loop per replica of {@code db} with a validation interval, reading its shipper's store. */
