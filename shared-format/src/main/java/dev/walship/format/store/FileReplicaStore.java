@@ -1,6 +1,7 @@
 package dev.walship.format.store;
 
 import dev.walship.toolkit.files.DurableFiles;
+import dev.walship.toolkit.files.KeepOpen;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.LayoutFile;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class FileReplicaStore implements ReplicaStore {
     Path target = resolve(file.path());
     Path temp = resolve(Layout.tempPath(file));
     Files.createDirectories(target.getParent());
-    DurableFiles.write(target, temp, modified, out -> content.writeTo(new NonClosing(out)));
+    DurableFiles.write(target, temp, modified, out -> content.writeTo(KeepOpen.output(out)));
     return new Entry(file.fileName(), false, Files.size(target), modified);
   }
 
@@ -114,22 +115,5 @@ public final class FileReplicaStore implements ReplicaStore {
   @Override
   public String toString() {
     return location();
-  }
-
-  /** The store closes the stream itself, after syncing. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 }
