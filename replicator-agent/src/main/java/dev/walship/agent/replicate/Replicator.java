@@ -11,11 +11,7 @@ import dev.walship.agent.ship.ShipEnvironment;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.agent.config.HeartbeatConfig;
-import dev.walship.agent.health.StatePublisher;
-import dev.walship.agent.heartbeat.Heartbeat;
-import dev.walship.agent.heartbeat.ShipperHealth;
 import dev.walship.agent.store.ReplicaStores;
-import dev.walship.agent.verify.ReplicaComparison;
 import dev.walship.agent.verify.ValidationLoop;
 import dev.walship.agent.verify.ValidationMetrics;
 import dev.walship.format.store.ReplicaStore;
@@ -58,20 +54,16 @@ public final class Replicator implements AutoCloseable {
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<DatabaseReplication> databases;
-  private final List<ValidationLoop> validations;
-  private final Heartbeat heartbeat;
-  private final StatePublisher state;
+  private final Watchers watchers;
   private final MetricsServer metrics;
   private final Duration shutdownTimeout;
   private final Ticker ticker;
   private boolean closed;
 
-  private Replicator(List<DatabaseReplication> databases, List<ValidationLoop> validations, Heartbeat heartbeat,
-      StatePublisher state, MetricsServer metrics, Duration shutdownTimeout, Ticker ticker) {
-    this.heartbeat = heartbeat;
-    this.state = state;
+  private Replicator(List<DatabaseReplication> databases, Watchers watchers, MetricsServer metrics,
+      Duration shutdownTimeout, Ticker ticker) {
+    this.watchers = watchers;
     this.databases = List.copyOf(databases);
-    this.validations = List.copyOf(validations);
     this.metrics = metrics;
     this.shutdownTimeout = shutdownTimeout;
     this.ticker = ticker;
@@ -113,10 +105,7 @@ public final class Replicator implements AutoCloseable {
       return true;
     }
     closed = true;
-    if (heartbeat != null) {
-      heartbeat.close();
-    }
-    validations.forEach(ValidationLoop::close);
+    watchers.close();
     List<Thread> threads = new ArrayList<>();
     boolean[] ok = new boolean[databases.size()];
     for (int i = 0; i < databases.size(); i++) {
@@ -134,7 +123,6 @@ public final class Replicator implements AutoCloseable {
       }
       all &= ok[i];
     }
-    state.close();
     if (metrics != null) {
       metrics.close();
     }
@@ -155,7 +143,7 @@ public final class Replicator implements AutoCloseable {
 
   /** The {@code validation-interval} loops, one per replica that has one. */
   public List<ValidationLoop> validations() {
-    return validations;
+    return watchers.validations();
   }
 
   /** Collects databases and replicas, then {@link #start()}s. Not thread-safe. */
@@ -329,57 +317,35 @@ public final class Replicator implements AutoCloseable {
     /** Opens the replicas, starts capture and shipping for every database, and metrics. */
     public Replicator start() throws IOException {
       List<DatabaseReplication> started = new ArrayList<>();
-      List<ValidationLoop> validations = new ArrayList<>();
+      Watchers watchers = null;
       MetricsServer metrics = null;
       try {
+        List<Watchers.Db> watched = new ArrayList<>();
         for (DbPlan db : dbs) {
           DatabaseReplication d = startDatabase(db);
           started.add(d);
-          validations.addAll(startValidations(db, d));
+          watched.add(new Watchers.Db(db.config().metaPath(), db.replicas().stream().map(ReplicaPlan::validation).toList(), d));
         }
+        watchers = Watchers.start(watched, heartbeat, clock, ticker);
         if (metricsAddr != null) {
           PrometheusRegistry registry = new PrometheusRegistry();
           List<ReplicationMetrics.Source> sources = started.stream()
               .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList();
           ReplicationMetrics.register(registry, () -> sources, clock);
-          ValidationMetrics.register(registry, () -> validations);
+          ValidationMetrics.register(registry, watchers::validations);
           metrics = MetricsServer.start(metricsAddr, registry);
           LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, metrics.port());
         }
       } catch (IOException | RuntimeException e) {
-        validations.forEach(ValidationLoop::close);
+        if (watchers != null) {
+          watchers.close();
+        }
         for (DatabaseReplication d : started) {
           d.stop(Duration.ZERO);
         }
         throw e;
       }
-      Heartbeat beat = heartbeat == null ? null : Heartbeat.start(heartbeat.url(), heartbeat.interval(),
-          started.stream().flatMap(d -> d.shippers().stream()
-              .map(s -> (Heartbeat.Replica) new ShipperHealth(d.name() + " [" + s.replica() + "]", s, clock)))
-              .toList(), ticker);
-      List<StatePublisher.Entry> published = new ArrayList<>();
-      for (int i = 0; i < dbs.size(); i++) {
-        for (Shipper s : started.get(i).shippers()) {
-          published.add(new StatePublisher.Entry(dbs.get(i).config().metaPath(), s.replica(), s.stats()));
-        }
-      }
-      return new Replicator(started, validations, beat, StatePublisher.start(published), metrics, shutdownTimeout,
-          ticker);
-    }
-
-    /** One loop per replica of {@code db} with a validation interval, reading its shipper's store. */
-    private List<ValidationLoop> startValidations(DbPlan db, DatabaseReplication d) {
-      List<ValidationLoop> out = new ArrayList<>();
-      for (int i = 0; i < db.replicas().size(); i++) {
-        ReplicaPlan r = db.replicas().get(i);
-        if (!r.validation().isZero()) {
-          ReplicaComparison c = new ReplicaComparison(d.name(), db.config().metaPath(), r.name(),
-              d.shippers().get(i).store(), ticker);
-          out.add(ValidationLoop.start(c, r.validation(), ticker));
-          LOG.info("validating {} [{}] every {}", d.name(), r.name(), r.validation());
-        }
-      }
-      return out;
+      return new Replicator(started, watchers, metrics, shutdownTimeout, ticker);
     }
 
     /**
