@@ -57,7 +57,7 @@ class ValidationIT {
     try (Connection c = Sqlite.openWal(db, 1000)) {
       Sqlite.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
       try (Replicator r = Replicator.builder().database(db).replica(new FileReplicaStore(replica))
-          .validation(INTERVAL).random(new SplittableRandom(5)).start()) {
+          .validation(INTERVAL).random(new SplittableRandom(5)).metrics("127.0.0.1:0").start()) {
         for (int i = 0; i < 20; i++) {
           Sqlite.exec(c, "INSERT INTO t(v) VALUES (printf('%.3000c', 'x'))");
         }
@@ -75,6 +75,11 @@ class ValidationIT {
         assertTrue(bad.detail().contains(seg.getFileName().toString()), bad.toString());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(INTERVAL.multipliedBy(10)) < 0,
             "reported within the next checks");
+        String metrics = new String(java.net.URI.create("http://127.0.0.1:" + r.metricsPort() + "/metrics").toURL()
+            .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(java.util.regex.Pattern.compile(
+            "(?m)^walship_replica_validations_total\\{db=\"[^\"]+\",replica=\"replica\",result=\"mismatch\"} [1-9]")
+            .matcher(metrics).find(), metrics);
       }
     }
     Path config = tmp.resolve("litestream.yml");
