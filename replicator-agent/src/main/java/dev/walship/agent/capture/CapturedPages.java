@@ -17,7 +17,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,23 +42,54 @@ import java.util.Optional;
  * saving a newer image) shows as {@link NoSuchFileException}, and reading again finds the newer
  * image. Nothing here writes to the meta directory.
  */
-public final class CapturedPages {
+public final class CapturedPages implements AutoCloseable {
   private final MetaDir meta;
   private final PageImage.Saved saved;
+  private final Map<Integer, FileChannel> open;
 
-  private CapturedPages(MetaDir meta, PageImage.Saved saved) {
+  private CapturedPages(MetaDir meta, PageImage.Saved saved, Map<Integer, FileChannel> open) {
     this.meta = meta;
     this.saved = saved;
+    this.open = open;
   }
 
-  /** The current generation's saved image in {@code metaDir}; empty when nothing was captured yet. */
+  /**
+   * The current generation's saved image in {@code metaDir}, with the shadow indices from its
+   * position on held open (so that capture deleting them after a newer image cannot take them
+   * away); empty when nothing was captured yet. Close it.
+   */
   public static Optional<CapturedPages> read(Path metaDir) throws IOException {
     MetaDir meta = new MetaDir(metaDir);
-    Generation g = meta.readCurrent();
-    if (g == null || !Files.exists(meta.imageFile(g))) {
-      return Optional.empty();
+    for (int attempt = 1; ; attempt++) {
+      Generation g = meta.readCurrent();
+      if (g == null || !Files.exists(meta.imageFile(g))) {
+        return Optional.empty();
+      }
+      PageImage.Saved saved = PageImage.load(meta.imageFile(g));
+      Map<Integer, FileChannel> open = new HashMap<>();
+      try {
+        for (var e : meta.shadowIndices(g).tailMap(saved.head().index()).entrySet()) {
+          open.put(e.getKey(), FileChannel.open(e.getValue(), StandardOpenOption.READ));
+        }
+        return Optional.of(new CapturedPages(meta, saved, open));
+      } catch (NoSuchFileException gone) {
+        closeAll(open);
+        if (attempt == 3) {
+          throw gone; // capture moved on three times while we looked
+        }
+      }
     }
-    return Optional.of(new CapturedPages(meta, PageImage.load(meta.imageFile(g))));
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeAll(open);
+  }
+
+  private static void closeAll(Map<Integer, FileChannel> open) throws IOException {
+    for (FileChannel ch : open.values()) {
+      ch.close();
+    }
   }
 
   public Generation generation() {
@@ -100,7 +133,19 @@ public final class CapturedPages {
   /** Applies the committed frames of index {@code i} from the image's head (or its start) up to {@code limit} (-1: all). */
   private void replay(int i, long limit, PageImage image) throws IOException, OutOfRange {
     Path f = meta.shadowWal(generation(), i);
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+    FileChannel held = open.get(i);
+    FileChannel ch = held != null ? held : FileChannel.open(f, StandardOpenOption.READ);
+    try {
+      replay(ch, f, i, limit, image);
+    } finally {
+      if (held == null) {
+        ch.close();
+      }
+    }
+  }
+
+  private void replay(FileChannel ch, Path f, int i, long limit, PageImage image) throws IOException, OutOfRange {
+    {
       long size = ch.size();
       ByteBuffer hb = ByteBuffer.allocate(WalHeader.SIZE);
       if (FrameRun.readFully(ch, hb, 0) < WalHeader.SIZE) {
@@ -120,8 +165,8 @@ public final class CapturedPages {
             + " local shadow holds (%s: %d bytes, frames from 0x%x)", limit, i, f, size, from));
       }
       ch.position(from);
-      InputStream in = new BufferedInputStream(
-          java.nio.channels.Channels.newInputStream(ch), 1 << 16);
+      // not closed: closing would close a held channel; the caller closes what it opened
+      InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16);
       apply(WalReader.continuing(new Bounded(in, to - from), header, from, checksum), limit, image, f);
     }
   }

@@ -62,7 +62,8 @@ public final class VerifyCommand implements Callable<Integer> {
         checked++;
         Verdict v;
         try (ReplicaStore store = stores.open(r)) {
-          v = new ReplicaComparison(db.path().toString(), db.metaPath(), r.name(), store, Ticker.SYSTEM).run();
+          v = new ReplicaComparison(db.path().toString(), db.metaPath(), r.name(), store, Ticker.SYSTEM,
+              ReplicaComparison.Progress.UNKNOWN).run();
         }
         ctx.out().println(v);
         allOk &= v.result() == Verdict.Result.OK;

@@ -7,6 +7,7 @@ import dev.walship.agent.heartbeat.ShipperHealth;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.agent.verify.ReplicaComparison;
 import dev.walship.agent.verify.ValidationLoop;
+import dev.walship.format.layout.Position;
 import dev.walship.toolkit.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,8 @@ final class Watchers implements AutoCloseable {
         Duration every = db.validation().get(i);
         if (!every.isZero()) {
           validations.add(ValidationLoop.start(
-              new ReplicaComparison(d.name(), db.meta(), s.replica(), s.store(), ticker), every, ticker));
+              new ReplicaComparison(d.name(), db.meta(), s.replica(), s.store(), ticker, progress(s, every, ticker)),
+              every, ticker));
           LOG.info("validating {} [{}] every {}", d.name(), s.replica(), every);
         }
         judged.add(new ShipperHealth(d.name() + " [" + s.replica() + "]", s, clock));
@@ -58,6 +60,24 @@ final class Watchers implements AutoCloseable {
     }
     Heartbeat beat = heartbeat == null ? null : Heartbeat.start(heartbeat.url(), heartbeat.interval(), judged, ticker);
     return new Watchers(validations, beat, StatePublisher.start(published));
+  }
+
+  /** Waits until {@code s} has shipped a position, at most {@code every} (and a minute). */
+  private static ReplicaComparison.Progress progress(Shipper s, Duration every, Ticker ticker) {
+    Duration max = every.compareTo(Duration.ofMinutes(1)) < 0 ? every : Duration.ofMinutes(1);
+    return p -> {
+      long deadline = ticker.read() + max.toNanos();
+      while (true) {
+        Position at = s.stats().replicaPosition();
+        if (at != null && at.generation().equals(p.generation()) && at.compareTo(p) >= 0) {
+          return true;
+        }
+        if (ticker.until(deadline) <= 0) {
+          return false;
+        }
+        Thread.sleep(20);
+      }
+    };
   }
 
   List<ValidationLoop> validations() {

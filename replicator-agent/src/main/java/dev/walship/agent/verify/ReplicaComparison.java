@@ -60,18 +60,32 @@ public final class ReplicaComparison {
   private final String replica;
   private final ReplicaStore store;
   private final RestoreSettings settings;
+  private final Progress progress;
+
+  /** How far the replica is, as its running shipper knows it. */
+  @FunctionalInterface
+  public interface Progress {
+    /** Nothing known: compare wherever the replica ends ({@code verify}). */
+    Progress UNKNOWN = p -> true;
+
+    /** Waits (a bounded time) until the replica holds {@code p}; false when it did not get there. */
+    boolean reached(Position p) throws InterruptedException;
+  }
 
   /**
    * @param db the database's path, for messages
    * @param metaDir capture's meta directory of that database
    * @param replica the replica's name
    * @param store the replica, read only
+   * @param progress waits until the replica holds the oldest point the meta directory can rebuild
    */
-  public ReplicaComparison(String db, Path metaDir, String replica, ReplicaStore store, Ticker ticker) {
+  public ReplicaComparison(String db, Path metaDir, String replica, ReplicaStore store, Ticker ticker,
+      Progress progress) {
     this.db = db;
     this.metaDir = metaDir;
     this.replica = replica;
     this.store = store;
+    this.progress = progress;
     this.settings = new RestoreSettings(2, WalApplier.Mode.PAGES, QUIET, Duration.ofDays(1), ticker);
   }
 
@@ -100,7 +114,16 @@ public final class ReplicaComparison {
     if (captured.isEmpty()) {
       return verdict(Verdict.Result.SKIPPED, null, "nothing captured yet (no page image in " + metaDir + ")");
     }
-    CapturedPages local = captured.get();
+    try (CapturedPages local = captured.get()) {
+      if (!progress.reached(local.oldest())) {
+        return verdict(Verdict.Result.SKIPPED, null, "the replica has not reached " + local.oldest()
+            + ", the oldest point the meta directory can rebuild, in time");
+      }
+      return check(local);
+    }
+  }
+
+  private Verdict check(CapturedPages local) throws IOException, InterruptedException {
     Generation g = local.generation();
     ReplicaCatalog catalog = ReplicaCatalog.load(store, g);
     Optional<GenerationFiles> files = catalog.generation(g);
