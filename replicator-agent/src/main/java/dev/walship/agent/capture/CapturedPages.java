@@ -145,30 +145,28 @@ public final class CapturedPages implements AutoCloseable {
   }
 
   private void replay(FileChannel ch, Path f, int i, long limit, PageImage image) throws IOException, OutOfRange {
-    {
-      long size = ch.size();
-      ByteBuffer hb = ByteBuffer.allocate(WalHeader.SIZE);
-      if (FrameRun.readFully(ch, hb, 0) < WalHeader.SIZE) {
-        throw new OutOfRange(f + " holds no WAL header yet");
-      }
-      WalHeader header = WalHeader.parse(hb.array(), 0);
-      PageImage.Head head = saved.head();
-      long from = WalHeader.SIZE;
-      WalChecksum checksum = header.checksum();
-      if (i == head.index() && head.offset() > WalHeader.SIZE) {
-        from = head.offset();
-        checksum = head.checksum();
-      }
-      long to = limit < 0 ? size : limit;
-      if (limit >= 0 && (limit > size || limit < from || (limit - WalHeader.SIZE) % header.frameSize() != 0)) {
-        throw new OutOfRange(String.format(Locale.ROOT, "offset 0x%x of index %08x is not a frame boundary the"
-            + " local shadow holds (%s: %d bytes, frames from 0x%x)", limit, i, f, size, from));
-      }
-      ch.position(from);
-      // not closed: closing would close a held channel; the caller closes what it opened
-      InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16);
-      apply(WalReader.continuing(new Bounded(in, to - from), header, from, checksum), limit, image, f);
+    long size = ch.size();
+    ByteBuffer hb = ByteBuffer.allocate(WalHeader.SIZE);
+    if (FrameRun.readFully(ch, hb, 0) < WalHeader.SIZE) {
+      throw new OutOfRange(f + " holds no WAL header yet");
     }
+    WalHeader header = WalHeader.parse(hb.array(), 0);
+    PageImage.Head head = saved.head();
+    long from = WalHeader.SIZE;
+    WalChecksum checksum = header.checksum();
+    if (i == head.index() && head.offset() > WalHeader.SIZE) {
+      from = head.offset();
+      checksum = head.checksum();
+    }
+    long to = limit < 0 ? size : limit;
+    if (limit >= 0 && (limit > size || limit < from || (limit - WalHeader.SIZE) % header.frameSize() != 0)) {
+      throw new OutOfRange(String.format(Locale.ROOT, "offset 0x%x of index %08x is not a frame boundary the"
+          + " local shadow holds (%s: %d bytes, frames from 0x%x)", limit, i, f, size, from));
+    }
+    ch.position(from);
+    // not closed: closing would close a held channel; the caller closes what it opened
+    InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16);
+    apply(WalReader.continuing(new Bounded(in, to - from), header, from, checksum), limit, image, f);
   }
 
   /** Applies whole transactions only: a frame's page counts once its transaction's commit frame is read. */

@@ -3,10 +3,8 @@ package dev.walship.agent.health;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -68,10 +66,8 @@ public record AgentState(long pid, String lastError, Instant since, int attempts
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file(meta, replica), StandardCharsets.UTF_8)) {
       p.load(r);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | IllegalArgumentException unreadable) {
+      return Optional.empty(); // none, or unreadable by this user: status shows what it reads itself
     }
     try {
       long pid = Long.parseLong(p.getProperty("pid", "-1"));

@@ -49,17 +49,18 @@ public record ReplicaHealth(
 
   /**
    * This assessment, knowing what the running agent reports: while its attempts fail, the last
-   * error is the agent's (with since when and how many attempts) and a state that looked healthy
-   * is {@code failing}.
+   * error carries the agent's (with since when and how many attempts), after status's own when it
+   * has one, and a state that looked healthy is {@code failing}.
    */
   public ReplicaHealth withAgent(AgentState agent) {
     if (!agent.failing()) {
       return this;
     }
-    String error = agent.lastError() + " (the running agent, pid " + agent.pid() + ": " + agent.attempts()
+    String report = "the running agent, pid " + agent.pid() + ": " + agent.attempts()
         + (agent.attempts() == 1 ? " attempt" : " attempts") + " failed"
-        + (agent.since() == null ? "" : " since " + agent.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-        + ")";
+        + (agent.since() == null ? "" : " since " + agent.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    String error = lastError == null ? agent.lastError() + " (" + report + ")"
+        : lastError + "; " + report + ": " + agent.lastError();
     return new ReplicaHealth(database, replica, location, healthy() ? "failing" : state, local, remote, lag, lagBytes,
         lastSync, error);
   }

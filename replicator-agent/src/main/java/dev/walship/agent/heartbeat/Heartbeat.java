@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Heartbeat implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
-  /** How often health is looked at (or every interval, when shorter). */
+  /** How often health is looked at once a heartbeat is due (or every interval, when shorter). */
   static final Duration LOOK = Duration.ofSeconds(1);
+  /** After a look found a problem, the next one waits this long (or an interval, when shorter): probes cost a connection. */
+  static final Duration AFTER_PROBLEM = Duration.ofSeconds(10);
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** One replica as the heartbeat judges it. */
@@ -72,8 +74,10 @@ public final class Heartbeat implements AutoCloseable {
 
   private void run() {
     Duration look = interval.compareTo(LOOK) < 0 ? interval : LOOK;
+    Duration afterProblem = interval.compareTo(AFTER_PROBLEM) < 0 ? interval : AFTER_PROBLEM;
+    long nextLook = ticker.read();
     while (await(look)) {
-      if (sentOnce && ticker.read() - lastBeat < interval.toNanos()) {
+      if ((sentOnce && ticker.read() - lastBeat < interval.toNanos()) || ticker.until(nextLook) > 0) {
         continue;
       }
       String problem = problem();
@@ -82,6 +86,7 @@ public final class Heartbeat implements AutoCloseable {
           LOG.warn("heartbeats stop while {}", problem);
         }
         lastProblem = problem;
+        nextLook = ticker.read() + afterProblem.toNanos();
         continue;
       }
       if (lastProblem != null) {
