@@ -18,7 +18,7 @@ import java.util.Optional;
  *     (further than the threshold, or unreachable: then {@code lastError} says why), {@code
  *     no-snapshot} (the replica holds nothing of the current generation), {@code no-space} (the
  *     replica's file system has less than {@link #NO_SPACE} bytes left: the next upload fails),
- *     {@code failing} (the running agent's attempts fail although the replica looked fine), or
+ *     {@code failing} (the running agent's attempts fail while the replica lacks something), or
  *     {@code idle} (nothing captured yet)
  * @param lag how much older the replica's newest data is than the database's, or null
  * @param lagBytes captured WAL bytes the replica does not have yet, or null when unknown
@@ -50,7 +50,8 @@ public record ReplicaHealth(
   /**
    * This assessment, knowing what the running agent reports: while its attempts fail, the last
    * error carries the agent's (with since when and how many attempts), after status's own when it
-   * has one, and a state that looked healthy is {@code failing}.
+   * has one, and {@code catching-up} or {@code idle} becomes {@code failing} ({@code ok}: the replica holds
+   * everything captured, stays).
    */
   public ReplicaHealth withAgent(AgentState agent) {
     if (!agent.failing()) {
@@ -61,8 +62,10 @@ public record ReplicaHealth(
         + (agent.since() == null ? "" : " since " + agent.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     String error = lastError == null ? agent.lastError() + " (" + report + ")"
         : lastError + "; " + report + ": " + agent.lastError();
-    return new ReplicaHealth(database, replica, location, healthy() ? "failing" : state, local, remote, lag, lagBytes,
-        lastSync, error);
+    // a replica that holds everything captured stays ok (the agent may fail at something else, or
+    // its report may predate the upload that just caught up); one that lacks something is failing
+    String next = state.equals("catching-up") || state.equals("idle") ? "failing" : state;
+    return new ReplicaHealth(database, replica, location, next, local, remote, lag, lagBytes, lastSync, error);
   }
 
   /** {@code ok}, {@code catching-up} or {@code idle}: nothing an operator must act on. */

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatePublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatePublisher.class);
-  static final Duration EVERY = Duration.ofMillis(500);
+  static final Duration EVERY = Duration.ofMillis(100);
 
   /** One replica: its database's meta directory, its name, its shipper's stats. */
   public record Entry(Path meta, String replica, ShipperStats stats) {}
