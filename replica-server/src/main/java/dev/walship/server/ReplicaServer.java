@@ -1,5 +1,7 @@
 package dev.walship.server;
 
+import dev.walship.server.audit.AuditEvents;
+import dev.walship.server.metrics.ServerMetrics;
 import dev.walship.toolkit.time.Ticker;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.auth.UserKeyAuthenticator;
@@ -51,11 +53,14 @@ public final class ReplicaServer implements AutoCloseable {
   private final WriteTracker writes;
   private final UserKeyAuthenticator authenticator;
   private final JailFileSystemFactory fileSystems;
+  private final ServerMetrics metrics;
   private volatile ServerConfig config;
   private final AtomicLong logins;
 
   private ReplicaServer(ReplicaSshServer sshd, HostKey hostKey, WriteTracker writes,
-      UserKeyAuthenticator authenticator, JailFileSystemFactory fileSystems, ServerConfig config, AtomicLong logins) {
+      UserKeyAuthenticator authenticator, JailFileSystemFactory fileSystems, ServerMetrics metrics, ServerConfig config,
+      AtomicLong logins) {
+    this.metrics = metrics;
     this.logins = logins;
     this.sshd = sshd;
     this.hostKey = hostKey;
@@ -78,15 +83,18 @@ public final class ReplicaServer implements AutoCloseable {
     LOG.info("host key {} {}", config.hostKey(), hostKey.fingerprint());
     WriteTracker writes = new WriteTracker(Ticker.SYSTEM);
     ReplicaSftpAccessor accessor = new ReplicaSftpAccessor(writes);
-    UserKeyAuthenticator authenticator = new UserKeyAuthenticator(config.users());
-    JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator, clock);
+    ServerMetrics metrics = config.metricsAddr() == null ? null : new ServerMetrics(config.users());
+    AuditEvents events = metrics == null ? AuditEvents.NONE : metrics;
+    UserKeyAuthenticator authenticator = new UserKeyAuthenticator(config.users(), events);
+    JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator, clock, events);
     SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
         KeyPairProvider.wrap(hostKey.keyPair()),
         authenticator,
         fileSystems,
         new ReplicaSftpSubsystemFactory(accessor, writes),
         config.limits(),
-        clock);
+        clock,
+        events);
     ReplicaSshServer sshd = SshServerAssembly.build(config.listenHost(), config.listenPort(), parts);
     AtomicLong logins = new AtomicLong();
     sshd.addSessionListener(new SessionListener() {
@@ -104,8 +112,20 @@ public final class ReplicaServer implements AutoCloseable {
       throw config.source().error("listen", "cannot listen on " + config.listen() + ": " + e.getMessage()
           + " (is another server using the port?)");
     }
-    ReplicaServer server = new ReplicaServer(sshd, hostKey, writes, authenticator, fileSystems, config, logins);
+    if (metrics != null) {
+      try {
+        metrics.serve(config.metricsAddr());
+      } catch (IOException e) {
+        sshd.stop(true);
+        throw config.source().error("metrics-addr", e.getMessage());
+      }
+    }
+    ReplicaServer server =
+        new ReplicaServer(sshd, hostKey, writes, authenticator, fileSystems, metrics, config, logins);
     LOG.info("listening on {}:{} for {}", config.listenHost(), server.port(), names(config));
+    if (metrics != null) {
+      LOG.info("serving metrics on {} port {} (/metrics)", config.metricsAddr(), metrics.port());
+    }
     return server;
   }
 
@@ -123,11 +143,17 @@ public final class ReplicaServer implements AutoCloseable {
     ServerConfig current = config;
     fileSystems.users(next.users());
     authenticator.users(next.users());
+    if (metrics != null) {
+      metrics.users(next.users());
+    }
     sshd.limits(next.limits());
     config = next;
     if (!next.listen().equals(current.listen())) {
       LOG.warn("listen {} differs from {} (listening on {}:{}): a restart applies it",
           next.listen(), current.listen(), current.listenHost(), port());
+    }
+    if (!java.util.Objects.equals(next.metricsAddr(), current.metricsAddr())) {
+      LOG.warn("metrics-addr {} differs from {}: a restart applies it", next.metricsAddr(), current.metricsAddr());
     }
     if (!next.hostKey().equals(current.hostKey())) {
       LOG.warn("host-key {} differs from {} (still serving {}): a restart applies it",
@@ -153,6 +179,11 @@ public final class ReplicaServer implements AutoCloseable {
   /** The logins (authenticated connections) since the server started. */
   public long logins() {
     return logins.get();
+  }
+
+  /** The port Prometheus metrics are served on, or -1 when {@code metrics-addr} is unset. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The TCP port the server listens on. */
@@ -198,6 +229,9 @@ public final class ReplicaServer implements AutoCloseable {
   /** Stops at once, closing every session. */
   @Override
   public void close() throws IOException {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (sshd.isOpen()) {
       sshd.stop(true);
       LOG.info("stopped");

@@ -13,6 +13,7 @@ import dev.walship.agent.cli.SnapshotsCommand;
 import dev.walship.agent.cli.StatusCommand;
 import dev.walship.agent.cli.WalCommand;
 import dev.walship.agent.cli.RootCommand;
+import dev.walship.agent.cli.VerifyCommand;
 import dev.walship.agent.cli.VersionCommand;
 import dev.walship.agent.config.PathExpander;
 import java.io.OutputStreamWriter;
@@ -47,6 +48,7 @@ public final class Main {
     cl.addSubcommand(new RestoreCommand(ctx, stores));
     cl.addSubcommand(new SnapshotsCommand(ctx, stores));
     cl.addSubcommand(new StatusCommand(ctx, stores, Clock.systemUTC()));
+    cl.addSubcommand(new VerifyCommand(ctx, stores));
     cl.addSubcommand(new WalCommand(ctx, stores));
     cl.addSubcommand(new VersionCommand(ctx));
     CliErrors errors = new CliErrors(ctx);

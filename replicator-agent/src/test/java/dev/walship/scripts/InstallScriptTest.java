@@ -38,7 +38,7 @@ class InstallScriptTest {
     for (String prog : new String[] {"replica-server", "replicator"}) {
       Path launcher = dest.resolve("usr/local/bin/" + prog);
       assertTrue(Files.isExecutable(launcher), prog);
-      assertTrue(Files.readString(launcher).contains("-jar /usr/local/lib/walship/" + prog + ".jar"), prog);
+      assertTrue(Files.readString(launcher).contains("-jar \"$here/../lib/walship/" + prog + ".jar\""), prog);
     }
     assertTrue(Files.readString(dest.resolve("usr/local/bin/replicator"))
         .contains("-XX:SharedArchiveFile=/usr/local/lib/walship/replicator.jsa"), "the agent starts from its CDS archive");

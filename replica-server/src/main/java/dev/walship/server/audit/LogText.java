@@ -1,5 +1,7 @@
 package dev.walship.server.audit;
 
+import java.util.Locale;
+
 /**
  * Escapes values for log lines of the form {@code event key=value key=value: free text}.
  *
@@ -49,7 +51,7 @@ public final class LogText {
         case '"' -> out.append(quoted ? "\\\"" : "\"");
         default -> {
           if (unsafe(c)) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

@@ -1,5 +1,6 @@
 package dev.walship.server.auth;
 
+import dev.walship.server.audit.AuditEvents;
 import dev.walship.server.audit.LogText;
 import dev.walship.server.config.UserConfig;
 import java.io.IOException;
@@ -54,8 +55,15 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   }
 
   private volatile Map<String, Entry> users = Map.of();
+  private final AuditEvents events;
 
   public UserKeyAuthenticator(List<UserConfig> users) {
+    this(users, AuditEvents.NONE);
+  }
+
+  /** @param events told of every refused key (metrics) */
+  public UserKeyAuthenticator(List<UserConfig> users, AuditEvents events) {
+    this.events = events;
     users(users);
   }
 
@@ -82,6 +90,7 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     Entry entry = users.get(username);
     Verdict v = verdict(entry, key, fingerprint, clientIp(session.getClientAddress()));
     if (v.refusal() != null) {
+      events.loginRefused();
       LOG.info("auth refused user={} address={} key={}: {}", LogText.field(username), LogText.field(address),
           LogText.field(fingerprint), LogText.text(v.refusal()));
       int failures = session.getAttribute(FAILURES) == null ? 1 : session.getAttribute(FAILURES) + 1;

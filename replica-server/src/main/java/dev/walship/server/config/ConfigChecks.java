@@ -1,5 +1,6 @@
 package dev.walship.server.config;
 
+import java.util.Locale;
 import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -122,6 +123,6 @@ public final class ConfigChecks {
     for (int i = 0; i < 9; i++) {
       m = (m << 1) | (s.charAt(i) == '-' ? 0 : 1);
     }
-    return String.format("%04o", m);
+    return String.format(Locale.ROOT, "%04o", m);
   }
 }

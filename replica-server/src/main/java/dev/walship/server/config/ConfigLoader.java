@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * authorized-keys} is the user name.
  */
 public final class ConfigLoader {
-  private static final List<String> TOP = List.of("listen", "host-key", "defaults", "users", "limits");
+  private static final List<String> TOP = List.of("listen", "host-key", "defaults", "users", "limits", "metrics-addr");
   private static final List<String> DEFAULTS = List.of("root", "authorized-keys", "writable", "immutable-for", "quota");
   private static final List<String> USER = List.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
   private static final Pattern BYTES = Pattern.compile("(\\d{1,15})(|KiB|MiB|GiB|TiB)");
@@ -87,7 +87,7 @@ public final class ConfigLoader {
     List<UserConfig> users = users(top, d);
     Limits limits = limits(top.mapping("limits", "a mapping (" + String.join(", ", LIMITS) + ")"));
     try {
-      return new ServerConfig(listen.host(), listen.port(), hostKey, users, limits, source());
+      return new ServerConfig(listen.host(), listen.port(), hostKey, users, limits, source(), metricsAddr(top));
     } catch (IllegalArgumentException e) {
       throw source().error("users", e.getMessage());
     }
@@ -95,6 +95,20 @@ public final class ConfigLoader {
 
   private record UserDefaults(
       String root, String authorizedKeys, List<String> writable, Duration immutableFor, OptionalLong quota) {}
+
+  /** {@code metrics-addr}: {@code host:port} or {@code :port} (every interface), or null when unset. */
+  private String metricsAddr(YamlMapping top) throws ConfigException {
+    String written = value(top, "metrics-addr", "");
+    if (written.isEmpty()) {
+      return null;
+    }
+    try {
+      HostPort.parseListen(written);
+    } catch (IllegalArgumentException e) {
+      throw top.error("metrics-addr", e.getMessage());
+    }
+    return written;
+  }
 
   private HostPort listen(YamlMapping top) throws ConfigException {
     String written = value(top, "listen", ServerConfig.DEFAULT_LISTEN);

@@ -14,6 +14,8 @@ import java.util.Set;
  *
  * @param listenHost the address to bind (an IP literal or a name)
  * @param listenPort the TCP port; 0 picks a free one
+ * @param metricsAddr where Prometheus metrics are served ({@code host:port} or {@code :port}); null:
+ *     nowhere (the default)
  */
 public record ServerConfig(
     String listenHost,
@@ -21,7 +23,8 @@ public record ServerConfig(
     Path hostKey,
     List<UserConfig> users,
     Limits limits,
-    ConfigSource source) {
+    ConfigSource source,
+    String metricsAddr) {
 
   /** Default of {@code listen}. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:2222";
@@ -48,6 +51,12 @@ public record ServerConfig(
     }
   }
 
+  /** Without metrics. */
+  public ServerConfig(String listenHost, int listenPort, Path hostKey, List<UserConfig> users, Limits limits,
+      ConfigSource source) {
+    this(listenHost, listenPort, hostKey, users, limits, source, null);
+  }
+
   /** The user called {@code name}, if configured. */
   public Optional<UserConfig> user(String name) {
     return users.stream().filter(u -> u.name().equals(name)).findFirst();
@@ -69,8 +78,15 @@ public record ServerConfig(
     private Path hostKey;
     private final List<UserConfig> users = new ArrayList<>();
     private Limits limits = Limits.DEFAULTS;
+    private String metricsAddr;
 
     private Builder() {}
+
+    /** Serves Prometheus metrics on {@code addr} ({@code host:port}, {@code :port}; port 0: a free one). */
+    public Builder metrics(String addr) {
+      this.metricsAddr = addr;
+      return this;
+    }
 
     /** Where to listen; port 0 picks a free port (the default here: 127.0.0.1:0). */
     public Builder listen(String host, int port) {
@@ -103,7 +119,7 @@ public record ServerConfig(
       if (hostKey == null) {
         throw new IllegalStateException("hostKey is required");
       }
-      return new ServerConfig(host, port, hostKey, users, limits, ConfigSource.CODE);
+      return new ServerConfig(host, port, hostKey, users, limits, ConfigSource.CODE, metricsAddr);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.walship.server.fs;
 
+import dev.walship.server.audit.AuditEvents;
 import dev.walship.server.auth.SftpAccess;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.UserConfig;
@@ -32,14 +33,22 @@ import org.apache.sshd.common.session.SessionContext;
 public final class JailFileSystemFactory implements FileSystemFactory {
   private final ContentValidator validator;
   private final Clock clock;
+  private final AuditEvents events;
   private final DiskSpace disk = new DiskSpace();
   private final RandomGenerator random = new SecureRandom();
   private volatile Map<String, UserSpace> spaces;
 
   /** @param clock the time {@code immutable-for} is measured against */
   public JailFileSystemFactory(List<UserConfig> users, ContentValidator validator, Clock clock) throws IOException {
+    this(users, validator, clock, AuditEvents.NONE);
+  }
+
+  /** @param events told of every audited file event (metrics) */
+  public JailFileSystemFactory(List<UserConfig> users, ContentValidator validator, Clock clock, AuditEvents events)
+      throws IOException {
     this.validator = validator;
     this.clock = clock;
+    this.events = events;
     this.spaces = prepare(users, Map.of(), true);
   }
 
@@ -73,7 +82,7 @@ public final class JailFileSystemFactory implements FileSystemFactory {
     if (session.getAttribute(UserKeyAuthenticator.ACCESS) == SftpAccess.READ_ONLY) {
       space = space.readOnly();
     }
-    Audit audit = new Audit(session.getUsername(), UserKeyAuthenticator.address(session.getRemoteAddress()));
+    Audit audit = new Audit(session.getUsername(), UserKeyAuthenticator.address(session.getRemoteAddress()), events);
     JailFileSystemProvider provider = new JailFileSystemProvider(space, validator, audit);
     return provider.newFileSystem(space.jail.root(), Map.of());
   }

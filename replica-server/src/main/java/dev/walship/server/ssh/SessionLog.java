@@ -1,5 +1,6 @@
 package dev.walship.server.ssh;
 
+import dev.walship.server.audit.AuditEvents;
 import dev.walship.server.audit.LogText;
 import dev.walship.server.auth.SftpAccess;
 import dev.walship.server.auth.UserKeyAuthenticator;
@@ -21,15 +22,18 @@ final class SessionLog implements SessionListener {
   private static final AttributeKey<Instant> LOGIN = new AttributeKey<>();
 
   private final Clock clock;
+  private final AuditEvents events;
 
-  SessionLog(Clock clock) {
+  SessionLog(Clock clock, AuditEvents events) {
     this.clock = clock;
+    this.events = events;
   }
 
   @Override
   public void sessionEvent(Session session, Event event) {
     if (event == Event.Authenticated) {
       session.setAttribute(LOGIN, clock.instant());
+      events.login(session.getUsername());
       LOG.info("login user={} address={} key={}{}", LogText.field(session.getUsername()),
           LogText.field(UserKeyAuthenticator.address(session.getRemoteAddress())),
           LogText.field(session.getAttribute(UserKeyAuthenticator.KEY_FINGERPRINT)),
@@ -41,6 +45,7 @@ final class SessionLog implements SessionListener {
   public void sessionClosed(Session session) {
     Instant login = session.getAttribute(LOGIN);
     if (login != null) {
+      events.logout(session.getUsername());
       LOG.info("logout user={} address={} after={}s", LogText.field(session.getUsername()),
           LogText.field(UserKeyAuthenticator.address(session.getRemoteAddress())),
           Duration.between(login, clock.instant()).toSeconds());

@@ -1,5 +1,6 @@
 package dev.walship.server.ssh;
 
+import dev.walship.server.audit.AuditEvents;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.Limits;
 import java.time.Clock;
@@ -75,7 +76,8 @@ public final class SshServerAssembly {
       FileSystemFactory fileSystems,
       SubsystemFactory sftp,
       Limits limits,
-      Clock clock) {}
+      Clock clock,
+      AuditEvents events) {}
 
   public static ReplicaSshServer build(String host, int port, Parts parts) {
     ReplicaSshServer sshd = (ReplicaSshServer) algorithms(ServerBuilder.builder())
@@ -107,7 +109,7 @@ public final class SshServerAssembly {
     sshd.setSessionFactory(new AdmittingSessionFactory(sshd, admission));
     sshd.addSessionListener(admission);
     sshd.setSessionDisconnectHandler(new DisconnectLog());
-    sshd.addSessionListener(new SessionLog(parts.clock()));
+    sshd.addSessionListener(new SessionLog(parts.clock(), parts.events()));
     properties(sshd);
     sshd.limits(parts.limits());
     return sshd;

@@ -124,7 +124,7 @@ class ConfigLoaderTest {
         error("listen: 127.0.0.1:2222\ndefaults:\n  rot: /x\nusers: [{name: a}]\n"));
     assertEquals(f + ":2: users[0].nmae: unknown key; did you mean name?",
         error("users:\n  - nmae: a\n"));
-    assertEquals(f + ":1: port: unknown key; the file takes listen, host-key, defaults, users, limits",
+    assertEquals(f + ":1: port: unknown key; the file takes listen, host-key, defaults, users, limits, metrics-addr",
         error("port: 22\n"));
     assertEquals(f + ":1: limits.idle: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
         error("limits: {idle: 1m}\nusers: [{name: a}]\n"));
@@ -224,5 +224,14 @@ class ConfigLoaderTest {
   void loadReadsTheFile() throws Exception {
     Path f = Files.writeString(dir.resolve("real.yml"), "users: [{name: zed}]\n");
     assertEquals("zed", ConfigLoader.load(f).users().get(0).name());
+  }
+
+  @Test
+  void metricsAddrIsOffUnlessSet() throws ConfigException {
+    assertEquals(null, parse("users: [{name: a}]\n").metricsAddr());
+    assertEquals(":9100", parse("metrics-addr: \":9100\"\nusers: [{name: a}]\n").metricsAddr());
+    String f = dir.resolve("rs.yml").toString();
+    assertEquals(f + ":1: metrics-addr: \"9100\" is not host:port or :port (e.g. :9090, 127.0.0.1:9090, [::1]:9090)",
+        error("metrics-addr: \"9100\"\nusers: [{name: a}]\n"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import java.util.Locale;
 import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
@@ -33,6 +34,8 @@ import java.util.stream.Stream;
  * generations/&lt;gen&gt;/image              page image: hashes of the database's pages at a position
  * generations/&lt;gen&gt;/database           which database file the generation was captured from
  * replicas/&lt;name&gt;                       the last position a replica reported as shipped
+ * agent/&lt;replica&gt;.state                what the running agent reports for {@code status} (health.AgentState)
+ * verify/                              temporary restores of {@code verify} (verify.ReplicaComparison)
  * lock                                 held (fcntl) by the one capture that owns this directory
  * </pre>
  *
@@ -70,7 +73,7 @@ final class MetaDir {
   }
 
   Path shadowWal(Generation g, int index) {
-    return walDir(g).resolve(String.format("%08x", index) + SHADOW_SUFFIX);
+    return walDir(g).resolve(String.format(Locale.ROOT, "%08x", index) + SHADOW_SUFFIX);
   }
 
   Path imageFile(Generation g) {
@@ -255,7 +258,7 @@ final class MetaDir {
     for (byte c : name.getBytes(StandardCharsets.UTF_8)) {
       boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
           || c == '-' || c == '_';
-      b.append(safe ? String.valueOf((char) c) : String.format("%%%02X", c & 0xff));
+      b.append(safe ? String.valueOf((char) c) : String.format(Locale.ROOT, "%%%02X", c & 0xff));
     }
     return b.toString();
   }

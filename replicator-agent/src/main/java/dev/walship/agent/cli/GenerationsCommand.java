@@ -84,8 +84,9 @@ public final class GenerationsCommand implements Callable<Integer> {
 
   /** Litestream's {@code truncateDuration}: coarser the longer the lag. */
   static Duration truncate(Duration d) {
-    long n = d.toNanos();
-    long abs = Math.abs(n);
+    Duration s = GoDuration.saturate(d); // as Go's Sub: no overflow for Go's zero time
+    long n = s.toNanos();
+    long abs = n == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(n);
     long unit;
     if (abs > 10_000_000_000L) {
       unit = 1_000_000_000L;
@@ -96,7 +97,7 @@ public final class GenerationsCommand implements Callable<Integer> {
     } else if (abs > 1_000L) {
       unit = 1_000L;
     } else {
-      return d;
+      return s;
     }
     return Duration.ofNanos(n - n % unit);
   }

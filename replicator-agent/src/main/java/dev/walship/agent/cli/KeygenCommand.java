@@ -7,7 +7,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -25,6 +29,11 @@ import picocli.CommandLine.Option;
  * {@code replicator keygen}: the agent's ed25519 login key in OpenSSH's format (mode 0600, and its
  * {@code .pub} line), without needing {@code ssh-keygen}. An existing key is kept, never replaced:
  * its public line is printed again. The public line goes to stdout, for ALPHA's authorized-keys file.
+ *
+ * <p>A key in a directory shared with one group only (group {@code r-x}, nothing for others, as
+ * {@code scripts/install --bravo} makes {@code /etc/replicator}: root, group of the service user,
+ * 0750) is made readable by that group (0640): the agent's unit runs as another user than root, who
+ * runs keygen, and must read the key, but cannot change it.
  */
 @Command(name = "keygen", description = "Make the agent's ed25519 SSH key (kept if it exists) and print its public line.")
 public final class KeygenCommand implements Callable<Integer> {
@@ -62,6 +71,10 @@ public final class KeygenCommand implements Callable<Integer> {
     if (!Files.exists(pub)) {
       Files.writeString(pub, line + "\n");
     }
+    String group = shareWithDirectoryGroup(key);
+    if (group != null) {
+      ctx.err().println(key + " is readable by group " + group + " (mode 0640), as its directory is");
+    }
     ctx.err().println("# append this line on ALPHA to the authorized-keys file of the SFTP user"
         + " (e.g. /etc/replica-server/authorized_keys_replicator); on BRAVO set key-path: " + key);
     ctx.out().println(line);
@@ -84,6 +97,22 @@ public final class KeygenCommand implements Callable<Integer> {
       throw new IOException(key + " appeared while the key was being made; not replacing it", e);
     }
     return PublicKeyEntry.toString(pair.getPublic()) + " " + name;
+  }
+
+  /** Gives {@code key} its directory's group and mode 0640 when that directory is shared with one group only. */
+  static String shareWithDirectoryGroup(Path key) throws IOException {
+    Path dir = key.toAbsolutePath().getParent();
+    PosixFileAttributes d = Files.readAttributes(dir, PosixFileAttributes.class);
+    Set<PosixFilePermission> p = d.permissions();
+    boolean groupOnly = p.contains(PosixFilePermission.GROUP_READ) && p.contains(PosixFilePermission.GROUP_EXECUTE)
+        && !p.contains(PosixFilePermission.OTHERS_READ) && !p.contains(PosixFilePermission.OTHERS_EXECUTE);
+    PosixFileAttributes k = Files.readAttributes(key, PosixFileAttributes.class);
+    if (!groupOnly || d.group().getName().equals(k.owner().getName())) {
+      return null; // not shared, or shared with the owner's own group only
+    }
+    Files.getFileAttributeView(key, PosixFileAttributeView.class).setGroup(d.group());
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+    return d.group().getName();
   }
 
   private static String publicLine(Path key) throws IOException, GeneralSecurityException {

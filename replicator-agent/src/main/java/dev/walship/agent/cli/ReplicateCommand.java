@@ -93,6 +93,9 @@ public final class ReplicateCommand implements Callable<Integer> {
     if (cfg.addr() != null) {
       b.metrics(cfg.addr());
     }
+    if (cfg.heartbeat() != null) {
+      b.heartbeat(cfg.heartbeat());
+    }
     Replicator replicator;
     try {
       replicator = b.start();

@@ -1,5 +1,6 @@
 package dev.walship.agent.cli;
 
+import java.util.Locale;
 import dev.walship.agent.store.ReplicaStores;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
@@ -94,7 +95,7 @@ public final class RestoreCommand implements Callable<Integer> {
     try (ReplicaStore store = best.store) {
       long start = settings.ticker().read();
       new Restorer(store, settings).restore(best.plan, out);
-      ctx.err().printf("restored %s to %s: generation %s, snapshot %08x and %d WAL indices, from %s in %.1f s%n",
+      ctx.err().printf(Locale.ROOT, "restored %s to %s: generation %s, snapshot %08x and %d WAL indices, from %s in %.1f s%n",
           best.plan.target(), out, best.plan.generation(), best.plan.snapshot().name().index(),
           best.plan.indices().size(), best.plan.location(), (settings.ticker().read() - start) / 1e9);
     }

@@ -2,6 +2,7 @@ package dev.walship.agent.cli;
 
 import dev.walship.format.catalog.ReplicaEnd;
 import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.agent.health.AgentState;
 import dev.walship.agent.health.ReplicaHealth;
 import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.capture.ShadowState;
@@ -69,7 +70,8 @@ public final class StatusCommand implements Callable<Integer> {
                 return ReplicaEnd.of(store, GenerationFiles.list(store, local.orElseThrow().generation()));
               }
             });
-        rows.add(h.withUsableSpace(usable[0]));
+        h = h.withUsableSpace(usable[0]);
+        rows.add(AgentState.read(db.metaPath(), r.name()).map(h::withAgent).orElse(h));
       }
     }
     if (json) {

@@ -1,5 +1,6 @@
 package dev.walship.agent.cli;
 
+import java.util.Locale;
 import dev.walship.agent.health.ReplicaHealth;
 import dev.walship.format.layout.Position;
 import dev.walship.toolkit.json.Json;
@@ -26,7 +27,7 @@ final class StatusJson {
       b.append(",\"healthy\":").append(s.healthy());
       b.append(",\"local\":").append(position(s.local()));
       b.append(",\"replica_position\":").append(position(s.remote()));
-      b.append(",\"lag_seconds\":").append(s.lag() == null ? "null" : String.format("%.3f", s.lag().toMillis() / 1000.0));
+      b.append(",\"lag_seconds\":").append(s.lag() == null ? "null" : String.format(Locale.ROOT, "%.3f", s.lag().toMillis() / 1000.0));
       b.append(",\"lag_bytes\":").append(s.lagBytes() == null ? "null" : s.lagBytes().toString());
       b.append(",\"last_sync\":").append(s.lastSync() == null ? "null" : str(s.lastSync().toString()));
       b.append(",\"last_error\":").append(s.lastError() == null ? "null" : str(s.lastError()));

@@ -19,8 +19,11 @@ import java.util.Optional;
  * @param logging the {@code logging:} section
  * @param dbs the databases given by {@code path:}, paths unique
  * @param dirs the directories of databases given by {@code dir:}
+ * @param heartbeat {@code heartbeat-url} and {@code heartbeat-interval}; null: no heartbeat
  */
-public record AgentConfig(String addr, String exec, LoggingConfig logging, List<DbConfig> dbs, List<DirConfig> dirs) {
+public record AgentConfig(
+    String addr, String exec, LoggingConfig logging, List<DbConfig> dbs, List<DirConfig> dirs,
+    HeartbeatConfig heartbeat) {
 
   /** No databases, default logging: what an empty file means. */
   public static final AgentConfig EMPTY = new AgentConfig(null, null, LoggingConfig.DEFAULTS, List.of());
@@ -31,14 +34,15 @@ public record AgentConfig(String addr, String exec, LoggingConfig logging, List<
     dirs = List.copyOf(dirs);
   }
 
-  /** Databases given by {@code path:} only. */
-  public AgentConfig(String addr, String exec, LoggingConfig logging, List<DbConfig> dbs) {
-    this(addr, exec, logging, dbs, List.of());
-  }
 
   /** Whether nothing is configured to replicate. */
   public boolean isEmpty() {
     return dbs.isEmpty() && dirs.isEmpty();
+  }
+
+  /** Databases given by {@code path:} only, without a heartbeat. */
+  public AgentConfig(String addr, String exec, LoggingConfig logging, List<DbConfig> dbs) {
+    this(addr, exec, logging, dbs, List.of(), null);
   }
 
   /**

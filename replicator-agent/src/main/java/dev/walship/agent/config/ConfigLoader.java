@@ -7,6 +7,9 @@ import dev.walship.toolkit.config.Keys;
 import dev.walship.toolkit.config.YamlMapping;
 import dev.walship.agent.sftp.SftpTarget;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -34,7 +37,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
-      List.of("addr", "dbs", "exec", "logging", "access-key-id", "secret-access-key");
+      List.of("addr", "dbs", "exec", "logging", "access-key-id", "secret-access-key", "heartbeat-url",
+          "heartbeat-interval");
   static final List<String> LOGGING_KEYS = List.of("level", "type", "stderr");
 
   private final Map<String, String> env;
@@ -90,8 +94,32 @@ public final class ConfigLoader {
     String addr = addr(top);
     String exec = ReplicaParser.nonEmpty(top.string("exec"));
     var replicas = new ReplicaParser(paths, new S3ReplicaParser(env, topCredentials(top)));
-    return dbs(top, new DbParser(paths, replicas), addr, exec,
-        logging(top.mapping("logging", "a mapping (level, type, stderr)")));
+    HeartbeatConfig heartbeat = heartbeat(top);
+    Databases found = dbs(top, new DbParser(paths, replicas));
+    return new AgentConfig(addr, exec, logging(top.mapping("logging", "a mapping (level, type, stderr)")),
+        found.dbs(), found.dirs(), heartbeat);
+  }
+
+  private static HeartbeatConfig heartbeat(YamlMapping top) throws ConfigException {
+    String url = ReplicaParser.nonEmpty(top.string("heartbeat-url"));
+    Duration interval = ReplicaParser.positive(top, "heartbeat-interval", HeartbeatConfig.DEFAULT_INTERVAL);
+    if (url == null) {
+      if (top.has("heartbeat-interval")) {
+        throw top.error("heartbeat-interval", "has no effect without heartbeat-url");
+      }
+      return null;
+    }
+    URI u;
+    try {
+      u = new URI(url);
+    } catch (URISyntaxException e) {
+      throw top.error("heartbeat-url", "\"" + url + "\" is not a URL: " + e.getReason());
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+      throw top.error("heartbeat-url", "\"" + url + "\" is not an http:// or https:// URL with a host");
+    }
+    return new HeartbeatConfig(u, interval);
   }
 
   /**
@@ -164,8 +192,10 @@ public final class ConfigLoader {
     return new S3ReplicaParser.TopCredentials(id, id == null ? null : top.place("access-key-id"), secret);
   }
 
-  private AgentConfig dbs(YamlMapping top, DbParser parser, String addr, String exec, LoggingConfig logging)
-      throws ConfigException {
+  /** The {@code dbs:} entries: single databases ({@code path:}) and directories ({@code dir:}). */
+  private record Databases(List<DbConfig> dbs, List<DirConfig> dirs) {}
+
+  private Databases dbs(YamlMapping top, DbParser parser) throws ConfigException {
     var dbs = new ArrayList<DbConfig>();
     var dirs = new ArrayList<DirConfig>();
     var seen = new HashMap<Path, YamlMapping>();
@@ -186,7 +216,7 @@ public final class ConfigLoader {
         throw m.error(isDir ? "dir" : "path", p + " is already configured at " + first.path() + " (line " + first.line() + ")");
       }
     }
-    return new AgentConfig(addr, exec, logging, dbs, dirs);
+    return new Databases(dbs, dirs);
   }
 
   private static String reason(IOException e) {

@@ -1,5 +1,6 @@
 package dev.walship.agent.config;
 
+import java.util.Locale;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,7 +44,7 @@ record S3Host(String bucket, String region, String endpoint, boolean forcePathSt
       m = p.pattern().matcher(host);
       if (m.matches()) {
         String region = p.hasRegion() ? m.group(2) : "";
-        String name = p.hasRegion() ? String.format(p.endpoint(), region) : p.endpoint();
+        String name = p.hasRegion() ? String.format(Locale.ROOT, p.endpoint(), region) : p.endpoint();
         return new S3Host(group(m, 1), region, endpoint("https", name, port), true);
       }
     }

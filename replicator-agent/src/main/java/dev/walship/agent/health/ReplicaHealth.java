@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param state {@code ok}, {@code catching-up} (behind, within the threshold), {@code behind}
  *     (further than the threshold, or unreachable: then {@code lastError} says why), {@code
  *     no-snapshot} (the replica holds nothing of the current generation), {@code no-space} (the
- *     replica's file system has less than {@link #NO_SPACE} bytes left: the next upload fails), or
+ *     replica's file system has less than {@link #NO_SPACE} bytes left: the next upload fails),
+ *     {@code failing} (the running agent's attempts fail while the replica lacks something), or
  *     {@code idle} (nothing captured yet)
  * @param lag how much older the replica's newest data is than the database's, or null
  * @param lagBytes captured WAL bytes the replica does not have yet, or null when unknown
@@ -44,6 +45,27 @@ public record ReplicaHealth(
     }
     return new ReplicaHealth(database, replica, location, "no-space", local, remote, lag, lagBytes, lastSync,
         "no space left on device: the replica's file system has " + usable + " bytes free");
+  }
+
+  /**
+   * This assessment, knowing what the running agent reports: while its attempts fail, the last
+   * error carries the agent's (with since when and how many attempts), after status's own when it
+   * has one, and {@code catching-up} or {@code idle} becomes {@code failing} ({@code ok}: the replica holds
+   * everything captured, stays).
+   */
+  public ReplicaHealth withAgent(AgentState agent) {
+    if (!agent.failing()) {
+      return this;
+    }
+    String report = "the running agent, pid " + agent.pid() + ": " + agent.attempts()
+        + (agent.attempts() == 1 ? " attempt" : " attempts") + " failed"
+        + (agent.since() == null ? "" : " since " + agent.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    String error = lastError == null ? agent.lastError() + " (" + report + ")"
+        : lastError + "; " + report + ": " + agent.lastError();
+    // a replica that holds everything captured stays ok (the agent may fail at something else, or
+    // its report may predate the upload that just caught up); one that lacks something is failing
+    String next = state.equals("catching-up") || state.equals("idle") ? "failing" : state;
+    return new ReplicaHealth(database, replica, location, next, local, remote, lag, lagBytes, lastSync, error);
   }
 
   /** {@code ok}, {@code catching-up} or {@code idle}: nothing an operator must act on. */

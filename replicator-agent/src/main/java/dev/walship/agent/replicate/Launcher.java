@@ -14,6 +14,7 @@ import dev.walship.format.store.ReplicaStoreException;
 import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,12 @@ import org.slf4j.LoggerFactory;
 final class Launcher {
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
-  /** A replica to start: an open store given by a Java caller, or a config to open one from. */
-  record ReplicaPlan(String name, ReplicaStore store, ReplicaConfig config, ShipSettings settings) {}
+  /**
+   * A replica to start: an open store given by a Java caller, or a config to open one from; how
+   * often to validate it ({@code validation-interval}; zero: never).
+   */
+  record ReplicaPlan(
+      String name, ReplicaStore store, ReplicaConfig config, ShipSettings settings, Duration validation) {}
 
   /** A database to start. */
   record DbPlan(DbConfig config, List<ReplicaPlan> replicas) {}
@@ -64,7 +69,7 @@ final class Launcher {
     List<ReplicaPlan> replicas = new ArrayList<>();
     for (ReplicaConfig r : db.replicas()) {
       checkAge(r);
-      replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing())));
+      replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing()), r.timing().validationInterval()));
     }
     return new DbPlan(db, replicas);
   }

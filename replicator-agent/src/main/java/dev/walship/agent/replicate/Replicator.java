@@ -1,6 +1,9 @@
 package dev.walship.agent.replicate;
 
 import dev.walship.agent.config.DirConfig;
+import dev.walship.agent.config.HeartbeatConfig;
+import dev.walship.agent.verify.ValidationLoop;
+import dev.walship.agent.verify.ValidationMetrics;
 import dev.walship.agent.replicate.Launcher.DbPlan;
 import dev.walship.agent.work.Workers;
 import dev.walship.toolkit.config.ConfigException;
@@ -60,14 +63,16 @@ public final class Replicator implements AutoCloseable {
   private final List<DirectoryReplication> directories = new ArrayList<>();
   private final Pools pools;
   private final Launcher launcher;
+  private final Watchers watchers;
   private final Duration shutdownTimeout;
   private final Ticker ticker;
   private MetricsServer metrics;
   private volatile boolean closed;
 
-  private Replicator(Pools pools, Launcher launcher, Duration shutdownTimeout, Ticker ticker) {
+  private Replicator(Pools pools, Launcher launcher, Watchers watchers, Duration shutdownTimeout, Ticker ticker) {
     this.pools = pools;
     this.launcher = launcher;
+    this.watchers = watchers;
     this.shutdownTimeout = shutdownTimeout;
     this.ticker = ticker;
   }
@@ -116,6 +121,7 @@ public final class Replicator implements AutoCloseable {
     }
     closed = true;
     directories.forEach(DirectoryReplication::close);
+    watchers.close();
     List<DatabaseReplication> all;
     synchronized (databases) {
       all = List.copyOf(databases.values());
@@ -158,10 +164,17 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  private void add(DatabaseReplication d) {
+  /** The {@code validation-interval} loops, one per replica that has one. */
+  public List<ValidationLoop> validations() {
+    return watchers.validations();
+  }
+
+  private void add(DatabaseReplication d, DbPlan plan) {
     synchronized (databases) {
       databases.put(Path.of(d.name()), d);
     }
+    watchers.add(new Watchers.Db(plan.config().metaPath(),
+        plan.replicas().stream().map(Launcher.ReplicaPlan::validation).toList(), d));
   }
 
   /** What a {@code dir:} entry's databases go through. */
@@ -174,7 +187,8 @@ public final class Replicator implements AutoCloseable {
         }
       }
       try {
-        add(launcher.start(Launcher.plan(db)));
+        DbPlan plan = Launcher.plan(db);
+        add(launcher.start(plan), plan);
         return true;
       } catch (IOException | RuntimeException e) {
         LOG.error("{}: cannot start replicating it: {}", db.path(), e.getMessage());
@@ -189,6 +203,7 @@ public final class Replicator implements AutoCloseable {
         d = databases.remove(db);
       }
       if (d != null) {
+        watchers.remove(d);
         pools.stops().execute(() -> d.stop(UNFOLLOW_TIMEOUT));
       }
     }
@@ -199,6 +214,7 @@ public final class Replicator implements AutoCloseable {
     private final List<DbPlan> dbs = new ArrayList<>();
     private final List<DirConfig> dirs = new ArrayList<>();
     private String metricsAddr;
+    private HeartbeatConfig heartbeat;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private InstantSource clock = InstantSource.system();
     private Ticker ticker = Ticker.SYSTEM;
@@ -224,12 +240,6 @@ public final class Replicator implements AutoCloseable {
      *     encrypt to or the identities to read back what it wrote
      */
     public Builder database(DbConfig db) {
-      for (ReplicaConfig r : db.replicas()) {
-        if (!r.timing().validationInterval().isZero()) {
-          LOG.warn("{} [{}]: validation-interval is not implemented by walship and is ignored; "
-              + "check a replica with `replicator restore -o /tmp/check.db …` instead", db.path(), r.name());
-        }
-      }
       dbs.add(Launcher.plan(db));
       return this;
     }
@@ -255,7 +265,21 @@ public final class Replicator implements AutoCloseable {
     /** A replica in {@code store}; {@code name} must be unique for the database and stable over restarts. */
     public Builder replica(String name, ReplicaStore store, ShipSettings settings) {
       current().replicas().add(new Launcher.ReplicaPlan(Objects.requireNonNull(name), Objects.requireNonNull(store),
-          null, Objects.requireNonNull(settings)));
+          null, Objects.requireNonNull(settings), Duration.ZERO));
+      return this;
+    }
+
+    /**
+     * Checks the replica added last every {@code interval} ({@code validation-interval}): restores it
+     * in the background and compares it with the database at the same position; zero: never.
+     */
+    public Builder validation(Duration interval) {
+      List<Launcher.ReplicaPlan> rs = current().replicas();
+      if (rs.isEmpty()) {
+        throw new IllegalStateException("add a replica before its validation interval");
+      }
+      Launcher.ReplicaPlan r = rs.remove(rs.size() - 1);
+      rs.add(new Launcher.ReplicaPlan(r.name(), r.store(), r.config(), r.settings(), Objects.requireNonNull(interval)));
       return this;
     }
 
@@ -267,7 +291,8 @@ public final class Replicator implements AutoCloseable {
     public Builder replica(String url) {
       try {
         ReplicaConfig r = new ConfigLoader(System.getenv(), PathExpander.ofSystem()).replicaFromUrl(url);
-        current().replicas().add(new Launcher.ReplicaPlan(r.name(), null, r, Launcher.settings(r.timing())));
+        current().replicas().add(new Launcher.ReplicaPlan(
+            r.name(), null, r, Launcher.settings(r.timing()), r.timing().validationInterval()));
       } catch (ConfigException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -278,6 +303,15 @@ public final class Replicator implements AutoCloseable {
     public Builder metrics(String addr) {
       MetricsServer.address(addr);
       this.metricsAddr = addr;
+      return this;
+    }
+
+    /**
+     * Sends an HTTP GET to the heartbeat's URL at most once per its interval while every replica
+     * holds what was captured and answers ({@code heartbeat-url}, {@code heartbeat-interval}).
+     */
+    public Builder heartbeat(HeartbeatConfig heartbeat) {
+      this.heartbeat = Objects.requireNonNull(heartbeat);
       return this;
     }
 
@@ -350,10 +384,10 @@ public final class Replicator implements AutoCloseable {
       Launcher launcher = new Launcher(stores,
           () -> captureFactory != null ? captureFactory : Captures.real(c, ticker, newRandom(), pools.capture(), pools.watches()),
           clock, ticker, this::newRandom, pools.ship());
-      Replicator r = new Replicator(pools, launcher, shutdownTimeout, ticker);
+      Replicator r = new Replicator(pools, launcher, Watchers.start(heartbeat, clock, ticker), shutdownTimeout, ticker);
       try {
         for (DbPlan db : dbs) {
-          r.add(launcher.start(db));
+          r.add(launcher.start(db), db);
         }
         for (DirConfig d : dirs) {
           r.directories.add(DirectoryReplication.start(d, r.new Host(), pools.capture(), pools.watches()));
@@ -362,6 +396,7 @@ public final class Replicator implements AutoCloseable {
           PrometheusRegistry registry = new PrometheusRegistry();
           ReplicationMetrics.register(registry, () -> r.databases().stream()
               .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList(), clock);
+          ValidationMetrics.register(registry, r.watchers::validations);
           r.metrics = MetricsServer.start(metricsAddr, registry);
           LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, r.metrics.port());
         }

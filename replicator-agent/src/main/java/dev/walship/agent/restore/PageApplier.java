@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.format.wal.FrameHeader;
 import dev.walship.format.wal.WalFormatException;
 import dev.walship.format.wal.WalHeader;
@@ -26,7 +27,7 @@ final class PageApplier implements WalApplier {
   @Override
   public IndexSink open(Path db, Path work, int index) throws IOException {
     FileChannel channel = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new Sink(db, channel, new PendingFrames(work.resolve(String.format("%08x.pending", index))));
+    return new Sink(db, channel, new PendingFrames(work.resolve(String.format(Locale.ROOT, "%08x.pending", index))));
   }
 
   private static final class Sink extends OutputStream implements IndexSink {

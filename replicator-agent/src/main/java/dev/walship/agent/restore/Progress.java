@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.toolkit.time.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class Progress implements AutoCloseable {
   }
 
   private void print() {
-    out.printf(
+    out.printf(Locale.ROOT, 
         "restore: %.1f of %.1f MB downloaded (%d/%d files), %s, %ds%n",
         bytes.get() / 1e6,
         totalBytes / 1e6,

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.catalog.GenerationFiles;
 import dev.walship.format.layout.Layout;
@@ -46,7 +47,7 @@ public final class RestorePlanner {
     SnapshotInfo snapshot = chooseSnapshot(catalog, gen, target, t);
     if (target.index() != null && target.index() > gen.maxIndex()) {
       throw new RestoreException(
-          String.format(
+          String.format(Locale.ROOT, 
               "-index %08x is beyond what %s holds: generation %s ends at index %08x",
               target.index(), catalog.location(), gen.generation(), gen.maxIndex()));
     }
@@ -136,12 +137,12 @@ public final class RestorePlanner {
         if (i == snapshot.name().index() && byIndex.isEmpty() && target.index() == null) {
           break; // snapshot only, as Litestream restores it
         }
-        throw new RestoreException(String.format(
+        throw new RestoreException(String.format(Locale.ROOT, 
             "%s/%s: WAL index %08x is missing (no segment between the snapshot and the target); %s",
             catalog.location(), Layout.walDir(gen.generation()), i, RestorePoints.before(gen, snapshot, out)));
       }
       if (segs.get(0).name().offset() != 0) {
-        throw new RestoreException(String.format(
+        throw new RestoreException(String.format(Locale.ROOT, 
             "%s/%s: WAL index %08x starts at offset 0x%x, not 0 (its first segment is missing); %s",
             catalog.location(), segs.get(0).name().path(), i, segs.get(0).name().offset(),
             RestorePoints.before(gen, snapshot, out)));

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.format.catalog.GenerationFiles;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
@@ -16,7 +17,7 @@ final class RestorePoints {
           + " can be restored from generation " + gen.generation();
     }
     IndexPlan lastIndex = good.get(good.size() - 1);
-    return String.format(
+    return String.format(Locale.ROOT, 
         "newest restorable point: the end of index %08x of generation %s (restore it with -generation %s -index %x)",
         lastIndex.index(), gen.generation(), gen.generation(), lastIndex.index());
   }

@@ -1,5 +1,6 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.format.layout.Generation;
 import java.time.Instant;
 
@@ -25,7 +26,7 @@ public record RestoreTarget(Generation generation, Integer index, Instant timest
   public String toString() {
     String where = generation == null ? "" : " of generation " + generation;
     if (index != null) {
-      return "the end of index " + String.format("%08x", index) + where;
+      return "the end of index " + String.format(Locale.ROOT, "%08x", index) + where;
     }
     if (timestamp != null) {
       return "the state at " + timestamp + where;

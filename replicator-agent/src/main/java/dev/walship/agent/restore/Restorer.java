@@ -1,8 +1,10 @@
 package dev.walship.agent.restore;
 
+import java.util.Locale;
 import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.wal.SqliteFiles;
 import dev.walship.format.layout.LayoutFile;
+import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.WalSegmentInfo;
 import dev.walship.format.validate.ContentCheck;
@@ -52,8 +54,13 @@ public final class Restorer {
     this.settings = settings;
   }
 
-  /** Restores {@code plan} into {@code output}, which must not exist yet. */
-  public void restore(RestorePlan plan, Path output) throws RestoreException, IOException {
+  /**
+   * Restores {@code plan} into {@code output}, which must not exist yet.
+   *
+   * @return the position the restored database stands at: the end of the last WAL segment applied
+   *     (offset 0 of the snapshot's index when the plan holds no segment)
+   */
+  public Position restore(RestorePlan plan, Path output) throws RestoreException, IOException {
     Path out = output.toAbsolutePath();
     checkOutput(out);
     Path work = workDir(out);
@@ -79,10 +86,11 @@ public final class Restorer {
           Math.max(MIN_AHEAD_BYTES, plan.snapshot().size()), progress, order);
       await(snapshot);
       WalApplier applier = settings.mode().applier();
+      Position reached = new Position(plan.generation(), plan.snapshot().name().index(), 0);
       for (IndexPlan index : plan.indices()) {
-        progress.phase(String.format("applying index %08x", index.index()));
+        progress.phase(String.format(Locale.ROOT, "applying index %08x", index.index()));
         try (WalApplier.IndexSink sink = applier.open(db, work, index.index())) {
-          assemble(plan, index, downloads, sink.out());
+          reached = new Position(plan.generation(), index.index(), assemble(plan, index, downloads, sink.out()));
           sink.finish();
         }
       }
@@ -98,6 +106,7 @@ public final class Restorer {
       DurableFiles.sync(db);
       Files.move(db, out);
       DurableFiles.syncDirectory(out.getParent());
+      return reached;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RestoreException("restore interrupted; nothing was written to " + out, e);
@@ -139,15 +148,19 @@ public final class Restorer {
     }
   }
 
-  /** Verifies one index's segments into {@code sink}: contiguous, one salt pair, one checksum chain. */
-  private void assemble(RestorePlan plan, IndexPlan index, Downloads downloads, OutputStream sink)
+  /**
+   * Verifies one index's segments into {@code sink}: contiguous, one salt pair, one checksum chain.
+   *
+   * @return the offset where the last segment ends
+   */
+  private long assemble(RestorePlan plan, IndexPlan index, Downloads downloads, OutputStream sink)
       throws IOException, InterruptedException, RestoreException {
     SegmentContext context = SegmentContext.UNKNOWN;
     long expected = 0;
     WalSegmentInfo lastGood = null;
     for (WalSegmentInfo seg : index.segments()) {
       if (seg.name().offset() != expected) {
-        throw new RestoreException(String.format(
+        throw new RestoreException(String.format(Locale.ROOT, 
             "%s/%s: %s: segment starts at offset 0x%x, the previous one ends at 0x%x; %s",
             plan.location(), seg.name().path(), seg.name().offset() > expected ? "gap" : "overlap",
             seg.name().offset(), expected, RestorePoints.beforeSegment(plan, lastGood)));
@@ -162,6 +175,7 @@ public final class Restorer {
       }
       lastGood = seg;
     }
+    return expected;
   }
 
   /** Stops the downloads and waits for them, so none writes into the work directory after it goes. */

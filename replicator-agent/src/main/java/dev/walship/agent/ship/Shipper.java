@@ -212,6 +212,7 @@ public final class Shipper implements AutoCloseable {
       // failures: re-listing the replica after a failure succeeds even when every upload fails.
       if (!w.none() || stats.progress() != progress) {
         backoff.reset();
+        stats.recovered();
       }
     } catch (IOException | RuntimeException e) {
       w = new Wait(backoff.next(), false);
@@ -259,7 +260,7 @@ public final class Shipper implements AutoCloseable {
     if (!message.contains(store.location())) {
       message = store.location() + ": " + message;
     }
-    stats.error(message);
+    stats.error(message, clock.instant());
     LOG.warn("{}: {} (attempt {} failed; retrying in {} ms)", label, message, backoff.count(), retryIn.toMillis());
   }
 

@@ -13,6 +13,8 @@ public final class ShipperStats {
   private volatile Instant lastSync;
   private volatile Instant behindSince;
   private volatile String lastError;
+  private volatile Instant failingSince;
+  private volatile int failedAttempts;
   private final AtomicLong walBytes = new AtomicLong();
   private final AtomicLong uploadedBytes = new AtomicLong();
   private final AtomicLong segments = new AtomicLong();
@@ -38,6 +40,16 @@ public final class ShipperStats {
   /** The last error's message, or null. */
   public String lastError() {
     return lastError;
+  }
+
+  /** Since when every attempt has failed (the first failure of the current run), or null when the last one succeeded. */
+  public Instant failingSince() {
+    return failingSince;
+  }
+
+  /** Failed attempts in a row (0 when the last attempt succeeded or there was nothing to do). */
+  public int failedAttempts() {
+    return failedAttempts;
   }
 
   /** Uncompressed WAL bytes shipped. */
@@ -92,9 +104,21 @@ public final class ShipperStats {
     lastSync = at;
   }
 
-  void error(String message) {
+  void error(String message, Instant at) {
     errors.incrementAndGet();
     lastError = message;
+    if (failedAttempts == 0) {
+      failingSince = at;
+    }
+    failedAttempts++;
+  }
+
+  /** A run of failures ended (something was done, or there was nothing to do). */
+  void recovered() {
+    if (failedAttempts != 0) {
+      failedAttempts = 0;
+      failingSince = null;
+    }
   }
 
   void deleted(int n) {

@@ -87,6 +87,12 @@ class InspectCommandsTest {
   @Test
   void truncatesTheLagAsLitestreamDoes() {
     assertEquals("12s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(12_345))));
+    // a generation without files counts from Go's zero time, ~2000 years back: Go's Sub saturates
+    java.time.Duration ages = java.time.Duration.between(java.time.Instant.parse("0001-01-01T00:00:00Z"),
+        java.time.Instant.parse("2026-12-02T10:00:00Z"));
+    assertEquals("2562047h47m16s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(ages)));
+    assertEquals("-2562047h47m16s",
+        dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(ages.negated())));
     assertEquals("2.3s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(2_345))));
     assertEquals("345ms", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofNanos(345_678_901))));
     assertEquals("-12s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(-12_345))));

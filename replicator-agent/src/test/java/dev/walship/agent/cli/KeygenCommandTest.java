@@ -46,4 +46,18 @@ class KeygenCommandTest {
     String[] a = r.out().split(" ");
     assertTrue(again.out().startsWith(a[0] + " " + a[1]), again.out());
   }
+
+  @Test
+  void aKeyInADirectorySharedWithOneGroupIsReadableByThatGroupOnly() throws Exception {
+    Path shared = Files.createDirectory(dir.resolve("etc-replicator"));
+    var group = shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup");
+    Files.getFileAttributeView(shared, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-x---"));
+    Path key = shared.resolve("id_ed25519");
+    CliRun r = CliRun.run(dir, Map.of(), "keygen", "-f", key.toString());
+    assertEquals(0, r.exit(), r.err());
+    var at = Files.readAttributes(key, java.nio.file.attribute.PosixFileAttributes.class);
+    assertEquals("nogroup rw-r-----", at.group().getName() + " " + PosixFilePermissions.toString(at.permissions()));
+    assertTrue(r.err().contains("readable by group nogroup"), r.err());
+  }
 }

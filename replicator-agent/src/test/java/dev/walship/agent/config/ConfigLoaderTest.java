@@ -279,6 +279,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void heartbeatUrlAndInterval() throws ConfigException {
+    assertNull(parse("addr: :9090\n").heartbeat());
+    HeartbeatConfig h = parse("heartbeat-url: https://hc-ping.com/abc\n").heartbeat();
+    assertEquals(java.net.URI.create("https://hc-ping.com/abc"), h.url());
+    assertEquals(Duration.ofMinutes(5), h.interval());
+    assertEquals(Duration.ofSeconds(30),
+        parse("heartbeat-url: http://kuma:3001/api/push/x\nheartbeat-interval: 30s\n").heartbeat().interval());
+    assertEquals("litestream.yml:1: heartbeat-url: \"ftp://x/y\" is not an http:// or https:// URL with a host",
+        error("heartbeat-url: ftp://x/y\n"));
+    assertEquals("litestream.yml:1: heartbeat-interval: has no effect without heartbeat-url",
+        error("heartbeat-interval: 1m\n"));
+    assertTrue(error("heartbeat-url: http://a/\nheartbeat-interval: 0s\n")
+        .startsWith("litestream.yml:2: heartbeat-interval: must be more than 0"));
+  }
+
+  @Test
   void missingFileSaysWhereTheNameCameFrom() {
     PathExpander paths = new PathExpander(Path.of("/home/op"), dir);
     ConfigLoader l = new ConfigLoader(Map.of(), paths);

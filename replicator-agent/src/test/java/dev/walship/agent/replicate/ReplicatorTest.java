@@ -59,10 +59,16 @@ class ReplicatorTest {
           dbA.insert(3, 500);
           dbB.insert(2, 3000);
         }
-        Thread.sleep(20); // let the fake capture see the last commits
-        assertTrue(r.sync(Duration.ofSeconds(20)));
-        Position endA = FakeCapture.STARTED.get(a.toString()).log.end();
-        String m = scrape(r.metricsPort());
+        // the fake capture sees the last commits a moment later: scrape until the end held still across it
+        Position endA;
+        String m;
+        int tries = 0;
+        do {
+          assertTrue(r.sync(Duration.ofSeconds(20)));
+          endA = FakeCapture.STARTED.get(a.toString()).log.end();
+          m = scrape(r.metricsPort());
+          Thread.sleep(20);
+        } while (!endA.equals(FakeCapture.STARTED.get(a.toString()).log.end()) && ++tries < 100);
         assertTrue(m.contains("walship_shadow_wal_offset_bytes{db=\"" + a + "\"} " + endA.offset() + ".0"), m);
         assertTrue(m.contains("walship_replica_wal_offset_bytes{db=\"" + a + "\",replica=\"replica\"} " + endA.offset() + ".0"), m);
         assertTrue(m.contains("walship_replica_wal_offset_bytes{db=\"" + a + "\",replica=\"file\"} " + endA.offset() + ".0"), m);

@@ -1,5 +1,7 @@
 package dev.walship.format.wal;
 
+import java.util.Locale;
+
 /** Big-endian 32-bit fields, as every WAL header field is stored. */
 final class Bytes {
   private Bytes() {}
@@ -19,6 +21,6 @@ final class Bytes {
   }
 
   static String hex(int v) {
-    return String.format("0x%08x", v);
+    return String.format(Locale.ROOT, "0x%08x", v);
   }
 }

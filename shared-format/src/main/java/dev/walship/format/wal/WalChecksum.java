@@ -1,5 +1,6 @@
 package dev.walship.format.wal;
 
+import java.util.Locale;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -43,6 +44,6 @@ public record WalChecksum(int s1, int s2) {
 
   @Override
   public String toString() {
-    return String.format("0x%08x/0x%08x", s1, s2);
+    return String.format(Locale.ROOT, "0x%08x/0x%08x", s1, s2);
   }
 }

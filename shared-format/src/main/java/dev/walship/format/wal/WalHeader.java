@@ -1,5 +1,7 @@
 package dev.walship.format.wal;
 
+import java.util.Locale;
+
 /**
  * The 32-byte WAL header, all fields big-endian: magic ({@code 0x377f0682} or {@code 0x377f0683};
  * the low bit picks big-endian checksums), format version 3007000, page size, checkpoint sequence,
@@ -146,7 +148,7 @@ public record WalHeader(
 
   @Override
   public String toString() {
-    return String.format(
+    return String.format(Locale.ROOT, 
         "WalHeader[magic=0x%08x, pageSize=%d, checkpointSeq=%d, salt=0x%08x/0x%08x, checksum=0x%08x/0x%08x]",
         magic, pageSize, checkpointSequence, salt1, salt2, checksum1, checksum2);
   }

@@ -1,5 +1,6 @@
 package dev.walship.toolkit.config;
 
+import java.util.Locale;
 import java.time.Duration;
 import java.util.Map;
 
@@ -157,6 +158,19 @@ public final class GoDuration {
     return new Digits(x, scale, from, i);
   }
 
+  /** Go's largest duration, {@code 2562047h47m16.854775807s} (2^63-1 ns). */
+  public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
+  /** Go's smallest duration, {@code -2562047h47m16.854775808s}. */
+  public static final Duration MIN = Duration.ofNanos(Long.MIN_VALUE);
+
+  /**
+   * {@code d} clamped to what a Go duration holds, as Go's {@code time.Time.Sub} saturates: a
+   * difference of more than about 292 years is {@link #MAX} (or {@link #MIN}), not an overflow.
+   */
+  public static Duration saturate(Duration d) {
+    return d.compareTo(MAX) > 0 ? MAX : d.compareTo(MIN) < 0 ? MIN : d;
+  }
+
   /**
    * Formats {@code d} as Go's {@code Duration.String()}: {@code 0s}, {@code 1.5s}, {@code 250ms},
    * {@code 1m30s}, {@code 24h0m0s}. Sub-nanosecond parts are dropped.
@@ -204,7 +218,7 @@ public final class GoDuration {
     out.append(v / pow);
     long frac = v % pow;
     if (frac != 0) {
-      String digits = String.format("%0" + prec + "d", frac);
+      String digits = String.format(Locale.ROOT, "%0" + prec + "d", frac);
       int end = digits.length();
       while (digits.charAt(end - 1) == '0') {
         end--;

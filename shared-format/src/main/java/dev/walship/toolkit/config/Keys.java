@@ -1,5 +1,6 @@
 package dev.walship.toolkit.config;
 
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,8 @@ public final class Keys {
 
   /** Levenshtein distance, case-insensitive, '_' counted as '-'. */
   private static int distance(String a, String b) {
-    a = a.toLowerCase().replace('_', '-');
-    b = b.toLowerCase().replace('_', '-');
+    a = a.toLowerCase(Locale.ROOT).replace('_', '-');
+    b = b.toLowerCase(Locale.ROOT).replace('_', '-');
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

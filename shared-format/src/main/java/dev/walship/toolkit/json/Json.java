@@ -1,5 +1,7 @@
 package dev.walship.toolkit.json;
 
+import java.util.Locale;
+
 /** JSON text for the few objects walship prints (log lines, {@code status -json}). */
 public final class Json {
   private Json() {}
@@ -22,7 +24,7 @@ public final class Json {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

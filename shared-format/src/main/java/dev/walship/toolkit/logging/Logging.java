@@ -1,6 +1,8 @@
 package dev.walship.toolkit.logging;
 
 import ch.qos.logback.classic.Level;
+import java.util.ArrayList;
+import java.util.List;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -67,6 +69,12 @@ public final class Logging {
     for (String name : quiet) {
       context.getLogger(name).setLevel(Level.WARN);
     }
+    List<String> mina = new ArrayList<>(List.of(quiet));
+    mina.add(MINA);
+    OrdinaryDisconnects disconnects = new OrdinaryDisconnects(mina);
+    disconnects.setContext(context);
+    disconnects.start();
+    context.addTurboFilter(disconnects);
   }
 
   private static Layout<ILoggingEvent> layout(LoggerContext context, LogFormat format) {

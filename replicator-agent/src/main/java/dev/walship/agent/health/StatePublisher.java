@@ -1,0 +1,103 @@
+package dev.walship.agent.health;
+
+import dev.walship.agent.ship.ShipperStats;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes each replica's {@link AgentState} while the agent runs: looks every {@link #EVERY} and
+ * writes a replica's file when its state changed; removes the files when closed.
+ */
+public final class StatePublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatePublisher.class);
+  static final Duration EVERY = Duration.ofMillis(100);
+
+  /** One replica: its database's meta directory, its name, its shipper's stats. */
+  public record Entry(Path meta, String replica, ShipperStats stats) {}
+
+  private final List<Entry> entries;
+  private final long pid = ProcessHandle.current().pid();
+  private final Map<Entry, AgentState> written = new HashMap<>();
+  private final Object signal = new Object();
+  private final Thread thread;
+  private volatile boolean closing;
+
+  private StatePublisher(List<Entry> entries) {
+    this.entries = entries;
+    this.thread = new Thread(this::run, "walship-state");
+    this.thread.setDaemon(true);
+  }
+
+  /** Publishes {@code entries}, read at every round: a thread-safe list that may change meanwhile. */
+  public static StatePublisher start(List<Entry> entries) {
+    StatePublisher p = new StatePublisher(entries);
+    p.publish();
+    p.thread.start();
+    return p;
+  }
+
+  private void run() {
+    while (!closing) {
+      synchronized (signal) {
+        try {
+          signal.wait(EVERY.toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      if (!closing) {
+        publish();
+      }
+    }
+  }
+
+  private synchronized void publish() {
+    if (written.size() > entries.size()) {
+      written.keySet().retainAll(new java.util.HashSet<>(entries)); // a database no longer followed
+    }
+    for (Entry e : entries) {
+      ShipperStats s = e.stats();
+      int attempts = s.failedAttempts();
+      AgentState now = new AgentState(pid, attempts == 0 ? null : s.lastError(), s.failingSince(), attempts);
+      if (now.equals(written.get(e))) {
+        continue;
+      }
+      try {
+        now.write(e.meta(), e.replica());
+        written.put(e, now);
+      } catch (IOException x) {
+        if (written.put(e, now) != null || !now.failing()) {
+          LOG.debug("cannot publish the state of replica {} in {}: {}", e.replica(), e.meta(), x.toString());
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      for (Entry e : entries) {
+        try {
+          AgentState.remove(e.meta(), e.replica());
+        } catch (IOException x) {
+          LOG.debug("cannot remove the published state of replica {}: {}", e.replica(), x.toString());
+        }
+      }
+    }
+  }
+}
