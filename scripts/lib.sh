@@ -7,7 +7,11 @@ WALSHIP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # scripts/replicator, and those scripts/install writes), the demo and the benchmarks use them.
 # $REPLICA_SERVER_JAVA_OPTS and $REPLICATOR_JAVA_OPTS replace them when set.
 WALSHIP_SERVER_JAVA_OPTS='-XX:+UseParallelGC -Xms256m -Xmx1g'
-WALSHIP_AGENT_JAVA_OPTS='-XX:+UseSerialGC -Xmx512m'
+# The agent is a sidecar: serial GC (no GC threads) and a heap that starts at 8 MB and grows only as
+# far as the work needs (to 512 MB for large restores), instead of the JVM's default of 1/64 of RAM
+# touched in full by the young generation: peak RSS at 100 commits/s fell from ~185 to ~80 MB
+# (scripts/bench/lag; issue 14).
+WALSHIP_AGENT_JAVA_OPTS='-XX:+UseSerialGC -Xms8m -Xmx512m'
 
 # walship_java_opts PROGRAM -> the options to start PROGRAM (replica-server or replicator) with.
 walship_java_opts() {

@@ -90,9 +90,20 @@ public final class FileReplicaStore implements ReplicaStore {
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     Path target = resolve(file.path());
     Path temp = resolve(Layout.tempPath(file));
-    Files.createDirectories(target.getParent());
-    DurableFiles.write(target, temp, modified, out -> content.writeTo(new NonClosing(out)));
-    return new Entry(file.fileName(), false, Files.size(target), modified);
+    NonClosing[] written = new NonClosing[1];
+    DurableFiles.Content counted = out -> content.writeTo(written[0] = new NonClosing(out));
+    try {
+      DurableFiles.write(target, temp, modified, counted);
+    } catch (NoSuchFileException e) {
+      if (Files.isDirectory(target.getParent())) {
+        throw e;
+      }
+      // the first file of its directory: created here, not checked before every write (a segment
+      // is written every few milliseconds)
+      Files.createDirectories(target.getParent());
+      DurableFiles.write(target, temp, modified, counted);
+    }
+    return new Entry(file.fileName(), false, written[0].count, modified);
   }
 
   @Override
@@ -116,15 +127,24 @@ public final class FileReplicaStore implements ReplicaStore {
     return location();
   }
 
-  /** The store closes the stream itself, after syncing. */
+  /** The store closes the stream itself, after syncing; counts the bytes written. */
   private static final class NonClosing extends java.io.FilterOutputStream {
+    private long count;
+
     NonClosing(OutputStream out) {
       super(out);
     }
 
     @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
+      count += len;
     }
 
     @Override
