@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseCapture.class);
+  /** How often capture looks at a changed database while no shipper waits for the change. */
+  static final Duration UNWANTED_PACE = Duration.ofMillis(100);
 
   private final Path db;
   private final MetaDir meta;
@@ -38,6 +40,8 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Object signal = new Object();
   private boolean woken;
+  /** When the last look at the database began ({@link Ticker} nanoseconds). */
+  private long lastLook;
   private volatile boolean closing;
   private Thread thread;
   private WalWatcher watcher;
@@ -48,7 +52,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     this.settings = settings;
     this.ticker = ticker;
     this.meta = new MetaDir(settings.metaDirFor(this.db));
-    this.out = new Outbox(clock, ticker);
+    this.out = new Outbox(clock, ticker, this::demanded);
     this.engine = new Engine(this.db, meta, settings, clock, ticker, random, out);
   }
 
@@ -102,6 +106,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
 
   private void run() {
     while (!closing) {
+      lastLook = ticker.read();
       lock.lock();
       try {
         if (!closing) {
@@ -130,21 +135,45 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
 
   void wake() {
     synchronized (signal) {
-      woken = true;
-      signal.notifyAll();
+      if (!woken) { // already woken: capture is due to look, or paced (file events come per write)
+        woken = true;
+        signal.notifyAll();
+      }
     }
   }
 
+  /** A shipper started waiting for the end to move: a pending change is looked at now. */
+  private void demanded() {
+    synchronized (signal) {
+      if (woken) {
+        signal.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits for a change of the database (or {@code timeout}), then for a shipper to want it: while
+   * no shipper waits for the end to move (each is uploading, or waiting for its next {@code
+   * sync-interval} round), changes are looked at no more often than every {@link #UNWANTED_PACE}.
+   * Commits that arrive during an upload are thus taken in one look, when the shipper asks for
+   * them, instead of one look each; the application's WAL cannot be restarted under capture
+   * meanwhile (its read mark), so nothing is lost by waiting.
+   */
   private void awaitWake(Duration timeout) {
     long deadline = ticker.read() + timeout.toNanos();
     synchronized (signal) {
-      while (!woken && !closing) {
-        long left = ticker.until(deadline);
-        if (left <= 0) {
+      while (!closing) {
+        long now = ticker.read();
+        long paced = lastLook + UNWANTED_PACE.toNanos();
+        if (woken && (out.awaited() || now - paced >= 0)) {
+          break;
+        }
+        long until = woken && paced - deadline < 0 ? paced : deadline;
+        if (now - deadline >= 0) {
           break;
         }
         try {
-          signal.wait(Math.max(1, left / 1_000_000));
+          signal.wait(Math.max(1, (until - now) / 1_000_000));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
@@ -163,7 +192,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
       }
       closing = true;
     }
-    wake();
+    synchronized (signal) {
+      signal.notifyAll();
+    }
     if (thread != null) {
       try {
         thread.join();

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,10 +20,18 @@ final class Outbox {
   private volatile CaptureStatus status;
   private final Map<String, Position> shipped = new ConcurrentHashMap<>();
   private volatile boolean shippedChanged;
+  private final AtomicInteger awaiting = new AtomicInteger();
+  private final Runnable demand;
 
   Outbox(Clock clock, Ticker ticker) {
+    this(clock, ticker, () -> {});
+  }
+
+  /** @param demand runs when a reader starts waiting for the end to change */
+  Outbox(Clock clock, Ticker ticker, Runnable demand) {
     this.clock = clock;
     this.ticker = ticker;
+    this.demand = demand;
     this.status = new CaptureStatus(CaptureStatus.State.STARTING, null, "not started",
         clock.instant());
   }
@@ -40,14 +49,28 @@ final class Outbox {
 
   synchronized Position await(Position seen, Duration timeout) throws InterruptedException {
     long deadline = ticker.read() + timeout.toNanos();
-    while (Objects.equals(end, seen)) {
-      long left = ticker.until(deadline);
-      if (left <= 0) {
-        break;
+    if (!Objects.equals(end, seen)) {
+      return end;
+    }
+    awaiting.incrementAndGet();
+    try {
+      demand.run();
+      while (Objects.equals(end, seen)) {
+        long left = ticker.until(deadline);
+        if (left <= 0) {
+          break;
+        }
+        wait(Math.max(1, left / 1_000_000));
       }
-      wait(Math.max(1, left / 1_000_000));
+    } finally {
+      awaiting.decrementAndGet();
     }
     return end;
+  }
+
+  /** True while a reader waits in {@link #await} for the end to change. */
+  boolean awaited() {
+    return awaiting.get() > 0;
   }
 
   CaptureStatus status() {
