@@ -30,6 +30,8 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseCapture.class);
   /** How often capture looks at a changed database while no shipper waits for the change. */
   static final Duration UNWANTED_PACE = Duration.ofMillis(100);
+  /** Longest the watcher's thread is held for capture to take a wake. */
+  private static final Duration HOLD_WATCHER = Duration.ofSeconds(1);
 
   private final Path db;
   private final MetaDir meta;
@@ -74,7 +76,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     if (thread != null) {
       throw new IllegalStateException("capture of " + db + " already started");
     }
-    watcher = WalWatcher.start(db, this::wake);
+    watcher = WalWatcher.start(db, this::fileChanged);
     thread = new Thread(this::run, "walship-capture-" + db.getFileName());
     thread.setDaemon(true);
     thread.start();
@@ -142,6 +144,27 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     }
   }
 
+  /**
+   * A file event (the watcher's thread): wakes capture, then holds the watcher until capture has
+   * taken the wake (at most a second), so the events of the writes meanwhile gather in one watch
+   * key and cost the watcher one hand-off, not one each.
+   */
+  private void fileChanged() {
+    long deadline = ticker.read() + HOLD_WATCHER.toNanos();
+    synchronized (signal) {
+      wake();
+      long left;
+      while (woken && !closing && (left = ticker.until(deadline)) > 0) {
+        try {
+          signal.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
   /** A shipper started waiting for the end to move: a pending change is looked at now. */
   private void demanded() {
     synchronized (signal) {
@@ -180,6 +203,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
         }
       }
       woken = false;
+      signal.notifyAll(); // the watcher, held by fileChanged
     }
   }
 
