@@ -5,8 +5,8 @@ import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFac
 import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import dev.walship.format.validate.AgeEnvelope;
 import dev.walship.format.validate.ValidationException;
+import dev.walship.toolkit.files.KeepOpen;
 import java.io.BufferedInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +23,7 @@ final class AgeStreams {
    * writes the last chunk and leaves {@code out} open.
    */
   static OutputStream encrypt(AgeKeys keys, OutputStream out) throws IOException {
-    WritableByteChannel sink = Channels.newChannel(new KeepOpen(out));
+    WritableByteChannel sink = Channels.newChannel(KeepOpen.output(out));
     try {
       return Channels.newOutputStream(new StandardEncryptingChannelFactory().newEncryptingChannel(sink, keys.recipients()));
     } catch (GeneralSecurityException e) {
@@ -57,20 +57,4 @@ final class AgeStreams {
     }
   }
 
-  /** Passes writes through; closing flushes only. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
-  }
 }

@@ -1,9 +1,9 @@
 package dev.walship.format.lz4;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import dev.walship.toolkit.files.KeepOpen;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;
@@ -27,18 +27,7 @@ public final class Lz4 {
 
   /** Like {@link #compressing} but ending the frame on close leaves {@code out} open. */
   public static OutputStream compressingKeepOpen(OutputStream out) throws IOException {
-    return compressing(
-        new FilterOutputStream(out) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
-
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        });
+    return compressing(KeepOpen.output(out));
   }
 
   /**

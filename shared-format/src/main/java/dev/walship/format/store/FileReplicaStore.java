@@ -1,6 +1,7 @@
 package dev.walship.format.store;
 
 import dev.walship.toolkit.files.DurableFiles;
+import dev.walship.toolkit.files.KeepOpen;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.LayoutFile;
 import java.io.IOException;
@@ -90,8 +91,8 @@ public final class FileReplicaStore implements ReplicaStore {
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     Path target = resolve(file.path());
     Path temp = resolve(Layout.tempPath(file));
-    NonClosing[] written = new NonClosing[1];
-    DurableFiles.Content counted = out -> content.writeTo(written[0] = new NonClosing(out));
+    Counted written = new Counted();
+    DurableFiles.Content counted = out -> content.writeTo(written.over(KeepOpen.output(out)));
     try {
       DurableFiles.write(target, temp, modified, counted);
     } catch (NoSuchFileException e) {
@@ -103,7 +104,7 @@ public final class FileReplicaStore implements ReplicaStore {
       Files.createDirectories(target.getParent());
       DurableFiles.write(target, temp, modified, counted);
     }
-    return new Entry(file.fileName(), false, written[0].count, modified);
+    return new Entry(file.fileName(), false, written.count, modified);
   }
 
   @Override
@@ -127,29 +128,25 @@ public final class FileReplicaStore implements ReplicaStore {
     return location();
   }
 
-  /** The store closes the stream itself, after syncing; counts the bytes written. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
+  /** Counts the bytes written through the stream it made last (the size of the file written). */
+  private static final class Counted {
     private long count;
 
-    NonClosing(OutputStream out) {
-      super(out);
-    }
+    OutputStream over(OutputStream out) {
+      count = 0;
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          count++;
+        }
 
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          count += len;
+        }
+      };
     }
   }
 }

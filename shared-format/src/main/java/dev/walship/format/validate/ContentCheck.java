@@ -8,6 +8,7 @@ import dev.walship.format.wal.FrameHeader;
 import dev.walship.format.wal.WalFormatException;
 import dev.walship.format.wal.WalHeader;
 import dev.walship.format.wal.WalReader;
+import dev.walship.toolkit.files.KeepOpen;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -165,7 +166,7 @@ public final class ContentCheck {
    */
   private static InputStream decoder(String what, InputStream lz4Bytes) throws IOException {
     try {
-      return new Lz4Errors(what, Lz4.decompressing(new NonClosing(lz4Bytes)));
+      return new Lz4Errors(what, Lz4.decompressing(KeepOpen.input(lz4Bytes)));
     } catch (IOException e) {
       throw new ValidationException(what, "LZ4: " + e.getMessage(), e);
     }
@@ -207,13 +208,4 @@ public final class ContentCheck {
     return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
   }
 
-  /** Keeps the caller's stream open when the decoder is done with it. */
-  private static final class NonClosing extends FilterInputStream {
-    NonClosing(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public void close() {}
-  }
 }
