@@ -129,6 +129,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   }
 
   private void failed(String why) {
+    lastLook -= UNWANTED_PACE.toNanos(); // a retry is never paced
     String detail = "capture of " + db + " failed: " + why + "; retrying";
     if (out.status(CaptureStatus.State.FAILING, detail)) {
       LOG.error(detail);
