@@ -17,13 +17,48 @@ WALSHIP_SERVER_JAVA_OPTS='-XX:+UseParallelGC -Xms256m -Xmx1g'
 # commits/s fell from ~185 to ~80 MB.
 WALSHIP_AGENT_JAVA_OPTS='-XX:+UseSerialGC -Xms8m -Xmx512m -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000'
 
-# walship_java_opts PROGRAM -> the options to start PROGRAM (replica-server or replicator) with.
+# walship_java_opts PROGRAM [JAR] -> the options to start PROGRAM (replica-server or replicator)
+# with; given its JAR, also the class-data-sharing options of the jar's archive when it has one.
 walship_java_opts() {
+  local opts
   case "$1" in
-    replica-server) printf '%s\n' "${REPLICA_SERVER_JAVA_OPTS:-$WALSHIP_SERVER_JAVA_OPTS}" ;;
-    replicator) printf '%s\n' "${REPLICATOR_JAVA_OPTS:-$WALSHIP_AGENT_JAVA_OPTS}" ;;
+    replica-server) opts="${REPLICA_SERVER_JAVA_OPTS:-$WALSHIP_SERVER_JAVA_OPTS}" ;;
+    replicator) opts="${REPLICATOR_JAVA_OPTS:-$WALSHIP_AGENT_JAVA_OPTS}" ;;
     *) echo "walship_java_opts: unknown program $1" >&2; return 1 ;;
   esac
+  if [ -n "${2:-}" ] && [ -f "$(walship_cds_archive_of "$2")" ]; then
+    opts="$opts $(walship_cds_opts "$(walship_cds_archive_of "$2")")"
+  fi
+  printf '%s\n' "$opts"
+}
+
+# Class-data sharing (start-up): the agent's classes as the JVM has already loaded and verified
+# them, in an archive beside the jar (replicator.jsa), made by a training run that restores a small
+# replica over SFTP and from file:// (dev.walship.agent.startup.CdsTraining). It saves about a
+# second of CPU per `replicator` command. The JVM silently ignores an archive that does not match
+# its jar (another jar, path or mtime), so a stale one costs nothing but that second.
+walship_cds_archive_of() { printf '%s\n' "${1%.jar}.jsa"; }
+
+# walship_cds_opts ARCHIVE -> the JVM options that use ARCHIVE (quietly when it does not match)
+walship_cds_opts() { printf -- '-XX:SharedArchiveFile=%s -Xlog:cds=off -Xlog:cds+dynamic=off\n' "$1"; }
+
+# walship_cds_train JAR -> (re)makes JAR's archive by the training run; on failure, says so and
+# leaves none (the programs run without it, only slower to start).
+walship_cds_train() {
+  local jar="$1" jsa tmp log
+  jsa="$(walship_cds_archive_of "$jar")" tmp="$(walship_cds_archive_of "$jar").tmp$$"
+  log="$(mktemp)"
+  rm -f "$jsa"
+  # shellcheck disable=SC2046 # the options are words
+  if java $(walship_java_opts replicator) -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -cp "$jar" dev.walship.agent.startup.CdsTraining >"$log" 2>&1 && [ -s "$tmp" ]; then
+    mv -f "$tmp" "$jsa"
+  else
+    echo "warning: no class-data-sharing archive for $jar (the training run failed; start-up is slower):" >&2
+    tail -5 "$log" >&2
+    rm -f "$tmp"
+  fi
+  rm -f "$log"
 }
 
 # walship_jar MODULE JARNAME -> prints the jar path, building it first when needed.
@@ -42,6 +77,10 @@ walship_jar() {
       exit 1
     fi
     rm -f "$log"
+  fi
+  if [ "$1" = replicator-agent ] && [ ! "$(walship_cds_archive_of "$jar")" -nt "$jar" ]; then
+    echo "training the class-data-sharing archive of $jar ..." >&2
+    walship_cds_train "$jar"
   fi
   printf '%s\n' "$jar"
 }

@@ -40,6 +40,10 @@ class InstallScriptTest {
       assertTrue(Files.isExecutable(launcher), prog);
       assertTrue(Files.readString(launcher).contains("-jar /usr/local/lib/walship/" + prog + ".jar"), prog);
     }
+    assertTrue(Files.readString(dest.resolve("usr/local/bin/replicator"))
+        .contains("-XX:SharedArchiveFile=/usr/local/lib/walship/replicator.jsa"), "the agent starts from its CDS archive");
+    assertFalse(Files.exists(dest.resolve("usr/local/lib/walship/replicator.jsa")),
+        "under --destdir no archive is trained (it must be trained at the jar's final path)");
     assertTrue(Files.exists(dest.resolve("etc/replica-server.yml.example")));
     assertTrue(Files.exists(dest.resolve("usr/local/share/doc/walship/README.md")));
     assertTrue(Files.exists(dest.resolve("usr/local/share/doc/walship/docs/design.md")), "the README's links resolve");

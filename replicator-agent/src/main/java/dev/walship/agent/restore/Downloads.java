@@ -19,38 +19,36 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The WAL segments of a restore, handed out in the order they are applied. Small segments of a
- * remote store are fetched in parallel into the work directory, at most {@code window} ahead of
- * the one being applied (bounded disk use, order kept): their cost is round trips, not bytes.
- * Large ones ({@link #STREAM_THRESHOLD} and up) are streamed when their turn comes, so applying
- * overlaps the transfer; a local store is read in place. Either way the bytes are as stored
- * (compressed): the applier decodes and verifies them.
+ * The WAL segments of a restore, handed out in the order they are applied. The segments of a
+ * remote store are fetched in parallel into the work directory while the snapshot downloads and
+ * while earlier segments are applied: at most {@code window} files and {@code aheadBytes}
+ * (compressed) ahead of the one being applied, but always the next one, however large (bounded
+ * disk use, order kept). Small segments cost round trips, large ones bytes: either way the
+ * transfer overlaps the snapshot and the applying, instead of waiting for its turn. A local store
+ * is read in place. The bytes are as stored (compressed): the applier decodes and verifies them.
  */
 final class Downloads {
   private final ReplicaStore store;
   private final ExecutorService pool;
   private final Path dir;
   private final int window;
+  private final long aheadBytes;
   private final Progress progress;
-  private final Deque<LayoutFile> queued;
-  private final Map<LayoutFile, Future<Path>> started = new HashMap<>();
+  private final Deque<WalSegmentInfo> queued;
+  private final Map<LayoutFile, Started> started = new HashMap<>();
+  private long startedBytes;
 
-  /** Compressed size from which a remote segment is streamed in turn rather than fetched ahead. */
-  static final long STREAM_THRESHOLD = 4L << 20;
+  private record Started(Future<Path> download, long size) {}
 
-  Downloads(ReplicaStore store, ExecutorService pool, Path dir, int window, Progress progress,
+  Downloads(ReplicaStore store, ExecutorService pool, Path dir, int window, long aheadBytes, Progress progress,
       List<WalSegmentInfo> order) {
     this.store = store;
     this.pool = pool;
     this.dir = dir;
     this.window = store.remote() ? window : 0;
+    this.aheadBytes = aheadBytes;
     this.progress = progress;
-    this.queued = new ArrayDeque<>();
-    for (WalSegmentInfo w : order) {
-      if (w.size() < STREAM_THRESHOLD) {
-        queued.add(w.name());
-      }
-    }
+    this.queued = new ArrayDeque<>(order);
     fill();
   }
 
@@ -61,15 +59,15 @@ final class Downloads {
    * @throws IOException the store's error, for the caller to name
    */
   InputStream take(LayoutFile file) throws IOException, InterruptedException {
-    fill();
-    Future<Path> f = started.remove(file);
-    if (f == null) { // read in place or streamed in turn
-      queued.remove(file);
+    Started s = started.remove(file);
+    if (s == null) { // read in place
+      queued.removeIf(w -> w.name().equals(file));
       return new Counting(store.open(file), progress, null);
     }
+    startedBytes -= s.size();
+    fill();
     try {
-      Path p = f.get();
-      fill();
+      Path p = s.download().get();
       return new Counting(Files.newInputStream(p), null, p);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
@@ -80,9 +78,11 @@ final class Downloads {
   }
 
   private void fill() {
-    while (started.size() < window && !queued.isEmpty()) {
-      LayoutFile next = queued.poll();
-      started.put(next, pool.submit(() -> download(next)));
+    while (started.size() < window && !queued.isEmpty()
+        && (started.isEmpty() || startedBytes + queued.peek().size() <= aheadBytes)) {
+      WalSegmentInfo next = queued.poll();
+      started.put(next.name(), new Started(pool.submit(() -> download(next.name())), next.size()));
+      startedBytes += next.size();
     }
   }
 

@@ -13,11 +13,15 @@ import java.nio.file.StandardOpenOption;
 /**
  * Applies verified WAL frames page by page, in one pass: frames of the transaction in progress are
  * held ({@link PendingFrames}, in memory up to a bound, then in a spill file) until its commit
- * frame arrives; then each page is written at {@code (page number - 1) * page size}. At the end the
- * file takes the size the last commit frame records, and the uncommitted tail, if any, is dropped.
+ * frame arrives; then each page is written at {@code (page number - 1) * page size}, in frame order,
+ * runs of adjacent pages with one write each (a transaction that appends rows writes mostly adjacent
+ * pages: a thousand pages then cost tens of system calls, not a thousand). At the end the file takes
+ * the size the last commit frame records, and the uncommitted tail, if any, is dropped.
  */
 final class PageApplier implements WalApplier {
   private static final int DB_PAGE_SIZE_OFFSET = 16;
+  /** Bytes of adjacent pages written with one system call (16 pages of the largest size). */
+  static final int RUN_BYTES = 1 << 20;
 
   @Override
   public IndexSink open(Path db, Path work, int index) throws IOException {
@@ -33,6 +37,10 @@ final class PageApplier implements WalApplier {
     private int filled;
     private WalHeader header;
     private long commitPages;
+    /** Pages of the committed transaction being written that follow each other in the file. */
+    private final ByteBuffer run = ByteBuffer.allocateDirect(RUN_BYTES);
+    /** The file offset of the run's first page, or -1 when the run is empty. */
+    private long runStart = -1;
 
     Sink(Path path, FileChannel db, PendingFrames pending) {
       this.path = path;
@@ -78,15 +86,32 @@ final class PageApplier implements WalApplier {
       if (f.isCommit()) {
         commitPages = f.commitSize() & 0xffffffffL;
         pending.drain(this::writePage);
+        flushRun();
       }
     }
 
+    /** Adds the frame's page to the run of adjacent pages, writing the run first if it is not adjacent. */
     private void writePage(byte[] frame) throws IOException {
-      long at = (FrameHeader.parse(frame, 0).pageNumber() - 1L) * header.pageSize();
-      ByteBuffer page = ByteBuffer.wrap(frame, WalHeader.FRAME_HEADER_SIZE, header.pageSize());
-      while (page.hasRemaining()) {
-        at += db.write(page, at);
+      int pageSize = header.pageSize();
+      long at = (FrameHeader.parse(frame, 0).pageNumber() - 1L) * pageSize;
+      if (runStart >= 0 && (at != runStart + run.position() || run.remaining() < pageSize)) {
+        flushRun();
       }
+      if (runStart < 0) {
+        runStart = at;
+      }
+      run.put(frame, WalHeader.FRAME_HEADER_SIZE, pageSize);
+    }
+
+    /** Writes the run of adjacent pages with one write; frames are written in their order. */
+    private void flushRun() throws IOException {
+      run.flip();
+      long at = runStart;
+      while (run.hasRemaining()) {
+        at += db.write(run, at);
+      }
+      run.clear();
+      runStart = -1;
     }
 
     @Override

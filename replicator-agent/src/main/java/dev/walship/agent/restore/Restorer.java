@@ -31,12 +31,19 @@ import java.util.concurrent.TimeUnit;
  * <p>Everything happens in a work directory next to the output ({@code .<name>.restore-tmp}), on
  * the same file system, which is deleted on success and on failure alike; a restore that is killed
  * leaves that directory (removed by the next restore) and nothing at the output path. The snapshot
- * streams from the store into the work copy while the segments are fetched ahead in parallel; then
+ * streams from the store into the work copy while the segments, large ones too, are fetched ahead
+ * in parallel ({@link Downloads}); SQLite is loaded meanwhile for the final check; then
  * each WAL index flows from its segments, as they verify — each must start where the previous one
  * ended, with the index's salts and an unbroken checksum chain — into the applier, which applies
  * committed transactions only.
  */
 public final class Restorer {
+  /**
+   * Compressed WAL bytes fetched ahead of the applying at least; more when the snapshot is larger,
+   * so the disk a restore borrows stays within about twice the database's size.
+   */
+  static final long MIN_AHEAD_BYTES = 64L << 20;
+
   private final ReplicaStore store;
   private final RestoreSettings settings;
 
@@ -61,13 +68,15 @@ public final class Restorer {
         new Progress(settings.progress(), settings.progressInterval(), settings.ticker(), plan.totalBytes(),
             plan.files())) {
       Path db = work.resolve("db");
+      pool.submit(IntegrityCheck::preload);
       Future<?> snapshot = pool.submit(() -> {
         restoreSnapshot(plan, db, progress);
         return null;
       });
       List<WalSegmentInfo> order = new ArrayList<>();
       plan.indices().forEach(i -> order.addAll(i.segments()));
-      Downloads downloads = new Downloads(store, pool, work, settings.parallelism() * 2, progress, order);
+      Downloads downloads = new Downloads(store, pool, work, settings.parallelism() * 2,
+          Math.max(MIN_AHEAD_BYTES, plan.snapshot().size()), progress, order);
       await(snapshot);
       WalApplier applier = settings.mode().applier();
       for (IndexPlan index : plan.indices()) {

@@ -167,6 +167,22 @@ class SftpRestoreTest {
   }
 
   @Test
+  void largeFilesDownloadingTogetherSurviveADroppedConnection() throws Exception {
+    SyntheticReplica synthetic = SyntheticReplica.write(tmp.resolve("alpha/replicator/db/large"), tmp, 6, 2 << 20);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port())) {
+      proxy.cutAfter(5 << 20); // while several 2 MB segments are downloading at once
+      Path o = out("large");
+      CliRun r = run(Map.of(), "restore", "-host-key", server.hostKeyFingerprint(), "-key-path",
+          key.privateKey().toString(), "-o", o.toString(),
+          "sftp://replicator@127.0.0.1:" + proxy.port() + "/db/large");
+      assertEquals(0, r.exit(), r.err());
+      assertEquals(synthetic.dump, Sqlite.dump(o));
+      assertTrue(proxy.cuts() >= 1, "the connection was cut");
+      assertTrue(proxy.accepted() >= 2, "and the store reconnected");
+    }
+  }
+
+  @Test
   void inspectionCommandsWorkOverSftp() {
     CliRun fromFile = run(Map.of(), "snapshots", "file://" + H.replica);
     CliRun overSftp = run(Map.of(), "snapshots", "-host-key", server.hostKeyFingerprint(), "-key-path",

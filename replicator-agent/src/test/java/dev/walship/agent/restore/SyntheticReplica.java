@@ -35,14 +35,23 @@ public final class SyntheticReplica {
 
   /** Writes the replica into {@code root}, using {@code work} for the source database. */
   public static SyntheticReplica write(Path root, Path work, int rows) throws Exception {
-    Path src = work.resolve("synthetic-src.db");
+    return write(root, work, rows, 0);
+  }
+
+  /**
+   * Like {@link #write(Path, Path, int)}, each row a random blob of {@code blobBytes} (0: the
+   * text {@code 'row i'}), so that segments can be made megabytes large.
+   */
+  public static SyntheticReplica write(Path root, Path work, int rows, int blobBytes) throws Exception {
+    Path src = work.resolve("synthetic-src-" + System.nanoTime() + ".db");
     byte[] snapshot;
     byte[] wal;
     try (Connection c = Sqlite.openWal(src, 0)) {
       Sqlite.exec(c, "create table t(x)", "PRAGMA wal_checkpoint(TRUNCATE)");
       snapshot = Files.readAllBytes(src);
       for (int i = 0; i < rows; i++) {
-        Sqlite.exec(c, "insert into t values('row " + i + "')");
+        Sqlite.exec(c, blobBytes > 0 ? "insert into t values(randomblob(" + blobBytes + "))"
+            : "insert into t values('row " + i + "')");
       }
       wal = Files.readAllBytes(Path.of(src + "-wal"));
     }
