@@ -1,39 +1,25 @@
-// Commit-to-replica lag of walship vs Litestream v0.3.13 over SFTP to replica-server (see ./lag).
-// Run by scripts/bench/lag as a single-file program on the replicator jar's class path (sqlite-jdbc,
-// lz4-java). Not a test: it measures and prints one Markdown table.
+// Commit-to-replica lag, CPU and memory of walship vs Litestream v0.3.13, over SFTP to
+// replica-server and to a local directory (see ./lag). Compiled by scripts/bench/lag with
+// BenchKit.java, run on the replicator jar's class path (sqlite-jdbc, lz4-java). Not a test: it
+// measures and prints Markdown tables.
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 
 public class LagBench {
-  static final byte[] MARK = {'W', 'S', 'M', 'K'};
-
   static Path work;
   static Path repo;
   static Path litestream;
@@ -41,16 +27,19 @@ public class LagBench {
   static Path serverRoot;
   static String hostKeyFingerprint;
   static Path clientKey;
-  static int seconds = 20;
-  static int warmupSeconds = 15;
+  static int seconds = 10;
+  static int warmupSeconds = 10;
+  static int idleSeconds = 20;
   static int throughputSeconds = 5;
   static int throughputRounds = 3;
   static int[] rates = {100, 1000};
-  static List<String> tools = List.of("walship", "litestream", "walship-1s", "walship-file");
+  static List<String> tools =
+      List.of("litestream", "walship", "walship-1s", "litestream-file", "walship-file", "walship-file-1s");
+  static List<String> idleTools = List.of("litestream", "walship");
   static List<String> throughputTools = List.of("none", "walship", "litestream", "walship-1s");
 
-  /** One measured run. */
-  record Run(String tool, int rate, long[] lagNanos, int missing, double cpuSeconds, long peakRssKb, int commits) {}
+  /** One measured run; rate 0: idle. */
+  record Run(String tool, int rate, BenchKit.Lags lags, double cpuSeconds, long peakRssKb, int commits) {}
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i += 2) {
@@ -60,11 +49,13 @@ public class LagBench {
         case "--litestream" -> litestream = Path.of(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[i + 1]);
+        case "--idle-seconds" -> idleSeconds = Integer.parseInt(args[i + 1]);
         case "--throughput-seconds" -> throughputSeconds = Integer.parseInt(args[i + 1]);
         case "--throughput-rounds" -> throughputRounds = Integer.parseInt(args[i + 1]);
         case "--rates" -> rates = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
-        case "--tools" -> tools = List.of(args[i + 1].split(","));
-        case "--throughput-tools" -> throughputTools = List.of(args[i + 1].split(","));
+        case "--tools" -> tools = list(args[i + 1]);
+        case "--idle-tools" -> idleTools = list(args[i + 1]);
+        case "--throughput-tools" -> throughputTools = list(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -77,19 +68,29 @@ public class LagBench {
           Run r = lagRun(tool, rate);
           runs.put(tool + "@" + rate, r);
           System.err.printf("%s at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, missing %d, cpu %.2f s, rss %d MB%n",
-              tool, rate, pct(r, 50), pct(r, 99), pct(r, 100), r.missing(), r.cpuSeconds(), r.peakRssKb() / 1024);
+              tool, rate, r.lags().ms(50), r.lags().ms(99), r.lags().ms(100), r.lags().missing(), r.cpuSeconds(),
+              r.peakRssKb() / 1024);
         }
       }
-      Map<String, Double> tput = throughput();
-      if (!tools.containsAll(List.of("walship", "litestream")) || !tput.keySet().containsAll(List.of("none", "walship", "litestream"))) {
-        return; // a partial run (profiling): no table
+      for (String tool : idleTools) {
+        Run r = idleRun(tool);
+        runs.put(tool + "@0", r);
+        System.err.printf("%s idle: cpu %.2f s, rss %d MB%n", tool, r.cpuSeconds(), r.peakRssKb() / 1024);
       }
-      System.out.println(table(runs, tput));
+      System.out.println(table(runs));
+      Map<String, Double> tput = throughput();
+      if (tput.keySet().containsAll(List.of("none", "walship", "litestream"))) {
+        System.out.println(throughputTable(tput));
+      }
     } finally {
       server.destroy();
       server.waitFor(20, TimeUnit.SECONDS);
       server.destroyForcibly();
     }
+  }
+
+  static List<String> list(String arg) {
+    return arg.isEmpty() ? List.of() : List.of(arg.split(","));
   }
 
   // ---- setup ---------------------------------------------------------------------------------
@@ -139,17 +140,6 @@ public class LagBench {
     return out;
   }
 
-  static Connection openDb(Path db) throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=NORMAL");
-      s.execute("PRAGMA busy_timeout=5000");
-      s.execute("create table if not exists t(seq integer primary key, payload blob)");
-    }
-    return c;
-  }
-
   /** Starts the agent for {@code db}; returns null for "none". */
   static Process startAgent(String tool, Path dir, Path db, String replicaPath) throws Exception {
     if (tool.equals("none")) {
@@ -166,30 +156,19 @@ public class LagBench {
                 key-path: %s
                 path: %s
         """.formatted(db, serverPort, clientKey, replicaPath);
-    List<String> cmd;
-    if (tool.equals("walship-file")) { // the same agent to a local directory: no network, no server
+    String oneSecond = tool.endsWith("-1s") ? "        sync-interval: 1s\n" : "";
+    if (tool.contains("-file")) { // to a local directory: no network, no server
       Files.writeString(cfg, "dbs:\n  - path: " + db + "\n    replicas:\n      - path: "
-          + serverRoot.resolve(replicaPath.substring(1)) + "\n");
-      cmd = List.of(repo.resolve("scripts/replicator").toString(), "replicate", "-config", cfg.toString());
+          + serverRoot.resolve(replicaPath.substring(1)) + "\n" + oneSecond);
     } else if (tool.startsWith("walship")) {
-      Files.writeString(cfg, common + "        host-key: " + hostKeyFingerprint + "\n"
-          + (tool.equals("walship-1s") ? "        sync-interval: 1s\n" : ""));
-      cmd = List.of(repo.resolve("scripts/replicator").toString(), "replicate", "-config", cfg.toString());
+      Files.writeString(cfg, common + "        host-key: " + hostKeyFingerprint + "\n" + oneSecond);
     } else {
       Files.writeString(cfg, common);
-      cmd = List.of(litestream.toString(), "replicate", "-config", cfg.toString());
     }
+    List<String> cmd = tool.startsWith("walship")
+        ? List.of(repo.resolve("scripts/replicator").toString(), "replicate", "-config", cfg.toString())
+        : List.of(litestream.toString(), "replicate", "-config", cfg.toString());
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(tool + ".log").toFile()).start();
-  }
-
-  static void stopAgent(Process p) throws Exception {
-    if (p == null) {
-      return;
-    }
-    p.destroy();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-    }
   }
 
   /** Waits until the replica directory holds a snapshot and a WAL segment. */
@@ -237,38 +216,44 @@ public class LagBench {
     int n = rate * seconds;
     long[] committed = new long[warm + n + 1];
     long[] seen = new long[warm + n + 1];
-    try (Connection c = openDb(db)) {
-      write(c, 1, 1, 0, committed); // the database exists before the agent starts
+    try (Connection c = BenchKit.openDb(db)) {
+      BenchKit.write(c, 1, 1, 0, committed); // the database exists before the agent starts
       Process agent = startAgent(tool, dir, db, "/db/" + name);
       try {
         awaitReplica(replicaDir, agent, dir.resolve(tool + ".log"));
-        try (Watcher w = new Watcher(replicaDir, seen)) {
-          write(c, 2, warm - 1, rate, committed); // warm-up (rows 2..warm), not counted
-          long cpu0 = cpuTicks(agent.pid());
-          write(c, warm + 1, n, rate, committed);
-          long last = warm + n;
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (seen[(int) last] == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-          }
-          long cpu1 = cpuTicks(agent.pid());
-          long rss = peakRssKb(agent.pid());
-          long[] lags = new long[n];
-          int missing = 0;
-          int k = 0;
-          for (int seq = warm + 1; seq <= last; seq++) {
-            if (seen[seq] == 0) {
-              missing++;
-            } else {
-              lags[k++] = Math.max(0, seen[seq] - committed[seq]);
-            }
-          }
-          lags = Arrays.copyOf(lags, k);
-          Arrays.sort(lags);
-          return new Run(tool, rate, lags, missing, (cpu1 - cpu0) / 100.0, rss, n);
+        try (BenchKit.SegmentWatcher w = new BenchKit.SegmentWatcher(replicaDir, seen, 50)) {
+          BenchKit.write(c, 2, warm - 1, rate, committed); // warm-up (rows 2..warm), not counted
+          double cpu0 = BenchKit.cpuSeconds(agent.pid());
+          BenchKit.write(c, warm + 1, n, rate, committed);
+          int last = warm + n;
+          BenchKit.awaitSeen(seen, last, 30);
+          double cpu1 = BenchKit.cpuSeconds(agent.pid());
+          long rss = BenchKit.peakRssKb(agent.pid());
+          return new Run(tool, rate, BenchKit.Lags.of(committed, seen, warm + 1, last), cpu1 - cpu0, rss, n);
         }
       } finally {
-        stopAgent(agent);
+        BenchKit.stopAgent(agent);
+      }
+    }
+  }
+
+  /** The agent with nothing to do: started on a database of one row, measured after the warm-up. */
+  static Run idleRun(String tool) throws Exception {
+    Path dir = Files.createDirectories(work.resolve(tool + "-idle"));
+    Path db = dir.resolve("app.db");
+    String name = tool + "-idle";
+    try (Connection c = BenchKit.openDb(db)) {
+      BenchKit.write(c, 1, 1, 0, new long[2]);
+      Process agent = startAgent(tool, dir, db, "/db/" + name);
+      try {
+        awaitReplica(serverRoot.resolve("db").resolve(name), agent, dir.resolve(tool + ".log"));
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
+        double cpu0 = BenchKit.cpuSeconds(agent.pid());
+        Thread.sleep(TimeUnit.SECONDS.toMillis(idleSeconds));
+        double cpu1 = BenchKit.cpuSeconds(agent.pid());
+        return new Run(tool, 0, new BenchKit.Lags(new long[0], 0), cpu1 - cpu0, BenchKit.peakRssKb(agent.pid()), 0);
+      } finally {
+        BenchKit.stopAgent(agent);
       }
     }
   }
@@ -299,9 +284,9 @@ public class LagBench {
   static double throughputRun(String tool, int round) throws Exception {
     Path dir = Files.createDirectories(work.resolve("tput-" + tool + "-" + round));
     Path db = dir.resolve("app.db");
-    try (Connection c = openDb(db)) {
+    try (Connection c = BenchKit.openDb(db)) {
       long[] committed = new long[1 << 22];
-      write(c, 1, 1, 0, committed);
+      BenchKit.write(c, 1, 1, 0, committed);
       String name = "tput-" + tool + "-" + round;
       Process agent = startAgent(tool, dir, db, "/db/" + name);
       try {
@@ -313,235 +298,101 @@ public class LagBench {
           SplittableRandom random = new SplittableRandom(seq);
           long warmEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds / 3 + 1);
           while (System.nanoTime() < warmEnd) { // warm-up under the same load, not counted
-            insert(p, seq++, random);
+            BenchKit.insert(p, seq++, random);
           }
           long t0 = System.nanoTime();
           long end = t0 + TimeUnit.SECONDS.toNanos(throughputSeconds);
           int done = 0;
           while (System.nanoTime() < end) {
-            insert(p, seq++, random);
+            BenchKit.insert(p, seq++, random);
             done++;
           }
           return done / ((System.nanoTime() - t0) / 1e9);
         }
       } finally {
-        stopAgent(agent);
+        BenchKit.stopAgent(agent);
       }
-    }
-  }
-
-  /** Commits {@code count} transactions from {@code first} at {@code rate}/s (0: flat out). */
-  static void write(Connection c, int first, int count, int rate, long[] committed) throws Exception {
-    SplittableRandom random = new SplittableRandom(first);
-    try (PreparedStatement p = c.prepareStatement("insert into t(seq, payload) values(?, ?)")) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        if (rate > 0) {
-          long due = t0 + i * 1_000_000_000L / rate;
-          long wait;
-          while ((wait = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(Math.min(wait, 200_000));
-          }
-        }
-        int seq = first + i;
-        insert(p, seq, random);
-        committed[seq] = System.nanoTime();
-      }
-    }
-  }
-
-  static void insert(PreparedStatement p, int seq, SplittableRandom random) throws Exception {
-    byte[] payload = new byte[12 + 100 + random.nextInt(100)];
-    ByteBuffer.wrap(payload).put(MARK).putLong(seq);
-    for (int i = 12; i < payload.length; i++) {
-      payload[i] = (byte) random.nextInt(256);
-    }
-    p.setInt(1, seq);
-    p.setBytes(2, payload);
-    p.executeUpdate();
-  }
-
-  // ---- process accounting ----------------------------------------------------------------
-
-  static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-  }
-
-  static long peakRssKb(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
-  }
-
-  // ---- the replica side --------------------------------------------------------------------
-
-  /**
-   * Watches the replica's WAL directories on the server's disk (inotify through WatchService,
-   * plus a 50 ms listing as a safety net) and records when each commit's row first appears in a
-   * finished segment. Segments of an index arrive in order, so a segment holding row N means every
-   * commit up to N is on the replica.
-   */
-  static final class Watcher implements AutoCloseable {
-    private final Path replicaDir;
-    private final long[] seen;
-    private final WatchService ws;
-    private final Set<Path> done = new HashSet<>();
-    private final Set<Path> registered = new HashSet<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private int upTo;
-
-    Watcher(Path replicaDir, long[] seen) throws IOException {
-      this.replicaDir = replicaDir;
-      this.seen = seen;
-      this.ws = replicaDir.getFileSystem().newWatchService();
-      scan();
-      thread = new Thread(this::loop, "watcher");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void loop() {
-      while (running) {
-        try {
-          WatchKey k = ws.poll(50, TimeUnit.MILLISECONDS);
-          if (k != null) {
-            Path d = (Path) k.watchable();
-            for (WatchEvent<?> e : k.pollEvents()) {
-              if (e.context() instanceof Path p) {
-                consider(d.resolve(p));
-              }
-            }
-            k.reset();
-          }
-          scan();
-        } catch (ClosedWatchServiceException | InterruptedException e) {
-          return;
-        } catch (IOException e) {
-          // a file vanished between listing and reading: the next scan sees the state
-        }
-      }
-    }
-
-    private void scan() throws IOException {
-      Path gens = replicaDir.resolve("generations");
-      if (!Files.isDirectory(gens)) {
-        return;
-      }
-      try (Stream<Path> s = Files.list(gens)) {
-        for (Path g : (Iterable<Path>) s::iterator) {
-          Path wal = g.resolve("wal");
-          if (Files.isDirectory(wal) && registered.add(wal)) {
-            wal.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-          }
-          if (Files.isDirectory(wal)) {
-            try (Stream<Path> f = Files.list(wal)) {
-              for (Path p : (Iterable<Path>) f.sorted()::iterator) {
-                consider(p);
-              }
-            }
-          }
-        }
-      }
-    }
-
-    private void consider(Path p) throws IOException {
-      if (!p.getFileName().toString().endsWith(".wal.lz4") || !done.add(p)) {
-        return;
-      }
-      long now = System.nanoTime();
-      byte[] b;
-      try (InputStream in = new LZ4FrameInputStream(Files.newInputStream(p))) {
-        b = in.readAllBytes();
-      }
-      int max = 0;
-      for (int i = 0; i + 12 <= b.length; i++) {
-        if (b[i] == 'W' && b[i + 1] == 'S' && b[i + 2] == 'M' && b[i + 3] == 'K') {
-          long seq = ByteBuffer.wrap(b, i + 4, 8).getLong();
-          if (seq > 0 && seq < seen.length) {
-            max = Math.max(max, (int) seq);
-          }
-        }
-      }
-      for (int s = upTo + 1; s <= max; s++) {
-        seen[s] = now;
-      }
-      upTo = Math.max(upTo, max);
-    }
-
-    @Override
-    public void close() throws Exception {
-      running = false;
-      ws.close();
-      thread.join();
     }
   }
 
   // ---- output ------------------------------------------------------------------------------
 
-  static double pct(Run r, double p) {
-    if (r.lagNanos().length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100.0 * r.lagNanos().length) - 1;
-    return r.lagNanos()[Math.max(0, Math.min(i, r.lagNanos().length - 1))] / 1e6;
-  }
-
   static String ms(double v) {
-    return v >= 100 ? String.format("%.0f ms", v) : String.format("%.1f ms", v);
+    return Double.isNaN(v) ? "–" : v >= 100 ? String.format("%.0f ms", v) : String.format("%.1f ms", v);
   }
 
-  static String ratio(double a, double b) {
-    return b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "–" : String.format("%.3f", a / b);
+  /** The replica each tool ships to, and the row label of its settings. */
+  static String replicaOf(String tool) {
+    return tool.contains("-file") ? "file" : "SFTP";
   }
 
-  static final Map<String, String> HEADINGS = new LinkedHashMap<>();
-
-  static {
-    HEADINGS.put("walship", "walship (defaults: sync-interval 0)");
-    HEADINGS.put("litestream", "Litestream v0.3.13 (defaults: sync-interval 1s)");
-    HEADINGS.put("walship-1s", "walship, sync-interval 1s");
-    HEADINGS.put("walship-file", "walship to file:// (no network, no server)");
-  }
-
-  /** Rows are measures; columns the tools measured; the ratio is walship / Litestream. */
-  static String table(Map<String, Run> runs, Map<String, Double> tput) {
-    List<String> cols = HEADINGS.keySet().stream().filter(tools::contains).toList();
-    StringBuilder t = new StringBuilder("| measure |");
-    cols.forEach(c -> t.append(' ').append(HEADINGS.get(c)).append(" |"));
-    t.append(" walship / Litestream |\n|---|").append("---|".repeat(cols.size() + 1)).append('\n');
-    for (int rate : rates) {
-      for (double p : new double[] {50, 99, 100}) {
-        String label = p == 100 ? "max" : "p" + (int) p;
-        row(t, "commit-to-replica lag " + label + " at " + rate + " commits/s", cols, c -> ms(pct(runs.get(c + "@" + rate), p)),
-            ratio(pct(runs.get("walship@" + rate), p), pct(runs.get("litestream@" + rate), p)));
-      }
-      Run w = runs.get("walship@" + rate);
-      Run l = runs.get("litestream@" + rate);
-      row(t, "commits not on the replica 30 s after the last, at " + rate + "/s (of " + w.commits() + ")", cols,
-          c -> Integer.toString(runs.get(c + "@" + rate).missing()), "");
-      row(t, "agent CPU seconds for those " + w.commits() + " commits at " + rate + "/s", cols,
-          c -> String.format("%.2f", runs.get(c + "@" + rate).cpuSeconds()), ratio(w.cpuSeconds(), l.cpuSeconds()));
-      row(t, "agent peak RSS, run at " + rate + "/s", cols, c -> runs.get(c + "@" + rate).peakRssKb() / 1024 + " MB",
-          ratio(w.peakRssKb(), l.peakRssKb()));
+  static String agentOf(String tool) {
+    if (tool.startsWith("litestream")) {
+      return "Litestream v0.3.13 (defaults: sync-interval 1s)";
     }
-    double none = tput.get("none");
-    row(t, String.format("writer commits/s, unthrottled, median of %d rounds (no agent: %.0f/s)", throughputRounds, none), cols,
-        c -> tput.containsKey(c) ? String.format("%.0f (%.2f×)", tput.get(c), tput.get(c) / none) : "–",
-        ratio(tput.get("walship"), tput.get("litestream")));
+    return tool.endsWith("-1s") ? "walship, sync-interval 1s" : "walship (defaults: sync-interval 0)";
+  }
+
+  /** The peer a tool is compared with: Litestream on the same replica type. */
+  static String peerOf(String tool) {
+    return tool.contains("-file") ? "litestream-file" : "litestream";
+  }
+
+  static String goal(String tool, int rate) {
+    if (tool.startsWith("litestream")) {
+      return "";
+    }
+    if (rate == 0) {
+      return "CPU ≤ 2×, RSS ≤ 2×";
+    }
+    if (tool.endsWith("-1s")) {
+      return "CPU ≤ 1×, RSS ≤ 2×";
+    }
+    return "lag ≤ 5 / 50 ms, CPU ≤ " + (rate >= 1000 ? 3 : 5) + "×, RSS ≤ 2×";
+  }
+
+  /**
+   * One row per replica type, load and agent: lag, the agent's CPU seconds after the warm-up and
+   * its peak RSS, each with its ratio to Litestream's on the same replica type and load.
+   */
+  static String table(Map<String, Run> runs) {
+    StringBuilder t = new StringBuilder("| replica | load | agent | lag p50 | lag p99 | lag max | commits not on the replica 30 s after the last |"
+        + " agent CPU s | CPU / Litestream | agent peak RSS | RSS / Litestream | goal |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    List<String> order = new ArrayList<>();
+    for (String replica : List.of("SFTP", "file")) {
+      for (int rate : rates) {
+        order.addAll(tools.stream().filter(x -> replicaOf(x).equals(replica)).map(x -> x + "@" + rate).toList());
+      }
+      order.addAll(idleTools.stream().filter(x -> replicaOf(x).equals(replica)).map(x -> x + "@0").toList());
+    }
+    for (String key : order) {
+      Run r = runs.get(key);
+      if (r == null) {
+        continue;
+      }
+      Run peer = runs.get(peerOf(r.tool()) + "@" + r.rate());
+      boolean idle = r.rate() == 0;
+      t.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d MB | %s | %s |%n",
+          replicaOf(r.tool()), idle ? "idle, " + idleSeconds + " s" : r.rate() + " commits/s, " + seconds + " s", agentOf(r.tool()),
+          idle ? "–" : ms(r.lags().ms(50)), idle ? "–" : ms(r.lags().ms(99)), idle ? "–" : ms(r.lags().ms(100)),
+          idle ? "–" : r.lags().missing() + " of " + r.commits(), r.cpuSeconds(),
+          peer == null ? "–" : BenchKit.ratio(r.cpuSeconds(), peer.cpuSeconds()), r.peakRssKb() / 1024,
+          peer == null ? "–" : BenchKit.ratio(r.peakRssKb(), peer.peakRssKb()), goal(r.tool(), r.rate())));
+    }
     return t.toString();
   }
 
-  static void row(StringBuilder t, String label, List<String> cols, java.util.function.Function<String, String> cell, String ratio) {
-    t.append("| ").append(label).append(" |");
-    for (String c : cols) {
-      t.append(' ').append(cell.apply(c)).append(" |");
-    }
-    t.append(' ').append(ratio).append(" |\n");
+  /** The writer's unthrottled commits/s with no agent and with each agent (SFTP). */
+  static String throughputTable(Map<String, Double> tput) {
+    double none = tput.get("none");
+    StringBuilder t = new StringBuilder(String.format(
+        "%n| writer commits/s, unthrottled, median of %d rounds of %d s | no agent |", throughputRounds, throughputSeconds));
+    List<String> cols = throughputTools.stream().filter(x -> !x.equals("none")).toList();
+    cols.forEach(c -> t.append(' ').append(agentOf(c)).append(" |"));
+    t.append(" walship / Litestream |\n|---|---|").append("---|".repeat(cols.size() + 1)).append('\n');
+    t.append(String.format("| writer commits/s, SFTP replica | %.0f |", none));
+    cols.forEach(c -> t.append(String.format(" %.0f (%.2f× no agent) |", tput.get(c), tput.get(c) / none)));
+    t.append(' ').append(BenchKit.ratio(tput.getOrDefault("walship", Double.NaN), tput.getOrDefault("litestream", Double.NaN))).append(" |\n");
+    return t.toString();
   }
 }

@@ -1,6 +1,6 @@
 // walship vs Litestream v0.3.13 replicating to an S3 API server (s3proxy on loopback; see ./s3).
-// Run by scripts/bench/s3 as a single-file program on the replicator jar's class path (sqlite-jdbc,
-// lz4-java). Not a test: it measures and prints one Markdown table.
+// Compiled by scripts/bench/s3 with BenchKit.java, run on the replicator jar's class path
+// (sqlite-jdbc, lz4-java, AWS SDK). Not a test: it measures and prints one Markdown table.
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,31 +8,21 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 
 public class S3Bench {
-  static final byte[] MARK = {'W', 'S', 'M', 'K'};
   static final String KEY = "AKIABENCHMARK0000001";
   static final String SECRET = "bench/secret/key/0123456789abcdefghijkl";
 
@@ -49,12 +39,10 @@ public class S3Bench {
   static int s3Port;
   static int proxyPort;
   static final AtomicLong requests = new AtomicLong();
-  /** The highest seq committed so far: a marker the watcher finds beyond it is random bytes, not a row. */
-  static volatile int committedUpTo;
 
   record Snapshot(double seconds, double cpuSeconds, long requests, long peakRssKb) {}
 
-  record Lag(long[] lagNanos, int missing, double cpuSeconds, long requests, long peakRssKb, int commits) {}
+  record Lag(BenchKit.Lags lags, double cpuSeconds, long requests, long peakRssKb, int commits) {}
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i += 2) {
@@ -86,7 +74,7 @@ public class S3Bench {
         Lag l = lagRun(tool);
         lags.put(tool, l);
         System.err.printf("%s at %d/s: p50 %.1f ms, p99 %.1f ms, missing %d, cpu %.2f s, %.1f requests/s%n",
-            tool, rate, pct(l, 50), pct(l, 99), l.missing(), l.cpuSeconds(), l.requests() / (double) seconds);
+            tool, rate, pct(l, 50), pct(l, 99), l.lags().missing(), l.cpuSeconds(), l.requests() / (double) seconds);
       }
       System.out.println(table(snaps, lags));
     } finally {
@@ -262,28 +250,10 @@ public class S3Bench {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(tool + ".log").toFile()).start();
   }
 
-  static void stopAgent(Process p) throws Exception {
-    p.destroy();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-    }
-  }
-
-  static Connection openDb(Path db) throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=NORMAL");
-      s.execute("PRAGMA busy_timeout=5000");
-      s.execute("create table if not exists t(seq integer primary key, payload blob)");
-    }
-    return c;
-  }
-
   /** A database of about {@code dbMegabytes}: rows of half random, half repeated bytes (LZ4 halves them). */
   static Path bigDatabase() throws Exception {
     Path db = work.resolve("big.db");
-    try (Connection c = openDb(db); Statement s = c.createStatement()) {
+    try (Connection c = BenchKit.openDb(db); Statement s = c.createStatement()) {
       s.execute("create table big(id integer primary key, a blob, b text)");
       int rows = dbMegabytes * 512;
       s.execute("begin");
@@ -314,9 +284,9 @@ public class S3Bench {
         Thread.sleep(50);
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Snapshot(secs, cpuTicks(agent.pid()) / 100.0, requests.get() - r0, peakRssKb(agent.pid()));
+      return new Snapshot(secs, BenchKit.cpuSeconds(agent.pid()), requests.get() - r0, BenchKit.peakRssKb(agent.pid()));
     } finally {
-      stopAgent(agent);
+      BenchKit.stopAgent(agent);
     }
   }
 
@@ -349,9 +319,8 @@ public class S3Bench {
     int n = rate * seconds;
     long[] committed = new long[warm + n + 1];
     long[] seen = new long[warm + n + 1];
-    committedUpTo = 0;
-    try (Connection c = openDb(db)) {
-      write(c, 1, 1, 0, committed);
+    try (Connection c = BenchKit.openDb(db)) {
+      BenchKit.write(c, 1, 1, 0, committed);
       Process agent = startAgent(tool, dir, db, bucket);
       try {
         Path root = data.resolve(bucket).resolve("db");
@@ -359,174 +328,32 @@ public class S3Bench {
         while (!snapshotListed(bucket) && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
-        try (Watcher w = new Watcher(root, seen)) {
-          write(c, 2, warm - 1, rate, committed);
-          long cpu0 = cpuTicks(agent.pid());
+        try (BenchKit.SegmentWatcher w = new BenchKit.SegmentWatcher(root, seen, 5)) {
+          BenchKit.write(c, 2, warm - 1, rate, committed);
+          double cpu0 = BenchKit.cpuSeconds(agent.pid());
           long r0 = requests.get();
-          write(c, warm + 1, n, rate, committed);
+          BenchKit.write(c, warm + 1, n, rate, committed);
           long r1 = requests.get();
-          long last = warm + n;
-          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (seen[(int) last] == 0 && System.nanoTime() < end) {
-            Thread.sleep(5);
-          }
-          long cpu1 = cpuTicks(agent.pid());
-          List<Long> lags = new ArrayList<>();
-          int missing = 0;
-          for (int seq = warm + 1; seq <= last; seq++) {
-            if (seen[seq] == 0) {
-              missing++;
-            } else {
-              lags.add(Math.max(0, seen[seq] - committed[seq]));
-            }
-          }
-          long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
-          return new Lag(sorted, missing, (cpu1 - cpu0) / 100.0, r1 - r0, peakRssKb(agent.pid()), n);
+          int last = warm + n;
+          BenchKit.awaitSeen(seen, last, 30);
+          double cpu1 = BenchKit.cpuSeconds(agent.pid());
+          return new Lag(BenchKit.Lags.of(committed, seen, warm + 1, last), cpu1 - cpu0, r1 - r0,
+              BenchKit.peakRssKb(agent.pid()), n);
         }
       } finally {
-        stopAgent(agent);
+        BenchKit.stopAgent(agent);
       }
-    }
-  }
-
-  static void write(Connection c, int first, int count, int rate, long[] committed) throws Exception {
-    SplittableRandom random = new SplittableRandom(first);
-    try (PreparedStatement p = c.prepareStatement("insert into t(seq, payload) values(?, ?)")) {
-      long t0 = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        if (rate > 0) {
-          long due = t0 + i * 1_000_000_000L / rate;
-          long wait;
-          while ((wait = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(Math.min(wait, 200_000));
-          }
-        }
-        int seq = first + i;
-        byte[] payload = new byte[12 + 100 + random.nextInt(100)];
-        ByteBuffer.wrap(payload).put(MARK).putLong(seq);
-        for (int k = 12; k < payload.length; k++) {
-          payload[k] = (byte) random.nextInt(256);
-        }
-        p.setInt(1, seq);
-        p.setBytes(2, payload);
-        p.executeUpdate();
-        committed[seq] = System.nanoTime();
-        committedUpTo = seq;
-      }
-    }
-  }
-
-  static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
-
-  static long peakRssKb(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
-  }
-
-  /** Polls the bucket's WAL objects on s3proxy's disk; records when each commit's row appears. */
-  static final class Watcher implements AutoCloseable {
-    private final Path root;
-    private final long[] seen;
-    private final Set<Path> done = new HashSet<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private int upTo;
-
-    Watcher(Path root, long[] seen) {
-      this.root = root;
-      this.seen = seen;
-      thread = new Thread(this::loop, "watcher");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    private void loop() {
-      while (running) {
-        try {
-          scan();
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        } catch (IOException e) {
-          // a file changed under the scan: the next one sees it
-        }
-      }
-    }
-
-    private void scan() throws IOException {
-      Path gens = root.resolve("generations");
-      if (!Files.isDirectory(gens)) {
-        return;
-      }
-      try (Stream<Path> s = Files.list(gens)) {
-        for (Path g : (Iterable<Path>) s::iterator) {
-          Path wal = g.resolve("wal");
-          if (Files.isDirectory(wal)) {
-            try (Stream<Path> f = Files.list(wal)) {
-              for (Path p : (Iterable<Path>) f.sorted()::iterator) {
-                consider(p);
-              }
-            }
-          }
-        }
-      }
-    }
-
-    private void consider(Path p) {
-      if (!p.getFileName().toString().endsWith(".wal.lz4") || done.contains(p)) {
-        return;
-      }
-      long now = System.nanoTime();
-      int limit = committedUpTo;
-      byte[] b;
-      try (InputStream in = new LZ4FrameInputStream(Files.newInputStream(p))) {
-        b = in.readAllBytes();
-      } catch (IOException partial) {
-        return; // being written: the next scan reads it whole
-      }
-      done.add(p);
-      int max = 0;
-      for (int i = 0; i + 12 <= b.length; i++) {
-        if (b[i] == 'W' && b[i + 1] == 'S' && b[i + 2] == 'M' && b[i + 3] == 'K') {
-          long seq = ByteBuffer.wrap(b, i + 4, 8).getLong();
-          if (seq > 0 && seq <= limit) {
-            max = Math.max(max, (int) seq);
-          }
-        }
-      }
-      for (int s = upTo + 1; s <= max; s++) {
-        seen[s] = now;
-      }
-      upTo = Math.max(upTo, max);
-    }
-
-    @Override
-    public void close() throws Exception {
-      running = false;
-      thread.join();
     }
   }
 
   // ---- output ------------------------------------------------------------------------------
 
   static double pct(Lag r, double p) {
-    if (r.lagNanos().length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100.0 * r.lagNanos().length) - 1;
-    return r.lagNanos()[Math.max(0, Math.min(i, r.lagNanos().length - 1))] / 1e6;
+    return r.lags().ms(p);
   }
 
   static String ratio(double a, double b) {
-    return b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "–" : String.format("%.3f", a / b);
+    return BenchKit.ratio(a, b);
   }
 
   static final Map<String, String> HEADINGS = Map.of(
@@ -555,7 +382,7 @@ public class S3Bench {
           c -> String.format("%.1f ms", pct(lags.get(c), p)), ratio(pct(w, p), pct(l, p)));
     }
     row(t, "  commits not in the bucket 30 s after the last (of " + w.commits() + ")", cols,
-        c -> Integer.toString(lags.get(c).missing()), "");
+        c -> Integer.toString(lags.get(c).lags().missing()), "");
     row(t, "  agent CPU seconds for those commits", cols, c -> String.format("%.2f", lags.get(c).cpuSeconds()),
         ratio(w.cpuSeconds(), l.cpuSeconds()));
     row(t, "  HTTP requests/s sent", cols, c -> String.format("%.1f", lags.get(c).requests() / (double) seconds),

@@ -44,3 +44,10 @@ median() {
 machine() {
   echo "$(nproc) vCPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
 }
+
+# bench_compile CLASSPATH SOURCE... -> compiles a benchmark's Java sources into $BENCH_WORK/classes
+bench_compile() {
+  local cp="$1"
+  shift
+  javac -nowarn -d "$BENCH_WORK/classes" -cp "$cp" "$@"
+}

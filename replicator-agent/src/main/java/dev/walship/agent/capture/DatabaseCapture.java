@@ -299,7 +299,8 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
 
   @Override
   public void shipped(String replica, Position shipped) {
-    out.shipped(replica, shipped);
-    wake();
+    if (out.shipped(replica, shipped)) {
+      wake();
+    }
   }
 }

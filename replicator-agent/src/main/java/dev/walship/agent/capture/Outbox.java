@@ -80,9 +80,15 @@ final class Outbox {
     return true;
   }
 
-  void shipped(String replica, Position p) {
-    shipped.put(replica, p);
+  /**
+   * Records a replica's report; returns true when it moved the replica to another index or
+   * generation (or is its first), the only reports that can free a shadow index: capture need not
+   * wake for the others, which arrive with every segment.
+   */
+  boolean shipped(String replica, Position p) {
+    Position was = shipped.put(replica, p);
     shippedChanged = true;
+    return was == null || was.index() != p.index() || !was.generation().equals(p.generation());
   }
 
   /** Loads positions from an earlier run without overwriting newer reports. */

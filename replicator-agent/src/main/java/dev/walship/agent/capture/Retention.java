@@ -21,6 +21,14 @@ final class Retention {
   private final MetaDir meta;
   /** Replica positions as last written to the meta directory (only their index matters there). */
   private final Map<String, Position> persisted = new HashMap<>();
+  /**
+   * The generation the last prune left alone on disk (no older generation kept), or null; with
+   * {@link #heldFrom}, the lowest index it may have kept. A prune that keeps everything from an
+   * index at or below it has nothing to delete (indices are only added above), so it skips the
+   * directory listings: prune runs after every segment a replica ships.
+   */
+  private Generation tidy;
+  private int heldFrom;
 
   Retention(MetaDir meta) {
     this.meta = meta;
@@ -53,15 +61,28 @@ final class Retention {
   void prune(Position end, int imageIndex, Map<String, Position> replicas) throws IOException {
     Generation g = end.generation();
     int keepFrom = keepFrom(end, imageIndex, replicas);
+    if (g.equals(tidy) && keepFrom <= heldFrom) {
+      return;
+    }
+    tidy = null;
     for (Map.Entry<Integer, Path> e : meta.shadowIndices(g).entrySet()) {
       if (e.getKey() < keepFrom) {
         Files.deleteIfExists(e.getValue());
       }
     }
+    boolean oldKept = false;
     for (Generation old : meta.generations()) {
-      if (!old.equals(g) && !pinned(old, replicas)) {
-        meta.deleteGeneration(old);
+      if (!old.equals(g)) {
+        if (pinned(old, replicas)) {
+          oldKept = true;
+        } else {
+          meta.deleteGeneration(old);
+        }
       }
+    }
+    if (!oldKept) {
+      tidy = g;
+      heldFrom = keepFrom;
     }
   }
 

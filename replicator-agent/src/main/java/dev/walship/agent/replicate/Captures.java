@@ -58,7 +58,9 @@ final class Captures {
 
         @Override
         public boolean started() {
-          return c.status().state() != CaptureStatus.State.STARTING;
+          CaptureStatus.State s = c.status().state();
+          // a capture whose first looks failed has captured nothing yet: not started
+          return s != CaptureStatus.State.STARTING && !(s == CaptureStatus.State.FAILING && c.end() == null);
         }
 
         @Override

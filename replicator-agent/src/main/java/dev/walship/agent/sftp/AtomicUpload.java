@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.sshd.common.RuntimeSshException;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * One attempt to write a file atomically: stream the content into the temporary name (created,
  * with missing parent directories, and truncated), check that the server holds exactly the bytes
  * sent, {@code fsync@openssh.com} it when offered, set its mtime, and rename it over the final
- * name with {@code posix-rename@openssh.com} (atomic replace). Without that extension the final
+ * name with {@code posix-rename@openssh.com} (atomic replace): seven round trips, none of them a
+ * listing. Without that extension the final
  * name is removed first and the plain SFTP rename used, which leaves a moment without the file.
  *
  * <p>Content is streamed in pipelined writes of {@link SftpReplicaStore#BUFFER_SIZE} bytes (MINA's
@@ -82,8 +84,10 @@ final class AtomicUpload {
     FileTime mtime = FileTime.from(modified);
     sftp.setStat(temp, new Attributes().modifyTime(mtime).accessTime(mtime));
     rename();
-    Attributes done = sftp.stat(target);
-    return new Entry(fileName, false, done.getSize(), done.getModifyTime().toInstant());
+    // the file as the server now lists it, without asking again: the size it confirmed above, the
+    // mtime it was given (SFTP v3 carries whole seconds)
+    Instant listed = sftp.getVersion() <= SftpConstants.SFTP_V3 ? modified.truncatedTo(ChronoUnit.SECONDS) : modified;
+    return new Entry(fileName, false, sent, listed);
   }
 
   private long stream(CloseableHandle handle, ContentWriter content)

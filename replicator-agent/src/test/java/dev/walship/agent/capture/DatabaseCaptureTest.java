@@ -110,6 +110,36 @@ class DatabaseCaptureTest {
   }
 
   @Test
+  void manyCommitsAreAllCapturedAndAWaitingReaderGetsTheNextAtOnce() throws Exception {
+    Path db = dir.resolve("p.db");
+    Harness.create(db, 3);
+    try (Connection app = Sqlite.openWal(db, 1000);
+        DatabaseCapture cap = Harness.start(db, CaptureSettings.DEFAULTS.withMonitorInterval(Duration.ofHours(1)), 1)) {
+      Harness.awaitCapturing(cap);
+      Harness.awaitCaughtUp(cap);
+      // no reader waits (a shipper uploading, or between sync-interval rounds)
+      for (int i = 0; i < 50; i++) {
+        Sqlite.exec(app, "insert into t(x) values(randomblob(100))");
+      }
+      Harness.awaitCaughtUp(cap);
+      // a reader waits: the next commit ends its wait (its file event)
+      Position seen = cap.end();
+      Thread writer = new Thread(() -> {
+        try {
+          Thread.sleep(20);
+          Sqlite.exec(app, "insert into t(x) values('next')");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      writer.start();
+      Position next = cap.awaitChange(seen, Duration.ofSeconds(30));
+      writer.join();
+      assertTrue(next.compareTo(seen) > 0, next + " after " + seen);
+    }
+  }
+
+  @Test
   void closeCapturesTheLastCommitsAndReleasesEveryLock() throws Exception {
     Path db = dir.resolve("c.db");
     Harness.create(db, 3);

@@ -48,4 +48,16 @@ class OutboxTest {
     assertTrue(out.takeShippedChanged());
     assertFalse(out.takeShippedChanged());
   }
+
+  @Test
+  void onlyAReportOfAnotherIndexOrGenerationIsWorthWakingCaptureFor() {
+    Outbox out = new Outbox(Clock.systemUTC(), Ticker.SYSTEM);
+    Generation other = Generation.parse("00000000000000cc");
+    assertTrue(out.shipped("a", new Position(g, 2, 32)), "first report");
+    assertFalse(out.shipped("a", new Position(g, 2, 4152)), "same index, later offset");
+    assertTrue(out.takeShippedChanged(), "still recorded for the next look");
+    assertTrue(out.shipped("a", new Position(g, 3, 0)), "next index");
+    assertTrue(out.shipped("a", new Position(other, 3, 0)), "another generation");
+    assertTrue(out.shipped("b", new Position(other, 3, 0)), "another replica's first");
+  }
 }

@@ -56,4 +56,30 @@ class RetentionTest {
     retention.prune(new Position(g, 5, 50), 5, Map.of("r", new Position(old, 5, 100)));
     assertEquals(List.of(g), meta.generations());
   }
+
+  @Test
+  void aPruneThatKeepsEverythingLooksNoFurtherYetLaterShipmentsStillFreeIndices() throws Exception {
+    Position end = new Position(g, 5, 50);
+    retention.prune(end, 5, Map.of("r", new Position(g, 2, 40)));
+    assertEquals(List.of(2, 3, 4, 5), List.copyOf(meta.shadowIndices(g).keySet()));
+    assertEquals(List.of(g), meta.generations());
+
+    // runs after every segment: nothing below index 2 can have appeared, so it does not list
+    Files.write(meta.shadowWal(g, 0), new byte[100]);
+    retention.prune(end, 5, Map.of("r", new Position(g, 2, 90)));
+    assertTrue(Files.exists(meta.shadowWal(g, 0)), "not listed again");
+
+    retention.prune(end, 5, Map.of("r", new Position(g, 4, 0)));
+    assertEquals(List.of(4, 5), List.copyOf(meta.shadowIndices(g).keySet()));
+  }
+
+  @Test
+  void aPinnedOlderGenerationIsLookedAtAgainOnEveryPrune() throws Exception {
+    Position end = new Position(g, 5, 50);
+    retention.prune(end, 5, Map.of("r", new Position(old, 5, 10), "s", new Position(g, 5, 0)));
+    retention.prune(end, 5, Map.of("r", new Position(old, 5, 10), "s", new Position(g, 5, 10)));
+    assertTrue(meta.generations().contains(old));
+    retention.prune(end, 5, Map.of("r", new Position(g, 5, 0), "s", new Position(g, 5, 10)));
+    assertEquals(List.of(g), meta.generations());
+  }
 }

@@ -91,9 +91,20 @@ public final class FileReplicaStore implements ReplicaStore {
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     Path target = resolve(file.path());
     Path temp = resolve(Layout.tempPath(file));
-    Files.createDirectories(target.getParent());
-    DurableFiles.write(target, temp, modified, out -> content.writeTo(KeepOpen.output(out)));
-    return new Entry(file.fileName(), false, Files.size(target), modified);
+    Counted written = new Counted();
+    DurableFiles.Content counted = out -> content.writeTo(written.over(KeepOpen.output(out)));
+    try {
+      DurableFiles.write(target, temp, modified, counted);
+    } catch (NoSuchFileException e) {
+      if (Files.isDirectory(target.getParent())) {
+        throw e;
+      }
+      // the first file of its directory: created here, not checked before every write (a segment
+      // is written every few milliseconds)
+      Files.createDirectories(target.getParent());
+      DurableFiles.write(target, temp, modified, counted);
+    }
+    return new Entry(file.fileName(), false, written.count, modified);
   }
 
   @Override
@@ -115,5 +126,27 @@ public final class FileReplicaStore implements ReplicaStore {
   @Override
   public String toString() {
     return location();
+  }
+
+  /** Counts the bytes written through the stream it made last (the size of the file written). */
+  private static final class Counted {
+    private long count;
+
+    OutputStream over(OutputStream out) {
+      count = 0;
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          count += len;
+        }
+      };
+    }
   }
 }

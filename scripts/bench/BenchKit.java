@@ -1,0 +1,279 @@
+// What the agent benchmarks share (LagBench, S3Bench): the writer that commits marked rows at a
+// rate, the watcher that finds those rows in the WAL segments a replica receives, and the agent's
+// CPU and memory read from /proc. Compiled together with each benchmark by its launcher script.
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import net.jpountz.lz4.LZ4FrameInputStream;
+
+final class BenchKit {
+  private BenchKit() {}
+
+  // ---- the rows ----------------------------------------------------------------------------
+
+  /**
+   * Each committed row's payload starts with a 24-byte mark: 8 magic bytes, the row's sequence
+   * number, and its complement. Random payload bytes, WAL frame headers and B-tree bytes match all
+   * 24 only by chance 2^-128 per position, so a mark found is a row, never noise.
+   */
+  static final class Mark {
+    static final long MAGIC = 0x5753_4D4B_2152_4F57L; // "WSMK!ROW"
+    static final int LENGTH = 24;
+    private static final byte FIRST = (byte) (MAGIC >>> 56);
+
+    private Mark() {}
+
+    static void put(byte[] payload, long seq) {
+      ByteBuffer.wrap(payload).putLong(MAGIC).putLong(seq).putLong(~seq);
+    }
+
+    /** The highest sequence number marked in {@code b}, at most {@code limit}; 0 when none. */
+    static int maxSeq(byte[] b, int limit) {
+      ByteBuffer buf = ByteBuffer.wrap(b);
+      int max = 0;
+      for (int i = 0; i + LENGTH <= b.length; i++) {
+        if (b[i] == FIRST && buf.getLong(i) == MAGIC) {
+          long seq = buf.getLong(i + 8);
+          if (buf.getLong(i + 16) == ~seq && seq > 0 && seq <= limit) {
+            max = Math.max(max, (int) seq);
+          }
+        }
+      }
+      return max;
+    }
+  }
+
+  static Connection openDb(Path db) throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=NORMAL");
+      s.execute("PRAGMA busy_timeout=5000");
+      s.execute("create table if not exists t(seq integer primary key, payload blob)");
+    }
+    return c;
+  }
+
+  /** Commits {@code count} marked rows from {@code first} at {@code rate}/s (0: flat out). */
+  static void write(Connection c, int first, int count, int rate, long[] committed) throws Exception {
+    SplittableRandom random = new SplittableRandom(first);
+    try (PreparedStatement p = c.prepareStatement("insert into t(seq, payload) values(?, ?)")) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        if (rate > 0) {
+          long due = t0 + i * 1_000_000_000L / rate;
+          long wait;
+          while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(Math.min(wait, 200_000));
+          }
+        }
+        int seq = first + i;
+        insert(p, seq, random);
+        committed[seq] = System.nanoTime();
+      }
+    }
+  }
+
+  /** One marked row of 124 to 223 bytes, the rest random. */
+  static void insert(PreparedStatement p, int seq, SplittableRandom random) throws Exception {
+    byte[] payload = new byte[Mark.LENGTH + 100 + random.nextInt(100)];
+    for (int i = Mark.LENGTH; i < payload.length; i++) {
+      payload[i] = (byte) random.nextInt(256);
+    }
+    Mark.put(payload, seq);
+    p.setInt(1, seq);
+    p.setBytes(2, payload);
+    p.executeUpdate();
+  }
+
+  /** The lags of commits {@code [from, to]} in ascending order, and how many were never seen. */
+  record Lags(long[] sortedNanos, int missing) {
+    static Lags of(long[] committed, long[] seen, int from, int to) {
+      long[] lags = new long[to - from + 1];
+      int k = 0;
+      int missing = 0;
+      for (int seq = from; seq <= to; seq++) {
+        if (seen[seq] == 0) {
+          missing++;
+        } else {
+          lags[k++] = Math.max(0, seen[seq] - committed[seq]);
+        }
+      }
+      lags = Arrays.copyOf(lags, k);
+      Arrays.sort(lags);
+      return new Lags(lags, missing);
+    }
+
+    /** The {@code p}th percentile in milliseconds (100: the maximum); NaN when none was seen. */
+    double ms(double p) {
+      if (sortedNanos.length == 0) {
+        return Double.NaN;
+      }
+      int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+      return sortedNanos[Math.max(0, Math.min(i, sortedNanos.length - 1))] / 1e6;
+    }
+  }
+
+  /** Waits until {@code seen[seq]} is set, at most {@code seconds}. */
+  static void awaitSeen(long[] seen, int seq, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (seen[seq] == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  // ---- the agent process -------------------------------------------------------------------
+
+  /** CPU seconds (user + system) the process has used so far. */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime (fields 14, 15)
+  }
+
+  /** The process's peak resident set size in kB (VmHWM). */
+  static long peakRssKb(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  static void stopAgent(Process p) throws Exception {
+    if (p == null) {
+      return;
+    }
+    p.destroy();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  static String ratio(double a, double b) {
+    return b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "–" : String.format("%.2f", a / b);
+  }
+
+  // ---- the replica side --------------------------------------------------------------------
+
+  /**
+   * Watches a replica's WAL directories ({@code <root>/generations/<g>/wal}) on local disk and
+   * records when each commit's row first appears in a whole segment: inotify through
+   * WatchService, plus a listing every {@code pollMillis} as the safety net (and for writers that
+   * create a file before it is whole: a segment that does not decompress is read again later).
+   * Segments of an index arrive in order, so a segment holding row N means every commit up to N
+   * is on the replica.
+   */
+  static final class SegmentWatcher implements AutoCloseable {
+    private final Path root;
+    private final long[] seen;
+    private final long pollMillis;
+    private final WatchService ws;
+    private final Set<Path> done = new HashSet<>();
+    private final Set<Path> registered = new HashSet<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int upTo;
+
+    SegmentWatcher(Path root, long[] seen, long pollMillis) throws IOException {
+      this.root = root;
+      this.seen = seen;
+      this.pollMillis = pollMillis;
+      this.ws = root.getFileSystem().newWatchService();
+      scan();
+      thread = new Thread(this::loop, "watcher");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void loop() {
+      while (running) {
+        try {
+          WatchKey k = ws.poll(pollMillis, TimeUnit.MILLISECONDS);
+          if (k != null) {
+            Path d = (Path) k.watchable();
+            for (WatchEvent<?> e : k.pollEvents()) {
+              if (e.context() instanceof Path p) {
+                consider(d.resolve(p));
+              }
+            }
+            k.reset();
+          }
+          scan();
+        } catch (ClosedWatchServiceException | InterruptedException e) {
+          return;
+        } catch (IOException e) {
+          // a file vanished between listing and reading: the next scan sees the state
+        }
+      }
+    }
+
+    private void scan() throws IOException {
+      Path gens = root.resolve("generations");
+      if (!Files.isDirectory(gens)) {
+        return;
+      }
+      try (Stream<Path> s = Files.list(gens)) {
+        for (Path g : (Iterable<Path>) s::iterator) {
+          Path wal = g.resolve("wal");
+          if (Files.isDirectory(wal) && registered.add(wal)) {
+            wal.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+          }
+          if (Files.isDirectory(wal)) {
+            try (Stream<Path> f = Files.list(wal)) {
+              for (Path p : (Iterable<Path>) f.sorted()::iterator) {
+                consider(p);
+              }
+            }
+          }
+        }
+      }
+    }
+
+    private void consider(Path p) {
+      if (!p.getFileName().toString().endsWith(".wal.lz4") || done.contains(p)) {
+        return;
+      }
+      long now = System.nanoTime();
+      byte[] b;
+      try (InputStream in = new LZ4FrameInputStream(Files.newInputStream(p))) {
+        b = in.readAllBytes();
+      } catch (IOException partial) {
+        return; // not whole yet (or gone): the next scan reads it again
+      }
+      done.add(p);
+      int max = Mark.maxSeq(b, seen.length - 1);
+      for (int s = upTo + 1; s <= max; s++) {
+        seen[s] = now;
+      }
+      upTo = Math.max(upTo, max);
+    }
+
+    @Override
+    public void close() throws Exception {
+      running = false;
+      ws.close();
+      thread.join();
+    }
+  }
+}
