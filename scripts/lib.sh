@@ -8,14 +8,25 @@ WALSHIP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # $REPLICA_SERVER_JAVA_OPTS and $REPLICATOR_JAVA_OPTS replace them when set.
 WALSHIP_SERVER_JAVA_OPTS='-XX:+UseParallelGC -Xms256m -Xmx1g'
 WALSHIP_AGENT_JAVA_OPTS='-XX:+UseSerialGC -Xmx512m'
+# Added for the agent's short-lived commands (restore and the inspection commands; not
+# `replicate`): compile only what is hot four times over. A restore is over in seconds, before
+# most of what the default thresholds compile would pay back: a 300 MB restore measured 15-35%
+# fewer CPU-seconds (C1 and C2 compile less), file:// about 40% faster. `replicate` keeps the
+# defaults: it runs for months, and its hot path should be compiled early.
+WALSHIP_AGENT_SHORT_JAVA_OPTS='-XX:CompileThresholdScaling=4'
 
-# walship_java_opts PROGRAM [JAR] -> the options to start PROGRAM (replica-server or replicator)
-# with; given its JAR, also the class-data-sharing options of the jar's archive when it has one.
+# walship_java_opts PROGRAM [JAR [COMMAND]] -> the options to start PROGRAM (replica-server or
+# replicator) with; given its JAR, also the class-data-sharing options of the jar's archive when
+# it has one; given the agent's COMMAND other than `replicate`, also WALSHIP_AGENT_SHORT_JAVA_OPTS
+# (unless $REPLICATOR_JAVA_OPTS is set).
 walship_java_opts() {
   local opts
   case "$1" in
     replica-server) opts="${REPLICA_SERVER_JAVA_OPTS:-$WALSHIP_SERVER_JAVA_OPTS}" ;;
-    replicator) opts="${REPLICATOR_JAVA_OPTS:-$WALSHIP_AGENT_JAVA_OPTS}" ;;
+    replicator) opts="${REPLICATOR_JAVA_OPTS:-$WALSHIP_AGENT_JAVA_OPTS}"
+      if [ -z "${REPLICATOR_JAVA_OPTS:-}" ] && [ -n "${3:-}" ] && [ "$3" != replicate ]; then
+        opts="$opts $WALSHIP_AGENT_SHORT_JAVA_OPTS"
+      fi ;;
     *) echo "walship_java_opts: unknown program $1" >&2; return 1 ;;
   esac
   if [ -n "${2:-}" ] && [ -f "$(walship_cds_archive_of "$2")" ]; then
