@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,33 @@ class InstallScriptTest {
         "ExecReload=/bin/kill -HUP $MAINPID"}) {
       assertTrue(unit.contains(hardening), hardening);
     }
+  }
+
+  /**
+   * The installed agent launcher starts restore and the inspection commands with the short-lived
+   * commands' JVM options, `replicate` without them, and $REPLICATOR_JAVA_OPTS replaces both; a
+   * `java` on PATH that prints its arguments stands in for the JVM.
+   */
+  @Test
+  void shortLivedCommandsGetTheirJvmOptionsReplicateDoesNot() throws Exception {
+    Path dest = tmp.resolve("root");
+    install(dest, "--bravo").orThrow();
+    Path bin = Files.createDirectories(tmp.resolve("fakebin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+    java.toFile().setExecutable(true);
+    String launcher = dest.resolve("usr/local/bin/replicator").toString();
+    java.util.function.BiFunction<Map<String, String>, String, String> args = (env, command) -> {
+      Map<String, String> e = new java.util.HashMap<>(env);
+      e.put("PATH", bin + ":" + System.getenv("PATH"));
+      return Proc.run(Duration.ofMinutes(1), null, e, "", launcher, command).orThrow().stdout();
+    };
+    String shortOpts = "-XX:CompileThresholdScaling=";
+    assertTrue(args.apply(Map.of(), "restore").contains(shortOpts), "restore");
+    assertTrue(args.apply(Map.of(), "generations").contains(shortOpts), "generations");
+    assertFalse(args.apply(Map.of(), "replicate").contains(shortOpts), "replicate");
+    String replaced = args.apply(Map.of("REPLICATOR_JAVA_OPTS", "-Xmx64m"), "restore");
+    assertTrue(replaced.startsWith("-Xmx64m ") && !replaced.contains(shortOpts), replaced);
   }
 
   @Test
