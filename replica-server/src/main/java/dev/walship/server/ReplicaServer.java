@@ -1,12 +1,9 @@
 package dev.walship.server;
 
 import dev.walship.server.audit.AuditEvents;
-import dev.walship.server.metrics.ServerMetrics;
-import dev.walship.toolkit.time.Ticker;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.config.UserConfig;
 import dev.walship.server.content.ContentValidator;
@@ -14,18 +11,21 @@ import dev.walship.server.content.LayoutContentValidator;
 import dev.walship.server.fs.JailFileSystemFactory;
 import dev.walship.server.fs.ReplicaSftpAccessor;
 import dev.walship.server.fs.WriteTracker;
+import dev.walship.server.metrics.ServerMetrics;
 import dev.walship.server.sftp.ReplicaSftpSubsystemFactory;
 import dev.walship.server.ssh.ReplicaSshServer;
 import dev.walship.server.ssh.SshServerAssembly;
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.net.BindException;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Starting checks the configuration against the machine first (one-line {@link ConfigException}
- * for operator mistakes), loads or creates the host key, and binds before returning. {@link
- * #reload} puts a new configuration in force without a restart.
+ * Starting checks the configuration against the machine first (one-line {@link ConfigException} for
+ * operator mistakes), loads or creates the host key, and binds before returning. {@link #reload}
+ * puts a new configuration in force without a restart.
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaServer.class);
@@ -57,8 +57,14 @@ public final class ReplicaServer implements AutoCloseable {
   private volatile ServerConfig config;
   private final AtomicLong logins;
 
-  private ReplicaServer(ReplicaSshServer sshd, HostKey hostKey, WriteTracker writes,
-      UserKeyAuthenticator authenticator, JailFileSystemFactory fileSystems, ServerMetrics metrics, ServerConfig config,
+  private ReplicaServer(
+      ReplicaSshServer sshd,
+      HostKey hostKey,
+      WriteTracker writes,
+      UserKeyAuthenticator authenticator,
+      JailFileSystemFactory fileSystems,
+      ServerMetrics metrics,
+      ServerConfig config,
       AtomicLong logins) {
     this.metrics = metrics;
     this.logins = logins;
@@ -86,31 +92,42 @@ public final class ReplicaServer implements AutoCloseable {
     ServerMetrics metrics = config.metricsAddr() == null ? null : new ServerMetrics(config.users());
     AuditEvents events = metrics == null ? AuditEvents.NONE : metrics;
     UserKeyAuthenticator authenticator = new UserKeyAuthenticator(config.users(), events);
-    JailFileSystemFactory fileSystems = new JailFileSystemFactory(config.users(), validator, clock, events);
-    SshServerAssembly.Parts parts = new SshServerAssembly.Parts(
-        KeyPairProvider.wrap(hostKey.keyPair()),
-        authenticator,
-        fileSystems,
-        new ReplicaSftpSubsystemFactory(accessor, writes),
-        config.limits(),
-        clock,
-        events);
-    ReplicaSshServer sshd = SshServerAssembly.build(config.listenHost(), config.listenPort(), parts);
+    JailFileSystemFactory fileSystems =
+        new JailFileSystemFactory(config.users(), validator, clock, events);
+    SshServerAssembly.Parts parts =
+        new SshServerAssembly.Parts(
+            KeyPairProvider.wrap(hostKey.keyPair()),
+            authenticator,
+            fileSystems,
+            new ReplicaSftpSubsystemFactory(accessor, writes),
+            config.limits(),
+            clock,
+            events);
+    ReplicaSshServer sshd =
+        SshServerAssembly.build(config.listenHost(), config.listenPort(), parts);
     AtomicLong logins = new AtomicLong();
-    sshd.addSessionListener(new SessionListener() {
-      @Override
-      public void sessionEvent(Session session, Event event) {
-        if (event == Event.Authenticated) {
-          logins.incrementAndGet();
-        }
-      }
-    });
+    sshd.addSessionListener(
+        new SessionListener() {
+          @Override
+          public void sessionEvent(Session session, Event event) {
+            if (event == Event.Authenticated) {
+              logins.incrementAndGet();
+            }
+          }
+        });
     try {
       sshd.start();
     } catch (BindException e) {
       sshd.stop(true);
-      throw config.source().error("listen", "cannot listen on " + config.listen() + ": " + e.getMessage()
-          + " (is another server using the port?)");
+      throw config
+          .source()
+          .error(
+              "listen",
+              "cannot listen on "
+                  + config.listen()
+                  + ": "
+                  + e.getMessage()
+                  + " (is another server using the port?)");
     }
     if (metrics != null) {
       try {
@@ -121,7 +138,8 @@ public final class ReplicaServer implements AutoCloseable {
       }
     }
     ReplicaServer server =
-        new ReplicaServer(sshd, hostKey, writes, authenticator, fileSystems, metrics, config, logins);
+        new ReplicaServer(
+            sshd, hostKey, writes, authenticator, fileSystems, metrics, config, logins);
     LOG.info("listening on {}:{} for {}", config.listenHost(), server.port(), names(config));
     if (metrics != null) {
       LOG.info("serving metrics on {} port {} (/metrics)", config.metricsAddr(), metrics.port());
@@ -149,17 +167,30 @@ public final class ReplicaServer implements AutoCloseable {
     sshd.limits(next.limits());
     config = next;
     if (!next.listen().equals(current.listen())) {
-      LOG.warn("listen {} differs from {} (listening on {}:{}): a restart applies it",
-          next.listen(), current.listen(), current.listenHost(), port());
+      LOG.warn(
+          "listen {} differs from {} (listening on {}:{}): a restart applies it",
+          next.listen(),
+          current.listen(),
+          current.listenHost(),
+          port());
     }
     if (!java.util.Objects.equals(next.metricsAddr(), current.metricsAddr())) {
-      LOG.warn("metrics-addr {} differs from {}: a restart applies it", next.metricsAddr(), current.metricsAddr());
+      LOG.warn(
+          "metrics-addr {} differs from {}: a restart applies it",
+          next.metricsAddr(),
+          current.metricsAddr());
     }
     if (!next.hostKey().equals(current.hostKey())) {
-      LOG.warn("host-key {} differs from {} (still serving {}): a restart applies it",
-          next.hostKey(), current.hostKey(), hostKey.fingerprint());
+      LOG.warn(
+          "host-key {} differs from {} (still serving {}): a restart applies it",
+          next.hostKey(),
+          current.hostKey(),
+          hostKey.fingerprint());
     }
-    LOG.info("reloaded {}: users {}", next.source().file() == null ? "the configuration" : next.source().file(), names(next));
+    LOG.info(
+        "reloaded {}: users {}",
+        next.source().file() == null ? "the configuration" : next.source().file(),
+        names(next));
   }
 
   /** The configuration in force (the last one started or reloaded). */
@@ -196,28 +227,38 @@ public final class ReplicaServer implements AutoCloseable {
     return hostKey.fingerprint();
   }
 
-  /** The host key's public line ({@code ssh-ed25519 AAAA… replica-server}), e.g. for known_hosts. */
+  /**
+   * The host key's public line ({@code ssh-ed25519 AAAA… replica-server}), e.g. for known_hosts.
+   */
   public String hostKeyLine() {
     return hostKey.publicLine();
   }
 
   /**
-   * Stops accepting connections, lets handles open for writing close for up to {@code grace},
-   * then ends every session (unfinished uploads are discarded: their old files stay).
+   * Stops accepting connections, lets handles open for writing close for up to {@code grace}, then
+   * ends every session (unfinished uploads are discarded: their old files stay).
    */
   public void shutdown(Duration grace) throws IOException {
     try {
       sshd.stopAccepting();
-      LOG.info("stopped accepting; {} upload(s) in flight, waiting up to {} s", writes.open(), grace.toSeconds());
+      LOG.info(
+          "stopped accepting; {} upload(s) in flight, waiting up to {} s",
+          writes.open(),
+          grace.toSeconds());
       if (!writes.awaitIdle(grace)) {
-        LOG.warn("{} upload(s) still open after {} s; they are discarded", writes.open(), grace.toSeconds());
+        LOG.warn(
+            "{} upload(s) still open after {} s; they are discarded",
+            writes.open(),
+            grace.toSeconds());
       }
       // Gracefully first: replies already queued (such as to the last close) reach the clients.
       sshd.close(false).await(SESSION_CLOSE_WAIT);
       close();
       // Closing a session discards its unfinished uploads on the session's own thread: wait for it.
       if (!writes.awaitIdle(DISCARD_WAIT)) {
-        LOG.warn("{} upload(s) not yet discarded; their hidden files are removed at the next start", writes.open());
+        LOG.warn(
+            "{} upload(s) not yet discarded; their hidden files are removed at the next start",
+            writes.open());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

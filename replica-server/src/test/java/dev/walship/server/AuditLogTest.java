@@ -25,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * and renames get one line each.
  */
 class AuditLogTest {
-  private static final String FORGED = "2030-01-01T00:00:00.000Z INFO audit - login user=root address=10.0.0.1:22 key=SHA256:x";
-  private static final Pattern LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO|WARN|ERROR) \\S+ - .*");
+  private static final String FORGED =
+      "2030-01-01T00:00:00.000Z INFO audit - login user=root address=10.0.0.1:22 key=SHA256:x";
+  private static final Pattern LINE =
+      Pattern.compile(
+          "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (INFO|WARN|ERROR) \\S+ - .*");
 
   @TempDir static Path dir;
   static ServerFixture f;
@@ -44,7 +47,10 @@ class AuditLogTest {
     log.close();
   }
 
-  /** Every line that carries the forged text is one real, timestamped line, and no line is the forged one. */
+  /**
+   * Every line that carries the forged text is one real, timestamped line, and no line is the
+   * forged one.
+   */
   private static void noForgedLine() {
     List<String> carrying = log.containing("login user=root");
     assertTrue(!carrying.isEmpty(), "the attempt was logged:\n" + String.join("\n", log.lines()));
@@ -55,15 +61,23 @@ class AuditLogTest {
 
   @Test
   void aUserNameCannotForgeALine() {
-    assertThrows(IllegalStateException.class,
-        () -> MinaSftp.connect(f.server.port(), "x\n" + FORGED, f.key.privateKey(), f.server.hostKeyFingerprint()).close());
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            MinaSftp.connect(
+                    f.server.port(),
+                    "x\n" + FORGED,
+                    f.key.privateKey(),
+                    f.server.hostKeyFingerprint())
+                .close());
     log.await("auth refused user=\"x\\\\n2030-01-01T00:00:00\\.000Z INFO audit - login user=root");
     noForgedLine();
   }
 
   @Test
   void aSubsystemNameCannotForgeALine() throws Exception {
-    try (MinaSftp m = MinaSftp.connect(f); ChannelSubsystem c = m.session.createSubsystemChannel("x\n" + FORGED)) {
+    try (MinaSftp m = MinaSftp.connect(f);
+        ChannelSubsystem c = m.session.createSubsystemChannel("x\n" + FORGED)) {
       c.open().verify(Duration.ofSeconds(20));
       c.waitFor(List.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(5));
     } catch (IOException refused) {
@@ -86,7 +100,8 @@ class AuditLogTest {
   @Test
   void uploadsRemovalsAndRenamesAreAudited() throws Exception {
     try (MinaSftp m = MinaSftp.connect(f)) {
-      try (CloseableHandle h = m.sftp.open("/db/one", OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
+      try (CloseableHandle h =
+          m.sftp.open("/db/one", OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
         m.sftp.write(h, 0, new byte[1234]);
       }
       m.sftp.rename("/db/one", "/db/two words");
@@ -99,6 +114,7 @@ class AuditLogTest {
     log.await("INFO audit - rename " + who + "path=/db/one to=\"/db/two words\"$");
     log.await("INFO audit - remove " + who + "path=\"/db/two words\"$");
     log.await("INFO audit - rmdir " + who + "path=/db/d$");
-    assertEquals(1, log.containing("upload user=replicator").size(), String.join("\n", log.lines()));
+    assertEquals(
+        1, log.containing("upload user=replicator").size(), String.join("\n", log.lines()));
   }
 }

@@ -19,12 +19,18 @@ import java.util.Arrays;
  * @param pageSize the page size
  */
 public record LayoutSamples(byte[] database, byte[] wal, int pageSize) {
-  /** A database with {@code rows} one-row transactions of 3000 random bytes, made in {@code dir}. */
+  /**
+   * A database with {@code rows} one-row transactions of 3000 random bytes, made in {@code dir}.
+   */
   public static LayoutSamples make(Path dir, int rows) {
     try {
       Path db = Files.createDirectories(dir).resolve("sample.db");
       byte[] wal = Sqlite.writeWal(db, rows, 3000);
-      int pageSize = ((wal[8] & 0xff) << 24) | ((wal[9] & 0xff) << 16) | ((wal[10] & 0xff) << 8) | (wal[11] & 0xff);
+      int pageSize =
+          ((wal[8] & 0xff) << 24)
+              | ((wal[9] & 0xff) << 16)
+              | ((wal[10] & 0xff) << 8)
+              | (wal[11] & 0xff);
       return new LayoutSamples(Files.readAllBytes(db), wal, pageSize);
     } catch (Exception e) {
       throw new IllegalStateException("cannot make a sample database in " + dir, e);

@@ -70,7 +70,9 @@ class LitestreamAcceptanceTest {
     Path replicaRoot = f.root.resolve("db");
     try (Litestream ls = Litestream.replicate(config)) {
       Path tree = replicaRoot.resolve("generations");
-      Await.until(WAIT, "a snapshot and a WAL segment on the server",
+      Await.until(
+          WAIT,
+          "a snapshot and a WAL segment on the server",
           () -> has(tree, ".snapshot.lz4") && has(tree, ".wal.lz4"));
     }
     deleteDatabase(db);
@@ -82,26 +84,43 @@ class LitestreamAcceptanceTest {
   void aConnectionCutMidUploadNeverShowsATruncatedFile() throws Exception {
     Path work = Files.createDirectories(dir.resolve("cut"));
     Path db = work.resolve("fruits.db");
-    Sqlite.cli(db, FRUITS + "CREATE TABLE filler(x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 64)"
-        + " INSERT INTO filler SELECT randomblob(65536) FROM c;");
+    Sqlite.cli(
+        db,
+        FRUITS
+            + "CREATE TABLE filler(x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 64)"
+            + " INSERT INTO filler SELECT randomblob(65536) FROM c;");
     Path replicaRoot = f.root.resolve("db/cut");
     Watcher watcher = new Watcher(replicaRoot);
     try (TcpProxy proxy = TcpProxy.start("127.0.0.1", f.server.port())) {
       Path config = config(work, db, proxy.port(), "/db/cut");
       watcher.start();
       try (Litestream ls = Litestream.replicate(config)) {
-        Await.until(WAIT, "the 4 MiB snapshot upload in flight", () -> hiddenBytes(f.root.resolve("db/.replica-server-upload-staging")) > (1 << 20));
+        Await.until(
+            WAIT,
+            "the 4 MiB snapshot upload in flight",
+            () -> hiddenBytes(f.root.resolve("db/.replica-server-upload-staging")) > (1 << 20));
         proxy.cutAll();
         // Litestream v0.3.13 retries a failed sync only when the database changes again.
         Sqlite.cli(db, "INSERT INTO filler VALUES (randomblob(100));");
-        Await.until(WAIT, "Litestream to reconnect and finish the snapshot", () -> has(replicaRoot, ".snapshot.lz4"));
-        assertTrue(proxy.cuts() >= 1 && proxy.accepted() >= 2, "the connection was cut and Litestream came back");
+        Await.until(
+            WAIT,
+            "Litestream to reconnect and finish the snapshot",
+            () -> has(replicaRoot, ".snapshot.lz4"));
+        assertTrue(
+            proxy.cuts() >= 1 && proxy.accepted() >= 2,
+            "the connection was cut and Litestream came back");
       } finally {
         watcher.stop();
       }
-      Await.until(WAIT, "no unfinished upload left", () -> hiddenBytes(f.root.resolve("db/.replica-server-upload-staging")) < 0);
-      assertEquals(List.of(), watcher.violations,
-          "every final name ever visible held a valid file; Litestream's log:\n" + Files.readString(Path.of(config + ".log")));
+      Await.until(
+          WAIT,
+          "no unfinished upload left",
+          () -> hiddenBytes(f.root.resolve("db/.replica-server-upload-staging")) < 0);
+      assertEquals(
+          List.of(),
+          watcher.violations,
+          "every final name ever visible held a valid file; Litestream's log:\n"
+              + Files.readString(Path.of(config + ".log")));
       assertTrue(watcher.seen.size() >= 2, "the watcher saw the files: " + watcher.seen);
       deleteDatabase(db);
       assertEquals("appple|red\nbanana|yellow\n", restore(work, config, db));
@@ -113,8 +132,8 @@ class LitestreamAcceptanceTest {
   /**
    * Litestream opens one SSH connection per replica: 50 databases are 50 connections of one user,
    * all opened at once, which the server's default limits must admit. Every replica tree must
-   * validate; a sample of them is restored by Litestream (each restore costs a connection and
-   * about 0.3 s).
+   * validate; a sample of them is restored by Litestream (each restore costs a connection and about
+   * 0.3 s).
    */
   @Test
   void fiftyDatabasesEachOverItsOwnConnectionAllReplicate() throws Exception {
@@ -126,18 +145,22 @@ class LitestreamAcceptanceTest {
       try (Connection c = Sqlite.openWal(db, 1000)) {
         Sqlite.exec(c, "CREATE TABLE t(x)", "INSERT INTO t VALUES ('row of db" + i + "')");
       }
-      yml.append("""
+      yml.append(
+          """
             - path: %s
               replicas:
                 - url: sftp://replicator@127.0.0.1:%d/db/fifty/db%d
                   key-path: %s
-          """.formatted(db, f.server.port(), i, f.key.privateKey()));
+          """
+              .formatted(db, f.server.port(), i, f.key.privateKey()));
     }
     Path config = Files.writeString(work.resolve("litestream.yml"), yml);
     Path replicas = f.root.resolve("db/fifty");
     try (Litestream ls = Litestream.replicate(config)) {
       try {
-        Await.until(WAIT, "a snapshot and a WAL segment of each of the " + n + " databases on the server",
+        Await.until(
+            WAIT,
+            "a snapshot and a WAL segment of each of the " + n + " databases on the server",
             () -> missing(replicas, n).isEmpty());
       } catch (AssertionError e) {
         throw new AssertionError("not on the server: " + missing(replicas, n) + "\n" + ls.log(), e);
@@ -152,12 +175,20 @@ class LitestreamAcceptanceTest {
       List<Future<String>> restored = new ArrayList<>();
       for (int i = 0; i < n; i += 5) {
         int k = i;
-        restored.add(pool.submit(() -> {
-          Path out = work.resolve("restored" + k + ".db");
-          Litestream.run("restore", "-config", config.toString(), "-o", out.toString(),
-              work.resolve("db" + k + ".db").toString()).orThrow();
-          return Sqlite.cli(out, "SELECT x FROM t;");
-        }));
+        restored.add(
+            pool.submit(
+                () -> {
+                  Path out = work.resolve("restored" + k + ".db");
+                  Litestream.run(
+                          "restore",
+                          "-config",
+                          config.toString(),
+                          "-o",
+                          out.toString(),
+                          work.resolve("db" + k + ".db").toString())
+                      .orThrow();
+                  return Sqlite.cli(out, "SELECT x FROM t;");
+                }));
       }
       for (int i = 0; i < restored.size(); i++) {
         assertEquals("row of db" + (5 * i) + "\n", restored.get(i).get());
@@ -169,8 +200,13 @@ class LitestreamAcceptanceTest {
 
   /** The databases among the first {@code n} without a snapshot and a WAL segment on the server. */
   private static List<Integer> missing(Path replicas, int n) {
-    return IntStream.range(0, n).filter(i -> !hasQuietly(replicas.resolve("db" + i), ".snapshot.lz4")
-        || !hasQuietly(replicas.resolve("db" + i), ".wal.lz4")).boxed().toList();
+    return IntStream.range(0, n)
+        .filter(
+            i ->
+                !hasQuietly(replicas.resolve("db" + i), ".snapshot.lz4")
+                    || !hasQuietly(replicas.resolve("db" + i), ".wal.lz4"))
+        .boxed()
+        .toList();
   }
 
   private static boolean hasQuietly(Path tree, String suffix) {
@@ -182,18 +218,23 @@ class LitestreamAcceptanceTest {
   }
 
   private static Path config(Path work, Path db, int port, String remotePath) throws IOException {
-    return Files.writeString(work.resolve("litestream.yml"), """
+    return Files.writeString(
+        work.resolve("litestream.yml"),
+        """
         dbs:
           - path: %s
             replicas:
               - url: sftp://replicator@127.0.0.1:%d%s
                 key-path: %s
-        """.formatted(db, port, remotePath, f.key.privateKey()));
+        """
+            .formatted(db, port, remotePath, f.key.privateKey()));
   }
 
   private static String restore(Path work, Path config, Path db) {
     Path restored = work.resolve("restored.db");
-    Litestream.run("restore", "-config", config.toString(), "-o", restored.toString(), db.toString()).orThrow();
+    Litestream.run(
+            "restore", "-config", config.toString(), "-o", restored.toString(), db.toString())
+        .orThrow();
     return Sqlite.cli(restored, "SELECT name || '|' || color FROM fruits ORDER BY rowid;");
   }
 
@@ -219,7 +260,10 @@ class LitestreamAcceptanceTest {
     return files(tree).stream().anyMatch(p -> p.toString().endsWith(suffix));
   }
 
-  /** Bytes in the server's hidden upload files under {@code tree} (its staging directory); -1 when there are none. */
+  /**
+   * Bytes in the server's hidden upload files under {@code tree} (its staging directory); -1 when
+   * there are none.
+   */
   private static long hiddenBytes(Path tree) throws IOException {
     long total = -1;
     for (Path p : files(tree)) {
@@ -248,7 +292,9 @@ class LitestreamAcceptanceTest {
     }
   }
 
-  /** Polls a replica tree and validates every snapshot or segment the moment its final name appears. */
+  /**
+   * Polls a replica tree and validates every snapshot or segment the moment its final name appears.
+   */
   private static final class Watcher implements Runnable {
     final Path root;
     final Set<String> seen = ConcurrentHashMap.newKeySet();

@@ -1,5 +1,7 @@
 package dev.walship.server;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -8,8 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -31,20 +31,21 @@ public final class LogCapture implements AutoCloseable {
     clientLevel = client.getLevel();
     client.setLevel(Level.ERROR);
     original = System.err;
-    OutputStream tee = new OutputStream() {
-      @Override
-      public void write(int b) {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
+    OutputStream tee =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (kept) {
-          kept.write(b, off, len);
-        }
-        original.write(b, off, len);
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) {
+            synchronized (kept) {
+              kept.write(b, off, len);
+            }
+            original.write(b, off, len);
+          }
+        };
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
@@ -84,7 +85,11 @@ public final class LogCapture implements AutoCloseable {
         break;
       }
     } while (System.nanoTime() < deadline);
-    throw new AssertionError("no log line /" + regex + "/ within 20 s:\n" + lines().stream().collect(Collectors.joining("\n")));
+    throw new AssertionError(
+        "no log line /"
+            + regex
+            + "/ within 20 s:\n"
+            + lines().stream().collect(Collectors.joining("\n")));
   }
 
   /** Forgets what was logged so far. */

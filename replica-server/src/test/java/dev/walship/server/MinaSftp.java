@@ -39,7 +39,8 @@ public final class MinaSftp implements AutoCloseable {
   }
 
   public static MinaSftp connect(ServerFixture f) {
-    return connect(f.server.port(), ServerFixture.USER, f.key.privateKey(), f.server.hostKeyFingerprint());
+    return connect(
+        f.server.port(), ServerFixture.USER, f.key.privateKey(), f.server.hostKeyFingerprint());
   }
 
   public static MinaSftp connect(int port, String user, Path identity, String hostKeyFingerprint) {
@@ -47,14 +48,23 @@ public final class MinaSftp implements AutoCloseable {
   }
 
   /** Connects to {@code host} (an address literal, e.g. {@code ::1}). */
-  public static MinaSftp connect(String host, int port, String user, Path identity, String hostKeyFingerprint) {
+  public static MinaSftp connect(
+      String host, int port, String user, Path identity, String hostKeyFingerprint) {
     SshClient client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier((s, addr, key) -> KeyUtils.getFingerPrint(BuiltinDigests.sha256, key).equals(hostKeyFingerprint));
+    client.setServerKeyVerifier(
+        (s, addr, key) ->
+            KeyUtils.getFingerPrint(BuiltinDigests.sha256, key).equals(hostKeyFingerprint));
     client.start();
     try {
-      ClientSession session = client.connect(user, host, port).verify(Duration.ofSeconds(20)).getSession();
+      ClientSession session =
+          client.connect(user, host, port).verify(Duration.ofSeconds(20)).getSession();
       try (InputStream in = Files.newInputStream(identity)) {
-        for (KeyPair kp : SecurityUtils.loadKeyPairIdentities(session, NamedResource.ofName(identity.toString()), in, FilePasswordProvider.EMPTY)) {
+        for (KeyPair kp :
+            SecurityUtils.loadKeyPairIdentities(
+                session,
+                NamedResource.ofName(identity.toString()),
+                in,
+                FilePasswordProvider.EMPTY)) {
           session.addPublicKeyIdentity(kp);
         }
       }
@@ -77,7 +87,8 @@ public final class MinaSftp implements AutoCloseable {
     for (String a : args) {
       request.putString(a);
     }
-    Buffer reply = raw.receive(raw.send(SftpConstants.SSH_FXP_EXTENDED, request), Duration.ofSeconds(20));
+    Buffer reply =
+        raw.receive(raw.send(SftpConstants.SSH_FXP_EXTENDED, request), Duration.ofSeconds(20));
     reply.getInt();
     int type = reply.getUByte();
     reply.getInt();

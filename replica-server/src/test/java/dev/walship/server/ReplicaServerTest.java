@@ -31,10 +31,13 @@ class ReplicaServerTest {
   @Test
   void seedTranscript() throws Exception {
     f.localFile("junk.txt", "junk\n");
-    Proc.Result r = f.client.sftp(f.dir, "pwd", "cd ..", "pwd", "ls -al", "-put junk.txt .", "put junk.txt db", "ls db");
+    Proc.Result r =
+        f.client.sftp(
+            f.dir, "pwd", "cd ..", "pwd", "ls -al", "-put junk.txt .", "put junk.txt db", "ls db");
     String out = r.stdout();
     assertEquals(0, r.exit(), r.toString());
-    assertEquals(2, out.split("Remote working directory: /\n", -1).length - 1, "pwd twice at /: " + r);
+    assertEquals(
+        2, out.split("Remote working directory: /\n", -1).length - 1, "pwd twice at /: " + r);
     assertTrue(out.matches("(?s).*sftp> ls -al\n[^\n]*\n[^\n]* db\n.*"), "ls -al lists db: " + r);
     assertTrue(r.stderr().contains("Permission denied"), "put junk.txt . is denied: " + r);
     assertTrue(out.contains("sftp> ls db\ndb/junk.txt"), "ls db shows junk.txt: " + r);

@@ -1,6 +1,5 @@
 package dev.walship.agent;
 
-import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.cli.CliContext;
 import dev.walship.agent.cli.CliErrors;
 import dev.walship.agent.cli.DatabasesCommand;
@@ -9,13 +8,14 @@ import dev.walship.agent.cli.KeygenCommand;
 import dev.walship.agent.cli.LogSetup;
 import dev.walship.agent.cli.ReplicateCommand;
 import dev.walship.agent.cli.RestoreCommand;
+import dev.walship.agent.cli.RootCommand;
 import dev.walship.agent.cli.SnapshotsCommand;
 import dev.walship.agent.cli.StatusCommand;
-import dev.walship.agent.cli.WalCommand;
-import dev.walship.agent.cli.RootCommand;
 import dev.walship.agent.cli.VerifyCommand;
 import dev.walship.agent.cli.VersionCommand;
+import dev.walship.agent.cli.WalCommand;
 import dev.walship.agent.config.PathExpander;
+import dev.walship.agent.store.ReplicaStores;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

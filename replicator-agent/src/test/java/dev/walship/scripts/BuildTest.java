@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * application that embeds them, and the demo's application is not part of the agent.
  */
 class BuildTest {
-  private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+  private static final Pattern DEPENDENCY =
+      Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
   /** The dependencies of a module's pom that are passed on to whoever depends on the module. */
   private static List<String> transitive(String module) throws Exception {
@@ -27,8 +28,10 @@ class BuildTest {
     Matcher m = DEPENDENCY.matcher(pom);
     while (m.find()) {
       String d = m.group(1);
-      boolean passedOn = !d.contains("<optional>true</optional>") && !d.contains("<scope>test</scope>")
-          && !d.contains("<scope>provided</scope>");
+      boolean passedOn =
+          !d.contains("<optional>true</optional>")
+              && !d.contains("<scope>test</scope>")
+              && !d.contains("<scope>provided</scope>");
       if (passedOn) {
         out.add(d.replaceAll("(?s).*<artifactId>(.*?)</artifactId>.*", "$1"));
       }
@@ -41,7 +44,13 @@ class BuildTest {
     for (String module : List.of("shared-format", "replicator-agent", "replica-server")) {
       List<String> deps = transitive(module);
       assertTrue(deps.contains("slf4j-api"), module + ": " + deps);
-      for (String backend : List.of("logback-classic", "logback-core", "slf4j-simple", "log4j-slf4j2-impl", "slf4j-jdk14")) {
+      for (String backend :
+          List.of(
+              "logback-classic",
+              "logback-core",
+              "slf4j-simple",
+              "log4j-slf4j2-impl",
+              "slf4j-jdk14")) {
         assertFalse(deps.contains(backend), module + " passes " + backend + " on: " + deps);
       }
     }

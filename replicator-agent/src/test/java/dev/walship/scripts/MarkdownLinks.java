@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
  * GitHub makes heading anchors). Links to {@code http(s)://} and {@code mailto:} are not followed.
  */
 final class MarkdownLinks {
-  private static final Pattern INLINE = Pattern.compile("!?\\[[^\\]]*\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
+  private static final Pattern INLINE =
+      Pattern.compile("!?\\[[^\\]]*\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
   private static final Pattern REFERENCE = Pattern.compile("^\\s*\\[[^\\]]+\\]:\\s*(\\S+)");
   private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s+(.*?)\\s*#*\\s*$");
-  private static final Set<String> SKIPPED_DIRS = Set.of(".git", ".tools", "target", "node_modules");
+  private static final Set<String> SKIPPED_DIRS =
+      Set.of(".git", ".tools", "target", "node_modules");
 
   private final Path root;
   private final Map<Path, Set<String>> anchors = new HashMap<>();
@@ -38,22 +40,24 @@ final class MarkdownLinks {
   /** Every Markdown file below the root, except build output and installed tools. */
   List<Path> markdownFiles() throws IOException {
     List<Path> files = new ArrayList<>();
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
-        return !dir.equals(root) && SKIPPED_DIRS.contains(dir.getFileName().toString())
-            ? FileVisitResult.SKIP_SUBTREE
-            : FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
+            return !dir.equals(root) && SKIPPED_DIRS.contains(dir.getFileName().toString())
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
-        if (file.getFileName().toString().endsWith(".md")) {
-          files.add(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+            if (file.getFileName().toString().endsWith(".md")) {
+              files.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     files.sort(null);
     return files;
   }
@@ -100,7 +104,9 @@ final class MarkdownLinks {
   }
 
   private String check(Path from, String target) {
-    if (target.startsWith("http://") || target.startsWith("https://") || target.startsWith("mailto:")) {
+    if (target.startsWith("http://")
+        || target.startsWith("https://")
+        || target.startsWith("mailto:")) {
       return null;
     }
     if (target.contains(":")) {
@@ -129,13 +135,15 @@ final class MarkdownLinks {
     if (!file.getFileName().toString().endsWith(".md")) {
       return Set.of();
     }
-    return anchors.computeIfAbsent(file, f -> {
-      try {
-        return headingAnchors(Files.readAllLines(f));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return anchors.computeIfAbsent(
+        file,
+        f -> {
+          try {
+            return headingAnchors(Files.readAllLines(f));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /** The anchors GitHub gives the headings of a Markdown file (duplicates get -1, -2, …). */
@@ -162,13 +170,15 @@ final class MarkdownLinks {
   static String slug(String heading) {
     String text = heading.replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1").toLowerCase(Locale.ROOT);
     StringBuilder out = new StringBuilder();
-    text.codePoints().forEach(c -> {
-      if (Character.isLetterOrDigit(c) || c == '-' || c == '_') {
-        out.appendCodePoint(c);
-      } else if (c == ' ') {
-        out.append('-');
-      }
-    });
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isLetterOrDigit(c) || c == '-' || c == '_') {
+                out.appendCodePoint(c);
+              } else if (c == ' ') {
+                out.append('-');
+              }
+            });
     return out.toString();
   }
 }

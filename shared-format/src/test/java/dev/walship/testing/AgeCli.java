@@ -34,7 +34,12 @@ public final class AgeCli {
   /** A new key pair in {@code dir}/{@code name}. */
   public static KeyPair keygen(Path dir, String name) {
     Path file = dir.resolve(name);
-    Proc.run(Duration.ofSeconds(30), TestTools.onPath("age-keygen").toString(), "-o", file.toString()).orThrow();
+    Proc.run(
+            Duration.ofSeconds(30),
+            TestTools.onPath("age-keygen").toString(),
+            "-o",
+            file.toString())
+        .orThrow();
     try {
       String identity = null;
       String recipient = null;
@@ -64,7 +69,17 @@ public final class AgeCli {
 
   /** {@code age -d -i identityFile -o out in}; the result, which the caller checks. */
   public static Proc.Result decrypt(Path in, Path out, Path identityFile) {
-    return Proc.run(Duration.ofSeconds(60), null, Map.of(), null, TestTools.onPath("age").toString(), "-d",
-        "-i", identityFile.toString(), "-o", out.toString(), in.toString());
+    return Proc.run(
+        Duration.ofSeconds(60),
+        null,
+        Map.of(),
+        null,
+        TestTools.onPath("age").toString(),
+        "-d",
+        "-i",
+        identityFile.toString(),
+        "-o",
+        out.toString(),
+        in.toString());
   }
 }

@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 public final class Await {
   private Await() {}
 
-  /** Waits until {@code condition} returns true, or fails with {@code what} after {@code timeout}. */
+  /**
+   * Waits until {@code condition} returns true, or fails with {@code what} after {@code timeout}.
+   */
   public static void until(Duration timeout, String what, Callable<Boolean> condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Throwable last = null;

@@ -34,7 +34,8 @@ public final class Litestream implements AutoCloseable {
   public static Litestream replicate(Path config) {
     Path log = Path.of(config + ".log");
     ProcessBuilder pb =
-        new ProcessBuilder(TestTools.litestream().toString(), "replicate", "-config", config.toString())
+        new ProcessBuilder(
+                TestTools.litestream().toString(), "replicate", "-config", config.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     try {

@@ -36,7 +36,12 @@ public final class OpenSshClient {
   }
 
   private OpenSshClient(
-      String user, String host, int port, Path identity, Path knownHosts, List<String> extraOptions) {
+      String user,
+      String host,
+      int port,
+      Path identity,
+      Path knownHosts,
+      List<String> extraOptions) {
     this.user = user;
     this.host = host;
     this.port = port;
@@ -59,7 +64,9 @@ public final class OpenSshClient {
     return file;
   }
 
-  /** The same client with more command-line arguments, e.g. {@code "-c", "aes128-gcm@openssh.com"}. */
+  /**
+   * The same client with more command-line arguments, e.g. {@code "-c", "aes128-gcm@openssh.com"}.
+   */
   public OpenSshClient with(String... args) {
     List<String> extra = new ArrayList<>(extraOptions);
     extra.addAll(List.of(args));
@@ -124,14 +131,16 @@ public final class OpenSshClient {
   }
 
   private List<String> options() {
-    List<String> o = new ArrayList<>(List.of(
-        "-F", "/dev/null",
-        "-o", "BatchMode=yes",
-        "-o", "UserKnownHostsFile=" + knownHosts,
-        "-o", "StrictHostKeyChecking=yes",
-        "-o", "IdentitiesOnly=yes",
-        "-o", "ConnectTimeout=20",
-        "-i", identity.toString()));
+    List<String> o =
+        new ArrayList<>(
+            List.of(
+                "-F", "/dev/null",
+                "-o", "BatchMode=yes",
+                "-o", "UserKnownHostsFile=" + knownHosts,
+                "-o", "StrictHostKeyChecking=yes",
+                "-o", "IdentitiesOnly=yes",
+                "-o", "ConnectTimeout=20",
+                "-i", identity.toString()));
     o.addAll(extraOptions);
     return o;
   }

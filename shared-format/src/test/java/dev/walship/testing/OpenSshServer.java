@@ -40,15 +40,16 @@ import java.util.stream.Stream;
  * </pre>
  *
  * sshd requires every component of a ChrootDirectory path to be root-owned and not group- or
- * world-writable, which {@code /tmp} (mode 1777) is not. So the chroot lives in a fresh
- * {@code /run/walship-sshd-chroot-*} directory (root-owned 0755 on every Linux, and tmpfs),
- * deleted by {@link #close()}. Keep its content small. sshd also needs its privilege-separation
- * directory {@code /run/sshd}, which the Debian package creates only when its service starts;
- * it is created (empty, 0755) when missing.
+ * world-writable, which {@code /tmp} (mode 1777) is not. So the chroot lives in a fresh {@code
+ * /run/walship-sshd-chroot-*} directory (root-owned 0755 on every Linux, and tmpfs), deleted by
+ * {@link #close()}. Keep its content small. sshd also needs its privilege-separation directory
+ * {@code /run/sshd}, which the Debian package creates only when its service starts; it is created
+ * (empty, 0755) when missing.
  */
 public final class OpenSshServer implements AutoCloseable {
   /** The address every instance listens on. */
   public static final String HOST = "127.0.0.1";
+
   /** The login user (see the class comment). */
   public static final String USER = "root";
 
@@ -275,9 +276,7 @@ public final class OpenSshServer implements AutoCloseable {
     return hostKey.fingerprint();
   }
 
-  /**
-   * A known_hosts line for this server and its first host key: {@code [127.0.0.1]:port key}.
-   */
+  /** A known_hosts line for this server and its first host key: {@code [127.0.0.1]:port key}. */
   public String knownHostsLine() {
     String[] parts = hostKey.publicLine().split("\\s+");
     return "[" + HOST + "]:" + port + " " + parts[0] + " " + parts[1];

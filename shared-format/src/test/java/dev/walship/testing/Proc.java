@@ -41,7 +41,10 @@ public final class Proc {
     return run(timeout, null, Map.of(), null, command);
   }
 
-  /** Runs {@code command} in {@code dir} (null: inherit) with extra {@code env}, feeding {@code stdin}. */
+  /**
+   * Runs {@code command} in {@code dir} (null: inherit) with extra {@code env}, feeding {@code
+   * stdin}.
+   */
   public static Result run(
       Duration timeout, Path dir, Map<String, String> env, String stdin, String... command) {
     ProcessBuilder pb = new ProcessBuilder(command);

@@ -15,19 +15,21 @@ import java.util.regex.Pattern;
 /**
  * A real S3 API server for tests: s3proxy 2.6.0 ({@code org.gaul:s3proxy}, its
  * jar-with-dependencies, which the build copies to the path in the {@code walship.s3proxy.jar}
- * system property) on 127.0.0.1, SigV4 authentication, objects kept as files under a directory
- * (the {@code filesystem-nio2} backend: a bucket is a directory there, an object a file).
+ * system property) on 127.0.0.1, SigV4 authentication, objects kept as files under a directory (the
+ * {@code filesystem-nio2} backend: a bucket is a directory there, an object a file).
  *
- * <p>{@link #shared()} is one server per test JVM, stopped when the JVM exits; {@link #start}
- * makes a private one (e.g. to stop and restart it on the same port), which {@link #close()} stops.
+ * <p>{@link #shared()} is one server per test JVM, stopped when the JVM exits; {@link #start} makes
+ * a private one (e.g. to stop and restart it on the same port), which {@link #close()} stops.
  */
 public final class S3Proxy implements AutoCloseable {
   /** The access key id every test server accepts. */
   public static final String ACCESS_KEY = "AKIAWALSHIPTEST00001";
+
   /** Its secret access key. */
   public static final String SECRET_KEY = "walship/test/secret/key/0123456789abcdefgh";
 
-  private static final Pattern STARTED = Pattern.compile("Started ServerConnector@\\S+\\{[^}]*\\}\\{127\\.0\\.0\\.1:(\\d+)\\}");
+  private static final Pattern STARTED =
+      Pattern.compile("Started ServerConnector@\\S+\\{[^}]*\\}\\{127\\.0\\.0\\.1:(\\d+)\\}");
   private static S3Proxy shared;
 
   private final Path dir;
@@ -74,10 +76,29 @@ public final class S3Proxy implements AutoCloseable {
    */
   public static S3Proxy startTls(Path dir) {
     Path ks = dir.resolve("keystore.p12");
-    Proc.run(Duration.ofSeconds(60), Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
-        "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass", "password",
-        "-keypass", "password").orThrow();
+    Proc.run(
+            Duration.ofSeconds(60),
+            Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair",
+            "-alias",
+            "s3proxy",
+            "-keyalg",
+            "EC",
+            "-dname",
+            "CN=127.0.0.1",
+            "-ext",
+            "SAN=ip:127.0.0.1",
+            "-validity",
+            "2",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            ks.toString(),
+            "-storepass",
+            "password",
+            "-keypass",
+            "password")
+        .orThrow();
     S3Proxy p = new S3Proxy(dir, ACCESS_KEY, SECRET_KEY);
     p.keystore = ks;
     p.launch(0);
@@ -97,25 +118,40 @@ public final class S3Proxy implements AutoCloseable {
     try {
       Path data = Files.createDirectories(dir.resolve("data"));
       Path conf = dir.resolve("s3proxy.conf");
-      String listen = keystore == null
-          ? "s3proxy.endpoint=http://127.0.0.1:" + wanted
-          : "s3proxy.secure-endpoint=https://127.0.0.1:" + wanted + "\ns3proxy.keystore-path=" + keystore
-              + "\ns3proxy.keystore-password=password";
-      Files.writeString(conf, String.join("\n",
-          listen,
-          "s3proxy.authorization=aws-v2-or-v4",
-          "s3proxy.identity=" + accessKey,
-          "s3proxy.credential=" + secretKey,
-          "jclouds.provider=filesystem-nio2",
-          "jclouds.identity=local",
-          "jclouds.credential=local",
-          "jclouds.filesystem.basedir=" + data,
-          ""));
+      String listen =
+          keystore == null
+              ? "s3proxy.endpoint=http://127.0.0.1:" + wanted
+              : "s3proxy.secure-endpoint=https://127.0.0.1:"
+                  + wanted
+                  + "\ns3proxy.keystore-path="
+                  + keystore
+                  + "\ns3proxy.keystore-password=password";
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              listen,
+              "s3proxy.authorization=aws-v2-or-v4",
+              "s3proxy.identity=" + accessKey,
+              "s3proxy.credential=" + secretKey,
+              "jclouds.provider=filesystem-nio2",
+              "jclouds.identity=local",
+              "jclouds.credential=local",
+              "jclouds.filesystem.basedir=" + data,
+              ""));
       Path log = dir.resolve("s3proxy.log");
-      ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-jar", jar().toString(), "--properties", conf.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  javaBinary(),
+                  "-Xmx256m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-jar",
+                  jar().toString(),
+                  "--properties",
+                  conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().put("LOG_LEVEL", "info");
       long logStart = Files.exists(log) ? Files.size(log) : 0;
       process = pb.start();
@@ -134,7 +170,8 @@ public final class S3Proxy implements AutoCloseable {
         return Integer.parseInt(m.group(1));
       }
       if (!process.isAlive()) {
-        throw new AssertionError("s3proxy exited (" + process.exitValue() + "):\n" + ownLines(text));
+        throw new AssertionError(
+            "s3proxy exited (" + process.exitValue() + "):\n" + ownLines(text));
       }
       try {
         Thread.sleep(50);
@@ -143,7 +180,8 @@ public final class S3Proxy implements AutoCloseable {
         throw new AssertionError("interrupted", e);
       }
     }
-    throw new AssertionError("s3proxy did not start within 90 s:\n" + ownLines(Files.readString(log)));
+    throw new AssertionError(
+        "s3proxy did not start within 90 s:\n" + ownLines(Files.readString(log)));
   }
 
   /** The log without logback's own start-up chatter. */
@@ -159,8 +197,11 @@ public final class S3Proxy implements AutoCloseable {
   public static Path jar() {
     String p = System.getProperty("walship.s3proxy.jar");
     if (p == null || !Files.isRegularFile(Path.of(p))) {
-      throw new AssertionError("s3proxy jar not found (" + p + "): run the tests through Maven, which copies"
-          + " org.gaul:s3proxy:jar-with-dependencies into target/s3proxy/ (mvn -pl replicator-agent -am test)");
+      throw new AssertionError(
+          "s3proxy jar not found ("
+              + p
+              + "): run the tests through Maven, which copies"
+              + " org.gaul:s3proxy:jar-with-dependencies into target/s3proxy/ (mvn -pl replicator-agent -am test)");
     }
     return Path.of(p);
   }

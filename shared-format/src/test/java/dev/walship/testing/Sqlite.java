@@ -24,8 +24,8 @@ public final class Sqlite {
   }
 
   /**
-   * Creates {@code db} with a table {@code t(x)} and {@code rows} single-row transactions of
-   * {@code blobSize} random bytes, and returns its WAL as SQLite wrote it (copied while open).
+   * Creates {@code db} with a table {@code t(x)} and {@code rows} single-row transactions of {@code
+   * blobSize} random bytes, and returns its WAL as SQLite wrote it (copied while open).
    */
   public static byte[] writeWal(Path db, int rows, int blobSize) throws Exception {
     try (Connection c = openWal(db, 0)) {
@@ -66,14 +66,16 @@ public final class Sqlite {
 
   /** {@code sqlite3 db .dump}: the database as SQL, the comparison the acceptance tests use. */
   public static String dump(Path db) {
-    return Proc.run(Duration.ofSeconds(60), TestTools.onPath("sqlite3").toString(), db.toString(), ".dump")
+    return Proc.run(
+            Duration.ofSeconds(60), TestTools.onPath("sqlite3").toString(), db.toString(), ".dump")
         .orThrow()
         .stdout();
   }
 
   /** {@code sqlite3 db <sql>}: runs SQL through the CLI and returns what it prints. */
   public static String cli(Path db, String sql) {
-    return Proc.run(Duration.ofSeconds(60), TestTools.onPath("sqlite3").toString(), db.toString(), sql)
+    return Proc.run(
+            Duration.ofSeconds(60), TestTools.onPath("sqlite3").toString(), db.toString(), sql)
         .orThrow()
         .stdout();
   }

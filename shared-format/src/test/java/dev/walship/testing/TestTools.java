@@ -18,7 +18,8 @@ public final class TestTools {
         return p;
       }
     }
-    throw new IllegalStateException("no .ci/run above " + dir + ": run the tests from the repository");
+    throw new IllegalStateException(
+        "no .ci/run above " + dir + ": run the tests from the repository");
   }
 
   /** The Litestream v0.3.13 binary installed by {@code scripts/install-test-tools}. */
@@ -36,7 +37,10 @@ public final class TestTools {
     return require(Path.of("/usr/sbin/sshd"));
   }
 
-  /** A program on the PATH ({@code sftp}, {@code ssh}, {@code ssh-keygen}, {@code lz4}, {@code sqlite3}). */
+  /**
+   * A program on the PATH ({@code sftp}, {@code ssh}, {@code ssh-keygen}, {@code lz4}, {@code
+   * sqlite3}).
+   */
   public static Path onPath(String program) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path p = Path.of(dir, program);

@@ -20,7 +20,16 @@ public final class Tmpfs implements AutoCloseable {
 
   /** Mounts a tmpfs of {@code bytes} on existing directory {@code dir}. */
   public static Tmpfs mount(Path dir, long bytes) {
-    Proc.run(Duration.ofSeconds(20), "mount", "-t", "tmpfs", "-o", "size=" + bytes + ",mode=0755", "tmpfs", dir.toString()).orThrow();
+    Proc.run(
+            Duration.ofSeconds(20),
+            "mount",
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=" + bytes + ",mode=0755",
+            "tmpfs",
+            dir.toString())
+        .orThrow();
     return new Tmpfs(dir);
   }
 

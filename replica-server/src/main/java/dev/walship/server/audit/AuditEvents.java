@@ -23,7 +23,8 @@ public interface AuditEvents {
 
   /**
    * An upload was not published; {@code reason} is one word: {@code invalid} (content validation),
-   * {@code quota}, {@code no-space}, {@code write-failed}, {@code abandoned} (not closed by the client).
+   * {@code quota}, {@code no-space}, {@code write-failed}, {@code abandoned} (not closed by the
+   * client).
    */
   default void uploadRejected(String user, String reason) {}
 

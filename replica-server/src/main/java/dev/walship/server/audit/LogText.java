@@ -36,7 +36,9 @@ public final class LogText {
   }
 
   private static boolean bare(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
         || "._/:@+,%~=^-".indexOf(c) >= 0;
   }
 
@@ -60,11 +62,17 @@ public final class LogText {
     }
   }
 
-  /** Control, format (such as bidirectional overrides), line/paragraph separators, lone surrogates. */
+  /**
+   * Control, format (such as bidirectional overrides), line/paragraph separators, lone surrogates.
+   */
   private static boolean unsafe(char c) {
     int type = Character.getType(c);
-    return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-        || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE || type == Character.UNASSIGNED
+    return Character.isISOControl(c)
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.SURROGATE
+        || type == Character.UNASSIGNED
         || type == Character.PRIVATE_USE;
   }
 }

@@ -46,7 +46,14 @@ public final class Addresses {
     }
     int[] run = longestZeroRun(words);
     if (run[0] == 0 && run[1] == 6) {
-      return "::" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+      return "::"
+          + (b[12] & 0xff)
+          + "."
+          + (b[13] & 0xff)
+          + "."
+          + (b[14] & 0xff)
+          + "."
+          + (b[15] & 0xff);
     }
     StringBuilder s = new StringBuilder();
     for (int i = 0; i < 8; i++) {

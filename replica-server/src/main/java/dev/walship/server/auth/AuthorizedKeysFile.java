@@ -34,19 +34,45 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthorizedKeysFile {
   /**
-   * One listed key: the key, its {@code SHA256:} fingerprint, its {@code from=} (or null), its line,
-   * what its {@code command=} leaves it, and why it is refused (null when it may log in). A refused
-   * key is kept, not skipped, so that as in sshd the first line matching the client decides.
+   * One listed key: the key, its {@code SHA256:} fingerprint, its {@code from=} (or null), its
+   * line, what its {@code command=} leaves it, and why it is refused (null when it may log in). A
+   * refused key is kept, not skipped, so that as in sshd the first line matching the client
+   * decides.
    */
-  public record Key(PublicKey key, String fingerprint, FromPatterns from, int line, SftpAccess access, String refusal) {}
+  public record Key(
+      PublicKey key,
+      String fingerprint,
+      FromPatterns from,
+      int line,
+      SftpAccess access,
+      String refusal) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizedKeysFile.class);
-  private static final Set<String> KEY_TYPES = Set.of(
-      "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa");
-  private static final Set<String> IRRELEVANT_OPTIONS = Set.of(
-      "environment", "no-agent-forwarding", "no-port-forwarding", "no-pty", "no-user-rc",
-      "no-x11-forwarding", "permitopen", "permitlisten", "restrict", "agent-forwarding",
-      "port-forwarding", "pty", "user-rc", "x11-forwarding", "no-touch-required", "tunnel");
+  private static final Set<String> KEY_TYPES =
+      Set.of(
+          "ssh-ed25519",
+          "ecdsa-sha2-nistp256",
+          "ecdsa-sha2-nistp384",
+          "ecdsa-sha2-nistp521",
+          "ssh-rsa");
+  private static final Set<String> IRRELEVANT_OPTIONS =
+      Set.of(
+          "environment",
+          "no-agent-forwarding",
+          "no-port-forwarding",
+          "no-pty",
+          "no-user-rc",
+          "no-x11-forwarding",
+          "permitopen",
+          "permitlisten",
+          "restrict",
+          "agent-forwarding",
+          "port-forwarding",
+          "pty",
+          "user-rc",
+          "x11-forwarding",
+          "no-touch-required",
+          "tunnel");
 
   private record Snapshot(FileTime modified, long size, Object fileKey, List<Key> keys) {}
 
@@ -69,17 +95,26 @@ public final class AuthorizedKeysFile {
   public List<Key> keys() throws IOException {
     PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
     Set<PosixFilePermission> p = a.permissions();
-    if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new IOException("authorized-keys file " + file + " is writable by group or others; refusing its keys (chmod go-w)");
+    if (p.contains(PosixFilePermission.GROUP_WRITE)
+        || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException(
+          "authorized-keys file "
+              + file
+              + " is writable by group or others; refusing its keys (chmod go-w)");
     }
     Snapshot s = snapshot;
-    if (s != null && s.modified().equals(a.lastModifiedTime()) && s.size() == a.size()
+    if (s != null
+        && s.modified().equals(a.lastModifiedTime())
+        && s.size() == a.size()
         && Objects.equals(s.fileKey(), a.fileKey())) {
       return s.keys();
     }
     List<Key> keys = parse(Files.readAllLines(file));
     snapshot = new Snapshot(a.lastModifiedTime(), a.size(), a.fileKey(), keys);
-    LOG.info("authorized-keys {}: {} usable key(s)", file, keys.stream().filter(k -> k.refusal() == null).count());
+    LOG.info(
+        "authorized-keys {}: {} usable key(s)",
+        file,
+        keys.stream().filter(k -> k.refusal() == null).count());
     return keys;
   }
 
@@ -103,7 +138,8 @@ public final class AuthorizedKeysFile {
     return List.copyOf(keys);
   }
 
-  private static Key parseLine(String line, int number) throws IOException, GeneralSecurityException {
+  private static Key parseLine(String line, int number)
+      throws IOException, GeneralSecurityException {
     int optionsEnd = line.matches("^(ssh-|ecdsa-|sk-).*") ? 0 : optionsEnd(line);
     Map<String, String> options = KeyOptions.parse(line.substring(0, optionsEnd));
     String[] parts = line.substring(optionsEnd).strip().split("\\s+", 3);
@@ -111,7 +147,8 @@ public final class AuthorizedKeysFile {
       throw new IllegalArgumentException("expected '[options] type base64-key [comment]'");
     }
     if (!KEY_TYPES.contains(parts[0])) {
-      throw new IllegalArgumentException("key type " + parts[0] + " is not accepted (ed25519, ecdsa or rsa only)");
+      throw new IllegalArgumentException(
+          "key type " + parts[0] + " is not accepted (ed25519, ecdsa or rsa only)");
     }
     FromPatterns from = null;
     SftpAccess access = SftpAccess.READ_WRITE;
@@ -126,16 +163,19 @@ public final class AuthorizedKeysFile {
           refusal = e.getMessage();
         }
       } else if (!IRRELEVANT_OPTIONS.contains(o.getKey())) {
-        throw new IllegalArgumentException("option '" + o.getKey() + "' is not supported by replica-server");
+        throw new IllegalArgumentException(
+            "option '" + o.getKey() + "' is not supported by replica-server");
       }
     }
-    PublicKey key = PublicKeyEntry.parsePublicKeyEntry(parts[0] + " " + parts[1])
-        .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
+    PublicKey key =
+        PublicKeyEntry.parsePublicKeyEntry(parts[0] + " " + parts[1])
+            .resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.FAILING);
     if (key == null) {
       throw new IllegalArgumentException("cannot decode the " + parts[0] + " key");
     }
     if (key instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 1024) {
-      throw new IllegalArgumentException("RSA key of " + rsa.getModulus().bitLength() + " bits is too short");
+      throw new IllegalArgumentException(
+          "RSA key of " + rsa.getModulus().bitLength() + " bits is too short");
     }
     return new Key(key, HostKey.fingerprint(key), from, number, access, refusal);
   }
@@ -153,6 +193,7 @@ public final class AuthorizedKeysFile {
         return i;
       }
     }
-    throw new IllegalArgumentException(quoted ? "unbalanced quote in options" : "no key after the options");
+    throw new IllegalArgumentException(
+        quoted ? "unbalanced quote in options" : "no key after the options");
   }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A key's {@code command="…"} option. OpenSSH's sshd runs that command instead of whatever the
- * client asked for, so the key has an SFTP session only when the command is an SFTP server:
- * {@code internal-sftp}, or an {@code sftp-server} binary (same program, same flags). Its flags:
+ * client asked for, so the key has an SFTP session only when the command is an SFTP server: {@code
+ * internal-sftp}, or an {@code sftp-server} binary (same program, same flags). Its flags:
  *
  * <ul>
  *   <li>{@code -R}: read-only, as sftp-server's {@code -R} (every write is "Permission denied");
@@ -31,8 +31,11 @@ final class ForcedCommand {
   static SftpAccess access(String command) {
     List<String> words = List.of(command.strip().split("\\s+"));
     String program = words.get(0);
-    if (!program.equals("internal-sftp") && !program.equals("sftp-server") && !program.endsWith("/sftp-server")) {
-      throw new IllegalArgumentException("command=\"" + command + "\" is not internal-sftp: this key gets no SFTP session");
+    if (!program.equals("internal-sftp")
+        && !program.equals("sftp-server")
+        && !program.endsWith("/sftp-server")) {
+      throw new IllegalArgumentException(
+          "command=\"" + command + "\" is not internal-sftp: this key gets no SFTP session");
     }
     SftpAccess access = SftpAccess.READ_WRITE;
     for (int i = 1; i < words.size(); i++) {
@@ -58,7 +61,11 @@ final class ForcedCommand {
   }
 
   private static IllegalArgumentException unsupported(String command, String what) {
-    return new IllegalArgumentException("command=\"" + command + "\": " + what
-        + " is not supported by replica-server (only -R, -e, -f, -l): this key is refused");
+    return new IllegalArgumentException(
+        "command=\""
+            + command
+            + "\": "
+            + what
+            + " is not supported by replica-server (only -R, -e, -f, -l): this key is refused");
   }
 }

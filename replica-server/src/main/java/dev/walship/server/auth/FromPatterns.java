@@ -123,7 +123,9 @@ public final class FromPatterns {
     }
   }
 
-  /** OpenSSH's {@code match_pattern}: {@code *} any run, {@code ?} one character, case-insensitive. */
+  /**
+   * OpenSSH's {@code match_pattern}: {@code *} any run, {@code ?} one character, case-insensitive.
+   */
   static boolean glob(String pattern, String s) {
     return globAt(pattern.toLowerCase(Locale.ROOT), 0, s.toLowerCase(Locale.ROOT), 0);
   }

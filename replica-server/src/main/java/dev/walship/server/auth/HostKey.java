@@ -26,10 +26,9 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * The server's ed25519 host key, in OpenSSH's private key format (as {@code ssh-keygen} writes it),
  * with its public half beside it in {@code <file>.pub}.
  *
- * <p>Invariants: the key is created only when the file does not exist, written to a temporary
- * file with mode 0600 and renamed into place, so a reader never sees half a key; a file that
- * exists but cannot be loaded is an error, never a reason to make a new key (clients pin the
- * fingerprint).
+ * <p>Invariants: the key is created only when the file does not exist, written to a temporary file
+ * with mode 0600 and renamed into place, so a reader never sees half a key; a file that exists but
+ * cannot be loaded is an error, never a reason to make a new key (clients pin the fingerprint).
  */
 public record HostKey(Path file, KeyPair keyPair) {
   /** The comment stored with a created key. */
@@ -52,17 +51,23 @@ public record HostKey(Path file, KeyPair keyPair) {
     KeyPair pair;
     try (InputStream in = Files.newInputStream(file)) {
       Iterator<KeyPair> keys =
-          SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY)
+          SecurityUtils.loadKeyPairIdentities(
+                  null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY)
               .iterator();
       if (!keys.hasNext()) {
         throw new IOException("it holds no key");
       }
       pair = keys.next();
     } catch (NoSuchFileException e) {
-      throw new IOException("host key " + file + " does not exist (it is created on the first 'serve')");
+      throw new IOException(
+          "host key " + file + " does not exist (it is created on the first 'serve')");
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw new IOException("host key " + file + " cannot be loaded: " + e.getMessage()
-          + " (it is never regenerated: restore it, or delete it to make a new one and re-pin all clients)");
+      throw new IOException(
+          "host key "
+              + file
+              + " cannot be loaded: "
+              + e.getMessage()
+              + " (it is never regenerated: restore it, or delete it to make a new one and re-pin all clients)");
     }
     String type = KeyUtils.getKeyType(pair);
     if (!KeyPairProvider.SSH_ED25519.equals(type)) {
@@ -104,14 +109,19 @@ public record HostKey(Path file, KeyPair keyPair) {
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot generate an ed25519 key: " + e.getMessage(), e);
     }
-    writeAtomically(file, false, "rw-------", out -> {
-      try {
-        OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, COMMENT, null, out);
-      } catch (GeneralSecurityException e) {
-        throw new IOException("cannot encode the host key: " + e.getMessage(), e);
-      }
-    });
-    byte[] publicLine = (new HostKey(file, pair).publicLine() + "\n").getBytes(StandardCharsets.US_ASCII);
+    writeAtomically(
+        file,
+        false,
+        "rw-------",
+        out -> {
+          try {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, COMMENT, null, out);
+          } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode the host key: " + e.getMessage(), e);
+          }
+        });
+    byte[] publicLine =
+        (new HostKey(file, pair).publicLine() + "\n").getBytes(StandardCharsets.US_ASCII);
     writeAtomically(Path.of(file + ".pub"), true, "rw-r--r--", out -> out.write(publicLine));
   }
 
@@ -119,12 +129,15 @@ public record HostKey(Path file, KeyPair keyPair) {
    * Writes {@code file} durably through a temporary file created with {@code perms} and a rename;
    * never replaces an existing file unless told to.
    */
-  private static void writeAtomically(Path file, boolean replace, String perms, DurableFiles.Content content)
-      throws IOException {
+  private static void writeAtomically(
+      Path file, boolean replace, String perms, DurableFiles.Content content) throws IOException {
     if (!replace && Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString());
     }
-    DurableFiles.write(file, file.resolveSibling("." + file.getFileName() + ".new"), content,
+    DurableFiles.write(
+        file,
+        file.resolveSibling("." + file.getFileName() + ".new"),
+        content,
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(perms)));
   }
 }

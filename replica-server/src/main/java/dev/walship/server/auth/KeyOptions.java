@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The options field of an authorized-keys line: {@code name} or {@code name="value"} items separated
- * by commas outside quotes, {@code \"} escaping a quote inside a value. Names are case-insensitive
- * (returned in lower case); a name without a value maps to null. {@code from} and {@code command}
- * may be given once, as in sshd ("multiple clauses" would otherwise let the last one win).
+ * The options field of an authorized-keys line: {@code name} or {@code name="value"} items
+ * separated by commas outside quotes, {@code \"} escaping a quote inside a value. Names are
+ * case-insensitive (returned in lower case); a name without a value maps to null. {@code from} and
+ * {@code command} may be given once, as in sshd ("multiple clauses" would otherwise let the last
+ * one win).
  */
 final class KeyOptions {
   private static final Set<String> ONCE = Set.of("from", "command");
@@ -47,7 +48,10 @@ final class KeyOptions {
     return out;
   }
 
-  /** Reads {@code "…"} starting at {@code i} into {@code v}; returns the index after the closing quote. */
+  /**
+   * Reads {@code "…"} starting at {@code i} into {@code v}; returns the index after the closing
+   * quote.
+   */
   private static int quoted(String s, int i, StringBuilder v) {
     if (i >= s.length() || s.charAt(i) != '"') {
       throw new IllegalArgumentException("option value must be in double quotes");

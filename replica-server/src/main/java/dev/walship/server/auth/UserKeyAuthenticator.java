@@ -20,12 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Public-key authentication against each configured user's authorized-keys file. An unknown user,
- * a key that is not listed and a key whose {@code from=} does not match the client all fail the
- * same way (the client learns nothing); the log says which it was. As in sshd, the first line
- * listing the key whose {@code from=} admits the client decides: its {@code command=} may make the
- * session read-only or refuse the key. After {@link #MAX_FAILURES} refused keys the connection is
- * closed, as sshd's {@code MaxAuthTries}.
+ * Public-key authentication against each configured user's authorized-keys file. An unknown user, a
+ * key that is not listed and a key whose {@code from=} does not match the client all fail the same
+ * way (the client learns nothing); the log says which it was. As in sshd, the first line listing
+ * the key whose {@code from=} admits the client decides: its {@code command=} may make the session
+ * read-only or refuse the key. After {@link #MAX_FAILURES} refused keys the connection is closed,
+ * as sshd's {@code MaxAuthTries}.
  *
  * <p>On success the session carries what it logged in with, fixed for its lifetime: {@link
  * #KEY_FINGERPRINT} (for the login line), {@link #USER} (root and writable directories, even if a
@@ -34,10 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   /** The {@code SHA256:} fingerprint of the key a session logged in with. */
   public static final AttributeKey<String> KEY_FINGERPRINT = new AttributeKey<>();
+
   /** The user's configuration at the session's login. */
   public static final AttributeKey<UserConfig> USER = new AttributeKey<>();
+
   /** What the session may do, as its key's {@code command=} left it. */
   public static final AttributeKey<SftpAccess> ACCESS = new AttributeKey<>();
+
   /** Refused keys after which a connection is closed (OpenSSH's MaxAuthTries). */
   public static final int MAX_FAILURES = 6;
 
@@ -61,7 +64,9 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     this(users, AuditEvents.NONE);
   }
 
-  /** @param events told of every refused key (metrics) */
+  /**
+   * @param events told of every refused key (metrics)
+   */
   public UserKeyAuthenticator(List<UserConfig> users, AuditEvents events) {
     this.events = events;
     users(users);
@@ -75,9 +80,12 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     Map<String, Entry> old = users;
     Map<String, Entry> map = new LinkedHashMap<>();
     for (UserConfig u : next) {
-      AuthorizedKeysFile keys = old.values().stream().map(Entry::keys)
-          .filter(k -> k.file().equals(u.authorizedKeys())).findFirst()
-          .orElseGet(() -> new AuthorizedKeysFile(u.authorizedKeys()));
+      AuthorizedKeysFile keys =
+          old.values().stream()
+              .map(Entry::keys)
+              .filter(k -> k.file().equals(u.authorizedKeys()))
+              .findFirst()
+              .orElseGet(() -> new AuthorizedKeysFile(u.authorizedKeys()));
       map.put(u.name(), new Entry(u, keys));
     }
     users = Map.copyOf(map);
@@ -91,9 +99,14 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
     Verdict v = verdict(entry, key, fingerprint, clientIp(session.getClientAddress()));
     if (v.refusal() != null) {
       events.loginRefused();
-      LOG.info("auth refused user={} address={} key={}: {}", LogText.field(username), LogText.field(address),
-          LogText.field(fingerprint), LogText.text(v.refusal()));
-      int failures = session.getAttribute(FAILURES) == null ? 1 : session.getAttribute(FAILURES) + 1;
+      LOG.info(
+          "auth refused user={} address={} key={}: {}",
+          LogText.field(username),
+          LogText.field(address),
+          LogText.field(fingerprint),
+          LogText.text(v.refusal()));
+      int failures =
+          session.getAttribute(FAILURES) == null ? 1 : session.getAttribute(FAILURES) + 1;
       session.setAttribute(FAILURES, failures);
       if (failures >= MAX_FAILURES) {
         disconnect(session, address);
@@ -107,9 +120,13 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   }
 
   private static void disconnect(ServerSession session, String address) {
-    LOG.info("auth: {} refused keys from {}; closing the connection", MAX_FAILURES, LogText.field(address));
+    LOG.info(
+        "auth: {} refused keys from {}; closing the connection",
+        MAX_FAILURES,
+        LogText.field(address));
     try {
-      session.disconnect(SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
+      session.disconnect(
+          SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE,
           "Too many authentication failures");
     } catch (IOException e) {
       session.close(true);
@@ -117,7 +134,8 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
   }
 
   /** The first line listing {@code key} whose {@code from=} admits {@code client} decides. */
-  private static Verdict verdict(Entry entry, PublicKey key, String fingerprint, InetAddress client) {
+  private static Verdict verdict(
+      Entry entry, PublicKey key, String fingerprint, InetAddress client) {
     if (entry == null) {
       return Verdict.refuse("no such user");
     }
@@ -134,11 +152,19 @@ public final class UserKeyAuthenticator implements PublickeyAuthenticator {
         continue;
       }
       if (k.from() == null || (client != null && k.from().allows(client))) {
-        return k.refusal() == null ? new Verdict(k.access(), null)
+        return k.refusal() == null
+            ? new Verdict(k.access(), null)
             : Verdict.refuse(file.file() + " line " + k.line() + ": " + k.refusal());
       }
-      why = "from=\"" + k.from() + "\" (" + file.file() + " line " + k.line() + ") does not allow "
-          + (client == null ? "an unknown address" : Addresses.text(client));
+      why =
+          "from=\""
+              + k.from()
+              + "\" ("
+              + file.file()
+              + " line "
+              + k.line()
+              + ") does not allow "
+              + (client == null ? "an unknown address" : Addresses.text(client));
     }
     return Verdict.refuse(why);
   }

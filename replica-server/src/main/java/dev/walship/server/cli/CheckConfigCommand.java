@@ -3,11 +3,11 @@ package dev.walship.server.cli;
 import dev.walship.server.auth.AuthorizedKeysFile;
 import dev.walship.server.auth.HostKey;
 import dev.walship.server.config.ConfigChecks;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.server.config.ConfigLoader;
 import dev.walship.server.config.Limits;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.server.config.UserConfig;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,9 +21,15 @@ import picocli.CommandLine.Option;
  * {@code check-config}: validates the configuration against the machine (as {@code serve} would
  * before starting) and prints the effective settings, defaults and {@code %u} applied, as YAML.
  */
-@Command(name = "check-config", description = "Validate the configuration and print the effective settings.")
+@Command(
+    name = "check-config",
+    description = "Validate the configuration and print the effective settings.")
 public final class CheckConfigCommand implements Callable<Integer> {
-  @Option(names = "-config", paramLabel = "FILE", description = "configuration file (default: $REPLICA_SERVER_CONFIG, else /etc/replica-server.yml)")
+  @Option(
+      names = "-config",
+      paramLabel = "FILE",
+      description =
+          "configuration file (default: $REPLICA_SERVER_CONFIG, else /etc/replica-server.yml)")
   Path config;
 
   private final CliContext context;
@@ -64,10 +70,12 @@ public final class CheckConfigCommand implements Callable<Integer> {
     for (UserConfig u : cfg.users()) {
       out.println("  - name: " + u.name());
       out.println("    root: " + u.root());
-      out.println("    authorized-keys: " + u.authorizedKeys() + "   # " + keysNote(u.authorizedKeys()));
+      out.println(
+          "    authorized-keys: " + u.authorizedKeys() + "   # " + keysNote(u.authorizedKeys()));
       out.println("    writable: [" + String.join(", ", u.writable()) + "]");
       out.println("    immutable-for: " + u.immutableFor().toSeconds() + "s");
-      out.println("    quota: " + (u.quota().isPresent() ? Long.toString(u.quota().getAsLong()) : "none"));
+      out.println(
+          "    quota: " + (u.quota().isPresent() ? Long.toString(u.quota().getAsLong()) : "none"));
     }
   }
 

@@ -1,10 +1,10 @@
 package dev.walship.server.cli;
 
 import java.io.PrintWriter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** The top-level command: prints the usage; the work is in the subcommands. */
 @Command(
@@ -23,21 +23,22 @@ public final class ReplicaServerCommand implements Runnable {
 
   /** A command line whose subcommands are made with {@code context}. */
   public static CommandLine commandLine(CliContext context) {
-    CommandLine.IFactory factory = new CommandLine.IFactory() {
-      @Override
-      public <K> K create(Class<K> cls) throws Exception {
-        if (cls == ServeCommand.class) {
-          return cls.cast(new ServeCommand(context));
-        }
-        if (cls == FingerprintCommand.class) {
-          return cls.cast(new FingerprintCommand(context));
-        }
-        if (cls == CheckConfigCommand.class) {
-          return cls.cast(new CheckConfigCommand(context));
-        }
-        return CommandLine.defaultFactory().create(cls);
-      }
-    };
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            if (cls == ServeCommand.class) {
+              return cls.cast(new ServeCommand(context));
+            }
+            if (cls == FingerprintCommand.class) {
+              return cls.cast(new FingerprintCommand(context));
+            }
+            if (cls == CheckConfigCommand.class) {
+              return cls.cast(new CheckConfigCommand(context));
+            }
+            return CommandLine.defaultFactory().create(cls);
+          }
+        };
     CommandLine cl = new CommandLine(new ReplicaServerCommand(), factory);
     cl.setOut(new PrintWriter(context.out(), true));
     cl.setErr(new PrintWriter(context.err(), true));

@@ -1,6 +1,5 @@
 package dev.walship.server.config;
 
-import java.util.Locale;
 import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -24,8 +24,12 @@ public final class ConfigChecks {
       EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
   private static final Set<PosixFilePermission> GROUP_OTHER_ANY =
       EnumSet.of(
-          PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   private ConfigChecks() {}
 
@@ -43,7 +47,8 @@ public final class ConfigChecks {
     try {
       InetAddress.getByName(config.listenHost());
     } catch (UnknownHostException e) {
-      throw src.error("listen", "bad listen address: host '" + config.listenHost() + "' does not resolve");
+      throw src.error(
+          "listen", "bad listen address: host '" + config.listenHost() + "' does not resolve");
     }
   }
 
@@ -54,18 +59,29 @@ public final class ConfigChecks {
       }
       Set<PosixFilePermission> perms = permissions(key, "host-key", src);
       if (perms.stream().anyMatch(GROUP_OTHER_ANY::contains)) {
-        throw src.error("host-key", key + " has mode " + mode(perms)
-            + ": a private key must not be accessible by group or others; run chmod 600 " + key);
+        throw src.error(
+            "host-key",
+            key
+                + " has mode "
+                + mode(perms)
+                + ": a private key must not be accessible by group or others; run chmod 600 "
+                + key);
       }
       return;
     }
     Path dir = key.getParent();
     if (!Files.isDirectory(dir)) {
-      throw src.error("host-key", "directory " + dir + " does not exist; create it (the key is created on first start)");
+      throw src.error(
+          "host-key",
+          "directory " + dir + " does not exist; create it (the key is created on first start)");
     }
     if (!Files.isWritable(dir)) {
-      throw src.error("host-key", key + " does not exist and directory " + dir
-          + " is not writable, so it cannot be created; create the key or make the directory writable");
+      throw src.error(
+          "host-key",
+          key
+              + " does not exist and directory "
+              + dir
+              + " is not writable, so it cannot be created; create the key or make the directory writable");
     }
   }
 
@@ -85,8 +101,16 @@ public final class ConfigChecks {
     }
     Set<PosixFilePermission> perms = permissions(keys, keysKey, src);
     if (perms.stream().anyMatch(GROUP_OTHER_WRITE::contains)) {
-      throw src.error(keysKey, "authorized-keys file " + keys + " has mode " + mode(perms)
-          + ": writable by group or others" + who + "; run chmod go-w " + keys);
+      throw src.error(
+          keysKey,
+          "authorized-keys file "
+              + keys
+              + " has mode "
+              + mode(perms)
+              + ": writable by group or others"
+              + who
+              + "; run chmod go-w "
+              + keys);
     }
     for (String w : u.writable()) {
       Path dir = u.root().resolve(w);
@@ -94,7 +118,8 @@ public final class ConfigChecks {
         throw src.error(src.userKey(i, "writable"), dir + " exists and is not a directory" + who);
       }
       if (!Files.exists(dir) && !Files.isWritable(nearestExisting(dir))) {
-        throw src.error(src.userKey(i, "writable"), dir + " does not exist and cannot be created" + who);
+        throw src.error(
+            src.userKey(i, "writable"), dir + " does not exist and cannot be created" + who);
       }
     }
   }

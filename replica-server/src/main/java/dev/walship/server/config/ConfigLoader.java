@@ -23,19 +23,30 @@ import org.yaml.snakeyaml.nodes.Node;
  * Reads the YAML configuration file into a {@link ServerConfig}, with the toolkit both programs
  * share ({@code dev.walship.toolkit.config}): the file is composed into nodes (no object
  * construction, so no YAML tag can instantiate anything) and walked by hand, so that every key is
- * known, every key's line is recorded, and the first mistake becomes one line: {@code
- * FILE:LINE: key: what is wrong}. Durations are Go's ({@code 90s}, {@code 1h30m}). Relative paths
- * are resolved against the file's directory; {@code %u} in {@code root} and {@code
- * authorized-keys} is the user name.
+ * known, every key's line is recorded, and the first mistake becomes one line: {@code FILE:LINE:
+ * key: what is wrong}. Durations are Go's ({@code 90s}, {@code 1h30m}). Relative paths are resolved
+ * against the file's directory; {@code %u} in {@code root} and {@code authorized-keys} is the user
+ * name.
  */
 public final class ConfigLoader {
-  private static final List<String> TOP = List.of("listen", "host-key", "defaults", "users", "limits", "metrics-addr");
-  private static final List<String> DEFAULTS = List.of("root", "authorized-keys", "writable", "immutable-for", "quota");
-  private static final List<String> USER = List.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
+  private static final List<String> TOP =
+      List.of("listen", "host-key", "defaults", "users", "limits", "metrics-addr");
+  private static final List<String> DEFAULTS =
+      List.of("root", "authorized-keys", "writable", "immutable-for", "quota");
+  private static final List<String> USER =
+      List.of("name", "root", "authorized-keys", "writable", "immutable-for", "quota");
   private static final Pattern BYTES = Pattern.compile("(\\d{1,15})(|KiB|MiB|GiB|TiB)");
-  private static final List<String> LIMITS = List.of(
-      "connections-per-user", "sessions-per-user", "channels-per-connection", "open-handles", "idle-timeout",
-      "login-grace", "unauthenticated-per-source", "unauthenticated", "shutdown-grace");
+  private static final List<String> LIMITS =
+      List.of(
+          "connections-per-user",
+          "sessions-per-user",
+          "channels-per-connection",
+          "open-handles",
+          "idle-timeout",
+          "login-grace",
+          "unauthenticated-per-source",
+          "unauthenticated",
+          "shutdown-grace");
 
   private final Path file;
   private final String shown;
@@ -51,7 +62,10 @@ public final class ConfigLoader {
     return new ConfigSource(file, lines);
   }
 
-  /** Reads and parses {@code file}; checks nothing on disk beyond reading it (see {@link ConfigChecks}). */
+  /**
+   * Reads and parses {@code file}; checks nothing on disk beyond reading it (see {@link
+   * ConfigChecks}).
+   */
   public static ServerConfig load(Path file) throws ConfigException {
     String text;
     try {
@@ -75,28 +89,44 @@ public final class ConfigLoader {
     if (root == null) {
       throw new ConfigException(shown, 0, "", "empty configuration: at least 'users:' is required");
     }
-    YamlMapping top = mapping(YamlMapping.of(shown, "", root, "a mapping of keys (" + String.join(", ", TOP) + ")"),
-        "the file", TOP);
+    YamlMapping top =
+        mapping(
+            YamlMapping.of(shown, "", root, "a mapping of keys (" + String.join(", ", TOP) + ")"),
+            "the file",
+            TOP);
     HostPort listen = listen(top);
     Path hostKey = path(value(top, "host-key", ServerConfig.DEFAULT_HOST_KEY));
-    YamlMapping defaults = top.mapping("defaults", "a mapping (" + String.join(", ", DEFAULTS) + ")");
-    UserDefaults d = defaults == null
-        ? new UserDefaults(ServerConfig.DEFAULT_ROOT, ServerConfig.DEFAULT_AUTHORIZED_KEYS, ServerConfig.DEFAULT_WRITABLE,
-            UserConfig.DEFAULT_IMMUTABLE_FOR, OptionalLong.empty())
-        : userDefaults(mapping(defaults, "defaults", DEFAULTS));
+    YamlMapping defaults =
+        top.mapping("defaults", "a mapping (" + String.join(", ", DEFAULTS) + ")");
+    UserDefaults d =
+        defaults == null
+            ? new UserDefaults(
+                ServerConfig.DEFAULT_ROOT,
+                ServerConfig.DEFAULT_AUTHORIZED_KEYS,
+                ServerConfig.DEFAULT_WRITABLE,
+                UserConfig.DEFAULT_IMMUTABLE_FOR,
+                OptionalLong.empty())
+            : userDefaults(mapping(defaults, "defaults", DEFAULTS));
     List<UserConfig> users = users(top, d);
     Limits limits = limits(top.mapping("limits", "a mapping (" + String.join(", ", LIMITS) + ")"));
     try {
-      return new ServerConfig(listen.host(), listen.port(), hostKey, users, limits, source(), metricsAddr(top));
+      return new ServerConfig(
+          listen.host(), listen.port(), hostKey, users, limits, source(), metricsAddr(top));
     } catch (IllegalArgumentException e) {
       throw source().error("users", e.getMessage());
     }
   }
 
   private record UserDefaults(
-      String root, String authorizedKeys, List<String> writable, Duration immutableFor, OptionalLong quota) {}
+      String root,
+      String authorizedKeys,
+      List<String> writable,
+      Duration immutableFor,
+      OptionalLong quota) {}
 
-  /** {@code metrics-addr}: {@code host:port} or {@code :port} (every interface), or null when unset. */
+  /**
+   * {@code metrics-addr}: {@code host:port} or {@code :port} (every interface), or null when unset.
+   */
   private String metricsAddr(YamlMapping top) throws ConfigException {
     String written = value(top, "metrics-addr", "");
     if (written.isEmpty()) {
@@ -119,26 +149,41 @@ public final class ConfigLoader {
       throw top.error("listen", e.getMessage());
     }
     if (hp.host().isEmpty()) {
-      throw top.error("listen", "\"" + written + "\" names no address; every interface is 0.0.0.0:" + hp.port()
-          + " (or [::]:" + hp.port() + ")");
+      throw top.error(
+          "listen",
+          "\""
+              + written
+              + "\" names no address; every interface is 0.0.0.0:"
+              + hp.port()
+              + " (or [::]:"
+              + hp.port()
+              + ")");
     }
     return hp;
   }
 
   private UserDefaults userDefaults(YamlMapping m) throws ConfigException {
-    return new UserDefaults(value(m, "root", ServerConfig.DEFAULT_ROOT),
+    return new UserDefaults(
+        value(m, "root", ServerConfig.DEFAULT_ROOT),
         value(m, "authorized-keys", ServerConfig.DEFAULT_AUTHORIZED_KEYS),
         m.strings("writable", ServerConfig.DEFAULT_WRITABLE),
-        m.has("immutable-for") ? duration(m, "immutable-for", Duration.ZERO) : UserConfig.DEFAULT_IMMUTABLE_FOR,
+        m.has("immutable-for")
+            ? duration(m, "immutable-for", Duration.ZERO)
+            : UserConfig.DEFAULT_IMMUTABLE_FOR,
         m.has("quota") ? quota(m, "quota") : OptionalLong.empty());
   }
 
   private List<UserConfig> users(YamlMapping top, UserDefaults d) throws ConfigException {
     if (!top.has("users")) {
-      throw new ConfigException(shown, top.keyLine("users"), "users",
+      throw new ConfigException(
+          shown,
+          top.keyLine("users"),
+          "users",
           "missing: list at least one user, e.g. 'users: [{name: replicator}]'");
     }
-    List<YamlMapping> listed = top.mappings("users", "a user (name, root, authorized-keys, writable, immutable-for, quota)");
+    List<YamlMapping> listed =
+        top.mappings(
+            "users", "a user (name, root, authorized-keys, writable, immutable-for, quota)");
     if (listed.isEmpty()) {
       throw top.error("users", "expected a list of users (each with at least 'name')");
     }
@@ -165,10 +210,17 @@ public final class ConfigLoader {
           throw source().error(source().userKey(i, "writable"), "'" + w + "': " + wp);
         }
       }
-      Duration immutableFor = u.has("immutable-for") ? duration(u, "immutable-for", Duration.ZERO) : d.immutableFor();
+      Duration immutableFor =
+          u.has("immutable-for") ? duration(u, "immutable-for", Duration.ZERO) : d.immutableFor();
       OptionalLong quota = u.has("quota") ? quota(u, "quota") : d.quota();
-      users.add(new UserConfig(name, path(root.replace("%u", name)), path(keys.replace("%u", name)), writable,
-          immutableFor, quota));
+      users.add(
+          new UserConfig(
+              name,
+              path(root.replace("%u", name)),
+              path(keys.replace("%u", name)),
+              writable,
+              immutableFor,
+              quota));
     }
     return users;
   }
@@ -180,12 +232,14 @@ public final class ConfigLoader {
     mapping(l, "limits", LIMITS);
     Limits.Builder b = Limits.DEFAULTS.toBuilder();
     if (l.keys().contains("connections-per-user") && l.keys().contains("sessions-per-user")) {
-      throw l.keyError("sessions-per-user",
+      throw l.keyError(
+          "sessions-per-user",
           "the old name of connections-per-user, which is also given: keep only connections-per-user");
     }
     for (String key : l.keys()) {
       switch (key) {
-        case "connections-per-user", "sessions-per-user" -> b.connectionsPerUser(atLeastOne(l, key));
+        case "connections-per-user", "sessions-per-user" ->
+            b.connectionsPerUser(atLeastOne(l, key));
         case "channels-per-connection" -> b.channelsPerConnection(atLeastOne(l, key));
         case "open-handles" -> b.openHandles(atLeastOne(l, key));
         case "idle-timeout" -> b.idleTimeout(duration(l, key, Duration.ofNanos(1)));
@@ -200,7 +254,8 @@ public final class ConfigLoader {
   }
 
   /** Checks {@code m}'s keys and records each key's line for the checks that run later. */
-  private YamlMapping mapping(YamlMapping m, String what, List<String> allowed) throws ConfigException {
+  private YamlMapping mapping(YamlMapping m, String what, List<String> allowed)
+      throws ConfigException {
     Keys.check(m, what, List.of(allowed), Map.of(), Map.of());
     for (String key : m.keys()) {
       lines.put(m.keyPath(key), m.keyLine(key));
@@ -229,7 +284,10 @@ public final class ConfigLoader {
     return n;
   }
 
-  /** {@code 1073741824}, {@code 512MiB}, {@code 10GiB}, {@code 1TiB}; {@code none} for no quota (the key is present). */
+  /**
+   * {@code 1073741824}, {@code 512MiB}, {@code 10GiB}, {@code 1TiB}; {@code none} for no quota (the
+   * key is present).
+   */
   private static OptionalLong quota(YamlMapping m, String key) throws ConfigException {
     String v = value(m, key, null);
     if (v.equals("none")) {
@@ -237,26 +295,36 @@ public final class ConfigLoader {
     }
     Matcher b = BYTES.matcher(v);
     if (b.matches()) {
-      int shift = switch (b.group(2)) {
-        case "KiB" -> 10;
-        case "MiB" -> 20;
-        case "GiB" -> 30;
-        case "TiB" -> 40;
-        default -> 0;
-      };
+      int shift =
+          switch (b.group(2)) {
+            case "KiB" -> 10;
+            case "MiB" -> 20;
+            case "GiB" -> 30;
+            case "TiB" -> 40;
+            default -> 0;
+          };
       long n = Long.parseLong(b.group(1));
       if (n >= 1 && n <= (Long.MAX_VALUE >> shift)) {
         return OptionalLong.of(n << shift);
       }
     }
-    throw m.error(key, "'" + v + "' is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none");
+    throw m.error(
+        key,
+        "'"
+            + v
+            + "' is not a size in bytes such as 1073741824, 512MiB, 10GiB or 1TiB (at least 1), or none");
   }
 
   /** {@code key}'s Go duration, at least {@code least} (the key is present). */
-  private static Duration duration(YamlMapping m, String key, Duration least) throws ConfigException {
+  private static Duration duration(YamlMapping m, String key, Duration least)
+      throws ConfigException {
     Duration d = m.duration(key, Duration.ZERO);
     if (d.compareTo(least) < 0) {
-      throw m.error(key, "must be " + (least.isZero() ? "0 or more" : "more than 0") + " (e.g. 500ms, 30s, 10m, 1h30m)");
+      throw m.error(
+          key,
+          "must be "
+              + (least.isZero() ? "0 or more" : "more than 0")
+              + " (e.g. 500ms, 30s, 10m, 1h30m)");
     }
     return d;
   }

@@ -35,6 +35,7 @@ public record ConfigSource(Path file, Map<String, Integer> lines) {
       return new ConfigException(key + ": " + problem);
     }
     Integer line = lines.get(key);
-    return new ConfigException(file.toString(), line == null ? 0 : line, line == null ? key + " (default)" : key, problem);
+    return new ConfigException(
+        file.toString(), line == null ? 0 : line, line == null ? key + " (default)" : key, problem);
   }
 }

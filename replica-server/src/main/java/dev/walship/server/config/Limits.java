@@ -13,8 +13,8 @@ import java.time.Duration;
  *     {@code MaxSessions}); more channel opens are refused, the connection goes on
  * @param openHandles open SFTP file and directory handles per SFTP session
  * @param idleTimeout a logged-in connection with no traffic for this long is closed
- * @param loginGrace a connection not logged in this long after it was accepted is closed
- *     (OpenSSH's {@code LoginGraceTime})
+ * @param loginGrace a connection not logged in this long after it was accepted is closed (OpenSSH's
+ *     {@code LoginGraceTime})
  * @param unauthenticatedPerSource connections from one address that have not logged in yet; more
  *     are closed at once, before the SSH handshake (OpenSSH's {@code PerSourceMaxStartups})
  * @param unauthenticated connections from all addresses that have not logged in yet; more are
@@ -31,8 +31,16 @@ public record Limits(
     int unauthenticated,
     Duration shutdownGrace) {
   /** The defaults docs/replica-server.md documents. */
-  public static final Limits DEFAULTS = new Limits(
-      500, 10, 64, Duration.ofMinutes(10), Duration.ofSeconds(30), 256, 1024, Duration.ofSeconds(5));
+  public static final Limits DEFAULTS =
+      new Limits(
+          500,
+          10,
+          64,
+          Duration.ofMinutes(10),
+          Duration.ofSeconds(30),
+          256,
+          1024,
+          Duration.ofSeconds(5));
 
   public Limits {
     atLeastOne("connections-per-user", connectionsPerUser);
@@ -43,7 +51,8 @@ public record Limits(
     positive("idle-timeout", idleTimeout);
     positive("login-grace", loginGrace);
     if (shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException("shutdown-grace must not be negative, got " + shutdownGrace);
+      throw new IllegalArgumentException(
+          "shutdown-grace must not be negative, got " + shutdownGrace);
     }
   }
 
@@ -126,10 +135,19 @@ public record Limits(
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the first limit out of range */
+    /**
+     * @throws IllegalArgumentException naming the first limit out of range
+     */
     public Limits build() {
-      return new Limits(connectionsPerUser, channelsPerConnection, openHandles, idleTimeout, loginGrace,
-          unauthenticatedPerSource, unauthenticated, shutdownGrace);
+      return new Limits(
+          connectionsPerUser,
+          channelsPerConnection,
+          openHandles,
+          idleTimeout,
+          loginGrace,
+          unauthenticatedPerSource,
+          unauthenticated,
+          shutdownGrace);
     }
   }
 }

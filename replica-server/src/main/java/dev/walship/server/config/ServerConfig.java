@@ -8,14 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole, effective configuration of one server: where it listens, its host key, its users,
- * its limits, and where each setting came from. Immutable; build it from YAML with {@link
- * ConfigLoader} or in code with {@link #builder()}.
+ * The whole, effective configuration of one server: where it listens, its host key, its users, its
+ * limits, and where each setting came from. Immutable; build it from YAML with {@link ConfigLoader}
+ * or in code with {@link #builder()}.
  *
  * @param listenHost the address to bind (an IP literal or a name)
  * @param listenPort the TCP port; 0 picks a free one
- * @param metricsAddr where Prometheus metrics are served ({@code host:port} or {@code :port}); null:
- *     nowhere (the default)
+ * @param metricsAddr where Prometheus metrics are served ({@code host:port} or {@code :port});
+ *     null: nowhere (the default)
  */
 public record ServerConfig(
     String listenHost,
@@ -28,12 +28,16 @@ public record ServerConfig(
 
   /** Default of {@code listen}. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:2222";
+
   /** Default of {@code host-key}. */
   public static final String DEFAULT_HOST_KEY = "/var/lib/replica-server/ssh_host_ed25519_key";
+
   /** Default of {@code defaults.root}. */
   public static final String DEFAULT_ROOT = "/var/data/%u";
+
   /** Default of {@code defaults.authorized-keys}. */
   public static final String DEFAULT_AUTHORIZED_KEYS = "/etc/ssh/authorized_keys_%u";
+
   /** Default of {@code defaults.writable}. */
   public static final List<String> DEFAULT_WRITABLE = List.of("db");
 
@@ -52,7 +56,12 @@ public record ServerConfig(
   }
 
   /** Without metrics. */
-  public ServerConfig(String listenHost, int listenPort, Path hostKey, List<UserConfig> users, Limits limits,
+  public ServerConfig(
+      String listenHost,
+      int listenPort,
+      Path hostKey,
+      List<UserConfig> users,
+      Limits limits,
       ConfigSource source) {
     this(listenHost, listenPort, hostKey, users, limits, source, null);
   }
@@ -82,7 +91,10 @@ public record ServerConfig(
 
     private Builder() {}
 
-    /** Serves Prometheus metrics on {@code addr} ({@code host:port}, {@code :port}; port 0: a free one). */
+    /**
+     * Serves Prometheus metrics on {@code addr} ({@code host:port}, {@code :port}; port 0: a free
+     * one).
+     */
     public Builder metrics(String addr) {
       this.metricsAddr = addr;
       return this;

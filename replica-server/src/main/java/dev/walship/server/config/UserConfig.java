@@ -19,7 +19,12 @@ import java.util.regex.Pattern;
  * @param quota the most bytes the user's files may take, if limited
  */
 public record UserConfig(
-    String name, Path root, Path authorizedKeys, List<String> writable, Duration immutableFor, OptionalLong quota) {
+    String name,
+    Path root,
+    Path authorizedKeys,
+    List<String> writable,
+    Duration immutableFor,
+    OptionalLong quota) {
   /** Default of {@code immutable-for}: a day, Litestream's default retention. */
   public static final Duration DEFAULT_IMMUTABLE_FOR = Duration.ofHours(24);
 
@@ -59,7 +64,8 @@ public record UserConfig(
 
   /** The same user with a quota of {@code bytes}. */
   public UserConfig withQuota(long bytes) {
-    return new UserConfig(name, root, authorizedKeys, writable, immutableFor, OptionalLong.of(bytes));
+    return new UserConfig(
+        name, root, authorizedKeys, writable, immutableFor, OptionalLong.of(bytes));
   }
 
   /** Why {@code name} is not a usable user name, or null. */

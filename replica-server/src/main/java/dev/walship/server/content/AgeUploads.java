@@ -29,14 +29,16 @@ final class AgeUploads {
   private static final Logger LOG = LoggerFactory.getLogger(LayoutContentValidator.class);
   private static final int REMEMBERED = 1024;
 
-  private final Set<Path> announced = Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Set<Path> announced =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Path, Boolean> eldest) {
-      return size() > REMEMBERED;
-    }
-  });
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Path, Boolean> eldest) {
+              return size() > REMEMBERED;
+            }
+          });
 
   /** Whether {@code file} starts like an age file. */
   static boolean isAge(Path file) throws IOException {
@@ -47,7 +49,10 @@ final class AgeUploads {
 
   /** Validates an encrypted upload of {@code name}, about to become {@code target}. */
   void validate(LayoutFile name, Path content, Path target) throws IOException {
-    String what = (name instanceof WalSegmentName w ? "segment " + w.shortName() : "snapshot " + name.fileName());
+    String what =
+        (name instanceof WalSegmentName w
+            ? "segment " + w.shortName()
+            : "snapshot " + name.fileName());
     try (InputStream in = new BufferedInputStream(Files.newInputStream(content), 1 << 16)) {
       AgeEnvelope.check(what, in);
     }
@@ -61,16 +66,22 @@ final class AgeUploads {
    * Refuses a segment whose encryption differs from its index's first segment on disk: a reader
    * decrypts all of an index or none of it.
    */
-  static void sameAsIndexStart(WalSegmentName segment, Path target, boolean encrypted) throws IOException {
+  static void sameAsIndexStart(WalSegmentName segment, Path target, boolean encrypted)
+      throws IOException {
     List<WalSegmentName> before = SegmentDirectory.before(target.getParent(), segment);
     if (before.isEmpty() || before.get(0).offset() != 0) {
       return;
     }
     Path first = target.resolveSibling(before.get(0).fileName());
     if (isAge(first) != encrypted) {
-      throw new ValidationException("segment " + segment.shortName(), (encrypted ? "is" : "is not")
-          + " age-encrypted but the first segment of its index, " + before.get(0).shortName() + ", "
-          + (encrypted ? "is not" : "is") + " (a replica is encrypted all through or not at all)");
+      throw new ValidationException(
+          "segment " + segment.shortName(),
+          (encrypted ? "is" : "is not")
+              + " age-encrypted but the first segment of its index, "
+              + before.get(0).shortName()
+              + ", "
+              + (encrypted ? "is not" : "is")
+              + " (a replica is encrypted all through or not at all)");
     }
   }
 
@@ -80,8 +91,9 @@ final class AgeUploads {
       first = announced.add(generationDir);
     }
     if (first) {
-      LOG.info("{}: uploads are age-encrypted: their names, places in the layout and age envelopes are checked;"
-          + " their LZ4 frames, WAL headers, salts, checksums and database headers cannot be (the server holds no key)",
+      LOG.info(
+          "{}: uploads are age-encrypted: their names, places in the layout and age envelopes are checked;"
+              + " their LZ4 frames, WAL headers, salts, checksums and database headers cannot be (the server holds no key)",
           generationDir);
     }
   }

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>A segment at offset 0 carries its own WAL header. A segment further in is checked against its
  * index's header (from the index's offset-0 segment in the same directory) and the checksum chain
  * at its start (the end of the segment just before it, found by walking the index's segments from
- * offset 0). When either is not on disk, or the chain has a gap, it is validated with what is
- * known and the log says what was missing. Summaries of segments already read are cached by path,
- * size and inode (a rename keeps the inode, a later mtime change keeps both), so a steady stream of
+ * offset 0). When either is not on disk, or the chain has a gap, it is validated with what is known
+ * and the log says what was missing. Summaries of segments already read are cached by path, size
+ * and inode (a rename keeps the inode, a later mtime change keeps both), so a steady stream of
  * uploads decodes each segment once. Age-encrypted uploads get what checks remain without a key
  * ({@link AgeUploads}).
  */
@@ -41,14 +41,15 @@ public final class LayoutContentValidator implements ContentValidator {
 
   private record Cached(Stamp stamp, SegmentSummary summary) {}
 
-  private final Map<Path, Cached> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<Path, Cached> cache =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Path, Cached> eldest) {
-      return size() > CACHE_ENTRIES;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Cached> eldest) {
+          return size() > CACHE_ENTRIES;
+        }
+      };
 
   private final AgeUploads age = new AgeUploads();
 
@@ -68,7 +69,8 @@ public final class LayoutContentValidator implements ContentValidator {
     if (segment.offset() > 0) {
       AgeUploads.sameAsIndexStart(segment, target, false);
     }
-    SegmentContext context = segment.offset() == 0 ? SegmentContext.UNKNOWN : context(segment, target);
+    SegmentContext context =
+        segment.offset() == 0 ? SegmentContext.UNKNOWN : context(segment, target);
     SegmentSummary summary;
     try (InputStream in = open(content)) {
       summary = ContentCheck.segment(segment, in, context);
@@ -81,7 +83,10 @@ public final class LayoutContentValidator implements ContentValidator {
     List<WalSegmentName> before = SegmentDirectory.before(target.getParent(), segment);
     String where = target.getParent().resolve(segment.fileName()).toString();
     if (before.isEmpty() || before.get(0).offset() != 0) {
-      LOG.info("validating {} without its index's WAL header: no offset-0 segment of index {} on disk", LogText.field(where), segment.index());
+      LOG.info(
+          "validating {} without its index's WAL header: no offset-0 segment of index {} on disk",
+          LogText.field(where),
+          segment.index());
       return SegmentContext.UNKNOWN;
     }
     SegmentContext ctx = SegmentContext.UNKNOWN;
@@ -95,28 +100,36 @@ public final class LayoutContentValidator implements ContentValidator {
         ctx = SegmentContext.after(summary);
         expected = summary.endOffset();
       } catch (ValidationException e) {
-        LOG.warn("segment on disk does not validate, so the chain stops there: {}", LogText.text(e.getMessage()));
+        LOG.warn(
+            "segment on disk does not validate, so the chain stops there: {}",
+            LogText.text(e.getMessage()));
         ctx = new SegmentContext(ctx.indexHeader(), null);
         expected = -1;
       }
     }
     if (expected != segment.offset() || ctx.startChecksum() == null) {
-      LOG.info("validating {} without the checksum chain: the segments before it end at 0x{} (expected 0x{}) or break the chain",
-          LogText.field(where), Long.toHexString(expected), Long.toHexString(segment.offset()));
+      LOG.info(
+          "validating {} without the checksum chain: the segments before it end at 0x{} (expected 0x{}) or break the chain",
+          LogText.field(where),
+          Long.toHexString(expected),
+          Long.toHexString(segment.offset()));
       return new SegmentContext(ctx.indexHeader(), null);
     }
     return ctx;
   }
 
   /** The summary of a segment on disk: cached, or read now with {@code ctx}. */
-  private SegmentSummary summary(Path file, WalSegmentName name, SegmentContext ctx) throws IOException {
+  private SegmentSummary summary(Path file, WalSegmentName name, SegmentContext ctx)
+      throws IOException {
     Stamp stamp = stamp(file);
     Cached c;
     synchronized (cache) {
       c = cache.get(file);
     }
     boolean chainKnown = name.offset() == 0 || ctx.startChecksum() != null;
-    if (c != null && c.stamp().equals(stamp) && (c.summary().endChecksum() != null || !chainKnown)) {
+    if (c != null
+        && c.stamp().equals(stamp)
+        && (c.summary().endChecksum() != null || !chainKnown)) {
       return c.summary();
     }
     SegmentSummary s;

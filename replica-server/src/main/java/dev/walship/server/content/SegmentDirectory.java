@@ -25,7 +25,9 @@ final class SegmentDirectory {
         } catch (InvalidNameException notASegment) {
           continue;
         }
-        if (name.index() == segment.index() && name.offset() < segment.offset() && Files.isRegularFile(p)) {
+        if (name.index() == segment.index()
+            && name.offset() < segment.offset()
+            && Files.isRegularFile(p)) {
           out.add(name);
         }
       }

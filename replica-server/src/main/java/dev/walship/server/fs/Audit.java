@@ -29,12 +29,18 @@ record Audit(String user, String address, AuditEvents events) {
 
   void abandoned(String path) {
     events.uploadRejected(user, "abandoned");
-    LOG.info("upload abandoned {} path={}: the client did not close it; the old file (if any) stays", who(), LogText.field(path));
+    LOG.info(
+        "upload abandoned {} path={}: the client did not close it; the old file (if any) stays",
+        who(),
+        LogText.field(path));
   }
 
   void discarded(String path, String reason) {
-    events.uploadRejected(user, reason.toLowerCase(java.util.Locale.ROOT).contains(StorageRefusal.NO_SPACE) ? "no-space"
-        : reason.contains("quota") ? "quota" : "write-failed");
+    events.uploadRejected(
+        user,
+        reason.toLowerCase(java.util.Locale.ROOT).contains(StorageRefusal.NO_SPACE)
+            ? "no-space"
+            : reason.contains("quota") ? "quota" : "write-failed");
     LOG.info("upload discarded {} path={}: {}", who(), LogText.field(path), LogText.text(reason));
   }
 

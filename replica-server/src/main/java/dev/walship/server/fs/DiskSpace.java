@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  */
 final class DiskSpace {
   private static final Logger LOG = LoggerFactory.getLogger(DiskSpace.class);
-  /** Below this many usable bytes a failed write counts as a full disk, whatever its message says. */
+
+  /**
+   * Below this many usable bytes a failed write counts as a full disk, whatever its message says.
+   */
   private static final long NEARLY_FULL = 64 * 1024;
 
   /** File systems in an episode, with the path that started it. */
@@ -45,8 +48,11 @@ final class DiskSpace {
       return e;
     }
     if (full.putIfAbsent(store, file) == null) {
-      LOG.warn("disk full: cannot write {}: no space left on device ({} bytes free on {})",
-          LogText.field(file), usable, LogText.field(store));
+      LOG.warn(
+          "disk full: cannot write {}: no space left on device ({} bytes free on {})",
+          LogText.field(file),
+          usable,
+          LogText.field(store));
     }
     return StorageRefusal.noSpace();
   }
@@ -60,7 +66,10 @@ final class DiskSpace {
       FileStore store = Files.getFileStore(dir);
       Path started = full.remove(store);
       if (started != null) {
-        LOG.info("disk has room again: {} bytes free on {}", store.getUsableSpace(), LogText.field(store));
+        LOG.info(
+            "disk has room again: {} bytes free on {}",
+            store.getUsableSpace(),
+            LogText.field(store));
       }
     } catch (IOException e) {
       // the next failure or success decides

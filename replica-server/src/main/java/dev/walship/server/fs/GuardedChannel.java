@@ -30,7 +30,13 @@ final class GuardedChannel extends FileChannel {
    * @param counted the temporary file's size, already counted against the quota
    * @param mode the permissions the published file gets
    */
-  GuardedChannel(FileChannel inner, StagedUpload upload, long counted, Set<PosixFilePermission> mode, Usage usage, DiskSpace disk) {
+  GuardedChannel(
+      FileChannel inner,
+      StagedUpload upload,
+      long counted,
+      Set<PosixFilePermission> mode,
+      Usage usage,
+      DiskSpace disk) {
     this.inner = inner;
     this.upload = upload;
     this.counted = counted;

@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 final class HiddenNames {
   /** Every hidden name starts with this. */
   static final String PREFIX = ".replica-server-upload-";
+
   /** The staging directory's name, directly inside each writable directory. */
   static final String STAGING = PREFIX + "staging";
 

@@ -31,14 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * them), but setting an mtime moves the ctime to now: the lock can only ever be extended, never
  * shortened, by a client. It survives restarts (it is on disk) and needs no record of ours.
  *
- * <p>The rule, per generation: a snapshot or segment is locked while it is younger than the
- * window; and so is every file a restore of those young segments needs, since young segments
- * without their base are worthless: every file at or after the floor, the position of the base
- * snapshot of the oldest young segment. That base is the newest snapshot at or before the segment's
- * index that existed when the segment was published (a snapshot uploaded later, e.g. by an attacker,
- * cannot move the floor up). Directories are locked while they hold a locked file. Floors are
- * cached per generation for a few seconds (a stale floor is lower, so it locks more, never less),
- * and dropped when a segment is published below the oldest young one.
+ * <p>The rule, per generation: a snapshot or segment is locked while it is younger than the window;
+ * and so is every file a restore of those young segments needs, since young segments without their
+ * base are worthless: every file at or after the floor, the position of the base snapshot of the
+ * oldest young segment. That base is the newest snapshot at or before the segment's index that
+ * existed when the segment was published (a snapshot uploaded later, e.g. by an attacker, cannot
+ * move the floor up). Directories are locked while they hold a locked file. Floors are cached per
+ * generation for a few seconds (a stale floor is lower, so it locks more, never less), and dropped
+ * when a segment is published below the oldest young one.
  */
 final class Immutability {
   private static final Duration FLOOR_TTL = Duration.ofSeconds(10);
@@ -59,7 +59,10 @@ final class Immutability {
     this.clock = clock;
   }
 
-  /** Why {@code real} (a file or a directory) cannot be removed, renamed, replaced or changed now; null when it can. */
+  /**
+   * Why {@code real} (a file or a directory) cannot be removed, renamed, replaced or changed now;
+   * null when it can.
+   */
   String lockedReason(Path real) throws IOException {
     if (window.isZero() || !Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
       return null;
@@ -77,15 +80,18 @@ final class Immutability {
     }
     Path generationDir = real.getParent().getParent();
     Floor f = floors.get(generationDir);
-    if (f != null && (f.oldestYoung() == null || w.name().position().compareTo(f.oldestYoung()) < 0)) {
+    if (f != null
+        && (f.oldestYoung() == null || w.name().position().compareTo(f.oldestYoung()) < 0)) {
       floors.remove(generationDir);
     }
   }
 
   private String fileReason(Path real) throws IOException {
     PathClass pc = policy.layoutClass(real);
-    Position position = pc instanceof PathClass.Snapshot s ? s.name().position()
-        : pc instanceof PathClass.WalSegment w ? w.name().position() : null;
+    Position position =
+        pc instanceof PathClass.Snapshot s
+            ? s.name().position()
+            : pc instanceof PathClass.WalSegment w ? w.name().position() : null;
     if (position == null) {
       return null;
     }
@@ -96,22 +102,30 @@ final class Immutability {
     }
     Floor f = floor(real.getParent().getParent(), position.generation(), now);
     if (f.floor() != null && position.compareTo(f.floor()) >= 0) {
-      return "needed to restore files published in the last " + window.toSeconds() + " s (immutable-for)";
+      return "needed to restore files published in the last "
+          + window.toSeconds()
+          + " s (immutable-for)";
     }
     return null;
   }
 
   private String directoryReason(Path dir) throws IOException {
     String[] why = {null};
-    TreeWalk.Result r = TreeWalk.files(dir, d -> false, (file, attrs) -> {
-      String reason = fileReason(file);
-      if (reason != null) {
-        why[0] = "holds " + jail.view(file) + ": " + reason;
-      }
-      return reason == null;
-    });
+    TreeWalk.Result r =
+        TreeWalk.files(
+            dir,
+            d -> false,
+            (file, attrs) -> {
+              String reason = fileReason(file);
+              if (reason != null) {
+                why[0] = "holds " + jail.view(file) + ": " + reason;
+              }
+              return reason == null;
+            });
     if (why[0] == null && !r.unreadable().isEmpty()) {
-      return "holds " + jail.view(r.unreadable().get(0)) + ", which the server cannot read, so it cannot tell what is immutable";
+      return "holds "
+          + jail.view(r.unreadable().get(0))
+          + ", which the server cannot read, so it cannot tell what is immutable";
     }
     return why[0];
   }
@@ -127,7 +141,8 @@ final class Immutability {
 
   private Floor computeFloor(Path generationDir, Generation g, Instant now) throws IOException {
     Instant youngSince = now.minus(window);
-    List<WalSegmentName> segments = names(generationDir.resolve("wal"), n -> WalSegmentName.parse(g, n));
+    List<WalSegmentName> segments =
+        names(generationDir.resolve("wal"), n -> WalSegmentName.parse(g, n));
     segments.sort(null);
     for (WalSegmentName y : segments) {
       Instant published = changedOrNull(generationDir.resolve("wal").resolve(y.fileName()));
@@ -138,7 +153,10 @@ final class Immutability {
       Path snapshots = generationDir.resolve("snapshots");
       for (SnapshotName s : names(snapshots, n -> SnapshotName.parse(g, n))) {
         Instant made = changedOrNull(snapshots.resolve(s.fileName()));
-        if (made != null && !made.isAfter(published) && s.index() <= y.index() && s.position().compareTo(base) > 0) {
+        if (made != null
+            && !made.isAfter(published)
+            && s.index() <= y.index()
+            && s.position().compareTo(base) > 0) {
           base = s.position();
         }
       }
@@ -169,7 +187,8 @@ final class Immutability {
 
   /** The inode change time: set by the kernel alone, never by a client. */
   static Instant changed(Path real) throws IOException {
-    return ((FileTime) Files.getAttribute(real, "unix:ctime", LinkOption.NOFOLLOW_LINKS)).toInstant();
+    return ((FileTime) Files.getAttribute(real, "unix:ctime", LinkOption.NOFOLLOW_LINKS))
+        .toInstant();
   }
 
   private static Instant changedOrNull(Path real) throws IOException {

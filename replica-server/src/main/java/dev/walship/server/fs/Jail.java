@@ -16,15 +16,17 @@ import java.util.List;
  *
  * <p>Invariant: every host path it returns is the root or lies under it after resolving every
  * symbolic link on the way, except (when {@code followFinal} is false) a final component that is
- * itself a link, which the caller then acts on without following. Clients cannot create links
- * (the policy refuses it), so only links an administrator placed can exist; a link that leads out,
- * or dangles, is refused like a path outside. Names given here are already normalized: no
- * {@code .}, {@code ..} or empty components.
+ * itself a link, which the caller then acts on without following. Clients cannot create links (the
+ * policy refuses it), so only links an administrator placed can exist; a link that leads out, or
+ * dangles, is refused like a path outside. Names given here are already normalized: no {@code .},
+ * {@code ..} or empty components.
  */
 final class Jail {
   private final Path root;
 
-  /** @param root the real (symbolic-link free, absolute) path of the user's root */
+  /**
+   * @param root the real (symbolic-link free, absolute) path of the user's root
+   */
   Jail(Path root) {
     this.root = root;
   }

@@ -11,10 +11,10 @@ import java.util.NoSuchElementException;
 import org.apache.sshd.common.file.root.RootedPath;
 
 /**
- * A host directory listing seen through the jail: each entry becomes {@code dir/name} in the
- * user's view, carrying its attributes ({@link ListedPath}); the server's hidden names are left
- * out, and so is an entry that vanished before its attributes could be read (an upload renamed
- * into place, a file removed): a listing never fails because the directory changed under it.
+ * A host directory listing seen through the jail: each entry becomes {@code dir/name} in the user's
+ * view, carrying its attributes ({@link ListedPath}); the server's hidden names are left out, and
+ * so is an entry that vanished before its attributes could be read (an upload renamed into place, a
+ * file removed): a listing never fails because the directory changed under it.
  */
 final class JailDirectoryStream implements DirectoryStream<Path> {
   private final RootedPath viewDir;

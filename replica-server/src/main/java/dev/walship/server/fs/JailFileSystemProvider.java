@@ -120,8 +120,10 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
 
   /** The real host path to open with {@code options}, after the policy allowed it. */
   Path openable(Path path, Set<? extends OpenOption> options) throws IOException {
-    boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
-    Path real = real(path, !options.contains(LinkOption.NOFOLLOW_LINKS), write ? Op.WRITE : Op.READ);
+    boolean write =
+        options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+    Path real =
+        real(path, !options.contains(LinkOption.NOFOLLOW_LINKS), write ? Op.WRITE : Op.READ);
     if (write) {
       allow(Op.WRITE, real, space.policy.openForWrite(real));
     }
@@ -140,20 +142,23 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
-      throws IOException {
+  public SeekableByteChannel newByteChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     return Files.newByteChannel(readable(path, options), options);
   }
 
   @Override
-  public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
-      throws IOException {
+  public FileChannel newFileChannel(
+      Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
     return FileChannel.open(readable(path, options), options);
   }
 
   @Override
   public AsynchronousFileChannel newAsynchronousFileChannel(
-      Path path, Set<? extends OpenOption> options, ExecutorService executor, FileAttribute<?>... attrs)
+      Path path,
+      Set<? extends OpenOption> options,
+      ExecutorService executor,
+      FileAttribute<?>... attrs)
       throws IOException {
     return AsynchronousFileChannel.open(readable(path, options), options, executor);
   }
@@ -165,8 +170,8 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
-      throws IOException {
+  public DirectoryStream<Path> newDirectoryStream(
+      Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
     Path real = real(dir, true, Op.READ);
     RootedPath view = ((RootedPath) dir).toAbsolutePath().normalize();
     return new JailDirectoryStream(view, Files.newDirectoryStream(real), filter);
@@ -214,7 +219,8 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs) throws IOException {
+  public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attrs)
+      throws IOException {
     Path real = real(link, false, Op.LINK);
     allow(Op.LINK, real, "links cannot be created");
   }
@@ -226,7 +232,8 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
+  public void setAttribute(Path path, String attribute, Object value, LinkOption... options)
+      throws IOException {
     Path real = real(path, follows(options), Op.SETSTAT);
     allow(Op.SETSTAT, real, space.policy.modify(real));
     if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
@@ -236,8 +243,11 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
     setAttributeReal(real, attribute, value, options);
   }
 
-  /** Sets an attribute of a host path the policy already allowed: no owner changes, masked modes. */
-  void setAttributeReal(Path real, String attribute, Object value, LinkOption... options) throws IOException {
+  /**
+   * Sets an attribute of a host path the policy already allowed: no owner changes, masked modes.
+   */
+  void setAttributeReal(Path real, String attribute, Object value, LinkOption... options)
+      throws IOException {
     String name = attribute.substring(attribute.indexOf(':') + 1);
     if (Set.of("owner", "group", "uid", "gid").contains(name)) {
       allow(Op.SETSTAT, real, "changing the owner or group is not allowed");
@@ -292,23 +302,28 @@ final class JailFileSystemProvider extends RootedFileSystemProvider {
   }
 
   @Override
-  public <V extends FileAttributeView> V getFileAttributeView(Path path, Class<V> type, LinkOption... options) {
+  public <V extends FileAttributeView> V getFileAttributeView(
+      Path path, Class<V> type, LinkOption... options) {
     try {
       Path real = inspected(path, follows(options));
-      return ReadOnlyViews.wrap(type, Files.getFileAttributeView(real, type, options), ((RootedPath) path).toAbsolutePath().normalize().toString());
+      return ReadOnlyViews.wrap(
+          type,
+          Files.getFileAttributeView(real, type, options),
+          ((RootedPath) path).toAbsolutePath().normalize().toString());
     } catch (IOException e) {
       return null;
     }
   }
 
   @Override
-  public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
-      throws IOException {
+  public <A extends BasicFileAttributes> A readAttributes(
+      Path path, Class<A> type, LinkOption... options) throws IOException {
     return Files.readAttributes(inspected(path, follows(options)), type, options);
   }
 
   @Override
-  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
+  public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+      throws IOException {
     return Files.readAttributes(inspected(path, follows(options)), attributes, options);
   }
 

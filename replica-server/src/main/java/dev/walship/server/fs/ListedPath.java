@@ -25,28 +25,34 @@ final class ListedPath extends RootedPath implements WithFileAttributes {
 
   private final transient SftpClient.Attributes attributes;
 
-  private ListedPath(RootedFileSystem fs, String root, List<String> names, SftpClient.Attributes attributes) {
+  private ListedPath(
+      RootedFileSystem fs, String root, List<String> names, SftpClient.Attributes attributes) {
     super(fs, root, names);
     this.attributes = attributes;
   }
 
   /** {@code view} (an absolute path of the view) with the attributes of host entry {@code host}. */
   static ListedPath of(RootedPath view, Path host) throws IOException {
-    Map<String, Object> a = Files.readAttributes(host, "unix:mode,uid,gid,size,lastModifiedTime,lastAccessTime",
-        LinkOption.NOFOLLOW_LINKS);
+    Map<String, Object> a =
+        Files.readAttributes(
+            host,
+            "unix:mode,uid,gid,size,lastModifiedTime,lastAccessTime",
+            LinkOption.NOFOLLOW_LINKS);
     int mode = (Integer) a.get("mode");
-    SftpClient.Attributes attrs = new SftpClient.Attributes()
-        .size((Long) a.get("size"))
-        .owner((Integer) a.get("uid"), (Integer) a.get("gid"))
-        .perms(mode)
-        .accessTime((FileTime) a.get("lastAccessTime"))
-        .modifyTime((FileTime) a.get("lastModifiedTime"));
-    attrs.setType(switch (mode & S_IFMT) {
-      case 0040000 -> SftpConstants.SSH_FILEXFER_TYPE_DIRECTORY;
-      case 0100000 -> SftpConstants.SSH_FILEXFER_TYPE_REGULAR;
-      case 0120000 -> SftpConstants.SSH_FILEXFER_TYPE_SYMLINK;
-      default -> SftpConstants.SSH_FILEXFER_TYPE_SPECIAL;
-    });
+    SftpClient.Attributes attrs =
+        new SftpClient.Attributes()
+            .size((Long) a.get("size"))
+            .owner((Integer) a.get("uid"), (Integer) a.get("gid"))
+            .perms(mode)
+            .accessTime((FileTime) a.get("lastAccessTime"))
+            .modifyTime((FileTime) a.get("lastModifiedTime"));
+    attrs.setType(
+        switch (mode & S_IFMT) {
+          case 0040000 -> SftpConstants.SSH_FILEXFER_TYPE_DIRECTORY;
+          case 0100000 -> SftpConstants.SSH_FILEXFER_TYPE_REGULAR;
+          case 0120000 -> SftpConstants.SSH_FILEXFER_TYPE_SYMLINK;
+          default -> SftpConstants.SSH_FILEXFER_TYPE_SPECIAL;
+        });
     List<String> names = new ArrayList<>();
     view.forEach(n -> names.add(n.toString()));
     return new ListedPath(view.getFileSystem(), view.isAbsolute() ? "/" : null, names, attrs);

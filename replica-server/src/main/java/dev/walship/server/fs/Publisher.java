@@ -21,11 +21,11 @@ import java.util.List;
  *
  * <p>Invariants. (1) Bytes reach a final snapshot or segment name only from a private file no
  * client can reach (a staged upload's temporary file, or a renamed file moved aside first), and
- * only after they validated: no handle, session or later rename can change them afterwards,
- * because every client write goes to a private file of its own. (2) The immutability check of a
- * target and the change that depends on it happen under the user's lock, as one step. (3) Quota
- * usage follows every size change here. Denials are audited and thrown as {@link
- * PolicyDeniedException}; successes get one audit line each.
+ * only after they validated: no handle, session or later rename can change them afterwards, because
+ * every client write goes to a private file of its own. (2) The immutability check of a target and
+ * the change that depends on it happen under the user's lock, as one step. (3) Quota usage follows
+ * every size change here. Denials are audited and thrown as {@link PolicyDeniedException};
+ * successes get one audit line each.
  */
 final class Publisher {
   private final UserSpace space;
@@ -54,7 +54,8 @@ final class Publisher {
    */
   void publish(Op op, Path temp, Path target, boolean replace) throws IOException {
     PathClass layout = space.policy.layoutClass(target);
-    boolean layoutFile = layout instanceof PathClass.Snapshot || layout instanceof PathClass.WalSegment;
+    boolean layoutFile =
+        layout instanceof PathClass.Snapshot || layout instanceof PathClass.WalSegment;
     if (layoutFile) {
       validate(layout, temp, target);
     }
@@ -143,7 +144,10 @@ final class Publisher {
     }
   }
 
-  /** After a refused rename: the file goes back to its old name, unless something took that name meanwhile. */
+  /**
+   * After a refused rename: the file goes back to its old name, unless something took that name
+   * meanwhile.
+   */
   private void putBack(Path aside, Path from) throws IOException {
     try {
       Files.move(aside, from);
@@ -152,7 +156,9 @@ final class Publisher {
       if (Files.deleteIfExists(aside)) {
         space.usage.release(size);
       }
-      audit.discarded(space.jail.view(from), "a refused rename could not put the file back: its name was taken meanwhile");
+      audit.discarded(
+          space.jail.view(from),
+          "a refused rename could not put the file back: its name was taken meanwhile");
     }
   }
 
@@ -161,9 +167,12 @@ final class Publisher {
     return reason == null ? null : "immutable: " + reason;
   }
 
-  /** Validates {@code content} as the snapshot or segment {@code layout} names; audits a rejection. */
+  /**
+   * Validates {@code content} as the snapshot or segment {@code layout} names; audits a rejection.
+   */
   private void validate(PathClass layout, Path content, Path target) throws IOException {
-    LayoutFile name = layout instanceof PathClass.Snapshot s ? s.name() : ((PathClass.WalSegment) layout).name();
+    LayoutFile name =
+        layout instanceof PathClass.Snapshot s ? s.name() : ((PathClass.WalSegment) layout).name();
     try {
       validator.validate(name, content, target);
     } catch (ValidationException e) {
@@ -171,5 +180,4 @@ final class Publisher {
       throw e;
     }
   }
-
 }

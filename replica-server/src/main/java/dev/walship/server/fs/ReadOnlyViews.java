@@ -16,19 +16,20 @@ final class ReadOnlyViews {
     if (view == null) {
       return null;
     }
-    Object proxy = Proxy.newProxyInstance(
-        ReadOnlyViews.class.getClassLoader(),
-        new Class<?>[] {type},
-        (p, method, args) -> {
-          if (method.getName().startsWith("set")) {
-            throw new PolicyDeniedException(viewPath, "attributes change only through setstat");
-          }
-          try {
-            return method.invoke(view, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    Object proxy =
+        Proxy.newProxyInstance(
+            ReadOnlyViews.class.getClassLoader(),
+            new Class<?>[] {type},
+            (p, method, args) -> {
+              if (method.getName().startsWith("set")) {
+                throw new PolicyDeniedException(viewPath, "attributes change only through setstat");
+              }
+              try {
+                return method.invoke(view, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
     return type.cast(proxy);
   }
 }

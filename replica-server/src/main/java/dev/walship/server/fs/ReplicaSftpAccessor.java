@@ -72,9 +72,16 @@ public final class ReplicaSftpAccessor implements SftpFileSystemAccessor {
   }
 
   @Override
-  public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file,
-      String handle, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-    boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+  public SeekableByteChannel openFile(
+      SftpSubsystemProxy subsystem,
+      FileHandle fileHandle,
+      Path file,
+      String handle,
+      Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs)
+      throws IOException {
+    boolean write =
+        options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
     if (!write) {
       return FileChannel.open(file, options);
     }
@@ -90,8 +97,14 @@ public final class ReplicaSftpAccessor implements SftpFileSystemAccessor {
   }
 
   @Override
-  public void closeFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
-      Channel channel, Set<? extends OpenOption> options) throws IOException {
+  public void closeFile(
+      SftpSubsystemProxy subsystem,
+      FileHandle fileHandle,
+      Path file,
+      String handle,
+      Channel channel,
+      Set<? extends OpenOption> options)
+      throws IOException {
     GuardedChannel upload = fileHandle == null ? null : fileHandle.getAttribute(STAGED);
     if (upload == null) {
       if (channel != null) {
@@ -109,14 +122,25 @@ public final class ReplicaSftpAccessor implements SftpFileSystemAccessor {
   }
 
   @Override
-  public DirectoryStream<Path> openDirectory(SftpSubsystemProxy subsystem, DirectoryHandle dirHandle, Path dir,
-      String handle, LinkOption... linkOptions) throws IOException {
+  public DirectoryStream<Path> openDirectory(
+      SftpSubsystemProxy subsystem,
+      DirectoryHandle dirHandle,
+      Path dir,
+      String handle,
+      LinkOption... linkOptions)
+      throws IOException {
     return Files.newDirectoryStream(dir);
   }
 
   @Override
-  public void setFileAttribute(SftpSubsystemProxy subsystem, Path file, String view, String attribute,
-      Object value, LinkOption... options) throws IOException {
+  public void setFileAttribute(
+      SftpSubsystemProxy subsystem,
+      Path file,
+      String view,
+      String attribute,
+      Object value,
+      LinkOption... options)
+      throws IOException {
     if (value == null) {
       return;
     }
@@ -126,31 +150,39 @@ public final class ReplicaSftpAccessor implements SftpFileSystemAccessor {
     } else if (attribute.equals("permissions") && value instanceof Set<?> perms) {
       open.mode(Modes.mask(perms, false));
     } else {
-      provider(file).setAttributeReal(open.upload().temporary(), view + ":" + attribute, value, options);
+      provider(file)
+          .setAttributeReal(open.upload().temporary(), view + ":" + attribute, value, options);
     }
   }
 
   @Override
-  public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<PosixFilePermission> perms,
-      LinkOption... options) throws IOException {
+  public void setFilePermissions(
+      SftpSubsystemProxy subsystem,
+      Path file,
+      Set<PosixFilePermission> perms,
+      LinkOption... options)
+      throws IOException {
     setFileAttribute(subsystem, file, "posix", "permissions", perms, options);
   }
 
   @Override
-  public void setFileOwner(SftpSubsystemProxy subsystem, Path file, Principal value, LinkOption... options)
+  public void setFileOwner(
+      SftpSubsystemProxy subsystem, Path file, Principal value, LinkOption... options)
       throws IOException {
     setFileAttribute(subsystem, file, "posix", "owner", value, options);
   }
 
   @Override
-  public void setGroupOwner(SftpSubsystemProxy subsystem, Path file, Principal value, LinkOption... options)
+  public void setGroupOwner(
+      SftpSubsystemProxy subsystem, Path file, Principal value, LinkOption... options)
       throws IOException {
     setFileAttribute(subsystem, file, "posix", "group", value, options);
   }
 
   @Override
-  public void setFileAccessControl(SftpSubsystemProxy subsystem, Path file, List<AclEntry> acl,
-      LinkOption... options) throws IOException {
+  public void setFileAccessControl(
+      SftpSubsystemProxy subsystem, Path file, List<AclEntry> acl, LinkOption... options)
+      throws IOException {
     JailFileSystemProvider p = provider(file);
     Path real = p.real(file, !List.of(options).contains(LinkOption.NOFOLLOW_LINKS), Op.SETSTAT);
     p.allow(Op.SETSTAT, real, "access control lists cannot be changed");

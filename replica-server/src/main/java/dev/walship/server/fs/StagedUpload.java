@@ -14,4 +14,5 @@ import java.util.List;
  * @param temporary the hidden host file that receives the bytes (0600 until it is published)
  * @param target the host path the name resolved to when the handle was opened (for messages)
  */
-record StagedUpload(String view, List<String> names, boolean followFinal, Path temporary, Path target) {}
+record StagedUpload(
+    String view, List<String> names, boolean followFinal, Path temporary, Path target) {}

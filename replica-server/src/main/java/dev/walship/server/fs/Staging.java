@@ -28,19 +28,27 @@ import java.util.Set;
  */
 final class Staging {
   private static final Set<StandardOpenOption> CREATION =
-      EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.CREATE_NEW, StandardOpenOption.TRUNCATE_EXISTING);
+      EnumSet.of(
+          StandardOpenOption.CREATE,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.TRUNCATE_EXISTING);
 
   private Staging() {}
 
   /** Opens {@code file} (a path of the session's view) for writing, as a staged upload. */
-  static GuardedChannel open(JailFileSystemProvider p, Path file, Set<? extends OpenOption> options,
-      FileAttribute<?>... attrs) throws IOException {
+  static GuardedChannel open(
+      JailFileSystemProvider p,
+      Path file,
+      Set<? extends OpenOption> options,
+      FileAttribute<?>... attrs)
+      throws IOException {
     List<String> names = p.names(file);
     Path real = p.openable(file, options);
     String view = p.jail().view(real);
     boolean exists = existing(real, view, options);
     UserSpace space = p.space();
-    Set<PosixFilePermission> mode = exists ? Modes.mask(Files.getPosixFilePermissions(real), false) : Modes.file(attrs);
+    Set<PosixFilePermission> mode =
+        exists ? Modes.mask(Files.getPosixFilePermissions(real), false) : Modes.file(attrs);
     Path temp = space.temporaryFor(real);
     long counted = 0;
     try {
@@ -57,8 +65,10 @@ final class Staging {
       opts.removeAll(CREATION);
       opts.remove(LinkOption.NOFOLLOW_LINKS);
       opts.add(StandardOpenOption.WRITE);
-      StagedUpload upload = new StagedUpload(view, names, !options.contains(LinkOption.NOFOLLOW_LINKS), temp, real);
-      return new GuardedChannel(FileChannel.open(temp, opts), upload, counted, mode, space.usage, space.disk);
+      StagedUpload upload =
+          new StagedUpload(view, names, !options.contains(LinkOption.NOFOLLOW_LINKS), temp, real);
+      return new GuardedChannel(
+          FileChannel.open(temp, opts), upload, counted, mode, space.usage, space.disk);
     } catch (IOException e) {
       Files.deleteIfExists(temp);
       space.usage.release(counted);
@@ -71,7 +81,8 @@ final class Staging {
   }
 
   /** Whether {@code real} exists; throws as opening it with {@code options} would fail. */
-  private static boolean existing(Path real, String view, Set<? extends OpenOption> options) throws IOException {
+  private static boolean existing(Path real, String view, Set<? extends OpenOption> options)
+      throws IOException {
     boolean exists = Files.exists(real, LinkOption.NOFOLLOW_LINKS);
     if (exists && Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileSystemException(view, null, "is a directory");
@@ -79,7 +90,9 @@ final class Staging {
     if (exists && options.contains(StandardOpenOption.CREATE_NEW)) {
       throw new FileAlreadyExistsException(view);
     }
-    boolean create = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
+    boolean create =
+        options.contains(StandardOpenOption.CREATE)
+            || options.contains(StandardOpenOption.CREATE_NEW);
     if (!exists && (!create || !Files.isDirectory(real.getParent()))) {
       throw new NoSuchFileException(view);
     }
@@ -91,7 +104,8 @@ final class Staging {
    * publishes it; otherwise (a dropped connection, a failed write) discards it. Either way nothing
    * is left in the staging directory.
    */
-  static void finish(JailFileSystemProvider p, GuardedChannel ch, boolean committed) throws IOException {
+  static void finish(JailFileSystemProvider p, GuardedChannel ch, boolean committed)
+      throws IOException {
     StagedUpload u = ch.upload();
     UserSpace space = p.space();
     boolean published = false;
@@ -112,7 +126,8 @@ final class Staging {
       Path target = p.real(u.names(), u.followFinal(), Op.WRITE);
       p.publisher().allow(Op.WRITE, target, space.policy.openForWrite(target));
       if (!Files.isDirectory(target.getParent())) {
-        throw new NoSuchFileException(u.view(), null, "its directory was removed or renamed while the upload was open");
+        throw new NoSuchFileException(
+            u.view(), null, "its directory was removed or renamed while the upload was open");
       }
       p.publisher().publish(Op.WRITE, u.temporary(), target, true);
       published = true;
@@ -136,8 +151,11 @@ final class Staging {
     GuardedChannel open = p.uploads().current(p.names(file));
     if (open == null) {
       Path real = p.real(file, true, Op.SETSTAT);
-      p.publisher().allow(Op.SETSTAT, real,
-          "the size of a file changes only through a handle open for writing (nothing changes in place)");
+      p.publisher()
+          .allow(
+              Op.SETSTAT,
+              real,
+              "the size of a file changes only through a handle open for writing (nothing changes in place)");
     }
     return new SizeOnly(open);
   }

@@ -24,8 +24,16 @@ public final class StorageRefusal extends IOException {
 
   /** Storing {@code more} bytes would take user {@code user} past its quota. */
   static StorageRefusal quota(String user, long used, long quota, long more) {
-    return new StorageRefusal("quota exceeded: user " + user + " uses " + used + " of its " + quota
-        + " bytes; " + more + " more refused");
+    return new StorageRefusal(
+        "quota exceeded: user "
+            + user
+            + " uses "
+            + used
+            + " of its "
+            + quota
+            + " bytes; "
+            + more
+            + " more refused");
   }
 
   /** An earlier write to this upload failed with {@code reason}: it is not published. */

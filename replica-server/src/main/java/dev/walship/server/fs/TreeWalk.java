@@ -19,7 +19,9 @@ import java.util.function.Predicate;
 final class TreeWalk {
   /** What to do with each regular file found. */
   interface Visitor {
-    /** @return false to stop the walk */
+    /**
+     * @return false to stop the walk
+     */
     boolean file(Path file, BasicFileAttributes attributes) throws IOException;
   }
 
@@ -32,37 +34,42 @@ final class TreeWalk {
   static Result files(Path dir, Predicate<Path> skip, Visitor visitor) throws IOException {
     List<Path> unreadable = new ArrayList<>();
     boolean[] stopped = {false};
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-        return !d.equals(dir) && skip.test(d) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            return !d.equals(dir) && skip.test(d)
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile() && !visitor.file(file, attrs)) {
-          stopped[0] = true;
-          return FileVisitResult.TERMINATE;
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (attrs.isRegularFile() && !visitor.file(file, attrs)) {
+              stopped[0] = true;
+              return FileVisitResult.TERMINATE;
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        if (!(e instanceof NoSuchFileException)) {
-          unreadable.add(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            if (!(e instanceof NoSuchFileException)) {
+              unreadable.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) {
-        if (e != null && !(e instanceof NoSuchFileException)) {
-          unreadable.add(d);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              unreadable.add(d);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return new Result(List.copyOf(unreadable), stopped[0]);
   }
 }

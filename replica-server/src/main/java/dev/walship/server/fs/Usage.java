@@ -17,7 +17,9 @@ final class Usage {
   private long quota;
   private long used;
 
-  /** @param quota the user's quota in bytes, if it has one */
+  /**
+   * @param quota the user's quota in bytes, if it has one
+   */
   Usage(String user, OptionalLong quota) {
     this.user = user;
     quota(quota);

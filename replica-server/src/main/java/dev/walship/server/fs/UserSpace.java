@@ -35,14 +35,24 @@ final class UserSpace {
   final Usage usage;
   final Immutability immutability;
   final DiskSpace disk;
+
   /** Held while a target is checked and changed, by every session of the user. */
   final Object lock;
+
   private final List<Path> writable;
   private final Clock clock;
   private final RandomGenerator random;
 
-  private UserSpace(UserConfig u, Jail jail, List<Path> writable, WritePolicy policy, Usage usage, Object lock,
-      Clock clock, DiskSpace disk, RandomGenerator random) {
+  private UserSpace(
+      UserConfig u,
+      Jail jail,
+      List<Path> writable,
+      WritePolicy policy,
+      Usage usage,
+      Object lock,
+      Clock clock,
+      DiskSpace disk,
+      RandomGenerator random) {
     this.config = u;
     this.user = u.name();
     this.jail = jail;
@@ -56,35 +66,61 @@ final class UserSpace {
     this.random = random;
   }
 
-  /** Opens user {@code u}'s tree; {@code sweep} (at start-up only) also removes what a crash left. */
-  static UserSpace open(UserConfig u, Clock clock, DiskSpace disk, RandomGenerator random, boolean sweep)
+  /**
+   * Opens user {@code u}'s tree; {@code sweep} (at start-up only) also removes what a crash left.
+   */
+  static UserSpace open(
+      UserConfig u, Clock clock, DiskSpace disk, RandomGenerator random, boolean sweep)
       throws IOException {
     Jail jail = new Jail(u.root().toRealPath());
     List<Path> writable = new ArrayList<>();
     for (String w : u.writable()) {
       Path dir = jail.root().resolve(w);
       if (!Files.exists(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         LOG.info("user {}: created writable directory {}", u.name(), LogText.field(dir));
       }
       Path real = dir.toRealPath();
       if (!real.startsWith(jail.root()) || !Files.isDirectory(real)) {
-        throw new IOException("user " + u.name() + ": writable " + w + " (" + real + ") is not a directory inside the root " + jail.root());
+        throw new IOException(
+            "user "
+                + u.name()
+                + ": writable "
+                + w
+                + " ("
+                + real
+                + ") is not a directory inside the root "
+                + jail.root());
       }
       writable.add(real);
     }
-    UserSpace space = new UserSpace(u, jail, writable, new WritePolicy(jail, writable), new Usage(u.name(), u.quota()),
-        new Object(), clock, disk, random);
+    UserSpace space =
+        new UserSpace(
+            u,
+            jail,
+            writable,
+            new WritePolicy(jail, writable),
+            new Usage(u.name(), u.quota()),
+            new Object(),
+            clock,
+            disk,
+            random);
     space.walk(sweep);
     return space;
   }
 
   /** Whether {@code u} has this space's root and writable directories (its tree and usage). */
   boolean sameTree(UserConfig u) {
-    return u.name().equals(user) && u.root().equals(config.root()) && u.writable().equals(config.writable());
+    return u.name().equals(user)
+        && u.root().equals(config.root())
+        && u.writable().equals(config.writable());
   }
 
-  /** This space with {@code u}'s settings (quota, immutable-for): same tree, usage count and lock. */
+  /**
+   * This space with {@code u}'s settings (quota, immutable-for): same tree, usage count and lock.
+   */
   UserSpace with(UserConfig u) {
     usage.quota(u.quota());
     return new UserSpace(u, jail, writable, policy, usage, lock, clock, disk, random);
@@ -92,7 +128,8 @@ final class UserSpace {
 
   /** This space for a session whose key allows reading only: no writable directory. */
   UserSpace readOnly() {
-    return new UserSpace(config, jail, writable, new WritePolicy(jail, List.of()), usage, lock, clock, disk, random);
+    return new UserSpace(
+        config, jail, writable, new WritePolicy(jail, List.of()), usage, lock, clock, disk, random);
   }
 
   /** A fresh temporary file's path for an upload to {@code target}, on the same file system. */
@@ -108,7 +145,9 @@ final class UserSpace {
     }
     Path staging = home.resolve(HiddenNames.STAGING);
     if (!Files.isDirectory(staging)) {
-      Files.createDirectories(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          staging,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
     return staging.resolve(HiddenNames.temporary(random));
   }
@@ -121,14 +160,18 @@ final class UserSpace {
       if (sweep) {
         found[1] += emptyStaging(w.resolve(HiddenNames.STAGING));
       }
-      TreeWalk.Result r = TreeWalk.files(w, d -> d.getFileName().toString().equals(HiddenNames.STAGING), (file, attrs) -> {
-        if (!HiddenNames.isHidden(file.getFileName().toString())) {
-          found[0] += attrs.size();
-        } else if (sweep && Files.deleteIfExists(file)) {
-          found[1]++;
-        }
-        return true;
-      });
+      TreeWalk.Result r =
+          TreeWalk.files(
+              w,
+              d -> d.getFileName().toString().equals(HiddenNames.STAGING),
+              (file, attrs) -> {
+                if (!HiddenNames.isHidden(file.getFileName().toString())) {
+                  found[0] += attrs.size();
+                } else if (sweep && Files.deleteIfExists(file)) {
+                  found[1]++;
+                }
+                return true;
+              });
       unreadable.addAll(r.unreadable());
     }
     usage.found(found[0]);
@@ -136,8 +179,12 @@ final class UserSpace {
       LOG.info("user {}: removed {} unfinished upload(s) left by an earlier run", user, found[1]);
     }
     if (!unreadable.isEmpty()) {
-      LOG.warn("user {}: cannot read {} director{} ({}{}); skipped: not swept, not counted for the quota",
-          user, unreadable.size(), unreadable.size() == 1 ? "y" : "ies", LogText.field(unreadable.get(0)),
+      LOG.warn(
+          "user {}: cannot read {} director{} ({}{}); skipped: not swept, not counted for the quota",
+          user,
+          unreadable.size(),
+          unreadable.size() == 1 ? "y" : "ies",
+          LogText.field(unreadable.get(0)),
           unreadable.size() > 1 ? ", and more" : "");
     }
   }

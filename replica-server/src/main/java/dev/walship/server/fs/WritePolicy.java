@@ -15,15 +15,17 @@ import java.util.stream.Collectors;
  * component on must be a path of the replica layout, as shared-format's {@link PathClassifier}
  * says: directories of the layout for {@code mkdir}, snapshots, segments or their {@code .tmp}
  * files for files; and no directory may be moved into such a tree (its content would escape the
- * check). No new name may hold a control character (they only serve to confuse logs and
- * terminals). Removing and changing attributes is allowed anywhere strictly inside a writable
- * directory. Each method returns null when allowed, else the reason in the user's view.
+ * check). No new name may hold a control character (they only serve to confuse logs and terminals).
+ * Removing and changing attributes is allowed anywhere strictly inside a writable directory. Each
+ * method returns null when allowed, else the reason in the user's view.
  */
 final class WritePolicy {
   private final Jail jail;
   private final List<Path> writable;
 
-  /** @param writable real paths of the writable directories, under the jail's root */
+  /**
+   * @param writable real paths of the writable directories, under the jail's root
+   */
   WritePolicy(Jail jail, List<Path> writable) {
     this.jail = jail;
     this.writable = List.copyOf(writable);
@@ -36,7 +38,9 @@ final class WritePolicy {
       return r;
     }
     PathClass pc = layoutClass(real);
-    if (pc == null || pc instanceof PathClass.Snapshot || pc instanceof PathClass.WalSegment
+    if (pc == null
+        || pc instanceof PathClass.Snapshot
+        || pc instanceof PathClass.WalSegment
         || pc instanceof PathClass.Temporary) {
       return null;
     }
@@ -73,7 +77,8 @@ final class WritePolicy {
       return r;
     }
     if (directory) {
-      return layoutRelative(target) == null ? null
+      return layoutRelative(target) == null
+          ? null
           : "a directory cannot be moved into a replica tree (under 'generations')";
     }
     return openForWrite(target);

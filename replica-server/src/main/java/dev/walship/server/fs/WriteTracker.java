@@ -22,7 +22,9 @@ public final class WriteTracker {
   private final Ticker ticker;
   private int open;
 
-  /** @param ticker elapsed time, for {@link #awaitIdle}'s deadline */
+  /**
+   * @param ticker elapsed time, for {@link #awaitIdle}'s deadline
+   */
   public WriteTracker(Ticker ticker) {
     this.ticker = ticker;
   }
@@ -66,7 +68,9 @@ public final class WriteTracker {
     return open;
   }
 
-  /** Waits until no handle is open for writing, or {@code timeout} passed; true when none is open. */
+  /**
+   * Waits until no handle is open for writing, or {@code timeout} passed; true when none is open.
+   */
   public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = ticker.read() + timeout.toNanos();
     while (open > 0) {

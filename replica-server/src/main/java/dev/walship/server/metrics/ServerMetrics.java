@@ -15,10 +15,10 @@ import java.nio.file.Files;
 import java.util.List;
 
 /**
- * The server's metrics, fed by the audit log's events ({@link AuditEvents}: every audit line
- * counts once, nothing is counted elsewhere) and, at scrape time, the free space of each user's
- * root. Labels are configured user names, operation names and fixed reasons only, so a client
- * cannot grow the label set. Names are listed in docs/replica-server.md ("Metrics").
+ * The server's metrics, fed by the audit log's events ({@link AuditEvents}: every audit line counts
+ * once, nothing is counted elsewhere) and, at scrape time, the free space of each user's root.
+ * Labels are configured user names, operation names and fixed reasons only, so a client cannot grow
+ * the label set. Names are listed in docs/replica-server.md ("Metrics").
  */
 public final class ServerMetrics implements AuditEvents, AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -32,35 +32,68 @@ public final class ServerMetrics implements AuditEvents, AutoCloseable {
   private volatile List<UserConfig> users;
   private HTTPServer server;
 
-  /** @param users the users in force (free space of their roots); a reload passes the new ones to {@link #users} */
+  /**
+   * @param users the users in force (free space of their roots); a reload passes the new ones to
+   *     {@link #users}
+   */
   public ServerMetrics(List<UserConfig> users) {
     this.users = List.copyOf(users);
-    logins = Counter.builder().name("walship_server_logins").help("Logins (accepted keys)")
-        .labelNames("user").register(registry);
-    refused = Counter.builder().name("walship_server_refused_logins").help("Keys refused at login")
-        .register(registry);
-    uploads = Counter.builder().name("walship_server_uploads").help("Uploads published")
-        .labelNames("user").register(registry);
-    uploadBytes = Counter.builder().name("walship_server_upload_bytes").help("Bytes of the uploads published")
-        .labelNames("user").register(registry);
-    rejected = Counter.builder().name("walship_server_rejected_uploads")
-        .help("Uploads not published, by reason (invalid, quota, no-space, write-failed, abandoned)")
-        .labelNames("user", "reason").register(registry);
-    denied = Counter.builder().name("walship_server_denied_operations")
-        .help("File operations the server's policy denied, by operation").labelNames("user", "op").register(registry);
-    sessions = Gauge.builder().name("walship_server_sessions").help("Sessions logged in now")
-        .labelNames("user").register(registry);
-    GaugeWithCallback.builder().name("walship_server_root_free_bytes")
-        .help("Bytes free (usable) on the file system of each user's root").labelNames("user")
-        .callback(cb -> {
-          for (UserConfig u : this.users) {
-            try {
-              cb.call(Files.getFileStore(u.root()).getUsableSpace(), u.name());
-            } catch (IOException e) {
-              // a root that is gone has no free space to report; the server logs its own errors
-            }
-          }
-        })
+    logins =
+        Counter.builder()
+            .name("walship_server_logins")
+            .help("Logins (accepted keys)")
+            .labelNames("user")
+            .register(registry);
+    refused =
+        Counter.builder()
+            .name("walship_server_refused_logins")
+            .help("Keys refused at login")
+            .register(registry);
+    uploads =
+        Counter.builder()
+            .name("walship_server_uploads")
+            .help("Uploads published")
+            .labelNames("user")
+            .register(registry);
+    uploadBytes =
+        Counter.builder()
+            .name("walship_server_upload_bytes")
+            .help("Bytes of the uploads published")
+            .labelNames("user")
+            .register(registry);
+    rejected =
+        Counter.builder()
+            .name("walship_server_rejected_uploads")
+            .help(
+                "Uploads not published, by reason (invalid, quota, no-space, write-failed, abandoned)")
+            .labelNames("user", "reason")
+            .register(registry);
+    denied =
+        Counter.builder()
+            .name("walship_server_denied_operations")
+            .help("File operations the server's policy denied, by operation")
+            .labelNames("user", "op")
+            .register(registry);
+    sessions =
+        Gauge.builder()
+            .name("walship_server_sessions")
+            .help("Sessions logged in now")
+            .labelNames("user")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("walship_server_root_free_bytes")
+        .help("Bytes free (usable) on the file system of each user's root")
+        .labelNames("user")
+        .callback(
+            cb -> {
+              for (UserConfig u : this.users) {
+                try {
+                  cb.call(Files.getFileStore(u.root()).getUsableSpace(), u.name());
+                } catch (IOException e) {
+                  // a root that is gone has no free space to report; the server logs its own errors
+                }
+              }
+            })
         .register(registry);
   }
 
@@ -78,8 +111,13 @@ public final class ServerMetrics implements AuditEvents, AutoCloseable {
     try {
       server = b.buildAndStart();
     } catch (IOException e) {
-      throw new IOException("cannot serve metrics on \"" + addr + "\": " + e.getMessage()
-          + " (is the port in use? change metrics-addr)", e);
+      throw new IOException(
+          "cannot serve metrics on \""
+              + addr
+              + "\": "
+              + e.getMessage()
+              + " (is the port in use? change metrics-addr)",
+          e);
     }
     return this;
   }

@@ -8,14 +8,19 @@ import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
 import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 
 /**
- * What the client reads in an SSH_FXP_STATUS: the standard text of the status code, plus the
- * reason for refusals, rejected uploads and storage refusals (a full disk, a quota; all written in
- * the user's view of paths). Other exception messages are never sent: they may name host paths.
+ * What the client reads in an SSH_FXP_STATUS: the standard text of the status code, plus the reason
+ * for refusals, rejected uploads and storage refusals (a full disk, a quota; all written in the
+ * user's view of paths). Other exception messages are never sent: they may name host paths.
  */
 final class ClientErrorMessages implements SftpErrorStatusDataHandler {
   @Override
   public String resolveErrorMessage(
-      SftpSubsystemEnvironment sftpSubsystem, int id, Throwable e, int subStatus, int cmd, Object... args) {
+      SftpSubsystemEnvironment sftpSubsystem,
+      int id,
+      Throwable e,
+      int subStatus,
+      int cmd,
+      Object... args) {
     String standard = SftpHelper.resolveStatusMessage(subStatus);
     if (e instanceof PolicyDeniedException d) {
       return standard + ": " + d.getFile() + ": " + d.getReason();

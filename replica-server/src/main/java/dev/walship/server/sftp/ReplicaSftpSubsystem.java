@@ -30,16 +30,18 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
  * owner and group.
  */
 final class ReplicaSftpSubsystem extends SftpSubsystem {
-  private static final List<OpenSSHExtension> EXTENSIONS = List.of(
-      new OpenSSHExtension(PosixRenameExtensionParser.NAME, "1"),
-      new OpenSSHExtension(StatVfsExtensionParser.NAME, "2"),
-      new OpenSSHExtension(FsyncExtensionParser.NAME, "1"),
-      new OpenSSHExtension(LSetStatExtensionParser.NAME, "1"),
-      new OpenSSHExtension(LimitsExtensionParser.NAME, "1"));
+  private static final List<OpenSSHExtension> EXTENSIONS =
+      List.of(
+          new OpenSSHExtension(PosixRenameExtensionParser.NAME, "1"),
+          new OpenSSHExtension(StatVfsExtensionParser.NAME, "2"),
+          new OpenSSHExtension(FsyncExtensionParser.NAME, "1"),
+          new OpenSSHExtension(LSetStatExtensionParser.NAME, "1"),
+          new OpenSSHExtension(LimitsExtensionParser.NAME, "1"));
 
   private final WriteTracker writes;
 
-  ReplicaSftpSubsystem(ChannelSession channel, SftpSubsystemConfigurator configurator, WriteTracker writes) {
+  ReplicaSftpSubsystem(
+      ChannelSession channel, SftpSubsystemConfigurator configurator, WriteTracker writes) {
     super(channel, configurator);
     this.writes = writes;
   }
@@ -50,10 +52,14 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
   }
 
   @Override
-  protected void executeExtendedCommand(Buffer buffer, int id, String extension) throws IOException {
+  protected void executeExtendedCommand(Buffer buffer, int id, String extension)
+      throws IOException {
     switch (extension) {
-      case PosixRenameExtensionParser.NAME, FsyncExtensionParser.NAME, LSetStatExtensionParser.NAME,
-          LimitsExtensionParser.NAME -> super.executeExtendedCommand(buffer, id, extension);
+      case PosixRenameExtensionParser.NAME,
+          FsyncExtensionParser.NAME,
+          LSetStatExtensionParser.NAME,
+          LimitsExtensionParser.NAME ->
+          super.executeExtendedCommand(buffer, id, extension);
       case StatVfsExtensionParser.NAME -> doStatVfs(buffer, id);
       default -> doUnsupportedExtension(buffer, id, extension);
     }
@@ -70,12 +76,14 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
   }
 
   @Override
-  protected Map<String, ?> appendVendorIdExtension(Buffer buffer, Map<String, ?> versionProperties, ServerSession session) {
+  protected Map<String, ?> appendVendorIdExtension(
+      Buffer buffer, Map<String, ?> versionProperties, ServerSession session) {
     return Map.of();
   }
 
   @Override
-  protected String getLongName(Path f, String shortName, Map<String, ?> attributes) throws IOException {
+  protected String getLongName(Path f, String shortName, Map<String, ?> attributes)
+      throws IOException {
     Map<String, Object> shown = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     shown.putAll(attributes);
     String user = getServerSession().getUsername();
@@ -84,19 +92,37 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
     return super.getLongName(f, shortName, shown);
   }
 
-  /** {@code statvfs@openssh.com}: the file system holding the path, as statvfs(3) would report it. */
+  /**
+   * {@code statvfs@openssh.com}: the file system holding the path, as statvfs(3) would report it.
+   */
   private void doStatVfs(Buffer buffer, int id) throws IOException {
     String path = buffer.getString();
     long[] values;
     try {
       FileStore store = Files.getFileStore(resolveFile(path));
       long bsize = Math.max(1, store.getBlockSize());
-      values = new long[] {
-        bsize, bsize, store.getTotalSpace() / bsize, store.getUnallocatedSpace() / bsize,
-        store.getUsableSpace() / bsize, 0, 0, 0, 0, store.isReadOnly() ? 1 : 0, 255
-      };
+      values =
+          new long[] {
+            bsize,
+            bsize,
+            store.getTotalSpace() / bsize,
+            store.getUnallocatedSpace() / bsize,
+            store.getUsableSpace() / bsize,
+            0,
+            0,
+            0,
+            0,
+            store.isReadOnly() ? 1 : 0,
+            255
+          };
     } catch (IOException | RuntimeException e) {
-      sendStatus(prepareReply(buffer), id, e, SftpConstants.SSH_FXP_EXTENDED, StatVfsExtensionParser.NAME, path);
+      sendStatus(
+          prepareReply(buffer),
+          id,
+          e,
+          SftpConstants.SSH_FXP_EXTENDED,
+          StatVfsExtensionParser.NAME,
+          path);
       return;
     }
     Buffer reply = prepareReply(buffer);

@@ -12,7 +12,9 @@ import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
 public final class ReplicaSftpSubsystemFactory extends SftpSubsystemFactory {
   private final WriteTracker writes;
 
-  /** @param writes the tracker {@code accessor} counts write handles in */
+  /**
+   * @param writes the tracker {@code accessor} counts write handles in
+   */
   public ReplicaSftpSubsystemFactory(ReplicaSftpAccessor accessor, WriteTracker writes) {
     this.writes = writes;
     setFileSystemAccessor(accessor);

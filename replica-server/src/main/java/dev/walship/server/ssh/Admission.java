@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connections that have not logged in yet (OpenSSH's "startups"), counted per source address and
- * in all. A connection past {@code limits.unauthenticated-per-source} from its address, or past
- * {@code limits.unauthenticated} in all, is closed at once, before MINA makes it a session: it
- * costs no read buffer (256 KiB each) and no key exchange, so a flood from one address neither
- * exhausts the heap nor keeps users on other addresses out. {@code limits.login-grace} (see {@link
+ * Connections that have not logged in yet (OpenSSH's "startups"), counted per source address and in
+ * all. A connection past {@code limits.unauthenticated-per-source} from its address, or past {@code
+ * limits.unauthenticated} in all, is closed at once, before MINA makes it a session: it costs no
+ * read buffer (256 KiB each) and no key exchange, so a flood from one address neither exhausts the
+ * heap nor keeps users on other addresses out. {@code limits.login-grace} (see {@link
  * AdmittingSessionFactory}) bounds how long an admitted one may wait.
  *
  * <p>Invariants: each admitted connection holds one {@link Ticket} from admission until it logs in
@@ -37,6 +37,7 @@ final class Admission implements SessionListener {
   static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger("dev.walship.server.audit");
   private static final AttributeKey<Ticket> TICKET = new AttributeKey<>();
+
   /** The episode key of refusals for the total. */
   private static final Object ALL = new Object();
 
@@ -85,8 +86,10 @@ final class Admission implements SessionListener {
   /** A ticket for a connection from {@code remote}, or null when it must be closed (logged). */
   synchronized Ticket admit(SocketAddress remote) {
     Limits l = limits.get();
-    InetAddress source = remote instanceof InetSocketAddress isa && isa.getAddress() != null
-        ? Addresses.unmapped(isa.getAddress()) : null;
+    InetAddress source =
+        remote instanceof InetSocketAddress isa && isa.getAddress() != null
+            ? Addresses.unmapped(isa.getAddress())
+            : null;
     String who = source == null ? String.valueOf(remote) : Addresses.text(source);
     if (total >= l.unauthenticated()) {
       refused(ALL, who, total + " unauthenticated in all already (limits.unauthenticated)");
@@ -94,7 +97,8 @@ final class Admission implements SessionListener {
     }
     int fromSource = source == null ? 0 : waiting.getOrDefault(source, 0);
     if (fromSource >= l.unauthenticatedPerSource()) {
-      refused(source, who, fromSource + " unauthenticated already (limits.unauthenticated-per-source)");
+      refused(
+          source, who, fromSource + " unauthenticated already (limits.unauthenticated-per-source)");
       return null;
     }
     total++;

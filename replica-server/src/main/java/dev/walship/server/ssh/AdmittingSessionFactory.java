@@ -51,7 +51,10 @@ final class AdmittingSessionFactory extends SessionFactory {
     @Override
     protected TimeoutIndicator checkAuthenticationTimeout(Instant now, Duration grace) {
       Duration waited = Duration.between(accepted, now);
-      if (!isAuthenticated() && !grace.isNegative() && !grace.isZero() && waited.compareTo(grace) > 0) {
+      if (!isAuthenticated()
+          && !grace.isNegative()
+          && !grace.isZero()
+          && waited.compareTo(grace) > 0) {
         return new TimeoutIndicator(TimeoutIndicator.TimeoutStatus.AuthTimeout, grace, waited);
       }
       return null; // as MINA's own: null (not NONE) lets it go on to check the idle timeout

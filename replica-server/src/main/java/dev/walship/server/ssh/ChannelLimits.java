@@ -26,7 +26,9 @@ final class ChannelLimits extends ServerConnectionServiceFactory {
 
   private final IntSupplier max;
 
-  /** @param max the limit in force at each open */
+  /**
+   * @param max the limit in force at each open
+   */
   ChannelLimits(IntSupplier max) {
     this.max = max;
   }
@@ -61,12 +63,19 @@ final class ChannelLimits extends ServerConnectionServiceFactory {
       buffer.rpos(start);
       if (logged.compareAndSet(false, true)) {
         Session s = getSession();
-        LOG.warn("refused channel user={} address={}: {} channels open on this connection already"
-            + " (limits.channels-per-connection); further refusals on it are not logged",
-            s.getUsername(), UserKeyAuthenticator.address(s.getRemoteAddress()), open);
+        LOG.warn(
+            "refused channel user={} address={}: {} channels open on this connection already"
+                + " (limits.channels-per-connection); further refusals on it are not logged",
+            s.getUsername(),
+            UserKeyAuthenticator.address(s.getRemoteAddress()),
+            open);
       }
-      sendChannelOpenFailure(buffer, sender, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
-          "too many channels on this connection (at most " + limit + ")", "");
+      sendChannelOpenFailure(
+          buffer,
+          sender,
+          SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+          "too many channels on this connection (at most " + limit + ")",
+          "");
     }
   }
 }

@@ -18,8 +18,10 @@ final class DisconnectLog implements SessionDisconnectHandler {
   @Override
   public boolean handleTimeoutDisconnectReason(Session session, TimeoutIndicator timeout) {
     if (timeout.getStatus() == TimeoutIndicator.TimeoutStatus.AuthTimeout) {
-      LOG.info("closed connection address={}: not logged in within {} ms (limits.login-grace)",
-          UserKeyAuthenticator.address(session.getRemoteAddress()), timeout.getThresholdValue().toMillis());
+      LOG.info(
+          "closed connection address={}: not logged in within {} ms (limits.login-grace)",
+          UserKeyAuthenticator.address(session.getRemoteAddress()),
+          timeout.getThresholdValue().toMillis());
     }
     return false;
   }
@@ -28,8 +30,11 @@ final class DisconnectLog implements SessionDisconnectHandler {
   public boolean handleSessionsCountDisconnectReason(
       Session session, Service service, String username, int current, int max) {
     // The user name is a configured one: authentication succeeded.
-    LOG.warn("refused login user={} address={}: {} connections of this user already (limits.connections-per-user)",
-        username, UserKeyAuthenticator.address(session.getRemoteAddress()), current);
+    LOG.warn(
+        "refused login user={} address={}: {} connections of this user already (limits.connections-per-user)",
+        username,
+        UserKeyAuthenticator.address(session.getRemoteAddress()),
+        current);
     return false;
   }
 }

@@ -34,10 +34,14 @@ final class SessionLog implements SessionListener {
     if (event == Event.Authenticated) {
       session.setAttribute(LOGIN, clock.instant());
       events.login(session.getUsername());
-      LOG.info("login user={} address={} key={}{}", LogText.field(session.getUsername()),
+      LOG.info(
+          "login user={} address={} key={}{}",
+          LogText.field(session.getUsername()),
           LogText.field(UserKeyAuthenticator.address(session.getRemoteAddress())),
           LogText.field(session.getAttribute(UserKeyAuthenticator.KEY_FINGERPRINT)),
-          session.getAttribute(UserKeyAuthenticator.ACCESS) == SftpAccess.READ_ONLY ? " read-only" : "");
+          session.getAttribute(UserKeyAuthenticator.ACCESS) == SftpAccess.READ_ONLY
+              ? " read-only"
+              : "");
     }
   }
 
@@ -46,7 +50,9 @@ final class SessionLog implements SessionListener {
     Instant login = session.getAttribute(LOGIN);
     if (login != null) {
       events.logout(session.getUsername());
-      LOG.info("logout user={} address={} after={}s", LogText.field(session.getUsername()),
+      LOG.info(
+          "logout user={} address={} after={}s",
+          LogText.field(session.getUsername()),
           LogText.field(UserKeyAuthenticator.address(session.getRemoteAddress())),
           Duration.between(login, clock.instant()).toSeconds());
     }

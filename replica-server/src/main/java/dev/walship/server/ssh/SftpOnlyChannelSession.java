@@ -9,8 +9,8 @@ import org.apache.sshd.server.channel.ChannelSession;
 
 /**
  * A session channel that runs the {@code sftp} subsystem and nothing else: shell, exec (so scp
- * too), other subsystems, pseudo-terminals, agent and X11 forwarding are refused, each with one
- * log line.
+ * too), other subsystems, pseudo-terminals, agent and X11 forwarding are refused, each with one log
+ * line.
  */
 final class SftpOnlyChannelSession extends ChannelSession {
   private Result refuse(String what) {
@@ -19,7 +19,8 @@ final class SftpOnlyChannelSession extends ChannelSession {
   }
 
   @Override
-  protected Result handlePtyReqParsed(String term, int cols, int rows, int width, int height, Map<PtyMode, Integer> modes) {
+  protected Result handlePtyReqParsed(
+      String term, int cols, int rows, int width, int height, Map<PtyMode, Integer> modes) {
     return refuse("pty");
   }
 

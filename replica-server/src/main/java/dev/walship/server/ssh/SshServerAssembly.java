@@ -32,8 +32,8 @@ import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
-import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.apache.sshd.sftp.SftpModuleProperties;
 
@@ -42,10 +42,10 @@ import org.apache.sshd.sftp.SftpModuleProperties;
  * MINA's defaults (which serve the whole disk, accept any password and offer shells).
  *
  * <p>Ciphers: AES-GCM only. OpenSSH's client picks the first of its own list that the server
- * offers, and its list starts with chacha20-poly1305 (pure Java in MINA, about half the speed)
- * then AES-CTR with a MAC; offering only GCM is what makes MINA as fast as OpenSSH here (see
- * {@code scripts/bench/sftp-throughput}). Every client that matters (OpenSSH, Go's x/crypto/ssh as
- * in Litestream v0.3.13, MINA) speaks it. Transport sizes follow the measurements: 256 KiB socket
+ * offers, and its list starts with chacha20-poly1305 (pure Java in MINA, about half the speed) then
+ * AES-CTR with a MAC; offering only GCM is what makes MINA as fast as OpenSSH here (see {@code
+ * scripts/bench/sftp-throughput}). Every client that matters (OpenSSH, Go's x/crypto/ssh as in
+ * Litestream v0.3.13, MINA) speaks it. Transport sizes follow the measurements: 256 KiB socket
  * reads, 4 MiB socket buffers, no Nagle, SFTP reads up to 261120 bytes, packets at MINA's default
  * (never 256 KiB: OpenSSH's client then sends packets MINA rejects).
  *
@@ -58,12 +58,14 @@ import org.apache.sshd.sftp.SftpModuleProperties;
 public final class SshServerAssembly {
   /** What the server sends after {@code SSH-2.0-}: a name, no version. */
   public static final String IDENTIFICATION = "replica-server";
+
   /**
    * SSH_MSG_USERAUTH_REQUESTs MINA allows per connection after the first: a backstop only; the
    * limit that matters is {@link UserKeyAuthenticator#MAX_FAILURES} refused keys (each key costs at
    * most a query and a signed request).
    */
   static final int MAX_AUTH_REQUESTS = 2 * UserKeyAuthenticator.MAX_FAILURES + 1;
+
   /** The listening socket's accept queue (the kernel caps it at net.core.somaxconn). */
   static final int SOCKET_BACKLOG = 1024;
 
@@ -80,16 +82,21 @@ public final class SshServerAssembly {
       AuditEvents events) {}
 
   public static ReplicaSshServer build(String host, int port, Parts parts) {
-    ReplicaSshServer sshd = (ReplicaSshServer) algorithms(ServerBuilder.builder())
-        .factory(ReplicaSshServer::new)
-        .channelFactories(channels())
-        .globalRequestHandlers(List.<RequestHandler<ConnectionService>>of(
-            KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE, RefusedForwarding.remoteRequests()))
-        .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
-        .fileSystemFactory(parts.fileSystems())
-        .publickeyAuthenticator(parts.authenticator())
-        .interactiveAuthenticator(null)
-        .build();
+    ReplicaSshServer sshd =
+        (ReplicaSshServer)
+            algorithms(ServerBuilder.builder())
+                .factory(ReplicaSshServer::new)
+                .channelFactories(channels())
+                .globalRequestHandlers(
+                    List.<RequestHandler<ConnectionService>>of(
+                        KeepAliveHandler.INSTANCE,
+                        NoMoreSessionsHandler.INSTANCE,
+                        RefusedForwarding.remoteRequests()))
+                .forwardingFilter(RejectAllForwardingFilter.INSTANCE)
+                .fileSystemFactory(parts.fileSystems())
+                .publickeyAuthenticator(parts.authenticator())
+                .interactiveAuthenticator(null)
+                .build();
     sshd.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory());
     sshd.setHost(host);
     sshd.setPort(port);
@@ -103,8 +110,10 @@ public final class SshServerAssembly {
     sshd.setCommandFactory(null);
     sshd.setAgentFactory(null);
     sshd.setSubsystemFactories(List.of(parts.sftp()));
-    sshd.setServiceFactories(List.of(
-        ServerUserAuthServiceFactory.INSTANCE, new ChannelLimits(() -> sshd.limits().channelsPerConnection())));
+    sshd.setServiceFactories(
+        List.of(
+            ServerUserAuthServiceFactory.INSTANCE,
+            new ChannelLimits(() -> sshd.limits().channelsPerConnection())));
     Admission admission = new Admission(sshd::limits, parts.clock());
     sshd.setSessionFactory(new AdmittingSessionFactory(sshd, admission));
     sshd.addSessionListener(admission);
@@ -117,28 +126,39 @@ public final class SshServerAssembly {
 
   /** Ciphers, MACs, key exchanges, signatures and compression: the only ones offered. */
   private static ServerBuilder algorithms(ServerBuilder b) {
-    return b
-        .cipherFactories(List.<NamedFactory<Cipher>>of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm))
-        .macFactories(List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm))
-        .keyExchangeFactories(NamedFactory.setUpTransformedFactories(false, List.of(
-            BuiltinDHFactories.mlkem768x25519, BuiltinDHFactories.sntrup761x25519,
-            BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.curve25519,
-            BuiltinDHFactories.curve25519_libssh, BuiltinDHFactories.ecdhp256,
-            BuiltinDHFactories.ecdhp384, BuiltinDHFactories.ecdhp521), ServerBuilder.DH2KEX))
-        .signatureFactories(List.<NamedFactory<Signature>>of(
-            BuiltinSignatures.ed25519, BuiltinSignatures.nistp256, BuiltinSignatures.nistp384,
-            BuiltinSignatures.nistp521, BuiltinSignatures.rsaSHA512, BuiltinSignatures.rsaSHA256))
+    return b.cipherFactories(
+            List.<NamedFactory<Cipher>>of(BuiltinCiphers.aes128gcm, BuiltinCiphers.aes256gcm))
+        .macFactories(
+            List.<NamedFactory<Mac>>of(BuiltinMacs.hmacsha256etm, BuiltinMacs.hmacsha512etm))
+        .keyExchangeFactories(
+            NamedFactory.setUpTransformedFactories(
+                false,
+                List.of(
+                    BuiltinDHFactories.mlkem768x25519, BuiltinDHFactories.sntrup761x25519,
+                    BuiltinDHFactories.sntrup761x25519_openssh, BuiltinDHFactories.curve25519,
+                    BuiltinDHFactories.curve25519_libssh, BuiltinDHFactories.ecdhp256,
+                    BuiltinDHFactories.ecdhp384, BuiltinDHFactories.ecdhp521),
+                ServerBuilder.DH2KEX))
+        .signatureFactories(
+            List.<NamedFactory<Signature>>of(
+                BuiltinSignatures.ed25519,
+                BuiltinSignatures.nistp256,
+                BuiltinSignatures.nistp384,
+                BuiltinSignatures.nistp521,
+                BuiltinSignatures.rsaSHA512,
+                BuiltinSignatures.rsaSHA256))
         .compressionFactories(List.<NamedFactory<Compression>>of(BuiltinCompressions.none));
   }
 
   private static List<ChannelFactory> channels() {
     List<ChannelFactory> channels = new ArrayList<>();
-    channels.add(new ChannelSessionFactory() {
-      @Override
-      public ChannelSession createChannel(Session session) {
-        return new SftpOnlyChannelSession();
-      }
-    });
+    channels.add(
+        new ChannelSessionFactory() {
+          @Override
+          public ChannelSession createChannel(Session session) {
+            return new SftpOnlyChannelSession();
+          }
+        });
     channels.addAll(RefusedForwarding.localChannels());
     return channels;
   }
@@ -146,7 +166,9 @@ public final class SshServerAssembly {
   /** Length of the random SFTP handles the server issues. */
   static final int SFTP_HANDLE_BYTES = 16;
 
-  /** The properties that do not depend on the limits (see {@link ReplicaSshServer#limits(Limits)}). */
+  /**
+   * The properties that do not depend on the limits (see {@link ReplicaSshServer#limits(Limits)}).
+   */
   private static void properties(SshServer sshd) {
     CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, IDENTIFICATION);
     CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, MAX_AUTH_REQUESTS);
@@ -164,6 +186,7 @@ public final class SshServerAssembly {
     // shared connection that is a wrong-file hazard. 16 random bytes (checked against the open
     // ones) are never reused in practice.
     SftpModuleProperties.FILE_HANDLE_SIZE.set(sshd, SFTP_HANDLE_BYTES);
-    SftpModuleProperties.MAX_FILE_HANDLE_RAND_ROUNDS.set(sshd, SftpModuleProperties.DEFAULT_FILE_HANDLE_ROUNDS);
+    SftpModuleProperties.MAX_FILE_HANDLE_RAND_ROUNDS.set(
+        sshd, SftpModuleProperties.DEFAULT_FILE_HANDLE_ROUNDS);
   }
 }

@@ -9,7 +9,9 @@ class LogTextTest {
   @Test
   void safeValuesStayBare() {
     assertEquals("replicator", LogText.field("replicator"));
-    assertEquals("/db/generations/0011/wal/00000000_00000020.wal.lz4", LogText.field("/db/generations/0011/wal/00000000_00000020.wal.lz4"));
+    assertEquals(
+        "/db/generations/0011/wal/00000000_00000020.wal.lz4",
+        LogText.field("/db/generations/0011/wal/00000000_00000020.wal.lz4"));
     assertEquals("127.0.0.1:2222", LogText.field("127.0.0.1:2222"));
     assertEquals("SHA256:ab+/c=", LogText.field("SHA256:ab+/c="));
   }
@@ -28,11 +30,17 @@ class LogTextTest {
 
   @Test
   void freeTextKeepsItsSpacesButNoLineBreak() {
-    assertEquals("outside the writable directories (/db)", LogText.text("outside the writable directories (/db)"));
+    assertEquals(
+        "outside the writable directories (/db)",
+        LogText.text("outside the writable directories (/db)"));
     assertEquals("bad name 'a\\nb' \"q\" \\\\", LogText.text("bad name 'a\nb' \"q\" \\"));
     for (int c = 0; c < 0x10000; c++) {
       String s = LogText.field(String.valueOf((char) c)) + LogText.text(String.valueOf((char) c));
-      assertFalse(s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\u2028') >= 0 || s.indexOf('\u0085') >= 0,
+      assertFalse(
+          s.indexOf('\n') >= 0
+              || s.indexOf('\r') >= 0
+              || s.indexOf('\u2028') >= 0
+              || s.indexOf('\u0085') >= 0,
           "character " + c);
     }
   }

@@ -41,9 +41,17 @@ class AuthorizedKeysFileTest {
 
   @Test
   void readsOpenSshFormatWithCommentsAndOptions() throws Exception {
-    Path f = write("# a comment\n\n" + ed.publicLine() + "\n"
-        + "from=\"127.0.0.0/8\",no-pty " + ecdsa.publicLine() + "\n"
-        + "restrict,command=\"internal-sftp\" " + rsa.publicLine() + "\n");
+    Path f =
+        write(
+            "# a comment\n\n"
+                + ed.publicLine()
+                + "\n"
+                + "from=\"127.0.0.0/8\",no-pty "
+                + ecdsa.publicLine()
+                + "\n"
+                + "restrict,command=\"internal-sftp\" "
+                + rsa.publicLine()
+                + "\n");
     List<AuthorizedKeysFile.Key> keys = new AuthorizedKeysFile(f).keys();
     assertEquals(3, keys.size());
     assertEquals(ed.fingerprint(), keys.get(0).fingerprint());
@@ -56,12 +64,21 @@ class AuthorizedKeysFileTest {
 
   @Test
   void badLinesAndUnsupportedOptionsAreSkippedNotFatal() throws Exception {
-    Path f = write("garbage\n"
-        + "ssh-dss AAAAB3NzaC1kc3MAAACBAP== old\n"
-        + "cert-authority " + ed.publicLine() + "\n"
-        + "expiry-time=\"20990101\" " + ed.publicLine() + "\n"
-        + "from=\"10.0.0.0/99\" " + ed.publicLine() + "\n"
-        + ecdsa.publicLine() + "\n");
+    Path f =
+        write(
+            "garbage\n"
+                + "ssh-dss AAAAB3NzaC1kc3MAAACBAP== old\n"
+                + "cert-authority "
+                + ed.publicLine()
+                + "\n"
+                + "expiry-time=\"20990101\" "
+                + ed.publicLine()
+                + "\n"
+                + "from=\"10.0.0.0/99\" "
+                + ed.publicLine()
+                + "\n"
+                + ecdsa.publicLine()
+                + "\n");
     List<AuthorizedKeysFile.Key> keys = new AuthorizedKeysFile(f).keys();
     assertEquals(1, keys.size());
     assertEquals(ecdsa.fingerprint(), keys.get(0).fingerprint());
@@ -74,9 +91,17 @@ class AuthorizedKeysFileTest {
       {"internal-sftp -R", "READ_ONLY", null},
       {"internal-sftp -eR -l VERBOSE -fAUTH", "READ_ONLY", null},
       {"/usr/lib/openssh/sftp-server -R", "READ_ONLY", null},
-      {"/bin/true", null, "command=\"/bin/true\" is not internal-sftp: this key gets no SFTP session"},
-      {"internal-sftp -P write", null, "command=\"internal-sftp -P write\": flag -P is not supported by replica-server"
-          + " (only -R, -e, -f, -l): this key is refused"},
+      {
+        "/bin/true",
+        null,
+        "command=\"/bin/true\" is not internal-sftp: this key gets no SFTP session"
+      },
+      {
+        "internal-sftp -P write",
+        null,
+        "command=\"internal-sftp -P write\": flag -P is not supported by replica-server"
+            + " (only -R, -e, -f, -l): this key is refused"
+      },
       {"internal-sftp -u 022", null, "flag -u"},
       {"internal-sftp -d /db", null, "flag -d"},
       {"internal-sftp -l", null, "flag -l without its value"},
@@ -94,8 +119,10 @@ class AuthorizedKeysFileTest {
         assertTrue(keys.get(0).refusal().contains(c[2]), c[0] + ": " + keys.get(0).refusal());
       }
     }
-    Path twice = write("command=\"internal-sftp -R\",command=\"internal-sftp\" " + ed.publicLine() + "\n");
-    assertEquals(List.of(), new AuthorizedKeysFile(twice).keys(), "two commands: the line is skipped");
+    Path twice =
+        write("command=\"internal-sftp -R\",command=\"internal-sftp\" " + ed.publicLine() + "\n");
+    assertEquals(
+        List.of(), new AuthorizedKeysFile(twice).keys(), "two commands: the line is skipped");
   }
 
   @Test

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An authorized key's {@code command="…"} as OpenSSH's sftp client meets it: {@code internal-sftp -R}
- * is read-only, any command that is not an SFTP server gets no SFTP session.
+ * An authorized key's {@code command="…"} as OpenSSH's sftp client meets it: {@code internal-sftp
+ * -R} is read-only, any command that is not an SFTP server gets no SFTP session.
  */
 class ForcedCommandTest {
   @TempDir static Path dir;
@@ -42,7 +42,8 @@ class ForcedCommandTest {
       }
     }
     Files.writeString(db.resolve("existing.txt"), "existing\n");
-    Files.setPosixFilePermissions(db.resolve("existing.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        db.resolve("existing.txt"), PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   @AfterAll
@@ -62,8 +63,14 @@ class ForcedCommandTest {
   /** Reads, then tries every kind of write; what the client saw. */
   private static Proc.Result readThenWrite() throws Exception {
     Files.deleteIfExists(f.dir.resolve("got.txt"));
-    return f.client.sftp(f.dir, "get db/existing.txt got.txt", "-put up.txt db/up.txt", "-mkdir db/d",
-        "-rename db/existing.txt db/moved.txt", "-rm db/existing.txt", "-chmod 600 db/existing.txt");
+    return f.client.sftp(
+        f.dir,
+        "get db/existing.txt got.txt",
+        "-put up.txt db/up.txt",
+        "-mkdir db/d",
+        "-rename db/existing.txt db/moved.txt",
+        "-rm db/existing.txt",
+        "-chmod 600 db/existing.txt");
   }
 
   private static void assertReadOnly(Proc.Result r) throws Exception {
@@ -71,8 +78,11 @@ class ForcedCommandTest {
     assertFalse(Files.exists(f.root.resolve("db/up.txt")), r.toString());
     assertFalse(Files.exists(f.root.resolve("db/d")), r.toString());
     assertTrue(Files.exists(f.root.resolve("db/existing.txt")), r.toString());
-    assertEquals("rw-r--r--", PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(f.root.resolve("db/existing.txt"))), r.toString());
+    assertEquals(
+        "rw-r--r--",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(f.root.resolve("db/existing.txt"))),
+        r.toString());
     assertTrue(r.stderr().contains("Permission denied"), r.toString());
   }
 
@@ -100,8 +110,14 @@ class ForcedCommandTest {
 
   @Test
   void aKeyForcedToAnotherCommandGetsNoSftpSession() throws Exception {
-    for (String command : new String[] {"/usr/local/bin/backup-only", "internal-sftp -P write", "internal-sftp -u 077",
-        "internal-sftp -d /db", "rsync --server --sender -vlogDtpre.iLsfxC . /db"}) {
+    for (String command :
+        new String[] {
+          "/usr/local/bin/backup-only",
+          "internal-sftp -P write",
+          "internal-sftp -u 077",
+          "internal-sftp -d /db",
+          "rsync --server --sender -vlogDtpre.iLsfxC . /db"
+        }) {
       authorize("command=\"" + command + "\" " + f.key.publicLine());
       Proc.Result r = f.client.sftp(f.dir, "pwd");
       assertNotEquals(0, r.exit(), command + ": " + r);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code from=} against a client on {@code ::1}: wildcards match the address as OpenSSH prints
- * it ({@code ::1}, RFC 5952's compressed form), never Java's {@code 0:0:0:0:0:0:0:1}.
+ * {@code from=} against a client on {@code ::1}: wildcards match the address as OpenSSH prints it
+ * ({@code ::1}, RFC 5952's compressed form), never Java's {@code 0:0:0:0:0:0:0:1}.
  */
 class FromOverIpv6Test {
   @TempDir static Path dir;
@@ -32,11 +32,13 @@ class FromOverIpv6Test {
     key = SshKeys.generate(Files.createDirectories(dir.resolve("client")), "id", "ed25519");
     keys = Files.writeString(dir.resolve("authorized_keys"), key.publicLine() + "\n");
     Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
-    server = ReplicaServer.start(ServerConfig.builder()
-        .listen("::1", 0)
-        .hostKey(dir.resolve("host_key"))
-        .user("replicator", root, keys, List.of("db"))
-        .build());
+    server =
+        ReplicaServer.start(
+            ServerConfig.builder()
+                .listen("::1", 0)
+                .hostKey(dir.resolve("host_key"))
+                .user("replicator", root, keys, List.of("db"))
+                .build());
   }
 
   @AfterAll
@@ -47,7 +49,9 @@ class FromOverIpv6Test {
   private static boolean logsIn(String options) throws Exception {
     Files.writeString(keys, options + " " + key.publicLine() + "\n");
     Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
-    try (MinaSftp m = MinaSftp.connect("::1", server.port(), "replicator", key.privateKey(), server.hostKeyFingerprint())) {
+    try (MinaSftp m =
+        MinaSftp.connect(
+            "::1", server.port(), "replicator", key.privateKey(), server.hostKeyFingerprint())) {
       return m.sftp.canonicalPath(".").equals("/");
     } catch (IllegalStateException refused) {
       return false;
@@ -56,7 +60,8 @@ class FromOverIpv6Test {
 
   @Test
   void aNegatedIpv6WildcardKeepsTheClientOut() throws Exception {
-    assertFalse(logsIn("from=\"*,!::*\""), "'!::*' matches ::1: the key is refused (it used to fail open)");
+    assertFalse(
+        logsIn("from=\"*,!::*\""), "'!::*' matches ::1: the key is refused (it used to fail open)");
     assertFalse(logsIn("from=\"*,!::?\""));
   }
 

@@ -47,9 +47,11 @@ class FromPatternsTest {
   @Test
   void ipv6WildcardsMatchOpenSshsTextOfTheAddress() throws Exception {
     assertTrue(allows("2001:db8::*", "2001:db8:0:0:0:0:0:1"));
-    assertFalse(allows("*,!2001:db8::*", "2001:db8::1"), "the issue's pattern no longer fails open");
+    assertFalse(
+        allows("*,!2001:db8::*", "2001:db8::1"), "the issue's pattern no longer fails open");
     assertTrue(allows("*,!2001:db8::*", "2001:db9::1"));
-    assertFalse(allows("2001:db8:0:0:*", "2001:db8::1"), "OpenSSH never sees the uncompressed form");
+    assertFalse(
+        allows("2001:db8:0:0:*", "2001:db8::1"), "OpenSSH never sees the uncompressed form");
     assertTrue(allows("fe80::*", "fe80::1%1"), "no scope in the text");
   }
 
@@ -57,7 +59,8 @@ class FromPatternsTest {
   void anIpv4MappedClientIsMatchedAsIpv4ByLiteralsAndWildcards() throws Exception {
     byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 5};
     InetAddress client = Inet6Address.getByAddress(null, mapped, -1);
-    assertTrue(client instanceof Inet6Address, "a real IPv6 address, as a dual-stack socket may report");
+    assertTrue(
+        client instanceof Inet6Address, "a real IPv6 address, as a dual-stack socket may report");
     assertFalse(FromPatterns.parse("*,!10.0.0.*").allows(client));
     assertFalse(FromPatterns.parse("*,!10.0.0.5").allows(client));
     assertFalse(FromPatterns.parse("*,!10.0.0.0/24").allows(client));
@@ -68,17 +71,35 @@ class FromPatternsTest {
   @Test
   void addressTextIsInetNtops() throws Exception {
     assertEquals("2001:db8::1", Addresses.text(InetAddress.getByName("2001:db8:0:0:0:0:0:1")));
-    assertEquals("2001:db8::1:0:0:1", Addresses.text(InetAddress.getByName("2001:db8:0:0:1:0:0:1")), "the first longest run");
-    assertEquals("2001:db8:0:1:1:1:1:1", Addresses.text(InetAddress.getByName("2001:db8:0:1:1:1:1:1")), "one zero group stays");
-    assertEquals("2001:0:0:1::1", Addresses.text(InetAddress.getByName("2001:0:0:1:0:0:0:1")), "the longest run");
+    assertEquals(
+        "2001:db8::1:0:0:1",
+        Addresses.text(InetAddress.getByName("2001:db8:0:0:1:0:0:1")),
+        "the first longest run");
+    assertEquals(
+        "2001:db8:0:1:1:1:1:1",
+        Addresses.text(InetAddress.getByName("2001:db8:0:1:1:1:1:1")),
+        "one zero group stays");
+    assertEquals(
+        "2001:0:0:1::1",
+        Addresses.text(InetAddress.getByName("2001:0:0:1:0:0:0:1")),
+        "the longest run");
     assertEquals("::", Addresses.text(InetAddress.getByName("::")));
     assertEquals("::1", Addresses.text(InetAddress.getByName("::1")));
     assertEquals("fe80::", Addresses.text(InetAddress.getByName("fe80:0:0:0:0:0:0:0")));
-    assertEquals("::1.2.3.4", Addresses.text(Inet6Address.getByAddress(null,
-        new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}, -1)), "IPv4-compatible");
+    assertEquals(
+        "::1.2.3.4",
+        Addresses.text(
+            Inet6Address.getByAddress(
+                null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4}, -1)),
+        "IPv4-compatible");
     assertEquals("abcd:ef01::", Addresses.text(InetAddress.getByName("ABCD:EF01:0:0:0:0:0:0")));
-    assertEquals("10.0.0.5", Addresses.text(Inet6Address.getByAddress(null,
-        new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 5}, -1)));
+    assertEquals(
+        "10.0.0.5",
+        Addresses.text(
+            Inet6Address.getByAddress(
+                null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 5},
+                -1)));
   }
 
   @Test

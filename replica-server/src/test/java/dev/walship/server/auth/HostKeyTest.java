@@ -37,8 +37,15 @@ class HostKeyTest {
   void fingerprintLineIsWhatSshKeygenPrints() throws Exception {
     Path file = dir.resolve("key");
     HostKey key = HostKey.loadOrCreate(file);
-    String keygen = Proc.run(Duration.ofSeconds(30), TestTools.onPath("ssh-keygen").toString(), "-lf", file.toString())
-        .orThrow().stdout().trim();
+    String keygen =
+        Proc.run(
+                Duration.ofSeconds(30),
+                TestTools.onPath("ssh-keygen").toString(),
+                "-lf",
+                file.toString())
+            .orThrow()
+            .stdout()
+            .trim();
     assertEquals(keygen, key.fingerprintLine());
     assertEquals(SshKeys.fingerprint(Path.of(file + ".pub")), key.fingerprint());
     assertEquals(Files.readString(Path.of(file + ".pub")).trim(), key.publicLine());
@@ -46,7 +53,10 @@ class HostKeyTest {
 
   @Test
   void aDamagedKeyIsAnErrorNeverARegeneration() throws Exception {
-    Path file = Files.writeString(dir.resolve("key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n-----END OPENSSH PRIVATE KEY-----\n");
+    Path file =
+        Files.writeString(
+            dir.resolve("key"),
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n-----END OPENSSH PRIVATE KEY-----\n");
     IOException e = assertThrows(IOException.class, () -> HostKey.loadOrCreate(file));
     assertTrue(e.getMessage().startsWith("host key " + file + " cannot be loaded"), e.getMessage());
     assertTrue(e.getMessage().contains("never regenerated"), e.getMessage());
@@ -63,14 +73,17 @@ class HostKeyTest {
   void onlyEd25519() {
     SshKeys.KeyPair rsa = SshKeys.generate(dir, "rsa_key", "rsa");
     IOException e = assertThrows(IOException.class, () -> HostKey.load(rsa.privateKey()));
-    assertEquals("host key " + rsa.privateKey() + " is a ssh-rsa key; expected ssh-ed25519", e.getMessage());
+    assertEquals(
+        "host key " + rsa.privateKey() + " is a ssh-rsa key; expected ssh-ed25519", e.getMessage());
   }
 
   @Test
   void loadDoesNotCreate() {
     Path file = dir.resolve("missing");
     IOException e = assertThrows(IOException.class, () -> HostKey.load(file));
-    assertEquals("host key " + file + " does not exist (it is created on the first 'serve')", e.getMessage());
+    assertEquals(
+        "host key " + file + " does not exist (it is created on the first 'serve')",
+        e.getMessage());
     assertTrue(Files.notExists(file));
   }
 }

@@ -14,7 +14,10 @@ class KeyOptionsTest {
     expected.put("from", "10.0.0.0/8,127.0.0.1");
     expected.put("no-pty", null);
     expected.put("command", "echo \"hi, there\"");
-    assertEquals(expected, KeyOptions.parse("from=\"10.0.0.0/8,127.0.0.1\",NO-PTY,command=\"echo \\\"hi, there\\\"\""));
+    assertEquals(
+        expected,
+        KeyOptions.parse(
+            "from=\"10.0.0.0/8,127.0.0.1\",NO-PTY,command=\"echo \\\"hi, there\\\"\""));
   }
 
   @Test
@@ -26,10 +29,14 @@ class KeyOptionsTest {
 
   @Test
   void fromAndCommandOnlyOnce() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KeyOptions.parse("command=\"internal-sftp -R\",command=\"internal-sftp\""));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KeyOptions.parse("command=\"internal-sftp -R\",command=\"internal-sftp\""));
     assertEquals("option 'command' given twice", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> KeyOptions.parse("from=\"10.*\",FROM=\"*\""));
-    assertEquals(Map.of("permitopen", "b:2"), KeyOptions.parse("permitopen=\"a:1\",permitopen=\"b:2\""));
+    assertThrows(
+        IllegalArgumentException.class, () -> KeyOptions.parse("from=\"10.*\",FROM=\"*\""));
+    assertEquals(
+        Map.of("permitopen", "b:2"), KeyOptions.parse("permitopen=\"a:1\",permitopen=\"b:2\""));
   }
 }

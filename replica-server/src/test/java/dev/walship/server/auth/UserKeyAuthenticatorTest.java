@@ -66,15 +66,22 @@ class UserKeyAuthenticatorTest {
     Proc.Result unknownUser = pwd(f.client.as("nobody"));
     assertNotEquals(0, wrongKey.exit());
     assertEquals(wrongKey.exit(), unknownUser.exit());
-    assertEquals(wrongKey.stderr().replace("replicator@", "USER@"), unknownUser.stderr().replace("nobody@", "USER@"));
+    assertEquals(
+        wrongKey.stderr().replace("replicator@", "USER@"),
+        unknownUser.stderr().replace("nobody@", "USER@"));
     assertTrue(wrongKey.stderr().contains("Permission denied (publickey)."), wrongKey.toString());
   }
 
   @Test
   void passwordAndKeyboardInteractiveAreNotEvenOffered() {
-    Proc.Result r = f.client.with("-o", "PreferredAuthentications=password,keyboard-interactive,hostbased").ssh("-v", "true");
+    Proc.Result r =
+        f.client
+            .with("-o", "PreferredAuthentications=password,keyboard-interactive,hostbased")
+            .ssh("-v", "true");
     assertNotEquals(0, r.exit());
-    assertTrue(r.stderr().matches("(?s).*Authentications that can continue: publickey\\r?\n.*"), r.toString());
+    assertTrue(
+        r.stderr().matches("(?s).*Authentications that can continue: publickey\\r?\n.*"),
+        r.toString());
     assertTrue(r.stderr().contains("No more authentication methods to try."), r.toString());
   }
 
@@ -82,9 +89,16 @@ class UserKeyAuthenticatorTest {
   void ecdsaAndRsaSha2Keys() throws Exception {
     authorize(ecdsa.publicLine(), rsa.publicLine());
     assertEquals(0, pwd(f.client.identity(ecdsa.privateKey())).exit());
-    assertEquals(0, pwd(f.client.identity(rsa.privateKey()).with("-o", "PubkeyAcceptedAlgorithms=rsa-sha2-256")).exit());
-    assertEquals(0, pwd(f.client.identity(rsa.privateKey()).with("-o", "PubkeyAcceptedAlgorithms=rsa-sha2-512")).exit());
-    Proc.Result sha1 = pwd(f.client.identity(rsa.privateKey()).with("-o", "PubkeyAcceptedAlgorithms=ssh-rsa"));
+    assertEquals(
+        0,
+        pwd(f.client.identity(rsa.privateKey()).with("-o", "PubkeyAcceptedAlgorithms=rsa-sha2-256"))
+            .exit());
+    assertEquals(
+        0,
+        pwd(f.client.identity(rsa.privateKey()).with("-o", "PubkeyAcceptedAlgorithms=rsa-sha2-512"))
+            .exit());
+    Proc.Result sha1 =
+        pwd(f.client.identity(rsa.privateKey()).with("-o", "PubkeyAcceptedAlgorithms=ssh-rsa"));
     assertNotEquals(0, sha1.exit(), "ssh-rsa (SHA-1) signatures are refused: " + sha1);
   }
 
@@ -119,13 +133,17 @@ class UserKeyAuthenticatorTest {
       wrong.add(keys.resolve("k" + i).toString());
     }
     // Five refused keys, then the right one: allowed.
-    OpenSshClient fifthThenRight = f.client.identity(keys.resolve("k0")).with(
-        concat(wrong.subList(2, 10), List.of("-i", f.key.privateKey().toString())));
+    OpenSshClient fifthThenRight =
+        f.client
+            .identity(keys.resolve("k0"))
+            .with(concat(wrong.subList(2, 10), List.of("-i", f.key.privateKey().toString())));
     Proc.Result ok = pwd(fifthThenRight);
     assertEquals(0, ok.exit(), ok.toString());
     // Six refused keys: the connection is closed before the right one is tried.
-    OpenSshClient sixThenRight = f.client.identity(keys.resolve("k0")).with(
-        concat(wrong.subList(2, 12), List.of("-i", f.key.privateKey().toString())));
+    OpenSshClient sixThenRight =
+        f.client
+            .identity(keys.resolve("k0"))
+            .with(concat(wrong.subList(2, 12), List.of("-i", f.key.privateKey().toString())));
     Proc.Result refused = pwd(sixThenRight);
     assertNotEquals(0, refused.exit(), refused.toString());
     assertTrue(refused.stderr().contains("Too many authentication failures"), refused.toString());

@@ -17,7 +17,8 @@ class CheckConfigCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:2222", "");
     CliRun r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals(0, r.exit(), r.toString());
-    assertEquals("""
+    assertEquals(
+        """
         # effective configuration of %1$s/replica-server.yml: OK
         listen: 127.0.0.1:2222
         host-key: %1$s/state/ssh_host_ed25519_key   # created on first start
@@ -37,7 +38,9 @@ class CheckConfigCommandTest {
             writable: [db]
             immutable-for: 86400s
             quota: none
-        """.formatted(dir), r.out());
+        """
+            .formatted(dir),
+        r.out());
     assertEquals("", r.err());
     assertTrue(Files.notExists(c.hostKey()), "check-config changes nothing");
   }
@@ -47,20 +50,42 @@ class CheckConfigCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:2222", "  - name: bob\n    shell: /bin/sh\n");
     CliRun r = CliRun.run("check-config", "-config", c.config().toString());
     assertEquals(1, r.exit());
-    assertEquals("replica-server: " + c.config() + ":10: users[1].shell: unknown key; a user takes name, root, authorized-keys, writable, immutable-for, quota\n", r.err());
-    Files.writeString(c.config(), Files.readString(c.config()).replace("  - name: bob\n    shell: /bin/sh\n", "  - name: bob\n"));
+    assertEquals(
+        "replica-server: "
+            + c.config()
+            + ":10: users[1].shell: unknown key; a user takes name, root, authorized-keys, writable, immutable-for, quota\n",
+        r.err());
+    Files.writeString(
+        c.config(),
+        Files.readString(c.config())
+            .replace("  - name: bob\n    shell: /bin/sh\n", "  - name: bob\n"));
     r = CliRun.run("check-config", "-config", c.config().toString());
-    assertEquals("replica-server: " + c.config() + ":4: defaults.root: root " + dir.resolve("data/bob")
-        + " does not exist or is not a directory (user bob)\n", r.err());
+    assertEquals(
+        "replica-server: "
+            + c.config()
+            + ":4: defaults.root: root "
+            + dir.resolve("data/bob")
+            + " does not exist or is not a directory (user bob)\n",
+        r.err());
   }
 
   @Test
   void theFileComesFromTheOptionThenTheEnvironmentThenTheDefault() {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:2222", "");
-    assertEquals(0, CliRun.run(Map.of("REPLICA_SERVER_CONFIG", c.config().toString()), "check-config").exit());
-    CliRun missing = CliRun.run(Map.of("REPLICA_SERVER_CONFIG", dir.resolve("nope.yml").toString()), "check-config");
-    assertEquals("replica-server: " + dir.resolve("nope.yml") + ": no such configuration file (give -config FILE or set REPLICA_SERVER_CONFIG)\n", missing.err());
-    assertEquals(Path.of("/etc/replica-server.yml"), new CliContext(Map.of(), System.out, System.err).configFile(null));
+    assertEquals(
+        0,
+        CliRun.run(Map.of("REPLICA_SERVER_CONFIG", c.config().toString()), "check-config").exit());
+    CliRun missing =
+        CliRun.run(
+            Map.of("REPLICA_SERVER_CONFIG", dir.resolve("nope.yml").toString()), "check-config");
+    assertEquals(
+        "replica-server: "
+            + dir.resolve("nope.yml")
+            + ": no such configuration file (give -config FILE or set REPLICA_SERVER_CONFIG)\n",
+        missing.err());
+    assertEquals(
+        Path.of("/etc/replica-server.yml"),
+        new CliContext(Map.of(), System.out, System.err).configFile(null));
   }
 
   @Test
@@ -70,6 +95,10 @@ class CheckConfigCommandTest {
     assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
     CliRun top = CliRun.run();
     assertEquals(0, top.exit());
-    assertTrue(top.out().contains("serve") && top.out().contains("fingerprint") && top.out().contains("check-config"), top.out());
+    assertTrue(
+        top.out().contains("serve")
+            && top.out().contains("fingerprint")
+            && top.out().contains("check-config"),
+        top.out());
   }
 }

@@ -12,11 +12,16 @@ record ConfigFiles(Path dir, Path config, SshKeys.KeyPair key, Path root) {
   static ConfigFiles make(Path dir, String listen, String extra) {
     try {
       Path root = Files.createDirectories(dir.resolve("data/replicator"));
-      SshKeys.KeyPair key = SshKeys.generate(Files.createDirectories(dir.resolve("client")), "id", "ed25519");
-      Path keys = Files.writeString(dir.resolve("authorized_keys_replicator"), key.publicLine() + "\n");
+      SshKeys.KeyPair key =
+          SshKeys.generate(Files.createDirectories(dir.resolve("client")), "id", "ed25519");
+      Path keys =
+          Files.writeString(dir.resolve("authorized_keys_replicator"), key.publicLine() + "\n");
       Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
       Files.createDirectories(dir.resolve("state"));
-      Path config = Files.writeString(dir.resolve("replica-server.yml"), """
+      Path config =
+          Files.writeString(
+              dir.resolve("replica-server.yml"),
+              """
           listen: %s
           host-key: state/ssh_host_ed25519_key
           defaults:
@@ -25,7 +30,9 @@ record ConfigFiles(Path dir, Path config, SshKeys.KeyPair key, Path root) {
             writable: [db]
           users:
             - name: replicator
-          """.formatted(listen) + extra);
+          """
+                      .formatted(listen)
+                  + extra);
       return new ConfigFiles(dir, config, key, root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -18,8 +18,14 @@ class FingerprintCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:0", "");
     HostKey.loadOrCreate(c.hostKey());
     CliRun r = CliRun.run("fingerprint", "-config", c.config().toString());
-    String keygen = Proc.run(Duration.ofSeconds(30), TestTools.onPath("ssh-keygen").toString(), "-lf", c.hostKey().toString())
-        .orThrow().stdout();
+    String keygen =
+        Proc.run(
+                Duration.ofSeconds(30),
+                TestTools.onPath("ssh-keygen").toString(),
+                "-lf",
+                c.hostKey().toString())
+            .orThrow()
+            .stdout();
     assertEquals(0, r.exit(), r.toString());
     assertEquals(keygen, r.out());
   }
@@ -29,6 +35,10 @@ class FingerprintCommandTest {
     ConfigFiles c = ConfigFiles.make(dir, "127.0.0.1:0", "");
     CliRun r = CliRun.run("fingerprint", "-config", c.config().toString());
     assertEquals(1, r.exit());
-    assertEquals("replica-server: host key " + c.hostKey() + " does not exist (it is created on the first 'serve')\n", r.err());
+    assertEquals(
+        "replica-server: host key "
+            + c.hostKey()
+            + " does not exist (it is created on the first 'serve')\n",
+        r.err());
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 5,000 connections from one address that never log in, against a server with the default
- * settings in its own process with a 256 MiB heap: a user on another address still logs in within
- * 2 s, and the server lives on.
+ * 5,000 connections from one address that never log in, against a server with the default settings
+ * in its own process with a 256 MiB heap: a user on another address still logs in within 2 s, and
+ * the server lives on.
  */
 class LoginFloodTest {
   private static final int FLOOD = 5000;
@@ -32,9 +32,16 @@ class LoginFloodTest {
     try (ServerProcess server = ServerProcess.serve(c.config(), dir.resolve("server.log"))) {
       int port = server.port();
       // The real user logs in from 127.0.0.2 (loopback: any 127/8 address is local on Linux).
-      OpenSshClient user = new OpenSshClient("replicator", port, c.key().privateKey(),
-          OpenSshClient.knownHosts(dir, port, Files.readString(Path.of(dir + "/state/ssh_host_ed25519_key.pub"))))
-          .with("-o", "BindAddress=127.0.0.2");
+      OpenSshClient user =
+          new OpenSshClient(
+                  "replicator",
+                  port,
+                  c.key().privateKey(),
+                  OpenSshClient.knownHosts(
+                      dir,
+                      port,
+                      Files.readString(Path.of(dir + "/state/ssh_host_ed25519_key.pub"))))
+              .with("-o", "BindAddress=127.0.0.2");
       assertEquals(0, user.sftp(dir, "pwd").exit(), "warm-up login");
       List<Socket> flood = new ArrayList<>();
       try {
@@ -50,12 +57,20 @@ class LoginFloodTest {
         long start = System.nanoTime();
         Proc.Result r = user.sftp(dir, "pwd");
         long millis = (System.nanoTime() - start) / 1_000_000;
-        System.err.println("LoginFloodTest: login from 127.0.0.2 during " + FLOOD + " connections from 127.0.0.1: " + millis + " ms");
+        System.err.println(
+            "LoginFloodTest: login from 127.0.0.2 during "
+                + FLOOD
+                + " connections from 127.0.0.1: "
+                + millis
+                + " ms");
         assertEquals(0, r.exit(), r + "\n" + tail(server));
         assertTrue(millis < 2000, "logged in after " + millis + " ms\n" + tail(server));
         assertTrue(server.isAlive(), tail(server));
-        server.await("refused connection\\(s\\) from 127\\.0\\.0\\.1: \\d+ unauthenticated already \\(limits\\.unauthenticated-per-source\\)");
-        assertTrue(server.count("refused connection") < 10, "refusals are summarized, not logged one by one:\n" + tail(server));
+        server.await(
+            "refused connection\\(s\\) from 127\\.0\\.0\\.1: \\d+ unauthenticated already \\(limits\\.unauthenticated-per-source\\)");
+        assertTrue(
+            server.count("refused connection") < 10,
+            "refusals are summarized, not logged one by one:\n" + tail(server));
       } finally {
         for (Socket s : flood) {
           close(s);

@@ -45,8 +45,17 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess serve(Path config, Path log, List<String> wrapper, String classPath) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(wrapper);
-    cmd.addAll(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-        "dev.walship.server.Main", "serve", "-config", config.toString()));
+    cmd.addAll(
+        List.of(
+            java,
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            classPath,
+            "dev.walship.server.Main",
+            "serve",
+            "-config",
+            config.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
@@ -76,7 +85,13 @@ final class ServerProcess implements AutoCloseable {
         return m.groupCount() > 0 ? m.group(1) : m.group();
       }
       if (!process.isAlive()) {
-        throw new AssertionError("the server exited (" + process.exitValue() + ") before logging /" + regex + "/:\n" + log());
+        throw new AssertionError(
+            "the server exited ("
+                + process.exitValue()
+                + ") before logging /"
+                + regex
+                + "/:\n"
+                + log());
       }
       Thread.sleep(20);
     }
@@ -90,7 +105,8 @@ final class ServerProcess implements AutoCloseable {
   /** Sends SIGHUP, as {@code systemctl reload} does. */
   void hangup() throws InterruptedException {
     try {
-      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+      Process kill =
+          new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
       if (kill.waitFor() != 0) {
         throw new AssertionError("kill -HUP " + process.pid() + " failed");
       }

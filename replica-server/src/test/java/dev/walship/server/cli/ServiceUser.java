@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  */
 final class ServiceUser {
   static final int ID = 65534;
-  private static final Pattern TEST_ONLY = Pattern.compile(".*(test-classes|junit|opentest4j|apiguardian|sqlite-jdbc).*");
+  private static final Pattern TEST_ONLY =
+      Pattern.compile(".*(test-classes|junit|opentest4j|apiguardian|sqlite-jdbc).*");
 
   private ServiceUser() {}
 
@@ -28,7 +29,9 @@ final class ServiceUser {
     return List.of("setpriv", "--reuid=" + ID, "--regid=" + ID, "--clear-groups", "--");
   }
 
-  /** This JVM's class path, copied (without test-only entries) under {@code dir}, readable by all. */
+  /**
+   * This JVM's class path, copied (without test-only entries) under {@code dir}, readable by all.
+   */
   static String classPath(Path dir) {
     List<String> out = new ArrayList<>();
     try {
@@ -67,12 +70,15 @@ final class ServiceUser {
     }
   }
 
-  /** Makes {@code dir} and everything under it readable (and directories searchable) by everyone. */
+  /**
+   * Makes {@code dir} and everything under it readable (and directories searchable) by everyone.
+   */
   static void openUp(Path dir) throws IOException {
     try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : all.toList()) {
         boolean d = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(d ? "rwxr-xr-x" : "rw-r--r--"));
+        Files.setPosixFilePermissions(
+            p, PosixFilePermissions.fromString(d ? "rwxr-xr-x" : "rw-r--r--"));
       }
     }
   }

@@ -1,9 +1,9 @@
 package dev.walship.server.config;
 
-import dev.walship.toolkit.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.walship.toolkit.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,17 +20,21 @@ class ConfigChecksTest {
     file = dir.resolve("rs.yml");
     Files.createDirectories(dir.resolve("data/alice/db"));
     Files.writeString(dir.resolve("keys_alice"), "");
-    Files.setPosixFilePermissions(dir.resolve("keys_alice"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        dir.resolve("keys_alice"), PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   private ServerConfig config(String extra) throws ConfigException {
-    return ConfigLoader.parse(file, """
+    return ConfigLoader.parse(
+        file,
+        """
         listen: 127.0.0.1:0
         host-key: host/key
         defaults:
           root: data/%u
           authorized-keys: keys_%u
-        """ + extra);
+        """
+            + extra);
   }
 
   private String error(ServerConfig c) {
@@ -46,9 +50,17 @@ class ConfigChecksTest {
   @Test
   void missingRootNamesTheKeyItCameFrom() throws Exception {
     Files.createDirectories(dir.resolve("host"));
-    assertEquals(file + ":4: defaults.root: root " + dir.resolve("data/bob") + " does not exist or is not a directory (user bob)",
+    assertEquals(
+        file
+            + ":4: defaults.root: root "
+            + dir.resolve("data/bob")
+            + " does not exist or is not a directory (user bob)",
         error(config("users: [{name: bob}]")));
-    assertEquals(file + ":8: users[0].root: root " + dir.resolve("nowhere") + " does not exist or is not a directory (user alice)",
+    assertEquals(
+        file
+            + ":8: users[0].root: root "
+            + dir.resolve("nowhere")
+            + " does not exist or is not a directory (user alice)",
         error(config("users:\n  - name: alice\n    root: nowhere\n")));
   }
 
@@ -56,21 +68,40 @@ class ConfigChecksTest {
   void authorizedKeysMissingOrWritableByOthers() throws Exception {
     Files.createDirectories(dir.resolve("host"));
     Files.createDirectories(dir.resolve("data/carol"));
-    assertEquals(file + ":5: defaults.authorized-keys: authorized-keys file " + dir.resolve("keys_carol") + " does not exist (user carol)",
+    assertEquals(
+        file
+            + ":5: defaults.authorized-keys: authorized-keys file "
+            + dir.resolve("keys_carol")
+            + " does not exist (user carol)",
         error(config("users: [{name: carol}]")));
-    Files.setPosixFilePermissions(dir.resolve("keys_alice"), PosixFilePermissions.fromString("rw-rw-r--"));
-    assertEquals(file + ":5: defaults.authorized-keys: authorized-keys file " + dir.resolve("keys_alice")
-        + " has mode 0664: writable by group or others (user alice); run chmod go-w " + dir.resolve("keys_alice"),
+    Files.setPosixFilePermissions(
+        dir.resolve("keys_alice"), PosixFilePermissions.fromString("rw-rw-r--"));
+    assertEquals(
+        file
+            + ":5: defaults.authorized-keys: authorized-keys file "
+            + dir.resolve("keys_alice")
+            + " has mode 0664: writable by group or others (user alice); run chmod go-w "
+            + dir.resolve("keys_alice"),
         error(config("users: [{name: alice}]")));
   }
 
   @Test
   void hostKeyDirectoryMissingOrNotWritable() throws Exception {
-    assertEquals(file + ":2: host-key: directory " + dir.resolve("host") + " does not exist; create it (the key is created on first start)",
+    assertEquals(
+        file
+            + ":2: host-key: directory "
+            + dir.resolve("host")
+            + " does not exist; create it (the key is created on first start)",
         error(config("users: [{name: alice}]")));
-    ServerConfig c = ConfigLoader.parse(file, "host-key: /proc/1/replica_host_key\nusers: [{name: alice, root: data/alice, authorized-keys: keys_alice}]\n");
-    assertEquals(file + ":1: host-key: /proc/1/replica_host_key does not exist and directory /proc/1 is not writable, so it cannot be created;"
-        + " create the key or make the directory writable", error(c));
+    ServerConfig c =
+        ConfigLoader.parse(
+            file,
+            "host-key: /proc/1/replica_host_key\nusers: [{name: alice, root: data/alice, authorized-keys: keys_alice}]\n");
+    assertEquals(
+        file
+            + ":1: host-key: /proc/1/replica_host_key does not exist and directory /proc/1 is not writable, so it cannot be created;"
+            + " create the key or make the directory writable",
+        error(c));
   }
 
   @Test
@@ -78,7 +109,12 @@ class ConfigChecksTest {
     Files.createDirectories(dir.resolve("host"));
     Path key = Files.writeString(dir.resolve("host/key"), "x");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-    assertEquals(file + ":2: host-key: " + key + " has mode 0644: a private key must not be accessible by group or others; run chmod 600 " + key,
+    assertEquals(
+        file
+            + ":2: host-key: "
+            + key
+            + " has mode 0644: a private key must not be accessible by group or others; run chmod 600 "
+            + key,
         error(config("users: [{name: alice}]")));
   }
 
@@ -86,16 +122,25 @@ class ConfigChecksTest {
   void writableMustBeADirectory() throws Exception {
     Files.createDirectories(dir.resolve("host"));
     Files.writeString(dir.resolve("data/alice/file"), "x");
-    assertEquals(file + ":8: users[0].writable: " + dir.resolve("data/alice/file") + " exists and is not a directory (user alice)",
+    assertEquals(
+        file
+            + ":8: users[0].writable: "
+            + dir.resolve("data/alice/file")
+            + " exists and is not a directory (user alice)",
         error(config("users:\n  - name: alice\n    writable: [file]\n")));
   }
 
   @Test
   void unresolvableListenHost() throws Exception {
     Files.createDirectories(dir.resolve("host"));
-    ServerConfig c = ConfigLoader.parse(file, "listen: no-such-host.invalid:22\nhost-key: host/key\n"
-        + "users: [{name: alice, root: data/alice, authorized-keys: keys_alice}]\n");
-    assertEquals(file + ":1: listen: bad listen address: host 'no-such-host.invalid' does not resolve", error(c));
+    ServerConfig c =
+        ConfigLoader.parse(
+            file,
+            "listen: no-such-host.invalid:22\nhost-key: host/key\n"
+                + "users: [{name: alice, root: data/alice, authorized-keys: keys_alice}]\n");
+    assertEquals(
+        file + ":1: listen: bad listen address: host 'no-such-host.invalid' does not resolve",
+        error(c));
   }
 
   @Test

@@ -9,10 +9,13 @@ import org.junit.jupiter.api.Test;
 class ConfigSourceTest {
   @Test
   void namesFileLineAndKey() {
-    ConfigSource s = new ConfigSource(Path.of("/etc/rs.yml"), Map.of("listen", 3, "users[0].root", 9));
+    ConfigSource s =
+        new ConfigSource(Path.of("/etc/rs.yml"), Map.of("listen", 3, "users[0].root", 9));
     assertEquals("/etc/rs.yml:3: listen: bad", s.error("listen", "bad").getMessage());
-    assertEquals("/etc/rs.yml: host-key (default): missing", s.error("host-key", "missing").getMessage());
-    assertEquals("/etc/rs.yml:9: users[0].root: gone", s.error("users[0].root", "gone").getMessage());
+    assertEquals(
+        "/etc/rs.yml: host-key (default): missing", s.error("host-key", "missing").getMessage());
+    assertEquals(
+        "/etc/rs.yml:9: users[0].root: gone", s.error("users[0].root", "gone").getMessage());
   }
 
   @Test

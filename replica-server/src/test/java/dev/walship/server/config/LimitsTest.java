@@ -26,8 +26,16 @@ class LimitsTest {
 
   @BeforeAll
   static void start() {
-    f = ServerFixture.start(dir, Limits.DEFAULTS.toBuilder().connectionsPerUser(1).openHandles(3)
-        .idleTimeout(Duration.ofMillis(1500)).shutdownGrace(Duration.ZERO).build(), new LayoutContentValidator());
+    f =
+        ServerFixture.start(
+            dir,
+            Limits.DEFAULTS.toBuilder()
+                .connectionsPerUser(1)
+                .openHandles(3)
+                .idleTimeout(Duration.ofMillis(1500))
+                .shutdownGrace(Duration.ZERO)
+                .build(),
+            new LayoutContentValidator());
   }
 
   @AfterAll
@@ -38,25 +46,45 @@ class LimitsTest {
   @Test
   void defaultsAndValidation() {
     Limits d = Limits.DEFAULTS;
-    assertTrue(d.connectionsPerUser() >= 200, "an agent with hundreds of databases, one connection each");
-    assertEquals(new Limits(500, 10, 64, Duration.ofMinutes(10), Duration.ofSeconds(30), 256, 1024, Duration.ofSeconds(5)), d);
-    assertTrue(d.unauthenticatedPerSource() < d.unauthenticated(), "one address cannot take every place");
+    assertTrue(
+        d.connectionsPerUser() >= 200, "an agent with hundreds of databases, one connection each");
+    assertEquals(
+        new Limits(
+            500,
+            10,
+            64,
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(30),
+            256,
+            1024,
+            Duration.ofSeconds(5)),
+        d);
+    assertTrue(
+        d.unauthenticatedPerSource() < d.unauthenticated(), "one address cannot take every place");
     Limits.Builder b = d.toBuilder();
     assertThrows(IllegalArgumentException.class, () -> d.toBuilder().connectionsPerUser(0).build());
-    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().channelsPerConnection(0).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> d.toBuilder().channelsPerConnection(0).build());
     assertThrows(IllegalArgumentException.class, () -> d.toBuilder().openHandles(0).build());
-    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().unauthenticatedPerSource(0).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> d.toBuilder().unauthenticatedPerSource(0).build());
     assertThrows(IllegalArgumentException.class, () -> d.toBuilder().unauthenticated(-1).build());
-    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().idleTimeout(Duration.ZERO).build());
-    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().loginGrace(Duration.ofSeconds(-1)).build());
-    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().shutdownGrace(Duration.ofSeconds(-1)).build());
+    assertThrows(
+        IllegalArgumentException.class, () -> d.toBuilder().idleTimeout(Duration.ZERO).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> d.toBuilder().loginGrace(Duration.ofSeconds(-1)).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> d.toBuilder().shutdownGrace(Duration.ofSeconds(-1)).build());
     assertEquals(d, b.build(), "a builder changes nothing it is not told to");
   }
 
   @Test
   void connectionsPerUserAndOpenHandles() throws Exception {
     try (MinaSftp first = MinaSftp.connect(f)) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> MinaSftp.connect(f));
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> MinaSftp.connect(f));
       assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
       List<SftpClient.CloseableHandle> handles = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -66,29 +94,38 @@ class LimitsTest {
       handles.get(0).close();
       first.sftp.openDir("/db").close();
     }
-    Await.until(Duration.ofSeconds(15), "the first session to be gone", () -> {
-      try (MinaSftp again = MinaSftp.connect(f)) {
-        return true;
-      } catch (IllegalStateException stillCounted) {
-        return false;
-      }
-    });
+    Await.until(
+        Duration.ofSeconds(15),
+        "the first session to be gone",
+        () -> {
+          try (MinaSftp again = MinaSftp.connect(f)) {
+            return true;
+          } catch (IllegalStateException stillCounted) {
+            return false;
+          }
+        });
   }
 
   @Test
   void idleSessionsAreClosed() throws Exception {
-    Await.until(Duration.ofSeconds(15), "an idle session to be closed", () -> {
-      try (MinaSftp m = MinaSftp.connect(f)) {
-        long start = System.nanoTime();
-        while (m.session.isOpen() && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
-          Thread.sleep(50);
-        }
-        assertTrue(m.session.isClosed() || m.session.isClosing(), "closed after the idle timeout");
-        assertTrue(System.nanoTime() - start >= Duration.ofMillis(1000).toNanos(), "not before it");
-        return true;
-      } catch (IllegalStateException previousSessionStillCounted) {
-        return false;
-      }
-    });
+    Await.until(
+        Duration.ofSeconds(15),
+        "an idle session to be closed",
+        () -> {
+          try (MinaSftp m = MinaSftp.connect(f)) {
+            long start = System.nanoTime();
+            while (m.session.isOpen()
+                && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+              Thread.sleep(50);
+            }
+            assertTrue(
+                m.session.isClosed() || m.session.isClosing(), "closed after the idle timeout");
+            assertTrue(
+                System.nanoTime() - start >= Duration.ofMillis(1000).toNanos(), "not before it");
+            return true;
+          } catch (IllegalStateException previousSessionStillCounted) {
+            return false;
+          }
+        });
   }
 }

@@ -13,17 +13,26 @@ class UserConfigTest {
   void writableDirectoriesArePlainRelativePaths() {
     assertNull(UserConfig.writableProblem("db"));
     assertNull(UserConfig.writableProblem("a/b"));
-    assertEquals("must be relative to the user's root (no leading '/')", UserConfig.writableProblem("/db"));
-    assertEquals("must be a plain relative path (no empty, '.' or '..' components)", UserConfig.writableProblem("a/../b"));
-    assertEquals("must be a plain relative path (no empty, '.' or '..' components)", UserConfig.writableProblem("a//b"));
+    assertEquals(
+        "must be relative to the user's root (no leading '/')", UserConfig.writableProblem("/db"));
+    assertEquals(
+        "must be a plain relative path (no empty, '.' or '..' components)",
+        UserConfig.writableProblem("a/../b"));
+    assertEquals(
+        "must be a plain relative path (no empty, '.' or '..' components)",
+        UserConfig.writableProblem("a//b"));
     assertEquals("empty", UserConfig.writableProblem(""));
   }
 
   @Test
   void namesArePosixUserNames() {
     assertNull(UserConfig.nameProblem("replicator"));
-    assertThrows(IllegalArgumentException.class, () -> new UserConfig("../x", Path.of("/r"), Path.of("/k"), List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new UserConfig("a", Path.of("/r"), Path.of("/k"), List.of("..")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new UserConfig("../x", Path.of("/r"), Path.of("/k"), List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new UserConfig("a", Path.of("/r"), Path.of("/k"), List.of("..")));
   }
 
   @Test

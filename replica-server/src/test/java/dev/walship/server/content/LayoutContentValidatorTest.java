@@ -47,18 +47,26 @@ class LayoutContentValidatorTest {
     Path good = Files.write(dir.resolve("s"), s.snapshot());
     validator.validate(new SnapshotName(GEN, 0), good, dir.resolve("00000000.snapshot.lz4"));
     Path junk = Files.write(dir.resolve("j"), LayoutSamples.lz4("not a database".getBytes()));
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> validator.validate(new SnapshotName(GEN, 0), junk, dir.resolve("00000000.snapshot.lz4")));
+    ValidationException e =
+        assertThrows(
+            ValidationException.class,
+            () ->
+                validator.validate(
+                    new SnapshotName(GEN, 0), junk, dir.resolve("00000000.snapshot.lz4")));
     assertTrue(e.getMessage().contains("snapshot 00000000.snapshot.lz4"), e.getMessage());
     Path raw = Files.write(dir.resolve("raw"), s.database());
-    assertThrows(ValidationException.class, () -> validator.validate(new SnapshotName(GEN, 0), raw, dir.resolve("x")));
+    assertThrows(
+        ValidationException.class,
+        () -> validator.validate(new SnapshotName(GEN, 0), raw, dir.resolve("x")));
   }
 
   @Test
   void aSegmentAtOffsetZeroStandsAlone() throws Exception {
     validate(seg(0), s.segment(0, s.frameOffset(2)));
-    assertThrows(ValidationException.class, () -> validate(seg(0), s.segment(0, s.frameOffset(2) - 7)));
-    assertThrows(ValidationException.class, () -> validate(seg(0), s.segment(32, s.frameOffset(2))));
+    assertThrows(
+        ValidationException.class, () -> validate(seg(0), s.segment(0, s.frameOffset(2) - 7)));
+    assertThrows(
+        ValidationException.class, () -> validate(seg(0), s.segment(32, s.frameOffset(2))));
   }
 
   @Test
@@ -72,8 +80,11 @@ class LayoutContentValidatorTest {
 
     // A frame whose checksum does not continue the chain: frame 5 offered where frame 3 belongs.
     byte[] wrongPlace = Arrays.copyOfRange(s.wal(), (int) s.frameOffset(5), (int) s.frameOffset(6));
-    ValidationException e = assertThrows(ValidationException.class, () -> validate(seg(a), LayoutSamples.lz4(wrongPlace)));
-    assertTrue(e.getMessage().startsWith("segment 00000000_" + String.format("%08x", a)), e.getMessage());
+    ValidationException e =
+        assertThrows(
+            ValidationException.class, () -> validate(seg(a), LayoutSamples.lz4(wrongPlace)));
+    assertTrue(
+        e.getMessage().startsWith("segment 00000000_" + String.format("%08x", a)), e.getMessage());
     // Not frame-aligned for the index's page size.
     assertThrows(ValidationException.class, () -> validate(seg(a + 8), s.segment(a, b)));
   }
@@ -92,7 +103,8 @@ class LayoutContentValidatorTest {
     validate(seg(c), s.segment(c, s.frameOffset(4)));
     // The index header still applies: a segment of a different WAL (other salts) is refused.
     LayoutSamples other = LayoutSamples.make(dir.resolve("other"), 6);
-    assertThrows(ValidationException.class,
+    assertThrows(
+        ValidationException.class,
         () -> validate(seg(c), other.segment(other.frameOffset(3), other.frameOffset(4))));
   }
 
@@ -118,21 +130,36 @@ class LayoutContentValidatorTest {
     validate(seg(0), first);
     file(seg(0).fileName(), first);
     validate(seg(s.frameOffset(2)), sealed(s.segment(s.frameOffset(2), s.frameOffset(4))));
-    validate(seg(s.frameOffset(2)), sealed(LayoutSamples.lz4("no WAL frames, but nobody can tell".getBytes())));
-    ValidationException cut = assertThrows(ValidationException.class, () -> validate(seg(0), Arrays.copyOf(first, 90)));
+    validate(
+        seg(s.frameOffset(2)),
+        sealed(LayoutSamples.lz4("no WAL frames, but nobody can tell".getBytes())));
+    ValidationException cut =
+        assertThrows(ValidationException.class, () -> validate(seg(0), Arrays.copyOf(first, 90)));
     assertTrue(cut.getMessage().startsWith("segment 00000000_00000000: age "), cut.getMessage());
   }
 
   @Test
   void anIndexIsEncryptedAllThroughOrNotAtAll() throws Exception {
     file(seg(0).fileName(), s.segment(0, s.frameOffset(2)));
-    ValidationException e = assertThrows(ValidationException.class,
-        () -> validate(seg(s.frameOffset(2)), sealed(s.segment(s.frameOffset(2), s.frameOffset(4)))));
-    assertTrue(e.getMessage().endsWith("is age-encrypted but the first segment of its index, 00000000_00000000, is not"
-        + " (a replica is encrypted all through or not at all)"), e.getMessage());
+    ValidationException e =
+        assertThrows(
+            ValidationException.class,
+            () ->
+                validate(
+                    seg(s.frameOffset(2)), sealed(s.segment(s.frameOffset(2), s.frameOffset(4)))));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "is age-encrypted but the first segment of its index, 00000000_00000000, is not"
+                    + " (a replica is encrypted all through or not at all)"),
+        e.getMessage());
     file(seg(0).fileName(), sealed(s.segment(0, s.frameOffset(2))));
-    e = assertThrows(ValidationException.class,
-        () -> validate(seg(s.frameOffset(2)), s.segment(s.frameOffset(2), s.frameOffset(4))));
-    assertTrue(e.getMessage().contains("is not age-encrypted but the first segment of its index"), e.getMessage());
+    e =
+        assertThrows(
+            ValidationException.class,
+            () -> validate(seg(s.frameOffset(2)), s.segment(s.frameOffset(2), s.frameOffset(4))));
+    assertTrue(
+        e.getMessage().contains("is not age-encrypted but the first segment of its index"),
+        e.getMessage());
   }
 }

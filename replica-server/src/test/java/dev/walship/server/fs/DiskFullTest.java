@@ -1,7 +1,6 @@
 package dev.walship.server.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 9, finding 9, the server's side: with the user's disk full (a real 2 MiB tmpfs), the SFTP
  * status says "no space left on device", the log says so once per episode with the path and the
- * free space, nothing half-written is published or left behind, and the next write that fits
- * works.
+ * free space, nothing half-written is published or left behind, and the next write that fits works.
  */
 class DiskFullTest {
   static final int MIB = 1 << 20;
@@ -53,7 +51,8 @@ class DiskFullTest {
   }
 
   private static void put(MinaSftp m, String path, int bytes) throws IOException {
-    try (CloseableHandle h = m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
+    try (CloseableHandle h =
+        m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
       byte[] chunk = new byte[64 * 1024];
       for (int at = 0; at < bytes; at += chunk.length) {
         m.sftp.write(h, at, chunk);
@@ -78,8 +77,12 @@ class DiskFullTest {
         assertEquals(List.of(), files(), "nothing half-written published or left behind");
         assertEquals(episode, log.containing("disk full").size(), String.join("\n", log.lines()));
         String warning = log.containing("disk full").get(episode - 1);
-        assertTrue(warning.matches(".* WARN DiskSpace - disk full: cannot write " + f.root.resolve("db/filler")
-            + ": no space left on device \\(\\d+ bytes free on .*tmpfs.*\\)"), warning);
+        assertTrue(
+            warning.matches(
+                ".* WARN DiskSpace - disk full: cannot write "
+                    + f.root.resolve("db/filler")
+                    + ": no space left on device \\(\\d+ bytes free on .*tmpfs.*\\)"),
+            warning);
         put(m, "/db/small", 64 * 1024);
         log.await("disk has room again");
         assertEquals(episode, log.containing("disk has room again").size());

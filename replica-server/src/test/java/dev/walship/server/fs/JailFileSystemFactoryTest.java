@@ -25,9 +25,11 @@ class JailFileSystemFactoryTest {
   @Test
   void createsMissingWritableDirectoriesPrivately() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
-    new JailFileSystemFactory(List.of(user(root, "db", "a/b")), (n, c, t) -> { }, Clock.systemUTC());
+    new JailFileSystemFactory(List.of(user(root, "db", "a/b")), (n, c, t) -> {}, Clock.systemUTC());
     assertTrue(Files.isDirectory(root.resolve("db")));
-    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("a/b"))));
+    assertEquals(
+        "rwxr-xr-x",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("a/b"))));
   }
 
   @Test
@@ -35,8 +37,9 @@ class JailFileSystemFactoryTest {
     Path root = Files.createDirectories(dir.resolve("root"));
     Path deep = Files.createDirectories(root.resolve("db/generations/0123456789abcdef/wal"));
     Path stale = Files.writeString(deep.resolve(HiddenNames.PREFIX + "00ff"), "half");
-    Path kept = Files.writeString(deep.resolve("00000000_00000000.wal.lz4.tmp"), "client's own temp");
-    new JailFileSystemFactory(List.of(user(root, "db")), (n, c, t) -> { }, Clock.systemUTC());
+    Path kept =
+        Files.writeString(deep.resolve("00000000_00000000.wal.lz4.tmp"), "client's own temp");
+    new JailFileSystemFactory(List.of(user(root, "db")), (n, c, t) -> {}, Clock.systemUTC());
     assertFalse(Files.exists(stale));
     assertTrue(Files.exists(kept));
   }
@@ -45,11 +48,18 @@ class JailFileSystemFactoryTest {
   void emptiesTheStagingDirectoryAndCountsUsage() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
     Path staging = Files.createDirectories(root.resolve("db").resolve(HiddenNames.STAGING));
-    Path stale = Files.writeString(staging.resolve(HiddenNames.PREFIX + "0a"), "interrupted upload");
+    Path stale =
+        Files.writeString(staging.resolve(HiddenNames.PREFIX + "0a"), "interrupted upload");
     Files.write(Files.createDirectories(root.resolve("db/x")).resolve("f"), new byte[1000]);
     Files.write(root.resolve("db/g"), new byte[24]);
     Files.write(root.resolve("outside"), new byte[5000]);
-    UserSpace space = UserSpace.open(user(root, "db"), Clock.systemUTC(), new DiskSpace(), new java.util.SplittableRandom(1), true);
+    UserSpace space =
+        UserSpace.open(
+            user(root, "db"),
+            Clock.systemUTC(),
+            new DiskSpace(),
+            new java.util.SplittableRandom(1),
+            true);
     assertFalse(Files.exists(stale));
     assertEquals(1024, space.usage.used(), "files in writable directories only");
   }
@@ -58,7 +68,12 @@ class JailFileSystemFactoryTest {
   void aWritableDirectoryMustStayInsideTheRoot() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
     Files.createSymbolicLink(root.resolve("db"), Files.createDirectories(dir.resolve("elsewhere")));
-    IOException e = assertThrows(IOException.class, () -> new JailFileSystemFactory(List.of(user(root, "db")), (n, c, t) -> { }, Clock.systemUTC()));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                new JailFileSystemFactory(
+                    List.of(user(root, "db")), (n, c, t) -> {}, Clock.systemUTC()));
     assertTrue(e.getMessage().contains("is not a directory inside the root"), e.getMessage());
   }
 }

@@ -41,7 +41,8 @@ class JailFileSystemProviderTest {
     Files.writeString(outside.resolve("secret.txt"), "secret\n");
     Files.createDirectories(f.root.resolve("ro"));
     Files.writeString(f.root.resolve("ro/file"), "read me\n");
-    Files.setPosixFilePermissions(f.root.resolve("ro/file"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        f.root.resolve("ro/file"), PosixFilePermissions.fromString("rw-r--r--"));
     Files.createDirectories(f.root.resolve("db"));
     Files.writeString(f.root.resolve("db/mine.txt"), "mine\n");
     Files.createSymbolicLink(f.root.resolve("db/out"), outside);
@@ -95,7 +96,8 @@ class JailFileSystemProviderTest {
     try (MinaSftp m = MinaSftp.connect(f)) {
       SftpException e = assertThrows(SftpException.class, () -> m.sftp.openDir("/db/out"));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, e.getStatus());
-      SftpException stat = assertThrows(SftpException.class, () -> m.sftp.stat("/db/out/secret.txt"));
+      SftpException stat =
+          assertThrows(SftpException.class, () -> m.sftp.stat("/db/out/secret.txt"));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, stat.getStatus());
       assertThrows(SftpException.class, () -> m.sftp.lstat("/db/out/secret.txt"));
       assertThrows(SftpException.class, () -> m.sftp.read("/up/outside/secret.txt").read());
@@ -114,14 +116,19 @@ class JailFileSystemProviderTest {
     denied("ln -s ../../outside db/o2");
     denied("symlink mine.txt db/inside-link");
     String hard = refused("ln db/mine.txt db/hard");
-    assertTrue(hard.contains("hardlink@openssh.com"), "the hardlink extension is not offered: " + hard);
+    assertTrue(
+        hard.contains("hardlink@openssh.com"), "the hardlink extension is not offered: " + hard);
     try (MinaSftp m = MinaSftp.connect(f)) {
-      assertEquals(SftpConstants.SSH_FX_OP_UNSUPPORTED, m.extended("hardlink@openssh.com", "/db/mine.txt", "/db/hard2"));
-      SftpException s = assertThrows(SftpException.class, () -> m.sftp.symLink("/db/s", "/db/mine.txt"));
+      assertEquals(
+          SftpConstants.SSH_FX_OP_UNSUPPORTED,
+          m.extended("hardlink@openssh.com", "/db/mine.txt", "/db/hard2"));
+      SftpException s =
+          assertThrows(SftpException.class, () -> m.sftp.symLink("/db/s", "/db/mine.txt"));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, s.getStatus());
     }
     for (String name : new String[] {"etc", "o2", "inside-link", "hard", "hard2", "s"}) {
-      assertFalse(Files.exists(f.root.resolve("db").resolve(name), LinkOption.NOFOLLOW_LINKS), name);
+      assertFalse(
+          Files.exists(f.root.resolve("db").resolve(name), LinkOption.NOFOLLOW_LINKS), name);
     }
   }
 
@@ -134,7 +141,9 @@ class JailFileSystemProviderTest {
     assertTrue(cp.contains("copy-data"), "copy-data is not offered: " + cp);
     try (MinaSftp m = MinaSftp.connect(f)) {
       CopyFileExtension copy = m.sftp.getExtension(CopyFileExtension.class);
-      SftpException e = assertThrows(SftpException.class, () -> copy.copyFile("/db/mine.txt", "/db/copy2.txt", false));
+      SftpException e =
+          assertThrows(
+              SftpException.class, () -> copy.copyFile("/db/mine.txt", "/db/copy2.txt", false));
       assertEquals(SftpConstants.SSH_FX_OP_UNSUPPORTED, e.getStatus());
     }
     assertEquals("mine\n", Files.readString(f.root.resolve("db/mine.txt")));
@@ -177,16 +186,24 @@ class JailFileSystemProviderTest {
     denied("chmod 600 ro/file");
     denied("chmod 700 db");
     try (MinaSftp m = MinaSftp.connect(f)) {
-      SftpException e = assertThrows(SftpException.class, () -> m.sftp.open("/ro/file", SftpClient.OpenMode.Append, SftpClient.OpenMode.Write));
+      SftpException e =
+          assertThrows(
+              SftpException.class,
+              () -> m.sftp.open("/ro/file", SftpClient.OpenMode.Append, SftpClient.OpenMode.Write));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, e.getStatus());
       SftpClient.Attributes owner = new SftpClient.Attributes().owner(0, 0);
-      SftpException chown = assertThrows(SftpException.class, () -> m.sftp.setStat("/db/mine.txt", owner));
+      SftpException chown =
+          assertThrows(SftpException.class, () -> m.sftp.setStat("/db/mine.txt", owner));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, chown.getStatus());
     }
     assertEquals("read me\n", Files.readString(f.root.resolve("ro/file")));
-    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("ro/file"))));
+    assertEquals(
+        "rw-r--r--",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("ro/file"))));
     try (var s = Files.list(f.root)) {
-      assertEquals(Set.of("db", "ro", "up"), s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+      assertEquals(
+          Set.of("db", "ro", "up"),
+          s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
     }
     assertTrue(Files.isDirectory(f.root.resolve("db")));
   }
@@ -198,9 +215,18 @@ class JailFileSystemProviderTest {
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-rw-rw-"));
     Proc.Result r = sftp("put -p open.txt db/open.txt", "mkdir db/newdir", "chmod 777 db/mine.txt");
     assertEquals(0, r.exit(), r.toString());
-    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("db/open.txt"))));
-    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("db/newdir"))));
-    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("db/mine.txt"))));
-    Files.setPosixFilePermissions(f.root.resolve("db/mine.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+    assertEquals(
+        "rw-r--r--",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(f.root.resolve("db/open.txt"))));
+    assertEquals(
+        "rwxr-xr-x",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(f.root.resolve("db/newdir"))));
+    assertEquals(
+        "rwxr-xr-x",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(f.root.resolve("db/mine.txt"))));
+    Files.setPosixFilePermissions(
+        f.root.resolve("db/mine.txt"), PosixFilePermissions.fromString("rw-r--r--"));
   }
 }

@@ -42,12 +42,14 @@ class JailTest {
   void linksInsideTheRootAreFollowedToWhereTheyLead() throws Exception {
     assertEquals(root.resolve("ro/x"), resolve(true, "db", "ro", "x"));
     assertEquals(root.resolve("ro"), resolve(true, "db", "ro"));
-    assertEquals(root.resolve("db/ro"), resolve(false, "db", "ro"), "not following: the link itself");
+    assertEquals(
+        root.resolve("db/ro"), resolve(false, "db", "ro"), "not following: the link itself");
   }
 
   @Test
   void linksThatLeadOutOrDangleAreRefused() {
-    PolicyDeniedException e = assertThrows(PolicyDeniedException.class, () -> resolve(true, "db", "out"));
+    PolicyDeniedException e =
+        assertThrows(PolicyDeniedException.class, () -> resolve(true, "db", "out"));
     assertEquals("/db/out", e.getFile());
     assertEquals("a symbolic link on the way leads outside the root", e.getReason());
     assertThrows(PolicyDeniedException.class, () -> resolve(true, "db", "out", "secret"));

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 class ModesTest {
   @Test
   void creationModesLoseGroupAndWorldWrite() {
-    FileAttribute<?>[] asked = {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx"))};
+    FileAttribute<?>[] asked = {
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx"))
+    };
     assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"), Modes.file(asked));
     assertEquals(PosixFilePermissions.fromString("rw-r--r--"), Modes.file());
     assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"), Modes.directory()[0].value());
@@ -18,7 +20,8 @@ class ModesTest {
 
   @Test
   void chmodValuesAreMaskedToo() {
-    assertEquals(PosixFilePermissions.fromString("rw-r--r--"),
+    assertEquals(
+        PosixFilePermissions.fromString("rw-r--r--"),
         Modes.masked("permissions", PosixFilePermissions.fromString("rw-rw-rw-"), false));
     assertEquals(0755, Modes.masked("mode", 0777, true));
     assertEquals("x", Modes.masked("lastModifiedTime", "x", false));
@@ -26,12 +29,16 @@ class ModesTest {
 
   @Test
   void theOwnerIsNeverLockedOut() {
-    FileAttribute<?>[] none = {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------"))};
+    FileAttribute<?>[] none = {
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("---------"))
+    };
     assertEquals(PosixFilePermissions.fromString("rwx------"), Modes.directory(none)[0].value());
     assertEquals(PosixFilePermissions.fromString("r--------"), Modes.file(none));
-    assertEquals(PosixFilePermissions.fromString("rwx---r-x"),
+    assertEquals(
+        PosixFilePermissions.fromString("rwx---r-x"),
         Modes.masked("permissions", PosixFilePermissions.fromString("------r-x"), true));
-    assertEquals(PosixFilePermissions.fromString("r--------"),
+    assertEquals(
+        PosixFilePermissions.fromString("r--------"),
         Modes.masked("permissions", PosixFilePermissions.fromString("---------"), false));
     assertEquals(0700, Modes.masked("mode", 0, true));
     assertEquals(0444, Modes.masked("mode", 0044, false));

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
@@ -45,8 +44,13 @@ class PublishedFilesTest {
     s = LayoutSamples.make(dir.resolve("samples"), 8);
     junk = new byte[s.snapshot().length + 4096];
     Arrays.fill(junk, (byte) 'x');
-    Proc.Result r = f.client.sftp(f.dir, "mkdir db/generations", "mkdir " + GEN.substring(1),
-        "mkdir " + GEN.substring(1) + "/snapshots", "mkdir " + GEN.substring(1) + "/wal");
+    Proc.Result r =
+        f.client.sftp(
+            f.dir,
+            "mkdir db/generations",
+            "mkdir " + GEN.substring(1),
+            "mkdir " + GEN.substring(1) + "/snapshots",
+            "mkdir " + GEN.substring(1) + "/wal");
     assertEquals(0, r.exit(), r.toString());
   }
 
@@ -60,24 +64,33 @@ class PublishedFilesTest {
   }
 
   private static void upload(MinaSftp m, String path, byte[] content) throws IOException {
-    try (CloseableHandle h = m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
+    try (CloseableHandle h =
+        m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
       m.sftp.write(h, 0, content);
     }
   }
 
   private static List<Path> hiddenFiles() throws IOException {
     try (Stream<Path> all = Files.walk(f.root)) {
-      return all.filter(p -> HiddenNames.isHidden(p.getFileName().toString()) && Files.isRegularFile(p)).toList();
+      return all.filter(
+              p -> HiddenNames.isHidden(p.getFileName().toString()) && Files.isRegularFile(p))
+          .toList();
     }
   }
 
-  /** Finding 1: the handle a file was written through stays open across the rename onto a layout name. */
+  /**
+   * Finding 1: the handle a file was written through stays open across the rename onto a layout
+   * name.
+   */
   @Test
   void aHandleStillOpenAfterTheRenameCannotChangeThePublishedFile() throws Exception {
     for (String scratch : List.of("/db/scratch", GEN + "/snapshots/00000001.snapshot.lz4.tmp")) {
-      String target = GEN + "/snapshots/0000000" + (scratch.endsWith(".tmp") ? "2" : "1") + ".snapshot.lz4";
-      try (MinaSftp m = MinaSftp.connect(f); MinaSftp other = MinaSftp.connect(f)) {
-        CloseableHandle h = m.sftp.open(scratch, OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
+      String target =
+          GEN + "/snapshots/0000000" + (scratch.endsWith(".tmp") ? "2" : "1") + ".snapshot.lz4";
+      try (MinaSftp m = MinaSftp.connect(f);
+          MinaSftp other = MinaSftp.connect(f)) {
+        CloseableHandle h =
+            m.sftp.open(scratch, OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
         m.sftp.write(h, 0, s.snapshot());
         try {
           other.sftp.rename(scratch, target);
@@ -92,8 +105,13 @@ class PublishedFilesTest {
         }
       }
       if (Files.exists(host(target))) {
-        assertArrayEquals(s.snapshot(), Files.readAllBytes(host(target)),
-            target + " holds bytes that never passed validation (written through " + scratch + "'s handle)");
+        assertArrayEquals(
+            s.snapshot(),
+            Files.readAllBytes(host(target)),
+            target
+                + " holds bytes that never passed validation (written through "
+                + scratch
+                + "'s handle)");
       }
     }
     assertEquals(List.of(), hiddenFiles());
@@ -105,7 +123,8 @@ class PublishedFilesTest {
     String path = GEN + "/snapshots/00000003.snapshot.lz4";
     try (MinaSftp m = MinaSftp.connect(f)) {
       upload(m, path, s.snapshot());
-      SftpException e = assertThrows(SftpException.class, () -> m.sftp.setStat(path, new Attributes().size(0)));
+      SftpException e =
+          assertThrows(SftpException.class, () -> m.sftp.setStat(path, new Attributes().size(0)));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, e.getStatus(), e.getMessage());
     }
     assertArrayEquals(s.snapshot(), Files.readAllBytes(host(path)));
@@ -118,14 +137,18 @@ class PublishedFilesTest {
     try (MinaSftp m = MinaSftp.connect(f)) {
       upload(m, path, s.snapshot());
       try (CloseableHandle h = m.sftp.open(path, OpenMode.Read)) {
-        SftpException e = assertThrows(SftpException.class, () -> m.sftp.setStat(h, new Attributes().size(10)));
+        SftpException e =
+            assertThrows(SftpException.class, () -> m.sftp.setStat(h, new Attributes().size(10)));
         assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, e.getStatus(), e.getMessage());
       }
     }
     assertArrayEquals(s.snapshot(), Files.readAllBytes(host(path)));
   }
 
-  /** Opening a published file for writing without truncating it writes a private copy, validated at close. */
+  /**
+   * Opening a published file for writing without truncating it writes a private copy, validated at
+   * close.
+   */
   @Test
   void writingIntoAPublishedFileInPlaceIsStagedAndValidated() throws Exception {
     String path = GEN + "/snapshots/00000005.snapshot.lz4";
@@ -133,7 +156,8 @@ class PublishedFilesTest {
       upload(m, path, s.snapshot());
       CloseableHandle h = m.sftp.open(path, OpenMode.Write);
       m.sftp.write(h, 100, junk, 0, 64);
-      assertArrayEquals(s.snapshot(), Files.readAllBytes(host(path)), "unchanged while the handle is open");
+      assertArrayEquals(
+          s.snapshot(), Files.readAllBytes(host(path)), "unchanged while the handle is open");
       SftpException e = assertThrows(SftpException.class, () -> m.sftp.close(h));
       assertTrue(e.getMessage().contains("Upload rejected"), e.getMessage());
     }
@@ -141,7 +165,9 @@ class PublishedFilesTest {
     assertEquals(List.of(), hiddenFiles());
   }
 
-  /** Finding 6: a directory renamed while an upload into it is staged leaves no hidden file behind. */
+  /**
+   * Finding 6: a directory renamed while an upload into it is staged leaves no hidden file behind.
+   */
   @Test
   void renamingTheDirectoryOfAStagedUploadOrphansNothing() throws Exception {
     try (MinaSftp m = MinaSftp.connect(f)) {
@@ -149,7 +175,12 @@ class PublishedFilesTest {
       for (String d : List.of("/db/d1", "/db/d1/generations", g, g + "/snapshots")) {
         m.sftp.mkdir(d);
       }
-      CloseableHandle plain = m.sftp.open(g + "/snapshots/00000001.snapshot.lz4", OpenMode.Write, OpenMode.Create, OpenMode.Truncate);
+      CloseableHandle plain =
+          m.sftp.open(
+              g + "/snapshots/00000001.snapshot.lz4",
+              OpenMode.Write,
+              OpenMode.Create,
+              OpenMode.Truncate);
       m.sftp.write(plain, 0, s.snapshot());
       m.sftp.rename("/db/d1", "/db/d2");
       try {

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Per-user {@code quota}: uploads past it are refused with a message saying so, and leave nothing. */
+/**
+ * Per-user {@code quota}: uploads past it are refused with a message saying so, and leave nothing.
+ */
 class QuotaTest {
   static final int KIB = 1024;
   @TempDir static Path dir;
@@ -33,7 +35,9 @@ class QuotaTest {
 
   @BeforeAll
   static void start() {
-    f = ServerFixture.start(dir, new LayoutContentValidator(), u -> u.withQuota(100 * KIB), Clock.systemUTC());
+    f =
+        ServerFixture.start(
+            dir, new LayoutContentValidator(), u -> u.withQuota(100 * KIB), Clock.systemUTC());
   }
 
   @AfterAll
@@ -42,7 +46,8 @@ class QuotaTest {
   }
 
   private static void put(MinaSftp m, String path, int bytes) throws IOException {
-    try (CloseableHandle h = m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
+    try (CloseableHandle h =
+        m.sftp.open(path, OpenMode.Write, OpenMode.Create, OpenMode.Truncate)) {
       m.sftp.write(h, 0, new byte[bytes]);
     }
   }
@@ -59,9 +64,16 @@ class QuotaTest {
       put(m, "/db/a", 60 * KIB);
       SftpException e = assertThrows(SftpException.class, () -> put(m, "/db/b", 60 * KIB));
       assertEquals(SftpConstants.SSH_FX_FAILURE, e.getStatus());
-      assertTrue(e.getMessage().matches("General failure: quota exceeded: user replicator uses \\d+ of its 102400 bytes; \\d+ more refused"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .matches(
+                  "General failure: quota exceeded: user replicator uses \\d+ of its 102400 bytes; \\d+ more refused"),
+          e.getMessage());
       assertEquals(List.of(Path.of("db/a")), files(), "the refused upload left nothing");
-      assertThrows(SftpException.class, () -> put(m, "/db/a", 50 * KIB), "a replacement needs room for both copies");
+      assertThrows(
+          SftpException.class,
+          () -> put(m, "/db/a", 50 * KIB),
+          "a replacement needs room for both copies");
       put(m, "/db/a", 30 * KIB);
       put(m, "/db/b", 60 * KIB);
     }
@@ -71,8 +83,11 @@ class QuotaTest {
     assertFalse(Files.exists(f.root.resolve("db/c")));
 
     // The usage is counted again from disk at start-up.
-    try (ReplicaServer again = ReplicaServer.start(f.config, new LayoutContentValidator(), Clock.systemUTC());
-        MinaSftp m = MinaSftp.connect(again.port(), ServerFixture.USER, f.key.privateKey(), again.hostKeyFingerprint())) {
+    try (ReplicaServer again =
+            ReplicaServer.start(f.config, new LayoutContentValidator(), Clock.systemUTC());
+        MinaSftp m =
+            MinaSftp.connect(
+                again.port(), ServerFixture.USER, f.key.privateKey(), again.hostKeyFingerprint())) {
       SftpException full = assertThrows(SftpException.class, () -> put(m, "/db/d", 20 * KIB));
       assertTrue(full.getMessage().contains("uses 92160 of its 102400 bytes"), full.getMessage());
       m.sftp.remove("/db/a");

@@ -19,13 +19,19 @@ class ReadOnlyViewsTest {
   void readsPassSetsAreRefused() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "x");
     var before = Files.getPosixFilePermissions(f);
-    PosixFileAttributeView view = ReadOnlyViews.wrap(PosixFileAttributeView.class,
-        Files.getFileAttributeView(f, PosixFileAttributeView.class), "/f");
+    PosixFileAttributeView view =
+        ReadOnlyViews.wrap(
+            PosixFileAttributeView.class,
+            Files.getFileAttributeView(f, PosixFileAttributeView.class),
+            "/f");
     assertEquals(1, view.readAttributes().size());
-    PolicyDeniedException e = assertThrows(PolicyDeniedException.class,
-        () -> view.setPermissions(PosixFilePermissions.fromString("rwxrwxrwx")));
+    PolicyDeniedException e =
+        assertThrows(
+            PolicyDeniedException.class,
+            () -> view.setPermissions(PosixFilePermissions.fromString("rwxrwxrwx")));
     assertEquals("/f", e.getFile());
-    assertThrows(PolicyDeniedException.class, () -> view.setTimes(FileTime.fromMillis(0), null, null));
+    assertThrows(
+        PolicyDeniedException.class, () -> view.setTimes(FileTime.fromMillis(0), null, null));
     assertEquals(before, Files.getPosixFilePermissions(f));
     assertNull(ReadOnlyViews.wrap(PosixFileAttributeView.class, null, "/f"));
   }

@@ -37,12 +37,34 @@ class ReplicaSftpSubsystemTest {
   void version3AndExactlyTheAnnouncedExtensions() throws Exception {
     try (MinaSftp m = MinaSftp.connect(f)) {
       assertEquals(3, m.sftp.getVersion());
-      assertEquals(Set.of("posix-rename@openssh.com", "statvfs@openssh.com", "fsync@openssh.com",
-          "lsetstat@openssh.com", "limits@openssh.com", "newline", "supported", "supported2", "acl-supported"),
-          m.sftp.getServerExtensions().keySet().stream().filter(k -> !k.equals("versions")).collect(Collectors.toSet()));
-      assertFalse(m.sftp.getServerExtensions().containsKey("vendor-id"), "no product version is sent");
-      for (String ext : new String[] {"hardlink@openssh.com", "copy-file", "copy-data", "md5-hash", "check-file-name",
-          "space-available", "version-select", "home-directory", "expand-path@openssh.com"}) {
+      assertEquals(
+          Set.of(
+              "posix-rename@openssh.com",
+              "statvfs@openssh.com",
+              "fsync@openssh.com",
+              "lsetstat@openssh.com",
+              "limits@openssh.com",
+              "newline",
+              "supported",
+              "supported2",
+              "acl-supported"),
+          m.sftp.getServerExtensions().keySet().stream()
+              .filter(k -> !k.equals("versions"))
+              .collect(Collectors.toSet()));
+      assertFalse(
+          m.sftp.getServerExtensions().containsKey("vendor-id"), "no product version is sent");
+      for (String ext :
+          new String[] {
+            "hardlink@openssh.com",
+            "copy-file",
+            "copy-data",
+            "md5-hash",
+            "check-file-name",
+            "space-available",
+            "version-select",
+            "home-directory",
+            "expand-path@openssh.com"
+          }) {
         assertEquals(SftpConstants.SSH_FX_OP_UNSUPPORTED, m.extended(ext, "/db", "/db/x"), ext);
       }
     }
@@ -58,7 +80,9 @@ class ReplicaSftpSubsystemTest {
         try (var h = m.sftp.open("/db/h", org.apache.sshd.sftp.client.SftpClient.OpenMode.Read)) {
           byte[] id = h.getIdentifier();
           assertEquals(16, id.length, "handle length");
-          assertTrue(seen.add(java.util.HexFormat.of().formatHex(id)), "handle reused after close: open #" + i);
+          assertTrue(
+              seen.add(java.util.HexFormat.of().formatHex(id)),
+              "handle reused after close: open #" + i);
         }
       }
     }
@@ -75,7 +99,9 @@ class ReplicaSftpSubsystemTest {
   void posixRenameReplacesAtomically() throws Exception {
     f.localFile("one", "one\n");
     f.localFile("two", "two\n");
-    Proc.Result r = f.client.sftp(f.dir, "put one db/target", "put two db/incoming", "rename db/incoming db/target");
+    Proc.Result r =
+        f.client.sftp(
+            f.dir, "put one db/target", "put two db/incoming", "rename db/incoming db/target");
     assertEquals(0, r.exit(), r.toString());
     assertEquals("two\n", Files.readString(f.root.resolve("db/target")));
     assertFalse(Files.exists(f.root.resolve("db/incoming")));
@@ -86,7 +112,8 @@ class ReplicaSftpSubsystemTest {
     try (MinaSftp m = MinaSftp.connect(f)) {
       SftpException e = assertThrows(SftpException.class, () -> m.sftp.mkdir("/nope"));
       assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, e.getStatus());
-      assertEquals("Permission denied: /nope: outside the writable directories (/db)", e.getMessage());
+      assertEquals(
+          "Permission denied: /nope: outside the writable directories (/db)", e.getMessage());
       SftpException missing = assertThrows(SftpException.class, () -> m.sftp.stat("/db/missing"));
       assertFalse(missing.getMessage().contains(f.root.toString()), missing.getMessage());
     }

@@ -34,8 +34,15 @@ class AdmissionTest {
 
   @BeforeAll
   static void start() {
-    f = ServerFixture.start(dir, Limits.DEFAULTS.toBuilder().unauthenticatedPerSource(3).unauthenticated(5)
-        .loginGrace(GRACE).build(), new LayoutContentValidator());
+    f =
+        ServerFixture.start(
+            dir,
+            Limits.DEFAULTS.toBuilder()
+                .unauthenticatedPerSource(3)
+                .unauthenticated(5)
+                .loginGrace(GRACE)
+                .build(),
+            new LayoutContentValidator());
   }
 
   @AfterAll
@@ -96,11 +103,14 @@ class AdmissionTest {
         assertEquals(null, firstLine(sixth), "5 not logged in, in all: the 6th is closed");
       }
       open.remove(0).close();
-      Await.until(Duration.ofSeconds(30), "a place for 127.0.0.1 again", () -> {
-        try (Socket again = connect("127.0.0.1")) {
-          return "SSH-2.0-replica-server".equals(firstLine(again));
-        }
-      });
+      Await.until(
+          Duration.ofSeconds(30),
+          "a place for 127.0.0.1 again",
+          () -> {
+            try (Socket again = connect("127.0.0.1")) {
+              return "SSH-2.0-replica-server".equals(firstLine(again));
+            }
+          });
     } finally {
       closeAll(open);
     }
@@ -111,16 +121,19 @@ class AdmissionTest {
     // Connections the other test closed are counted until the server has seen them close.
     Socket[] admitted = new Socket[1];
     long[] start = new long[1];
-    Await.until(Duration.ofSeconds(30), "a place for a connection", () -> {
-      Socket s = connect("127.0.0.5");
-      start[0] = System.nanoTime();
-      if ("SSH-2.0-replica-server".equals(firstLine(s))) {
-        admitted[0] = s;
-        return true;
-      }
-      s.close();
-      return false;
-    });
+    Await.until(
+        Duration.ofSeconds(30),
+        "a place for a connection",
+        () -> {
+          Socket s = connect("127.0.0.5");
+          start[0] = System.nanoTime();
+          if ("SSH-2.0-replica-server".equals(firstLine(s))) {
+            admitted[0] = s;
+            return true;
+          }
+          s.close();
+          return false;
+        });
     try (Socket idle = admitted[0]) {
       int next;
       try {

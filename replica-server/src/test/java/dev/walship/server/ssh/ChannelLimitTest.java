@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * At most {@code limits.channels-per-connection} (default 10, as OpenSSH's MaxSessions) channels
- * on one connection: past it a channel open is refused and the connection goes on.
+ * At most {@code limits.channels-per-connection} (default 10, as OpenSSH's MaxSessions) channels on
+ * one connection: past it a channel open is refused and the connection goes on.
  */
 class ChannelLimitTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -77,23 +77,31 @@ class ChannelLimitTest {
   @Test
   void openSshMultiplexedSftpSessionsPastTheLimitAreRefused() throws Exception {
     Path sock = dir.resolve("mux");
-    Process master = new ProcessBuilder(f.client.sshCommand("-M", "-S", sock.toString(), "-N"))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("master.log").toFile()).start();
+    Process master =
+        new ProcessBuilder(f.client.sshCommand("-M", "-S", sock.toString(), "-N"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("master.log").toFile())
+            .start();
     List<Process> held = new ArrayList<>();
     try {
       Await.until(WAIT, "the master connection", () -> Files.exists(sock));
       OpenSshClient mux = f.client.with("-o", "ControlMaster=no", "-o", "ControlPath=" + sock);
       for (int i = 0; i < 10; i++) {
         // An sftp subsystem session that stays open: its stdin is never closed.
-        held.add(new ProcessBuilder(mux.sshCommand("-s", "sftp"))
-            .redirectErrorStream(true).redirectOutput(dir.resolve("held" + i + ".log").toFile()).start());
+        held.add(
+            new ProcessBuilder(mux.sshCommand("-s", "sftp"))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("held" + i + ".log").toFile())
+                .start());
         int n = i + 1;
         Await.until(WAIT, n + " multiplexed sftp sessions", () -> sftpThreads() == n);
       }
       // The master is refused an 11th session; OpenSSH's client then falls back to a connection of
       // its own (as it does with OpenSSH's sshd at MaxSessions).
       Proc.Result eleventh = mux.sftp(dir, "pwd");
-      assertTrue(eleventh.stderr().contains("session request failed: Session open refused by peer"), eleventh.toString());
+      assertTrue(
+          eleventh.stderr().contains("session request failed: Session open refused by peer"),
+          eleventh.toString());
       // End one session as sftp does: end of input (killing a mux client leaves its channel open).
       Process first = held.remove(0);
       first.getOutputStream().close();

@@ -51,8 +51,10 @@ class SshServerAssemblyTest {
       assertEquals("SSH-2.0-replica-server", line.toString().trim());
     }
     Proc.Result r = f.client.ssh("-v", "true");
-    assertTrue(r.stderr().contains("remote software version replica-server\r\n")
-        || r.stderr().contains("remote software version replica-server\n"), r.toString());
+    assertTrue(
+        r.stderr().contains("remote software version replica-server\r\n")
+            || r.stderr().contains("remote software version replica-server\n"),
+        r.toString());
   }
 
   @Test
@@ -73,13 +75,17 @@ class SshServerAssemblyTest {
   @Test
   void x11IsRefused() {
     List<String> cmd = f.client.sshCommand("-X", "true");
-    Proc.Result r = Proc.run(Duration.ofSeconds(30), null, Map.of("DISPLAY", ":0"), "", cmd.toArray(String[]::new));
+    Proc.Result r =
+        Proc.run(
+            Duration.ofSeconds(30), null, Map.of("DISPLAY", ":0"), "", cmd.toArray(String[]::new));
     assertTrue(r.stderr().contains("X11 forwarding request failed"), r.toString());
   }
 
   @Test
   void remoteForwardingIsRefused() {
-    Proc.Result r = f.client.ssh("-o", "ExitOnForwardFailure=yes", "-N", "-R", "0:127.0.0.1:" + f.server.port());
+    Proc.Result r =
+        f.client.ssh(
+            "-o", "ExitOnForwardFailure=yes", "-N", "-R", "0:127.0.0.1:" + f.server.port());
     assertEquals(255, r.exit(), r.toString());
     assertTrue(r.stderr().contains("remote port forwarding failed"), r.toString());
   }
@@ -90,7 +96,10 @@ class SshServerAssemblyTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       local = probe.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder(f.client.sshCommand("-N", "-L", "127.0.0.1:" + local + ":127.0.0.1:" + f.server.port()));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            f.client.sshCommand(
+                "-N", "-L", "127.0.0.1:" + local + ":127.0.0.1:" + f.server.port()));
     Path log = dir.resolve("forward.log");
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
@@ -106,7 +115,10 @@ class SshServerAssemblyTest {
           Thread.sleep(50);
         }
       }
-      assertEquals(0, got == null ? -1 : got.length, "the forwarded connection carries nothing: the server refused it");
+      assertEquals(
+          0,
+          got == null ? -1 : got.length,
+          "the forwarded connection carries nothing: the server refused it");
     } finally {
       p.destroy();
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -119,7 +131,8 @@ class SshServerAssemblyTest {
 
   @Test
   void onlyAesGcmIsOffered() {
-    for (String cipher : new String[] {"aes128-ctr", "aes256-ctr", "chacha20-poly1305@openssh.com", "aes256-cbc"}) {
+    for (String cipher :
+        new String[] {"aes128-ctr", "aes256-ctr", "chacha20-poly1305@openssh.com", "aes256-cbc"}) {
       Proc.Result r = f.client.with("-c", cipher).sftp(f.dir, "pwd");
       assertNotEquals(0, r.exit(), cipher + ": " + r);
       assertTrue(r.stderr().contains("no matching cipher"), r.toString());
@@ -128,7 +141,9 @@ class SshServerAssemblyTest {
       assertEquals(0, f.client.with("-c", cipher).sftp(f.dir, "pwd").exit(), cipher);
     }
     Proc.Result v = f.client.with("-v").sftp(f.dir, "pwd");
-    assertTrue(v.stderr().contains("cipher: aes128-gcm@openssh.com"), "the default client settles on GCM: " + v);
+    assertTrue(
+        v.stderr().contains("cipher: aes128-gcm@openssh.com"),
+        "the default client settles on GCM: " + v);
     assertFalse(v.stderr().contains("compression: zlib"), v.toString());
   }
 }

@@ -4,9 +4,9 @@ import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +17,11 @@ import java.util.List;
 
 /**
  * A replica's age keys, as Litestream v0.3.13 reads {@code age: {identities: [...], recipients:
- * [...]}}: each list item is text in age's key-file format (one key per line; blank lines and
- * lines starting with {@code #} ignored, so the whole output of {@code age-keygen} is one item).
- * Only X25519 keys, as Litestream's {@code age.ParseIdentities}/{@code ParseRecipients} take.
- * Identities decrypt (restore, and the agent reading back a replica's last segment); recipients
- * encrypt (replicate).
+ * [...]}}: each list item is text in age's key-file format (one key per line; blank lines and lines
+ * starting with {@code #} ignored, so the whole output of {@code age-keygen} is one item). Only
+ * X25519 keys, as Litestream's {@code age.ParseIdentities}/{@code ParseRecipients} take. Identities
+ * decrypt (restore, and the agent reading back a replica's last segment); recipients encrypt
+ * (replicate).
  *
  * <p>Never shows an identity: not in {@link #toString()}, not in an error.
  */
@@ -33,7 +33,10 @@ public final class AgeKeys {
   private final List<RecipientStanzaWriter> recipients;
   private final List<String> recipientKeys;
 
-  private AgeKeys(List<RecipientStanzaReader> identities, List<RecipientStanzaWriter> recipients, List<String> keys) {
+  private AgeKeys(
+      List<RecipientStanzaReader> identities,
+      List<RecipientStanzaWriter> recipients,
+      List<String> keys) {
     this.identities = List.copyOf(identities);
     this.recipients = List.copyOf(recipients);
     this.recipientKeys = List.copyOf(keys);
@@ -98,15 +101,18 @@ public final class AgeKeys {
         out.write(probe);
       }
       byte[] opened;
-      try (InputStream in = AgeStreams.decrypt(this, new ByteArrayInputStream(sealed.toByteArray()), "probe")) {
+      try (InputStream in =
+          AgeStreams.decrypt(this, new ByteArrayInputStream(sealed.toByteArray()), "probe")) {
         opened = in.readAllBytes();
       }
       if (!Arrays.equals(probe, opened)) {
         throw new IllegalStateException("age read-back check decrypted other bytes");
       }
     } catch (AgeKeyException e) {
-      throw new IllegalArgumentException("none of the identities decrypts what is encrypted to the recipients ("
-          + String.join(", ", recipientKeys) + "); the agent could not read back its own replica");
+      throw new IllegalArgumentException(
+          "none of the identities decrypts what is encrypted to the recipients ("
+              + String.join(", ", recipientKeys)
+              + "); the agent could not read back its own replica");
     } catch (IOException e) {
       throw new IllegalStateException("age read-back check failed: " + e.getMessage(), e);
     }
@@ -136,27 +142,40 @@ public final class AgeKeys {
 
   private static RecipientStanzaReader identity(Line l) {
     if (!l.text().startsWith(IDENTITY_PREFIX)) {
-      throw new IllegalArgumentException(l.where() + ": not an age identity (expected AGE-SECRET-KEY-1…"
-          + (l.text().startsWith(RECIPIENT_PREFIX) ? "; age1… is a recipient, it goes under recipients:" : "")
-          + ")");
+      throw new IllegalArgumentException(
+          l.where()
+              + ": not an age identity (expected AGE-SECRET-KEY-1…"
+              + (l.text().startsWith(RECIPIENT_PREFIX)
+                  ? "; age1… is a recipient, it goes under recipients:"
+                  : "")
+              + ")");
     }
     try {
       return X25519RecipientStanzaReaderFactory.newRecipientStanzaReader(l.text());
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException(l.where() + ": not a valid age X25519 identity (bad checksum or length)");
+      throw new IllegalArgumentException(
+          l.where() + ": not a valid age X25519 identity (bad checksum or length)");
     }
   }
 
   private static RecipientStanzaWriter recipient(Line l) {
     if (!l.text().startsWith(RECIPIENT_PREFIX)) {
-      throw new IllegalArgumentException(l.where() + ": not an age recipient (expected age1…"
-          + (l.text().startsWith(IDENTITY_PREFIX) ? "; that is a secret identity: it goes under identities:, never here" : "")
-          + ")");
+      throw new IllegalArgumentException(
+          l.where()
+              + ": not an age recipient (expected age1…"
+              + (l.text().startsWith(IDENTITY_PREFIX)
+                  ? "; that is a secret identity: it goes under identities:, never here"
+                  : "")
+              + ")");
     }
     try {
       return X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(l.text());
     } catch (GeneralSecurityException | RuntimeException e) {
-      throw new IllegalArgumentException(l.where() + ": \"" + l.text() + "\" is not a valid age X25519 recipient (bad checksum or length)");
+      throw new IllegalArgumentException(
+          l.where()
+              + ": \""
+              + l.text()
+              + "\" is not a valid age X25519 recipient (bad checksum or length)");
     }
   }
 

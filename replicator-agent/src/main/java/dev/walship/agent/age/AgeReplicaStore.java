@@ -48,7 +48,9 @@ public final class AgeReplicaStore implements ReplicaStore {
   @Override
   public InputStream open(String path) throws IOException {
     if (!keys.canDecrypt()) {
-      throw new AgeKeyException(where(path) + ": age: has no identities to decrypt with (add the identity, AGE-SECRET-KEY-1…)");
+      throw new AgeKeyException(
+          where(path)
+              + ": age: has no identities to decrypt with (add the identity, AGE-SECRET-KEY-1…)");
     }
     InputStream in = inner.open(path);
     try {
@@ -62,13 +64,17 @@ public final class AgeReplicaStore implements ReplicaStore {
   @Override
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     if (!keys.canEncrypt()) {
-      throw new AgeKeyException(where(file.path()) + ": age: has no recipients to encrypt to (add the recipient, age1…)");
+      throw new AgeKeyException(
+          where(file.path()) + ": age: has no recipients to encrypt to (add the recipient, age1…)");
     }
-    return inner.write(file, modified, out -> {
-      try (OutputStream sealed = AgeStreams.encrypt(keys, out)) {
-        content.writeTo(sealed);
-      }
-    });
+    return inner.write(
+        file,
+        modified,
+        out -> {
+          try (OutputStream sealed = AgeStreams.encrypt(keys, out)) {
+            content.writeTo(sealed);
+          }
+        });
   }
 
   @Override

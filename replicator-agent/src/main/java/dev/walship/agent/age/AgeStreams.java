@@ -25,7 +25,8 @@ final class AgeStreams {
   static OutputStream encrypt(AgeKeys keys, OutputStream out) throws IOException {
     WritableByteChannel sink = Channels.newChannel(KeepOpen.output(out));
     try {
-      return Channels.newOutputStream(new StandardEncryptingChannelFactory().newEncryptingChannel(sink, keys.recipients()));
+      return Channels.newOutputStream(
+          new StandardEncryptingChannelFactory().newEncryptingChannel(sink, keys.recipients()));
     } catch (GeneralSecurityException e) {
       throw new IOException("age: cannot encrypt: " + e.getMessage(), e);
     }
@@ -43,18 +44,23 @@ final class AgeStreams {
     byte[] prefix = buffered.readNBytes(AgeEnvelope.MAGIC_LENGTH);
     buffered.reset();
     if (!AgeEnvelope.isAge(prefix)) {
-      throw new AgeKeyException(where + ": not age-encrypted, but this replica has age: set"
-          + " (a replica is either encrypted or not: give the encrypted one its own path)");
+      throw new AgeKeyException(
+          where
+              + ": not age-encrypted, but this replica has age: set"
+              + " (a replica is either encrypted or not: give the encrypted one its own path)");
     }
     try {
-      return Channels.newInputStream(new StandardDecryptingChannelFactory()
-          .newDecryptingChannel(Channels.newChannel(buffered), keys.identities()));
+      return Channels.newInputStream(
+          new StandardDecryptingChannelFactory()
+              .newDecryptingChannel(Channels.newChannel(buffered), keys.identities()));
     } catch (UnsupportedRecipientStanzaException e) {
-      throw new AgeKeyException(where + ": none of the " + keys.identities().size()
-          + " age identities decrypts it (it was encrypted to other recipients; check age.identities)");
+      throw new AgeKeyException(
+          where
+              + ": none of the "
+              + keys.identities().size()
+              + " age identities decrypts it (it was encrypted to other recipients; check age.identities)");
     } catch (GeneralSecurityException e) {
       throw new ValidationException(where, "damaged age header: " + e.getMessage(), e);
     }
   }
-
 }

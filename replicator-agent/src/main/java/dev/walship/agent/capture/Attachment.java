@@ -1,9 +1,9 @@
 package dev.walship.agent.capture;
 
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
-import dev.walship.toolkit.time.Ticker;
 import java.time.Duration;
 
 /**
@@ -11,16 +11,23 @@ import java.time.Duration;
  * directory's lock, the database file's descriptor, capture's SQLite connections, the wal-index,
  * the read mark and the lock steps.
  */
-record Attachment(FileLock metaLock, DatabaseFile file, Sql sql, WalIndex walIndex, ReadMark mark,
-    LockSteps steps) implements AutoCloseable {
+record Attachment(
+    FileLock metaLock,
+    DatabaseFile file,
+    Sql sql,
+    WalIndex walIndex,
+    ReadMark mark,
+    LockSteps steps)
+    implements AutoCloseable {
   /** The mark moves once it trails the end by this fraction of min-checkpoint-page-count... */
   private static final int HANDOFF_DIVISOR = 16;
+
   /** ...or by any frame for this long ({@link MarkLag}). */
   private static final Duration HANDOFF_AGE = Duration.ofSeconds(1);
 
   /** Locks {@code meta} and opens {@code db} (in WAL mode); on failure nothing stays open. */
-  static Attachment open(Path db, MetaDir meta, CaptureSettings settings, Tail tail,
-      Ticker ticker) throws IOException, java.sql.SQLException {
+  static Attachment open(Path db, MetaDir meta, CaptureSettings settings, Tail tail, Ticker ticker)
+      throws IOException, java.sql.SQLException {
     FileLock lock = meta.lock();
     DatabaseFile file = null;
     Sql sql = null;
@@ -29,10 +36,16 @@ record Attachment(FileLock metaLock, DatabaseFile file, Sql sql, WalIndex walInd
       file = DatabaseFile.open(db);
       sql = Sql.open(db, settings.busyTimeout(), ticker);
       walIndex = WalIndex.open(db);
-      ReadMark mark = new ReadMark(sql, tail, walIndex, new MarkLag(
-          Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR), HANDOFF_AGE), ticker);
-      return new Attachment(lock, file, sql, walIndex, mark,
-          new LockSteps(sql, tail, mark, settings.busyTimeout()));
+      ReadMark mark =
+          new ReadMark(
+              sql,
+              tail,
+              walIndex,
+              new MarkLag(
+                  Math.max(1, settings.minCheckpointPageCount() / HANDOFF_DIVISOR), HANDOFF_AGE),
+              ticker);
+      return new Attachment(
+          lock, file, sql, walIndex, mark, new LockSteps(sql, tail, mark, settings.busyTimeout()));
     } catch (IOException | java.sql.SQLException | RuntimeException e) {
       release(lock, file, sql, walIndex);
       throw e;

@@ -8,8 +8,8 @@ import java.sql.SQLException;
 
 /**
  * A snapshot being taken. Its own read transaction (begun before capture copied up to it) keeps
- * checkpoints from copying anything newer into the database file while the file is read, and capture
- * makes no WAL restart while a lease is open, so the index stays current.
+ * checkpoints from copying anything newer into the database file while the file is read, and
+ * capture makes no WAL restart while a lease is open, so the index stays current.
  */
 final class CaptureLease implements SnapshotLease {
   private final SnapshotName name;

@@ -34,7 +34,9 @@ public record CaptureSettings(
       new CaptureSettings(
           null, Duration.ofSeconds(1), Duration.ofMinutes(1), 1000, 10000, Duration.ofSeconds(1));
 
-  /** @throws IllegalArgumentException naming the setting that is out of range */
+  /**
+   * @throws IllegalArgumentException naming the setting that is out of range
+   */
   public CaptureSettings {
     positive("monitor-interval", monitorInterval);
     positive("checkpoint-interval", checkpointInterval);
@@ -72,18 +74,29 @@ public record CaptureSettings(
   /** The same settings with another checkpoint interval. */
   public CaptureSettings withCheckpointInterval(Duration interval) {
     return new CaptureSettings(
-        metaDir, monitorInterval, interval, minCheckpointPageCount, maxCheckpointPageCount,
+        metaDir,
+        monitorInterval,
+        interval,
+        minCheckpointPageCount,
+        maxCheckpointPageCount,
         busyTimeout);
   }
 
   /** The same settings with another monitor interval. */
   public CaptureSettings withMonitorInterval(Duration interval) {
     return new CaptureSettings(
-        metaDir, interval, checkpointInterval, minCheckpointPageCount, maxCheckpointPageCount,
+        metaDir,
+        interval,
+        checkpointInterval,
+        minCheckpointPageCount,
+        maxCheckpointPageCount,
         busyTimeout);
   }
 
-  /** The meta directory for {@code db}: the configured one, or {@code .<name>-replicator/} beside it. */
+  /**
+   * The meta directory for {@code db}: the configured one, or {@code .<name>-replicator/} beside
+   * it.
+   */
   public Path metaDirFor(Path db) {
     if (metaDir != null) {
       return metaDir;

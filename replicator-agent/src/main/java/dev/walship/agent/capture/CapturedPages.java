@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import java.util.Locale;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.FrameHeader;
@@ -19,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -116,12 +116,16 @@ public final class CapturedPages implements AutoCloseable {
    */
   public Pages at(Position p) throws IOException, OutOfRange {
     if (!p.generation().equals(generation())) {
-      throw new OutOfRange("generation " + p.generation() + " is not the one captured now ("
-          + generation() + ")");
+      throw new OutOfRange(
+          "generation " + p.generation() + " is not the one captured now (" + generation() + ")");
     }
     if (p.compareTo(oldest()) < 0) {
-      throw new OutOfRange("position " + p + " is before " + oldest()
-          + ", the oldest point the meta directory can rebuild");
+      throw new OutOfRange(
+          "position "
+              + p
+              + " is before "
+              + oldest()
+              + ", the oldest point the meta directory can rebuild");
     }
     PageImage image = saved.image().copy();
     for (int i = saved.head().index(); i <= p.index(); i++) {
@@ -130,7 +134,10 @@ public final class CapturedPages implements AutoCloseable {
     return new Pages(p, image);
   }
 
-  /** Applies the committed frames of index {@code i} from the image's head (or its start) up to {@code limit} (-1: all). */
+  /**
+   * Applies the committed frames of index {@code i} from the image's head (or its start) up to
+   * {@code limit} (-1: all).
+   */
   private void replay(int i, long limit, PageImage image) throws IOException, OutOfRange {
     Path f = meta.shadowWal(generation(), i);
     FileChannel held = open.get(i);
@@ -144,7 +151,8 @@ public final class CapturedPages implements AutoCloseable {
     }
   }
 
-  private void replay(FileChannel ch, Path f, int i, long limit, PageImage image) throws IOException, OutOfRange {
+  private void replay(FileChannel ch, Path f, int i, long limit, PageImage image)
+      throws IOException, OutOfRange {
     long size = ch.size();
     ByteBuffer hb = ByteBuffer.allocate(WalHeader.SIZE);
     if (FrameRun.readFully(ch, hb, 0) < WalHeader.SIZE) {
@@ -159,24 +167,42 @@ public final class CapturedPages implements AutoCloseable {
       checksum = head.checksum();
     }
     long to = limit < 0 ? size : limit;
-    if (limit >= 0 && (limit > size || limit < from || (limit - WalHeader.SIZE) % header.frameSize() != 0)) {
-      throw new OutOfRange(String.format(Locale.ROOT, "offset 0x%x of index %08x is not a frame boundary the"
-          + " local shadow holds (%s: %d bytes, frames from 0x%x)", limit, i, f, size, from));
+    if (limit >= 0
+        && (limit > size || limit < from || (limit - WalHeader.SIZE) % header.frameSize() != 0)) {
+      throw new OutOfRange(
+          String.format(
+              Locale.ROOT,
+              "offset 0x%x of index %08x is not a frame boundary the"
+                  + " local shadow holds (%s: %d bytes, frames from 0x%x)",
+              limit,
+              i,
+              f,
+              size,
+              from));
     }
     ch.position(from);
     // not closed: closing would close a held channel; the caller closes what it opened
-    InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16);
-    apply(WalReader.continuing(new Bounded(in, to - from), header, from, checksum), limit, image, f);
+    InputStream in =
+        new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16);
+    apply(
+        WalReader.continuing(new Bounded(in, to - from), header, from, checksum), limit, image, f);
   }
 
-  /** Applies whole transactions only: a frame's page counts once its transaction's commit frame is read. */
-  private static void apply(WalReader r, long limit, PageImage image, Path f) throws IOException, OutOfRange {
+  /**
+   * Applies whole transactions only: a frame's page counts once its transaction's commit frame is
+   * read.
+   */
+  private static void apply(WalReader r, long limit, PageImage image, Path f)
+      throws IOException, OutOfRange {
     List<long[]> pending = new ArrayList<>();
     int pageSize = r.header().pageSize();
     while (r.next()) {
       byte[] frame = r.frame();
       FrameHeader h = r.frameHeader();
-      pending.add(new long[] {h.pageNumber(), PageImage.hash(frame, WalHeader.FRAME_HEADER_SIZE, pageSize)});
+      pending.add(
+          new long[] {
+            h.pageNumber(), PageImage.hash(frame, WalHeader.FRAME_HEADER_SIZE, pageSize)
+          });
       if (h.isCommit()) {
         for (long[] u : pending) {
           image.set((int) u[0], u[1]);
@@ -186,11 +212,18 @@ public final class CapturedPages implements AutoCloseable {
       }
     }
     if (limit >= 0 && r.offset() < limit) {
-      throw new IOException(f + ": " + r.stopDetail() + " at offset " + r.offset() + " before 0x"
-          + Long.toHexString(limit));
+      throw new IOException(
+          f
+              + ": "
+              + r.stopDetail()
+              + " at offset "
+              + r.offset()
+              + " before 0x"
+              + Long.toHexString(limit));
     }
     if (limit >= 0 && !pending.isEmpty()) {
-      throw new OutOfRange(f + ": offset 0x" + Long.toHexString(limit) + " is inside a transaction");
+      throw new OutOfRange(
+          f + ": offset 0x" + Long.toHexString(limit) + " is inside a transaction");
     }
   }
 
@@ -266,7 +299,11 @@ public final class CapturedPages implements AutoCloseable {
    * @param differingCount how many pages differ in all
    * @param unknown pages not compared (capture does not know their content)
    */
-  public record Comparison(int expectedPages, int actualPages, List<Integer> differing, int differingCount,
+  public record Comparison(
+      int expectedPages,
+      int actualPages,
+      List<Integer> differing,
+      int differingCount,
       int unknown) {
     public static final int LISTED = 10;
 

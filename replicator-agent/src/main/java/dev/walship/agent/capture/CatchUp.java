@@ -27,16 +27,16 @@ import java.util.random.RandomGenerator;
  * is the reader's snapshot instead, read page by page from H's last frame of each page up to P, or
  * from the file (neither can change under the reader: a checkpoint writes only pages with frames up
  * to P). When every frame is in the file the reader may hold read-lock 0, which keeps every
- * checkpoint out of the file. Each page of T is hashed and compared with the {@link PageImage} of the
- * history's end; the pages that differ (and those past the image's end) are written as one
+ * checkpoint out of the file. Each page of T is hashed and compared with the {@link PageImage} of
+ * the history's end; the pages that differ (and those past the image's end) are written as one
  * transaction, a WAL index of its own ({@link DiffIndex}), streamed: memory is the image, its copy
  * and, for the snapshot, 4 bytes per page; never the database.
  *
  * <p>The index after it is H from its first frame: frames after T's position are new; frames up to
  * it are replayed on top of T, which already holds each page's last version among them. Capture
  * publishes H's first frames at once, and shippers upload an index's bytes up to the published end
- * as one segment, so no restore stops inside such a prefix. What happened while capture did not
- * see the WAL (up to T) is one transaction in the history: a point-in-time restore inside that span
+ * as one segment, so no restore stops inside such a prefix. What happened while capture did not see
+ * the WAL (up to T) is one transaction in the history: a point-in-time restore inside that span
  * gives the state before it or after it.
  */
 final class CatchUp {
@@ -65,7 +65,13 @@ final class CatchUp {
   private final Clock clock;
   private final Duration wait;
 
-  CatchUp(Sql sql, ReadMark mark, WalIndex walIndex, DatabaseFile db, Path wal, Clock clock,
+  CatchUp(
+      Sql sql,
+      ReadMark mark,
+      WalIndex walIndex,
+      DatabaseFile db,
+      Path wal,
+      Clock clock,
       Duration wait) {
     this.sql = sql;
     this.mark = mark;
@@ -79,8 +85,8 @@ final class CatchUp {
   /**
    * Compares the database with {@code image} and writes the difference to {@code file}.
    *
-   * @param at where the image stands: the current shadow index's header and length (null when
-   *     the index has not begun); in that same WAL cycle the state caught up to is never older
+   * @param at where the image stands: the current shadow index's header and length (null when the
+   *     index has not begun); in that same WAL cycle the state caught up to is never older
    * @return null when the write lock stayed busy (try again later)
    */
   Result run(PageImage image, ShadowIndex at, Path file, RandomGenerator random)
@@ -89,10 +95,17 @@ final class CatchUp {
     if (s == null) {
       return null;
     }
-    long floor = at != null && s.cycle() != null && at.header().sameSalts(s.cycle())
-        ? (at.length() - WalHeader.SIZE) / at.header().frameSize() : 0;
-    WalHeader h = WalHeader.create(s.cycle() != null && s.cycle().bigEndianChecksums(),
-        image.pageSize(), 0, random.nextInt(), random.nextInt());
+    long floor =
+        at != null && s.cycle() != null && at.header().sameSalts(s.cycle())
+            ? (at.length() - WalHeader.SIZE) / at.header().frameSize()
+            : 0;
+    WalHeader h =
+        WalHeader.create(
+            s.cycle() != null && s.cycle().bigEndianChecksums(),
+            image.pageSize(),
+            0,
+            random.nextInt(),
+            random.nextInt());
     for (int attempt = 0; attempt < FILE_ATTEMPTS; attempt++) {
       Result r = toFile(image, file, h, s, floor);
       if (r != null) {
@@ -122,14 +135,16 @@ final class CatchUp {
   }
 
   /**
-   * The difference to the database file's state; null when a checkpoint moved it meanwhile, or
-   * when it is older than frame {@code floor} of the cycle.
+   * The difference to the database file's state; null when a checkpoint moved it meanwhile, or when
+   * it is older than frame {@code floor} of the cycle.
    */
   private Result toFile(PageImage image, Path file, WalHeader h, Snapshot s, long floor)
       throws IOException {
     WalIndex.State before = walIndex.read();
-    int pages = before.fileAtBackfill() && sameCycle(before, s) && before.nBackfill() >= floor
-        ? filePages(s, before, image.pageSize()) : -1;
+    int pages =
+        before.fileAtBackfill() && sameCycle(before, s) && before.nBackfill() >= floor
+            ? filePages(s, before, image.pageSize())
+            : -1;
     if (pages < 0) {
       return null;
     }
@@ -137,12 +152,19 @@ final class CatchUp {
     try (DiffIndex out = DiffIndex.create(file, h)) {
       byte[] page1 = compare(image, now, pages, null, null, out);
       WalIndex.State after = walIndex.read();
-      if (!sameCycle(after, s) || after.nBackfill() != before.nBackfill()
+      if (!sameCycle(after, s)
+          || after.nBackfill() != before.nBackfill()
           || !after.fileAtBackfill()) {
         return null;
       }
-      return finish(out, image, now, pages, page1, s, "the database file (frame "
-          + before.nBackfill() + " of " + s.frames() + " in the WAL)");
+      return finish(
+          out,
+          image,
+          now,
+          pages,
+          page1,
+          s,
+          "the database file (frame " + before.nBackfill() + " of " + s.frames() + " in the WAL)");
     }
   }
 
@@ -176,15 +198,28 @@ final class CatchUp {
     PageImage now = image.copy();
     try (DiffIndex out = DiffIndex.create(file, h);
         FileChannel walCh = fileOnly ? null : LiveWal.open(wal)) {
-      byte[] page1 = compare(image, now, s.pages(), frameOf, walCh == null ? null
-          : new WalPages(walCh, s.cycle()), out);
-      return finish(out, image, now, s.pages(), page1, s, "the WAL's end (frame " + s.frames()
-          + ")");
+      byte[] page1 =
+          compare(
+              image,
+              now,
+              s.pages(),
+              frameOf,
+              walCh == null ? null : new WalPages(walCh, s.cycle()),
+              out);
+      return finish(
+          out, image, now, s.pages(), page1, s, "the WAL's end (frame " + s.frames() + ")");
     }
   }
 
-  private Result finish(DiffIndex out, PageImage image, PageImage now, int pages, byte[] page1,
-      Snapshot s, String target) throws IOException {
+  private Result finish(
+      DiffIndex out,
+      PageImage image,
+      PageImage now,
+      int pages,
+      byte[] page1,
+      Snapshot s,
+      String target)
+      throws IOException {
     now.commit(pages);
     if (out.pages() == 0 && pages == image.pageCount()) {
       return new Result(null, now, s.cycle(), 0, target);
@@ -215,8 +250,9 @@ final class CatchUp {
    *
    * @return page 1
    */
-  private byte[] compare(PageImage image, PageImage now, int pages, int[] frameOf,
-      WalPages walPages, DiffIndex out) throws IOException {
+  private byte[] compare(
+      PageImage image, PageImage now, int pages, int[] frameOf, WalPages walPages, DiffIndex out)
+      throws IOException {
     int pageSize = image.pageSize();
     FilePages file = new FilePages(pageSize, pages);
     byte[] page1 = new byte[pageSize];
@@ -243,7 +279,8 @@ final class CatchUp {
     }
     FrameHeader f = FrameHeader.parse(b, 0);
     if (f.salt1() != cycle.salt1() || f.salt2() != cycle.salt2()) {
-      throw new IOException(wal + ": frame " + n + " changed under the catch-up's read transaction");
+      throw new IOException(
+          wal + ": frame " + n + " changed under the catch-up's read transaction");
     }
   }
 
@@ -287,9 +324,18 @@ final class CatchUp {
         first = p;
       }
       if (p >= first + count) {
-        throw new IOException(db.path() + " holds " + db.size() + " bytes; the database has "
-            + pages + " pages of " + pageSize + " and page " + p + " is in neither the file nor"
-            + " the WAL");
+        throw new IOException(
+            db.path()
+                + " holds "
+                + db.size()
+                + " bytes; the database has "
+                + pages
+                + " pages of "
+                + pageSize
+                + " and page "
+                + p
+                + " is in neither the file nor"
+                + " the WAL");
       }
       return chunk.array();
     }

@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * The proof that the database still continues the captured history, run when capture starts and
- * whenever the WAL changed in a way capture did not cause. Nothing is assumed from mtimes, sizes
- * or SQLite's checkpoint sequence: the database file is hashed page by page and compared with the
+ * whenever the WAL changed in a way capture did not cause. Nothing is assumed from mtimes, sizes or
+ * SQLite's checkpoint sequence: the database file is hashed page by page and compared with the
  * {@link PageImage} of the history's end.
  *
  * <p>Design note. <b>Same cycle</b> (the WAL still has the salts of the current shadow index and
@@ -68,33 +68,46 @@ final class Continuity {
       throws IOException {
     int filePageSize = pageSizeOf(db);
     if (filePageSize != image.pageSize()) {
-      return new Lost("the database file's page size is " + filePageSize + ", the captured history's "
-          + image.pageSize());
+      return new Lost(
+          "the database file's page size is "
+              + filePageSize
+              + ", the captured history's "
+              + image.pageSize());
     }
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       WalHeader h = LiveWal.header(wal);
-      Outcome o = shadow != null && h != null && h.sameSalts(shadow.header())
-          ? sameCycle(db, wal, image, shadow, h)
-          : nextCycle(db, wal, image, h);
+      Outcome o =
+          shadow != null && h != null && h.sameSalts(shadow.header())
+              ? sameCycle(db, wal, image, shadow, h)
+              : nextCycle(db, wal, image, h);
       if (o != null) {
         return o;
       }
     }
-    return new Moved("the WAL kept restarting while capture compared the database with its history");
+    return new Moved(
+        "the WAL kept restarting while capture compared the database with its history");
   }
 
-  private static Outcome sameCycle(DatabaseFile db, Path wal, PageImage image, ShadowIndex shadow,
-      WalHeader h) throws IOException {
+  private static Outcome sameCycle(
+      DatabaseFile db, Path wal, PageImage image, ShadowIndex shadow, WalHeader h)
+      throws IOException {
     long x = shadow.length();
     try (FileChannel ch = LiveWal.open(wal)) {
       if (ch == null || ch.size() < x) {
-        return new Lost("the WAL holds " + (ch == null ? 0 : ch.size()) + " bytes, fewer than the "
-            + x + " captured from it: it was truncated behind capture's back");
+        return new Lost(
+            "the WAL holds "
+                + (ch == null ? 0 : ch.size())
+                + " bytes, fewer than the "
+                + x
+                + " captured from it: it was truncated behind capture's back");
       }
       long diff = firstDifference(ch, shadow, x);
       if (diff >= 0) {
-        return new Lost("byte " + diff + " of the WAL differs from the captured copy: the WAL was "
-            + "overwritten behind capture's back");
+        return new Lost(
+            "byte "
+                + diff
+                + " of the WAL differs from the captured copy: the WAL was "
+                + "overwritten behind capture's back");
       }
     }
     PageImage file = PageImage.ofFile(db, image.pageSize());
@@ -107,9 +120,13 @@ final class Continuity {
     }
     Set<Integer> inWal = pages(run);
     for (int p = 1; p <= run.dbPages(); p++) {
-      if (!inWal.contains(p) && (file.get(p) != image.get(p) || image.get(p) == PageImage.UNKNOWN)) {
-        return new Moved("page " + p + " of the database file is not what the captured history says"
-            + " (the file was replaced or written without the WAL)");
+      if (!inWal.contains(p)
+          && (file.get(p) != image.get(p) || image.get(p) == PageImage.UNKNOWN)) {
+        return new Moved(
+            "page "
+                + p
+                + " of the database file is not what the captured history says"
+                + " (the file was replaced or written without the WAL)");
       }
     }
     return new Same();
@@ -130,17 +147,26 @@ final class Continuity {
       return null;
     }
     if (file.pageCount() != image.pageCount() || db.size() % image.pageSize() != 0) {
-      return new Moved("the database file has " + db.size() + " bytes, the captured history "
-          + image.pageCount() + " pages of " + image.pageSize());
+      return new Moved(
+          "the database file has "
+              + db.size()
+              + " bytes, the captured history "
+              + image.pageCount()
+              + " pages of "
+              + image.pageSize());
     }
     int p = image.firstDifference(file);
     if (p != 0) {
-      return new Moved("page " + p + " of the database file is not what the captured history says:"
-          + " it was written while capture did not see the WAL");
+      return new Moved(
+          "page "
+              + p
+              + " of the database file is not what the captured history says:"
+              + " it was written while capture did not see the WAL");
     }
     if (witness != 0 && !untouched(run, witness, witnessHash, file)) {
-      return new Moved("the WAL restarted behind capture's back and some of its frames may already"
-          + " be in the database file; capture cannot prove the state the new WAL starts from");
+      return new Moved(
+          "the WAL restarted behind capture's back and some of its frames may already"
+              + " be in the database file; capture cannot prove the state the new WAL starts from");
     }
     return new Next(h2);
   }

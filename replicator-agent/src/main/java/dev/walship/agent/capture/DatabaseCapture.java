@@ -1,12 +1,12 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
-import dev.walship.format.layout.Generation;
-import dev.walship.format.layout.Position;
-import dev.walship.format.wal.SqliteFiles;
 import dev.walship.agent.work.FileWatches;
 import dev.walship.agent.work.Job;
 import dev.walship.agent.work.Workers;
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.Position;
+import dev.walship.format.wal.SqliteFiles;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Capture of one SQLite database: the public entry of this package. {@link #open} prepares it,
- * {@link #start} starts it as a {@link Job} (which waits for the database to exist), woken by
- * file events and every monitor interval, {@link #close} makes a
- * final capture of every committed frame and releases every lock. The captured history is read
- * through the {@link ShadowLog} methods. Errors never escape the capture thread: they show in
- * {@link #status()} and in the log, and capture retries.
+ * {@link #start} starts it as a {@link Job} (which waits for the database to exist), woken by file
+ * events and every monitor interval, {@link #close} makes a final capture of every committed frame
+ * and releases every lock. The captured history is read through the {@link ShadowLog} methods.
+ * Errors never escape the capture thread: they show in {@link #status()} and in the log, and
+ * capture retries.
  *
  * <p>In-process use: capture keeps one descriptor of the database file open for as long as the file
  * is the database (see {@link DatabaseFile}); SQLite's POSIX locks would otherwise be dropped.
@@ -64,8 +64,8 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
    * @param ticker elapsed time (deadlines, retry waits)
    * @param random draws new generation names
    */
-  public static DatabaseCapture open(Path db, CaptureSettings settings, Clock clock, Ticker ticker,
-      RandomGenerator random) {
+  public static DatabaseCapture open(
+      Path db, CaptureSettings settings, Clock clock, Ticker ticker, RandomGenerator random) {
     return new DatabaseCapture(db, settings, clock, ticker, random);
   }
 
@@ -79,10 +79,11 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
       workers.close();
       throw e;
     }
-    owned = () -> {
-      watches.close();
-      workers.close();
-    };
+    owned =
+        () -> {
+          watches.close();
+          workers.close();
+        };
     start(workers, watches);
   }
 
@@ -96,11 +97,14 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     }
     String name = db.getFileName().toString();
     String wal = SqliteFiles.walName(name);
-    watch = watches.watch(db.getParent(), f -> {
-      if (f == null || f.equals(name) || f.equals(wal)) {
-        wake();
-      }
-    });
+    watch =
+        watches.watch(
+            db.getParent(),
+            f -> {
+              if (f == null || f.equals(name) || f.equals(wal)) {
+                wake();
+              }
+            });
     job = Job.start(workers, "capture " + db, this::step);
   }
 
@@ -128,7 +132,10 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     return out.status();
   }
 
-  /** One look at the database; the next is due after the monitor interval unless a file event comes first. */
+  /**
+   * One look at the database; the next is due after the monitor interval unless a file event comes
+   * first.
+   */
   private Duration step() {
     if (closing) {
       return Job.DONE;
@@ -166,9 +173,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   }
 
   /**
-   * Stops following the database after one last look (what is committed now is captured), but
-   * stays attached, so that shippers can still take a snapshot while they ship the final end;
-   * {@link #close} releases everything.
+   * Stops following the database after one last look (what is committed now is captured), but stays
+   * attached, so that shippers can still take a snapshot while they ship the final end; {@link
+   * #close} releases everything.
    */
   public void finish() {
     if (watch != null) {
@@ -192,7 +199,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     }
   }
 
-  /** Stops capture: a final capture of committed frames, then every connection and lock released. */
+  /**
+   * Stops capture: a final capture of committed frames, then every connection and lock released.
+   */
   @Override
   public void close() {
     synchronized (this) {
@@ -248,7 +257,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
         return e.offset();
       }
       if (index > e.index()) {
-        throw new NoSuchFileException(meta.shadowWal(generation, index).toString(), null,
+        throw new NoSuchFileException(
+            meta.shadowWal(generation, index).toString(),
+            null,
             "index " + index + " of generation " + generation + " has not begun");
       }
     }
@@ -256,7 +267,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     try {
       return Files.size(f);
     } catch (NoSuchFileException x) {
-      throw new NoSuchFileException(f.toString(), null,
+      throw new NoSuchFileException(
+          f.toString(),
+          null,
           "index " + index + " of generation " + generation + " is not held locally");
     }
   }
@@ -265,9 +278,18 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   public InputStream read(Position from, long to) throws IOException {
     long length = indexLength(from.generation(), from.index());
     if (from.offset() > to || to > length) {
-      throw new IllegalArgumentException("cannot read [" + from.offset() + ", " + to + ") of index "
-          + from.index() + " of generation " + from.generation() + ": it holds " + length
-          + " bytes");
+      throw new IllegalArgumentException(
+          "cannot read ["
+              + from.offset()
+              + ", "
+              + to
+              + ") of index "
+              + from.index()
+              + " of generation "
+              + from.generation()
+              + ": it holds "
+              + length
+              + " bytes");
     }
     if (to == from.offset()) {
       return InputStream.nullInputStream();

@@ -24,8 +24,8 @@ import java.util.Objects;
  * silently release the shared lock that this process's own SQLite connections (capture's, and the
  * application's when capture runs inside it) hold: another process could then believe it is the
  * last user, checkpoint and delete the WAL under them. Hence one descriptor per file per JVM,
- * shared and reference counted, and closed only once the file is no longer at its path (replaced
- * or deleted), never while it is still the database. The same holds for the {@code -shm} file, which
+ * shared and reference counted, and closed only once the file is no longer at its path (replaced or
+ * deleted), never while it is still the database. The same holds for the {@code -shm} file, which
  * carries SQLite's read marks and write lock. The WAL file carries no SQLite locks and is opened
  * and closed freely.
  */
@@ -112,7 +112,10 @@ final class DatabaseFile implements AutoCloseable {
     return total;
   }
 
-  /** The bytes {@code [0, end)} of the file (fewer if it shrinks meanwhile); does not close the handle. */
+  /**
+   * The bytes {@code [0, end)} of the file (fewer if it shrinks meanwhile); does not close the
+   * handle.
+   */
   InputStream stream(long end) {
     return new InputStream() {
       private long pos;

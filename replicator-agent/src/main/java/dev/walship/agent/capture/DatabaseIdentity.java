@@ -22,12 +22,18 @@ record DatabaseIdentity(String file, String header) {
       return "no identity of the database file was recorded for this generation";
     }
     if (!file.equals(recorded.file)) {
-      return "the database file was replaced by another file (file identity " + file
-          + ", the generation's " + recorded.file + ")";
+      return "the database file was replaced by another file (file identity "
+          + file
+          + ", the generation's "
+          + recorded.file
+          + ")";
     }
     if (!header.equals(recorded.header)) {
-      return "the database file was replaced by another database (header " + header
-          + ", the generation's " + recorded.header + ")";
+      return "the database file was replaced by another database (header "
+          + header
+          + ", the generation's "
+          + recorded.header
+          + ")";
     }
     return null;
   }

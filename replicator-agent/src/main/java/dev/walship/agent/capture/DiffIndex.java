@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * Writes the shadow file of a catch-up index: a WAL of its own (header with fresh salts, a valid
  * checksum chain) holding one frame per page given, the last of them the commit frame with the
  * database's new page count: one transaction, as SQLite itself would write it. Frames go to the
- * file in batches as pages arrive; only the last page is held back, so that it can become the commit
- * frame. Nothing is published: the file becomes part of the history only through {@link
+ * file in batches as pages arrive; only the last page is held back, so that it can become the
+ * commit frame. Nothing is published: the file becomes part of the history only through {@link
  * History#caughtUp}.
  */
 final class DiffIndex implements AutoCloseable {
@@ -43,7 +43,9 @@ final class DiffIndex implements AutoCloseable {
     return new DiffIndex(ShadowIndex.create(file, header));
   }
 
-  /** Adds page {@code pgno} ({@code pageSize} bytes of {@code b} from {@code off}); pages ascend. */
+  /**
+   * Adds page {@code pgno} ({@code pageSize} bytes of {@code b} from {@code off}); pages ascend.
+   */
   void page(int pgno, byte[] b, int off) throws IOException {
     if (heldPage != 0) {
       frame(heldPage, 0, held, 0);

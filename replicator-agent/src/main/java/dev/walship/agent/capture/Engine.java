@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -27,9 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Only committed bytes, only durable claims.</b> Frames are copied only up to the last
  *       valid commit frame of the WAL cycle ({@link FrameRun}); what is durable when is {@link
  *       History}'s note.
- *   <li><b>Nobody else restarts the WAL.</b> After the first {@link LockSteps#anchor} capture always
- *       holds a read transaction that keeps every other connection from restarting the WAL ({@link
- *       ReadMark}'s invariant). It moves by handoff when it trails the captured end ({@link
+ *   <li><b>Nobody else restarts the WAL.</b> After the first {@link LockSteps#anchor} capture
+ *       always holds a read transaction that keeps every other connection from restarting the WAL
+ *       ({@link ReadMark}'s invariant). It moves by handoff when it trails the captured end ({@link
  *       MarkLag}), so the application's checkpoints keep copying close to capture's position.
  *       Capture restarts the WAL itself, under the write lock, after copying every frame ({@link
  *       LockSteps#restart}, when {@link RestartSchedule} says so).
@@ -63,13 +62,20 @@ final class Engine implements AutoCloseable {
 
   /** What capture holds while attached to the database; null while detached. */
   private Attachment at;
+
   private boolean anchored;
   private int leases;
   private Discontinuity pending;
   private String story = "";
 
-  Engine(Path db, MetaDir meta, CaptureSettings settings, Clock clock, Ticker ticker,
-      RandomGenerator random, Outbox out) {
+  Engine(
+      Path db,
+      MetaDir meta,
+      CaptureSettings settings,
+      Clock clock,
+      Ticker ticker,
+      RandomGenerator random,
+      Outbox out) {
     this.db = db;
     this.wal = LiveWal.pathOf(db);
     this.meta = meta;
@@ -142,7 +148,8 @@ final class Engine implements AutoCloseable {
 
   private boolean attach() throws IOException, SQLException {
     if (!Files.exists(db)) {
-      out.status(CaptureStatus.State.WAITING_FOR_DATABASE,
+      out.status(
+          CaptureStatus.State.WAITING_FOR_DATABASE,
           db + " does not exist; capture starts when it does");
       return false;
     }
@@ -182,8 +189,12 @@ final class Engine implements AutoCloseable {
     }
     recordIdentityIfMissing();
     history.publishEnd();
-    String continued = "generation " + history.generation() + " continued at " + history.end()
-        + ": the database matches its captured history";
+    String continued =
+        "generation "
+            + history.generation()
+            + " continued at "
+            + history.end()
+            + ": the database matches its captured history";
     LOG.info("{}: {}", db, continued);
     if (!story.startsWith("generation " + history.generation() + " ")) {
       story = continued;
@@ -212,8 +223,11 @@ final class Engine implements AutoCloseable {
   private void settle(Continuity.Outcome o, String cause) throws IOException, SQLException {
     if (o instanceof Continuity.Next n) {
       history.continueWith(n.cycle());
-      LOG.info("{}: the WAL's new cycle continues generation {} as index {} (database verified)",
-          db, history.generation(), history.index());
+      LOG.info(
+          "{}: the WAL's new cycle continues generation {} as index {} (database verified)",
+          db,
+          history.generation(),
+          history.index());
     } else if (o instanceof Continuity.Moved m) {
       catchUp(cause + m.reason());
     } else if (o instanceof Continuity.Lost l) {
@@ -222,8 +236,8 @@ final class Engine implements AutoCloseable {
   }
 
   /**
-   * Continues the generation with the page difference ({@link CatchUp}), unless the history
-   * cannot be trusted for it: then a new generation starts.
+   * Continues the generation with the page difference ({@link CatchUp}), unless the history cannot
+   * be trusted for it: then a new generation starts.
    */
   private void catchUp(String reason) throws IOException, SQLException {
     String distrust = distrust();
@@ -232,18 +246,43 @@ final class Engine implements AutoCloseable {
       return;
     }
     Position from = history.end();
-    CatchUp.Result r = new CatchUp(at.sql(), at.mark(), at.walIndex(), at.file(), wal, clock,
-        settings.busyTimeout()).run(history.image(), history.shadow(), history.catchUpFile(), random);
+    CatchUp.Result r =
+        new CatchUp(
+                at.sql(), at.mark(), at.walIndex(), at.file(), wal, clock, settings.busyTimeout())
+            .run(history.image(), history.shadow(), history.catchUpFile(), random);
     if (r == null) {
-      throw new IOException("capture of " + db + " must catch up (" + reason + ") but the write"
-          + " lock stayed busy for " + settings.busyTimeout() + "; retrying");
+      throw new IOException(
+          "capture of "
+              + db
+              + " must catch up ("
+              + reason
+              + ") but the write"
+              + " lock stayed busy for "
+              + settings.busyTimeout()
+              + "; retrying");
     }
     history.caughtUp(r);
     anchored = false;
-    story = "generation " + history.generation() + " caught up: " + (r.index() == null
-        ? "no page differs from" : "index " + (history.index() - 1) + " carries the "
-        + r.changed() + " page(s) of " + r.image().pageCount() + " that differ from")
-        + " the history's end " + from + " to reach " + r.target() + " (" + reason + ")";
+    story =
+        "generation "
+            + history.generation()
+            + " caught up: "
+            + (r.index() == null
+                ? "no page differs from"
+                : "index "
+                    + (history.index() - 1)
+                    + " carries the "
+                    + r.changed()
+                    + " page(s) of "
+                    + r.image().pageCount()
+                    + " that differ from")
+            + " the history's end "
+            + from
+            + " to reach "
+            + r.target()
+            + " ("
+            + reason
+            + ")";
     LOG.warn("{}: {}", db, story);
     prune();
   }
@@ -280,8 +319,8 @@ final class Engine implements AutoCloseable {
       }
       meta.deleteGeneration(g);
     }
-    throw new IOException("the WAL of " + db + " kept restarting while capture began generation "
-        + g);
+    throw new IOException(
+        "the WAL of " + db + " kept restarting while capture began generation " + g);
   }
 
   private void maybeRestart() throws IOException, SQLException, Discontinuity {
@@ -317,9 +356,9 @@ final class Engine implements AutoCloseable {
   // ---- snapshots
 
   /**
-   * Begins a snapshot lease: a read transaction of its own, then capture up to its snapshot.
-   * {@code released} runs when the lease is closed and must call {@link #leaseClosed()} under the
-   * capture lock.
+   * Begins a snapshot lease: a read transaction of its own, then capture up to its snapshot. {@code
+   * released} runs when the lease is closed and must call {@link #leaseClosed()} under the capture
+   * lock.
    */
   CaptureLease lease(Runnable released) throws IOException, SQLException {
     if (at == null || history.generation() == null) {
@@ -342,8 +381,8 @@ final class Engine implements AutoCloseable {
       throw e;
     }
     leases++;
-    return new CaptureLease(new SnapshotName(history.generation(), history.index()),
-        at.file().share(), c, released);
+    return new CaptureLease(
+        new SnapshotName(history.generation(), history.index()), at.file().share(), c, released);
   }
 
   void leaseClosed() {

@@ -35,8 +35,14 @@ final class FrameRun {
    * @param page1Counter the file change counter of the last committed page-1 frame, or -1
    * @param lastFrame the last committed frame, or null when none was read
    */
-  record Result(long end, WalChecksum checksum, long[] updates, long[] commitSizes, int frames,
-      int page1Counter, byte[] lastFrame) {
+  record Result(
+      long end,
+      WalChecksum checksum,
+      long[] updates,
+      long[] commitSizes,
+      int frames,
+      int page1Counter,
+      byte[] lastFrame) {
     /** The database size in pages after the last commit, or -1 when nothing committed. */
     int dbPages() {
       return commitSizes.length == 0 ? -1 : (int) commitSizes[commitSizes.length - 1];
@@ -75,7 +81,10 @@ final class FrameRun {
     return verify(ch, header, from, candidate, checksum, sink);
   }
 
-  /** Offset past the last frame at or after {@code from} that has the cycle's salts and a commit size. */
+  /**
+   * Offset past the last frame at or after {@code from} that has the cycle's salts and a commit
+   * size.
+   */
   static long lastCommitCandidate(FileChannel ch, WalHeader header, long from) throws IOException {
     int frameSize = header.frameSize();
     long size = ch.size();
@@ -96,8 +105,9 @@ final class FrameRun {
     return last;
   }
 
-  private static Result verify(FileChannel ch, WalHeader header, long from, long to,
-      WalChecksum checksum, Sink sink) throws IOException {
+  private static Result verify(
+      FileChannel ch, WalHeader header, long from, long to, WalChecksum checksum, Sink sink)
+      throws IOException {
     int frameSize = header.frameSize();
     int perChunk = Math.max(1, CHUNK / frameSize);
     // sized to what is read: a capture cycle usually reads a few frames, and a 1 MiB buffer
@@ -131,8 +141,7 @@ final class FrameRun {
   /** True when the bytes of {@code ch} just before {@code end} are {@code frame}. */
   static boolean endsWith(FileChannel ch, long end, byte[] frame) throws IOException {
     byte[] b = new byte[frame.length];
-    return readFully(ch, ByteBuffer.wrap(b), end - b.length) == b.length
-        && Arrays.equals(b, frame);
+    return readFully(ch, ByteBuffer.wrap(b), end - b.length) == b.length && Arrays.equals(b, frame);
   }
 
   static int readFully(FileChannel ch, ByteBuffer dst, long pos) throws IOException {
@@ -198,8 +207,14 @@ final class FrameRun {
     }
 
     Result result() {
-      return new Result(end, checksum, Arrays.copyOf(updates, committedPairs),
-          Arrays.copyOf(commits, committedCommits), frames, page1, lastFrame);
+      return new Result(
+          end,
+          checksum,
+          Arrays.copyOf(updates, committedPairs),
+          Arrays.copyOf(commits, committedCommits),
+          frames,
+          page1,
+          lastFrame);
     }
   }
 }

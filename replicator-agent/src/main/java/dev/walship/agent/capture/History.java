@@ -6,18 +6,17 @@ import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The captured history of the current generation and the copying of WAL frames into it: which
- * index is current, its shadow file, the page image at the end, and how each new WAL cycle is
- * classified. Invariants (see also {@link Engine}): bytes are copied only up to a valid commit
- * frame; a new cycle becomes the next index only when it begins with capture's own write or was
- * proven by {@link Continuity}; anything else is reported as a {@link Discontinuity}.
+ * The captured history of the current generation and the copying of WAL frames into it: which index
+ * is current, its shadow file, the page image at the end, and how each new WAL cycle is classified.
+ * Invariants (see also {@link Engine}): bytes are copied only up to a valid commit frame; a new
+ * cycle becomes the next index only when it begins with capture's own write or was proven by {@link
+ * Continuity}; anything else is reported as a {@link Discontinuity}.
  *
  * <p>Design note — what is durable when. Publishing moves the end without an fsync (see {@link
  * ShadowIndex}); {@link #makeDurable} syncs the current index. It runs (1) before capture lets the
@@ -26,14 +25,14 @@ import java.time.Instant;
  * never names a position beyond the durable shadow; (3) for a snapshot lease and at a clean stop;
  * (4) at most {@link #SYNC_INTERVAL} after a publish. An operating-system crash can therefore lose
  * only a tail of the current index, never below the image's position, and only bytes the live WAL
- * still held (it cannot have restarted since they were copied). On the next start {@link LocalState}
- * cuts the index to its last valid commit frame and {@link Continuity} compares it with the WAL:
- * if the WAL still holds those bytes (it is a prefix), capture copies them again and the
- * generation continues; if SQLite lost them too and the application wrote other commits there,
- * the bytes differ or the WAL is shorter, and a new generation starts. A replica that received the
- * lost tail before the crash has segments the shadow does not continue: the shipper's tail check
- * deletes them (their checksum chain differs, or the shadow is shorter) and ships from the last
- * segment that chains, so every restorable point is a state the database had.
+ * still held (it cannot have restarted since they were copied). On the next start {@link
+ * LocalState} cuts the index to its last valid commit frame and {@link Continuity} compares it with
+ * the WAL: if the WAL still holds those bytes (it is a prefix), capture copies them again and the
+ * generation continues; if SQLite lost them too and the application wrote other commits there, the
+ * bytes differ or the WAL is shorter, and a new generation starts. A replica that received the lost
+ * tail before the crash has segments the shadow does not continue: the shipper's tail check deletes
+ * them (their checksum chain differs, or the shadow is shorter) and ships from the last segment
+ * that chains, so every restorable point is a state the database had.
  */
 final class History implements Tail {
   /** Longest time a published shadow tail stays without an fsync. */
@@ -110,8 +109,8 @@ final class History implements Tail {
   }
 
   /**
-   * Takes over what an earlier run left ({@link LocalState}). The end is published only once
-   * {@link Continuity} verified it ({@link #publishEnd}): shippers never see an unverified end.
+   * Takes over what an earlier run left ({@link LocalState}). The end is published only once {@link
+   * Continuity} verified it ({@link #publishEnd}): shippers never see an unverified end.
    */
   void adopt(LocalState st) throws IOException {
     gen = st.generation();
@@ -155,17 +154,24 @@ final class History implements Tail {
         return awaiting(ch, h, expect);
       }
       if (h == null) {
-        throw Discontinuity.unexplained("the WAL is gone or has no header while index " + index
-            + " holds " + shadow.length() + " captured bytes");
+        throw Discontinuity.unexplained(
+            "the WAL is gone or has no header while index "
+                + index
+                + " holds "
+                + shadow.length()
+                + " captured bytes");
       }
       if (!h.sameSalts(shadow.header())) {
         if (expect != null && expect.began(h, ch)) {
           finishIndex();
           return startIndex(ch, h);
         }
-        throw Discontinuity.unexplained("the WAL restarted without capture (salt-1 "
-            + Integer.toHexString(shadow.header().salt1()) + " -> "
-            + Integer.toHexString(h.salt1()) + ")");
+        throw Discontinuity.unexplained(
+            "the WAL restarted without capture (salt-1 "
+                + Integer.toHexString(shadow.header().salt1())
+                + " -> "
+                + Integer.toHexString(h.salt1())
+                + ")");
       }
       return append(ch, h);
     }
@@ -188,19 +194,28 @@ final class History implements Tail {
     if (expect != null && expect.began(h, ch)) {
       return startIndex(ch, h);
     }
-    throw Discontinuity.unexplained("the WAL holds a cycle capture did not see begin (salt-1 "
-        + Integer.toHexString(h.salt1()) + ")");
+    throw Discontinuity.unexplained(
+        "the WAL holds a cycle capture did not see begin (salt-1 "
+            + Integer.toHexString(h.salt1())
+            + ")");
   }
 
   private boolean append(FileChannel ch, WalHeader h) throws IOException, Discontinuity {
     long x = shadow.length();
     if (ch.size() < x) {
-      throw Discontinuity.lost("the WAL holds " + ch.size() + " bytes, fewer than the " + x
-          + " captured from it: it was truncated behind capture's back");
+      throw Discontinuity.lost(
+          "the WAL holds "
+              + ch.size()
+              + " bytes, fewer than the "
+              + x
+              + " captured from it: it was truncated behind capture's back");
     }
     if (lastFrame != null && !FrameRun.endsWith(ch, x, lastFrame)) {
-      throw Discontinuity.lost("the WAL's frame before offset " + x + " is not the one captured:"
-          + " the WAL was overwritten behind capture's back");
+      throw Discontinuity.lost(
+          "the WAL's frame before offset "
+              + x
+              + " is not the one captured:"
+              + " the WAL was overwritten behind capture's back");
     }
     FrameRun.Result run = FrameRun.read(ch, h, x, shadow.checksum(), shadow::write);
     if (run.frames() == 0) {
@@ -213,8 +228,8 @@ final class History implements Tail {
 
   private boolean startIndex(FileChannel ch, WalHeader h) throws IOException, Discontinuity {
     if (h.pageSize() != pageSize) {
-      throw Discontinuity.lost("the WAL's page size is " + h.pageSize() + ", the database's "
-          + pageSize);
+      throw Discontinuity.lost(
+          "the WAL's page size is " + h.pageSize() + ", the database's " + pageSize);
     }
     ShadowIndex.Copy copy = ShadowIndex.copy(meta.shadowWal(gen, index), ch, h);
     if (copy == null) {
@@ -234,9 +249,14 @@ final class History implements Tail {
   private void commit(FrameRun.Result run) throws IOException {
     if (run.end() > Layout.MAX_OFFSET) {
       shadow.discardTail();
-      throw new IOException("WAL index " + index + " of " + db + " would exceed 4 GiB, the largest"
-          + " offset the replica layout can name; application readers have kept SQLite from"
-          + " restarting the WAL for too long");
+      throw new IOException(
+          "WAL index "
+              + index
+              + " of "
+              + db
+              + " would exceed 4 GiB, the largest"
+              + " offset the replica layout can name; application readers have kept SQLite from"
+              + " restarting the WAL for too long");
     }
     long before = Math.max(shadow.length(), WalHeader.SIZE);
     shadow.publish(run.end(), run.checksum(), clock.millis());
@@ -293,7 +313,9 @@ final class History implements Tail {
 
   // ---- the catch-up
 
-  /** Where a catch-up index goes: the index after the current one (or the current one if unbegun). */
+  /**
+   * Where a catch-up index goes: the index after the current one (or the current one if unbegun).
+   */
   Path catchUpFile() {
     return meta.shadowWal(gen, shadow == null ? index : index + 1);
   }
@@ -304,7 +326,9 @@ final class History implements Tail {
    * and the live cycle {@code r.cycle()} is trusted to begin the index after it.
    */
   void caughtUp(CatchUp.Result r) throws IOException {
-    if (r.index() == null && shadow != null && r.cycle() != null
+    if (r.index() == null
+        && shadow != null
+        && r.cycle() != null
         && shadow.header().sameSalts(r.cycle())) {
       return; // nothing differs and the current index's cycle goes on
     }
@@ -327,7 +351,8 @@ final class History implements Tail {
 
   /**
    * Starts generation {@code g} from the database as it is: its page image is the database file
-   * plus the current WAL cycle, which becomes index 0. Returns false if the WAL restarted meanwhile.
+   * plus the current WAL cycle, which becomes index 0. Returns false if the WAL restarted
+   * meanwhile.
    */
   boolean begin(Generation g) throws IOException {
     WalHeader before = LiveWal.header(wal);
@@ -381,8 +406,9 @@ final class History implements Tail {
       return;
     }
     makeDurable();
-    image.save(meta.imageFile(gen), shadow == null ? new PageImage.Head(gen, index, 0, 0, 0, null)
-        : shadow.head(gen, index));
+    image.save(
+        meta.imageFile(gen),
+        shadow == null ? new PageImage.Head(gen, index, 0, 0, 0, null) : shadow.head(gen, index));
     imageIndex = index;
     sinceImage = 0;
   }

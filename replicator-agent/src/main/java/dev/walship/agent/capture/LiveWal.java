@@ -12,8 +12,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The database's {@code -wal} file, read without SQLite. SQLite holds no lock on it, so capture
- * opens it for each look and closes it again (which also follows a WAL that was deleted and
- * created anew).
+ * opens it for each look and closes it again (which also follows a WAL that was deleted and created
+ * anew).
  */
 final class LiveWal {
   private LiveWal() {}

@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.TreeMap;
 
 /**
- * The state an earlier run left in the meta directory, read back after a clean stop or a crash:
- * the current generation, its shadow indices (each cut back to its last valid commit frame), and
- * the page image brought forward to the end of the last index by replaying the shadow frames
- * after the image's position.
+ * The state an earlier run left in the meta directory, read back after a clean stop or a crash: the
+ * current generation, its shadow indices (each cut back to its last valid commit frame), and the
+ * page image brought forward to the end of the last index by replaying the shadow frames after the
+ * image's position.
  *
  * @param generation the current generation
  * @param index the current index
@@ -19,8 +19,13 @@ import java.util.TreeMap;
  * @param previous the header of the index before, or null
  * @param imageIndex the index the saved image stands in (shadow from there on must be kept)
  */
-record LocalState(Generation generation, int index, ShadowIndex shadow, PageImage image,
-    WalHeader previous, int imageIndex) {
+record LocalState(
+    Generation generation,
+    int index,
+    ShadowIndex shadow,
+    PageImage image,
+    WalHeader previous,
+    int imageIndex) {
 
   /** Why the meta directory cannot be continued from. */
   static final class Unusable extends Exception {
@@ -35,8 +40,8 @@ record LocalState(Generation generation, int index, ShadowIndex shadow, PageImag
   static LocalState load(MetaDir meta, int pageSize) throws IOException, Unusable {
     Generation g = meta.readCurrent();
     if (g == null) {
-      throw new Unusable("no capture state in " + meta.root()
-          + " (first start, or the meta directory was lost)");
+      throw new Unusable(
+          "no capture state in " + meta.root() + " (first start, or the meta directory was lost)");
     }
     PageImage.Saved saved;
     try {
@@ -45,8 +50,13 @@ record LocalState(Generation generation, int index, ShadowIndex shadow, PageImag
       throw new Unusable("the page image of generation " + g + " is unusable: " + e.getMessage());
     }
     if (saved.image().pageSize() != pageSize) {
-      throw new Unusable("the database's page size is " + pageSize + ", generation " + g
-          + " was captured with " + saved.image().pageSize());
+      throw new Unusable(
+          "the database's page size is "
+              + pageSize
+              + ", generation "
+              + g
+              + " was captured with "
+              + saved.image().pageSize());
     }
     return replay(meta, g, saved);
   }
@@ -64,8 +74,13 @@ record LocalState(Generation generation, int index, ShadowIndex shadow, PageImag
       ShadowIndex s = f == null ? null : ShadowIndex.recover(f);
       boolean mustExist = i < last || (i == head.index() && head.offset() > 0);
       if (s == null && mustExist) {
-        throw new Unusable("shadow index " + i + " of generation " + g + " is missing or empty"
-            + " although the history needs it");
+        throw new Unusable(
+            "shadow index "
+                + i
+                + " of generation "
+                + g
+                + " is missing or empty"
+                + " although the history needs it");
       }
       if (s != null) {
         apply(s, i == head.index() ? head : null, image, g, i);
@@ -80,26 +95,44 @@ record LocalState(Generation generation, int index, ShadowIndex shadow, PageImag
     return new LocalState(g, last, current, image, previous, head.index());
   }
 
-  private static void apply(ShadowIndex s, PageImage.Head head, PageImage image, Generation g,
-      int i) throws IOException, Unusable {
+  private static void apply(
+      ShadowIndex s, PageImage.Head head, PageImage image, Generation g, int i)
+      throws IOException, Unusable {
     long from = WalHeader.SIZE;
     var checksum = s.header().checksum();
     if (head != null && head.offset() > 0) {
       if (head.salt1() != s.header().salt1() || head.salt2() != s.header().salt2()) {
-        throw new Unusable("shadow index " + i + " of generation " + g + " is not the WAL cycle "
-            + "the page image was taken in");
+        throw new Unusable(
+            "shadow index "
+                + i
+                + " of generation "
+                + g
+                + " is not the WAL cycle "
+                + "the page image was taken in");
       }
       from = head.offset();
       checksum = head.checksum();
     }
     if (s.length() < from) {
-      throw new Unusable("shadow index " + i + " of generation " + g + " holds " + s.length()
-          + " bytes, the page image stands at " + from);
+      throw new Unusable(
+          "shadow index "
+              + i
+              + " of generation "
+              + g
+              + " holds "
+              + s.length()
+              + " bytes, the page image stands at "
+              + from);
     }
     FrameRun.Result run = FrameRun.read(s.channel(), s.header(), from, checksum, null);
     if (run.end() != s.length() && from < s.length()) {
-      throw new Unusable("shadow index " + i + " of generation " + g
-          + " does not continue the page image's position " + from);
+      throw new Unusable(
+          "shadow index "
+              + i
+              + " of generation "
+              + g
+              + " does not continue the page image's position "
+              + from);
     }
     run.applyTo(image);
   }

@@ -10,16 +10,16 @@ import java.time.Duration;
  *
  * <p>Design note. A WAL restart overwrites frames. SQLite lets a writer restart only when every
  * frame is in the database file, no reader holds a read mark (a read transaction begun while some
- * frame was not yet copied into the file), and the writer's own snapshot began after the last
- * frame was copied. A reader begun when nothing was left to copy (read-lock 0) does not block
- * the restart, but it blocks every later checkpoint. Capture uses both facts (each one is checked
- * by {@code SqliteWalBehaviourTest}):
+ * frame was not yet copied into the file), and the writer's own snapshot began after the last frame
+ * was copied. A reader begun when nothing was left to copy (read-lock 0) does not block the
+ * restart, but it blocks every later checkpoint. Capture uses both facts (each one is checked by
+ * {@code SqliteWalBehaviourTest}):
  *
  * <ul>
- *   <li>{@link #anchor}: capture takes the write lock, copies everything, makes it durable,
- *       writes the no-op page-1 frame, commits, and begins its new reader while the old one is
- *       still open. Whichever reader capture held, it kept checkpoints from copying that new
- *       frame, so the new reader holds a mark: from now on nobody but capture can restart the WAL.
+ *   <li>{@link #anchor}: capture takes the write lock, copies everything, makes it durable, writes
+ *       the no-op page-1 frame, commits, and begins its new reader while the old one is still open.
+ *       Whichever reader capture held, it kept checkpoints from copying that new frame, so the new
+ *       reader holds a mark: from now on nobody but capture can restart the WAL.
  *   <li>{@link #restart}: with the write lock (writer 1) capture copies the last frames, moves its
  *       mark to the end (under the write lock no commit is half-published, so the new reader's
  *       snapshot is the WAL's end), makes the index durable (fsync: from here on the WAL may lose
@@ -27,21 +27,24 @@ import java.time.Duration;
  *       reader (the blocker) and a deferred transaction on writer 2 (snapshot after the full
  *       checkpoint), releases writer 1 and at once takes the lock again with writer 2's no-op
  *       write. If an application writer slipped in between, writer 2 fails with BUSY_SNAPSHOT and
- *       the mark, which holds a slot, keeps that writer from restarting the WAL. Only while writer 2 holds the lock does capture end
- *       its mark; writer 2's commit then restarts the WAL (or appends, if an application reader
- *       still holds a mark). The blocker keeps checkpoints off the new frame until capture's new
- *       reader holds its mark.
+ *       the mark, which holds a slot, keeps that writer from restarting the WAL. Only while writer
+ *       2 holds the lock does capture end its mark; writer 2's commit then restarts the WAL (or
+ *       appends, if an application reader still holds a mark). The blocker keeps checkpoints off
+ *       the new frame until capture's new reader holds its mark.
  * </ul>
+ *
  * Every move of the mark here goes through {@link ReadMark}, whose rule keeps a reader that may
  * hold read-lock 0 (begun on a fully checkpointed WAL) from replacing one that holds a slot: before
  * that rule, the handoff under writer 1 could leave capture with read-lock 0 only, and the writer
- * that slipped in restarted the WAL. A new WAL cycle is accepted as the next index only if it begins with capture's own frame
- * ({@link OwnWrite}).
+ * that slipped in restarted the WAL. A new WAL cycle is accepted as the next index only if it
+ * begins with capture's own frame ({@link OwnWrite}).
  */
 final class LockSteps {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LockSteps.class);
+
   /** How long a restart waits for another connection's checkpoint (it holds the write lock). */
   private static final Duration CHECKPOINT_WAIT = Duration.ofMillis(50);
+
   /** How a restart attempt ended. */
   enum Result {
     /** The WAL restarted: a new index began. */
@@ -137,7 +140,9 @@ final class LockSteps {
     }
   }
 
-  /** Writer 2 takes over the lock from writer 1 and makes the restart; false if a writer slipped in. */
+  /**
+   * Writer 2 takes over the lock from writer 1 and makes the restart; false if a writer slipped in.
+   */
   private boolean secondWriter(Connection w1, OwnWrite expect)
       throws IOException, SQLException, Discontinuity {
     Connection w2 = sql.writer2();

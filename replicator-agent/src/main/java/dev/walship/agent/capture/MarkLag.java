@@ -8,12 +8,12 @@ import java.time.Duration;
  *
  * <p>Design note. The mark exists so that nobody but capture can restart the WAL ({@link Engine},
  * invariant 2); a mark at any frame of the current cycle does that. Moving it forward only lets the
- * application's PASSIVE checkpoints copy further (docs/design.md §3). A handoff costs a read transaction
- * begun and one ended, and another look at the WAL, so capture no longer makes one per capture
- * cycle but when the mark trails the end by {@code frames} frames (a fraction of the restart
- * threshold: what the application's checkpoints cannot copy yet is at most that much, and capture's
- * own restart copies it under the write lock), or by any frame for {@code age}. Capture's restart
- * moves the mark to the end itself ({@link LockSteps#restart}).
+ * application's PASSIVE checkpoints copy further (docs/design.md §3). A handoff costs a read
+ * transaction begun and one ended, and another look at the WAL, so capture no longer makes one per
+ * capture cycle but when the mark trails the end by {@code frames} frames (a fraction of the
+ * restart threshold: what the application's checkpoints cannot copy yet is at most that much, and
+ * capture's own restart copies it under the write lock), or by any frame for {@code age}. Capture's
+ * restart moves the mark to the end itself ({@link LockSteps#restart}).
  */
 final class MarkLag {
   private final int frames;

@@ -1,10 +1,9 @@
 package dev.walship.agent.capture;
 
-import java.util.Locale;
-import dev.walship.toolkit.files.DurableFiles;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.files.DurableFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -105,8 +105,8 @@ final class MetaDir {
    */
   FileLock lock() throws IOException {
     Files.createDirectories(root);
-    FileChannel ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -115,18 +115,23 @@ final class MetaDir {
     }
     if (lock == null) {
       ch.close();
-      throw new IOException("another capture (in this or another process) holds " + root
-          + "; only one may capture a database");
+      throw new IOException(
+          "another capture (in this or another process) holds "
+              + root
+              + "; only one may capture a database");
     }
     return lock;
   }
 
-  /** The current generation, or null when none is recorded (first start, or the directory was lost). */
+  /**
+   * The current generation, or null when none is recorded (first start, or the directory was lost).
+   */
   Generation readCurrent() throws IOException {
     try {
       String s = Files.readString(currentFile(), StandardCharsets.US_ASCII).strip();
       if (!Generation.isValid(s)) {
-        throw new IOException(currentFile() + " holds '" + s + "', expected a 16-hex generation name");
+        throw new IOException(
+            currentFile() + " holds '" + s + "', expected a 16-hex generation name");
       }
       return Generation.parse(s);
     } catch (NoSuchFileException e) {
@@ -166,7 +171,9 @@ final class MetaDir {
     return out;
   }
 
-  /** The shadow WAL files of {@code g} by index; names that are not {@code %08x.wal} are ignored. */
+  /**
+   * The shadow WAL files of {@code g} by index; names that are not {@code %08x.wal} are ignored.
+   */
   TreeMap<Integer, Path> shadowIndices(Generation g) throws IOException {
     TreeMap<Integer, Path> out = new TreeMap<>();
     Path dir = walDir(g);
@@ -236,8 +243,8 @@ final class MetaDir {
   void writeReplica(String name, Position p) throws IOException {
     Files.createDirectories(root.resolve(REPLICAS));
     String text = p.generation().name() + " " + p.index() + " " + p.offset() + "\n";
-    writeAtomically(root.resolve(REPLICAS).resolve(encodeName(name)),
-        text.getBytes(StandardCharsets.US_ASCII));
+    writeAtomically(
+        root.resolve(REPLICAS).resolve(encodeName(name)), text.getBytes(StandardCharsets.US_ASCII));
   }
 
   static Position parsePosition(String text) {
@@ -256,8 +263,12 @@ final class MetaDir {
   static String encodeName(String name) {
     StringBuilder b = new StringBuilder();
     for (byte c : name.getBytes(StandardCharsets.UTF_8)) {
-      boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_';
+      boolean safe =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       b.append(safe ? String.valueOf((char) c) : String.format(Locale.ROOT, "%%%02X", c & 0xff));
     }
     return b.toString();
@@ -277,7 +288,9 @@ final class MetaDir {
     return new String(out.array(), 0, out.position(), StandardCharsets.UTF_8);
   }
 
-  /** Writes {@code data} to {@code file} so that a crash leaves either the old or the new content. */
+  /**
+   * Writes {@code data} to {@code file} so that a crash leaves either the old or the new content.
+   */
   static void writeAtomically(Path file, byte[] data) throws IOException {
     writeAtomically(file, out -> out.write(data));
   }
@@ -289,7 +302,8 @@ final class MetaDir {
 
   /** Like {@link #writeAtomically(Path, byte[])}, streaming the content. */
   static void writeAtomically(Path file, Content content) throws IOException {
-    DurableFiles.write(file, file.resolveSibling(file.getFileName() + TEMP_SUFFIX), content::writeTo);
+    DurableFiles.write(
+        file, file.resolveSibling(file.getFileName() + TEMP_SUFFIX), content::writeTo);
   }
 
   /** Makes the directory's entries (created, renamed, deleted files) durable. */

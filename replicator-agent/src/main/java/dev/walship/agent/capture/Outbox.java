@@ -1,14 +1,14 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What capture publishes to other threads: the end of the captured history (with waiting for it to
@@ -26,8 +26,8 @@ final class Outbox {
   Outbox(Clock clock, Ticker ticker) {
     this.clock = clock;
     this.ticker = ticker;
-    this.status = new CaptureStatus(CaptureStatus.State.STARTING, null, "not started",
-        clock.instant());
+    this.status =
+        new CaptureStatus(CaptureStatus.State.STARTING, null, "not started", clock.instant());
   }
 
   Position end() {
@@ -48,7 +48,9 @@ final class Outbox {
     }
   }
 
-  /** Calls {@code listener} after each change of the end (on capture's thread: it must be quick). */
+  /**
+   * Calls {@code listener} after each change of the end (on capture's thread: it must be quick).
+   */
   void onChange(Runnable listener) {
     listeners.add(listener);
   }

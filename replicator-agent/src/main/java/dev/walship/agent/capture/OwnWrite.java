@@ -44,7 +44,8 @@ record OwnWrite(WalHeader previous, int counter) {
     if (f.pageNumber() != 1 || !f.isCommit()) {
       return false;
     }
-    ByteBuffer page = ByteBuffer.wrap(frame, WalHeader.FRAME_HEADER_SIZE, header.pageSize()).slice();
+    ByteBuffer page =
+        ByteBuffer.wrap(frame, WalHeader.FRAME_HEADER_SIZE, header.pageSize()).slice();
     return page.getInt(24) == counter + 1 && page.getInt(92) == counter + 1;
   }
 }

@@ -46,8 +46,8 @@ final class PageImage {
   }
 
   /** Where in the history an image stands, with what is needed to keep reading that index. */
-  record Head(Generation generation, int index, long offset, int salt1, int salt2,
-      WalChecksum checksum) {}
+  record Head(
+      Generation generation, int index, long offset, int salt1, int salt2, WalChecksum checksum) {}
 
   /** An image read back from the meta directory. */
   record Saved(Head head, PageImage image) {}
@@ -99,8 +99,8 @@ final class PageImage {
   }
 
   /**
-   * Hashes the database file page by page (the file's length decides the page count; a partial
-   * last page is ignored). Reads through the shared handle.
+   * Hashes the database file page by page (the file's length decides the page count; a partial last
+   * page is ignored). Reads through the shared handle.
    */
   static PageImage ofFile(DatabaseFile db, int pageSize) throws IOException {
     long size = db.size();
@@ -135,7 +135,10 @@ final class PageImage {
     return 0;
   }
 
-  /** The first page (1-based) whose hash differs from {@code other}'s, 0 when none; counts must match. */
+  /**
+   * The first page (1-based) whose hash differs from {@code other}'s, 0 when none; counts must
+   * match.
+   */
   int firstDifference(PageImage other) {
     int n = Math.max(pageCount, other.pageCount);
     for (int p = 1; p <= n; p++) {
@@ -147,29 +150,33 @@ final class PageImage {
   }
 
   void save(Path file, Head head) throws IOException {
-    MetaDir.writeAtomically(file, raw -> {
-      CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
-      DataOutputStream out = new DataOutputStream(checked);
-      out.write(MAGIC);
-      out.write(head.generation().name().getBytes(StandardCharsets.US_ASCII));
-      out.writeInt(head.index());
-      out.writeLong(head.offset());
-      out.writeInt(head.salt1());
-      out.writeInt(head.salt2());
-      out.writeInt(head.checksum() == null ? 0 : head.checksum().s1());
-      out.writeInt(head.checksum() == null ? 0 : head.checksum().s2());
-      out.writeInt(pageSize);
-      out.writeInt(pageCount);
-      for (int i = 0; i < pageCount; i++) {
-        out.writeLong(hashes[i]);
-      }
-      out.flush();
-      out.writeInt((int) checked.getChecksum().getValue());
-      out.flush();
-    });
+    MetaDir.writeAtomically(
+        file,
+        raw -> {
+          CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
+          DataOutputStream out = new DataOutputStream(checked);
+          out.write(MAGIC);
+          out.write(head.generation().name().getBytes(StandardCharsets.US_ASCII));
+          out.writeInt(head.index());
+          out.writeLong(head.offset());
+          out.writeInt(head.salt1());
+          out.writeInt(head.salt2());
+          out.writeInt(head.checksum() == null ? 0 : head.checksum().s1());
+          out.writeInt(head.checksum() == null ? 0 : head.checksum().s2());
+          out.writeInt(pageSize);
+          out.writeInt(pageCount);
+          for (int i = 0; i < pageCount; i++) {
+            out.writeLong(hashes[i]);
+          }
+          out.flush();
+          out.writeInt((int) checked.getChecksum().getValue());
+          out.flush();
+        });
   }
 
-  /** @throws IOException naming the file and what is wrong with it */
+  /**
+   * @throws IOException naming the file and what is wrong with it
+   */
   static Saved load(Path file) throws IOException {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       CheckedInputStream checked = new CheckedInputStream(raw, new CRC32C());
@@ -182,8 +189,14 @@ final class PageImage {
       if (!Generation.isValid(gen)) {
         throw new IOException(file + " names generation '" + gen + "'");
       }
-      Head head = new Head(Generation.parse(gen), in.readInt(), in.readLong(), in.readInt(),
-          in.readInt(), new WalChecksum(in.readInt(), in.readInt()));
+      Head head =
+          new Head(
+              Generation.parse(gen),
+              in.readInt(),
+              in.readLong(),
+              in.readInt(),
+              in.readInt(),
+              new WalChecksum(in.readInt(), in.readInt()));
       int pageSize = in.readInt();
       int pageCount = in.readInt();
       if (pageCount < 0 || pageSize < 512) {

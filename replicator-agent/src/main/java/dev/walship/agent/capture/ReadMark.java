@@ -18,12 +18,12 @@ import java.sql.SQLException;
  * Hence, from the first {@link LockSteps#anchor} on, capture always holds either a slot, or
  * read-lock 0 while the WAL has frames not in the database file (then it can never become fully
  * checkpointed). A handoff begins the new reader, copies, and then reads the wal-index ({@link
- * WalIndex}): only if frames are still not checkpointed does the old reader end (the new one holds a
- * slot, or read-lock 0 with frames it keeps from the file). If every frame is checkpointed, the old
- * reader must hold a slot at the WAL's end (a read-lock-0 reader would have kept the frames after
- * it out of the file), so it stays and the new one ends. Before this rule a handoff at a fully
- * checkpointed moment left capture with read-lock 0 only, and an application writer restarted the
- * WAL behind capture's back (seen under load and with a 400 MB transaction of the sqlite3 CLI).
+ * WalIndex}): only if frames are still not checkpointed does the old reader end (the new one holds
+ * a slot, or read-lock 0 with frames it keeps from the file). If every frame is checkpointed, the
+ * old reader must hold a slot at the WAL's end (a read-lock-0 reader would have kept the frames
+ * after it out of the file), so it stays and the new one ends. Before this rule a handoff at a
+ * fully checkpointed moment left capture with read-lock 0 only, and an application writer restarted
+ * the WAL behind capture's back (seen under load and with a 400 MB transaction of the sqlite3 CLI).
  *
  * <p>The reader moves when it trails the captured end ({@link MarkLag}), under the write lock
  * before a restart, and around capture's own write ({@link #drop}, {@link #take}).

@@ -9,10 +9,10 @@ import java.time.Instant;
 /**
  * When capture tries to restart the WAL itself ({@link LockSteps#restart}): once the current index
  * holds {@code min-checkpoint-page-count} frames, or holds application frames and is {@code
- * checkpoint-interval} old. An attempt that readers or writers made fail is retried after a wait that
- * doubles from 5 ms up to the monitor interval (at most 100 ms), so failing attempts cost little
- * while the restart still happens soon after the obstacle is gone. Once per stretch of failures
- * above {@code max-checkpoint-page-count} it says so (the caller logs it).
+ * checkpoint-interval} old. An attempt that readers or writers made fail is retried after a wait
+ * that doubles from 5 ms up to the monitor interval (at most 100 ms), so failing attempts cost
+ * little while the restart still happens soon after the obstacle is gone. Once per stretch of
+ * failures above {@code max-checkpoint-page-count} it says so (the caller logs it).
  */
 final class RestartSchedule {
   private static final Duration FIRST_RETRY = Duration.ofMillis(5);
@@ -31,7 +31,10 @@ final class RestartSchedule {
     this.clock = clock;
     this.ticker = ticker;
     this.next = ticker.read();
-    Duration cap = settings.monitorInterval().compareTo(RETRY_CAP) < 0 ? settings.monitorInterval() : RETRY_CAP;
+    Duration cap =
+        settings.monitorInterval().compareTo(RETRY_CAP) < 0
+            ? settings.monitorInterval()
+            : RETRY_CAP;
     this.backoff = new Backoff(cap.compareTo(FIRST_RETRY) < 0 ? cap : FIRST_RETRY, cap);
   }
 
@@ -43,8 +46,7 @@ final class RestartSchedule {
     if (ticker.until(next) > 0) {
       return false;
     }
-    return frames >= settings.minCheckpointPageCount()
-        || (applicationFrames && byTime(startedAt));
+    return frames >= settings.minCheckpointPageCount() || (applicationFrames && byTime(startedAt));
   }
 
   /** True when an index begun at {@code startedAt} is {@code checkpoint-interval} old. */
@@ -69,9 +71,13 @@ final class RestartSchedule {
       return null;
     }
     warned = true;
-    return "the WAL holds " + frames + " frames (max-checkpoint-page-count "
-        + settings.maxCheckpointPageCount() + ") and cannot restart: "
-        + (r == LockSteps.Result.READERS ? "application read transactions hold older snapshots"
+    return "the WAL holds "
+        + frames
+        + " frames (max-checkpoint-page-count "
+        + settings.maxCheckpointPageCount()
+        + ") and cannot restart: "
+        + (r == LockSteps.Result.READERS
+            ? "application read transactions hold older snapshots"
             : "the write lock is busy");
   }
 }

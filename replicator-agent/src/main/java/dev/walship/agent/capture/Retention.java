@@ -12,15 +12,17 @@ import java.util.TreeMap;
 /**
  * Which shadow files may go. In the current generation an index is kept while a registered replica
  * has not shipped it completely, while it is the current or (with no replica registered in this
- * generation) the previous index, and from the index of the saved page image on (a restart replays from there). A
- * replica positioned in another generation needs a new snapshot anyway and keeps nothing of the
- * current one. An older generation is kept while a replica positioned in it has not shipped its
- * last index to the end.
+ * generation) the previous index, and from the index of the saved page image on (a restart replays
+ * from there). A replica positioned in another generation needs a new snapshot anyway and keeps
+ * nothing of the current one. An older generation is kept while a replica positioned in it has not
+ * shipped its last index to the end.
  */
 final class Retention {
   private final MetaDir meta;
+
   /** Replica positions as last written to the meta directory (only their index matters there). */
   private final Map<String, Position> persisted = new HashMap<>();
+
   /**
    * The generation the last prune left alone on disk (no older generation kept), or null; with
    * {@link #heldFrom}, the lowest index it may have kept. A prune that keeps everything from an
@@ -28,6 +30,7 @@ final class Retention {
    * directory listings: prune runs after every segment a replica ships.
    */
   private Generation tidy;
+
   private int heldFrom;
 
   Retention(MetaDir meta) {

@@ -21,10 +21,11 @@ import java.nio.file.StandardOpenOption;
  * cache, which survives a crash of the process (SIGKILL), not one of the operating system. {@link
  * #sync} makes the published content durable (and, once, the file's directory entry); {@link
  * History} calls it before the WAL can restart (the only moment the copied frames vanish from the
- * live WAL), before a page image names a position, for a snapshot, at a clean stop, and otherwise at
- * most once per {@link History#SYNC_INTERVAL}. What an operating-system crash can lose is therefore
- * only a tail of the current index that the live WAL still holds, or that SQLite lost from the WAL
- * as well (the application writes it with {@code synchronous=NORMAL}): see {@link History}.
+ * live WAL), before a page image names a position, for a snapshot, at a clean stop, and otherwise
+ * at most once per {@link History#SYNC_INTERVAL}. What an operating-system crash can lose is
+ * therefore only a tail of the current index that the live WAL still holds, or that SQLite lost
+ * from the WAL as well (the application writes it with {@code synchronous=NORMAL}): see {@link
+ * History}.
  */
 final class ShadowIndex implements AutoCloseable {
   private final Path file;
@@ -32,16 +33,25 @@ final class ShadowIndex implements AutoCloseable {
   private final WalHeader header;
   private long length;
   private WalChecksum checksum;
+
   /** The end of what was written to the file (published or not). */
   private long written;
+
   /** The published length known to be on disk. */
   private long synced;
+
   private boolean directorySynced;
+
   /** When the oldest publish not yet synced happened (clock millis). */
   private long unsyncedSince;
 
-  private ShadowIndex(Path file, FileChannel channel, WalHeader header, long length,
-      WalChecksum checksum, long written) {
+  private ShadowIndex(
+      Path file,
+      FileChannel channel,
+      WalHeader header,
+      long length,
+      WalChecksum checksum,
+      long written) {
     this.file = file;
     this.channel = channel;
     this.header = header;
@@ -52,8 +62,9 @@ final class ShadowIndex implements AutoCloseable {
 
   /** Starts an index with {@code header}; nothing is published until frames are. */
   static ShadowIndex create(Path file, WalHeader header) throws IOException {
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
     ByteBuffer b = ByteBuffer.wrap(header.toBytes());
     while (b.hasRemaining()) {
       ch.write(b, b.position());
@@ -225,7 +236,10 @@ final class ShadowIndex implements AutoCloseable {
     }
   }
 
-  /** Streams {@code [from, to)} of an index file (its own descriptor, so pruning cannot cut it short). */
+  /**
+   * Streams {@code [from, to)} of an index file (its own descriptor, so pruning cannot cut it
+   * short).
+   */
   static InputStream stream(Path file, long from, long to) throws IOException {
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
     if (ch.size() < to) {

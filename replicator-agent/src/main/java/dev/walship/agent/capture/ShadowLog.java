@@ -25,8 +25,8 @@ import java.time.Duration;
 public interface ShadowLog {
 
   /**
-   * The end of what has been captured: generation, current index, and the offset just past its
-   * last committed frame. Null until capture has started a generation.
+   * The end of what has been captured: generation, current index, and the offset just past its last
+   * committed frame. Null until capture has started a generation.
    */
   Position end();
 
@@ -53,8 +53,8 @@ public interface ShadowLog {
   long indexLength(Generation generation, int index) throws IOException;
 
   /**
-   * Streams the captured bytes {@code [from.offset(), to)} of index {@code from.index()}. The caller
-   * closes the stream.
+   * Streams the captured bytes {@code [from.offset(), to)} of index {@code from.index()}. The
+   * caller closes the stream.
    *
    * @throws java.nio.file.NoSuchFileException when that index is not (or no longer) held locally
    */
@@ -62,8 +62,8 @@ public interface ShadowLog {
 
   /**
    * Starts a snapshot of the database: the whole main database file, taken so that applying the
-   * lease's index from offset 0 on top of it gives a consistent database. Until the lease is closed,
-   * that index stays current. The caller must close the lease promptly.
+   * lease's index from offset 0 on top of it gives a consistent database. Until the lease is
+   * closed, that index stays current. The caller must close the lease promptly.
    */
   SnapshotLease snapshot() throws IOException;
 
@@ -74,9 +74,9 @@ public interface ShadowLog {
   void shipped(String replica, Position shipped);
 
   /**
-   * A replica cannot continue the current generation: it holds a segment that does not continue
-   * the captured history and its server refuses to delete it (replica-server's {@code
-   * immutable-for}). Capture starts a new generation, with a snapshot, at its next step.
+   * A replica cannot continue the current generation: it holds a segment that does not continue the
+   * captured history and its server refuses to delete it (replica-server's {@code immutable-for}).
+   * Capture starts a new generation, with a snapshot, at its next step.
    */
   void restartGeneration(String reason);
 }

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A snapshot being taken: its name (generation and the index it belongs to) and the database
- * file's bytes. Closing releases what keeps the index current.
+ * A snapshot being taken: its name (generation and the index it belongs to) and the database file's
+ * bytes. Closing releases what keeps the index current.
  */
 public interface SnapshotLease extends Closeable {
   /** Which snapshot this is. */

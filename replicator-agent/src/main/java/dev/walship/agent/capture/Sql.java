@@ -15,11 +15,11 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * Capture's SQLite connections to one database and the few statements it runs: read
- * transactions (the read marks), {@code PRAGMA wal_checkpoint(PASSIVE)}, and the no-op write
- * {@code PRAGMA user_version = <its value>}. Capture never creates a table, never runs another
- * checkpoint mode, and turns autocheckpoint off on its own connections. Connections open without
- * the create flag: capture never creates the database. Not thread-safe (capture thread only).
+ * Capture's SQLite connections to one database and the few statements it runs: read transactions
+ * (the read marks), {@code PRAGMA wal_checkpoint(PASSIVE)}, and the no-op write {@code PRAGMA
+ * user_version = <its value>}. Capture never creates a table, never runs another checkpoint mode,
+ * and turns autocheckpoint off on its own connections. Connections open without the create flag:
+ * capture never creates the database. Not thread-safe (capture thread only).
  */
 final class Sql implements AutoCloseable {
   private static final int READERS = 3;
@@ -57,7 +57,10 @@ final class Sql implements AutoCloseable {
       String mode = sql.queryString(sql.readers.get(0), "PRAGMA journal_mode=WAL");
       if (!"wal".equalsIgnoreCase(mode)) {
         throw new SQLException(
-            db + ": cannot switch to WAL mode (journal_mode is '" + mode + "'); "
+            db
+                + ": cannot switch to WAL mode (journal_mode is '"
+                + mode
+                + "'); "
                 + "another connection may hold the database in exclusive locking mode");
       }
       return sql;
@@ -96,12 +99,14 @@ final class Sql implements AutoCloseable {
   }
 
   /**
-   * The header fields an application sets once, when it creates the database: its text encoding
-   * and application id ({@link DatabaseIdentity}).
+   * The header fields an application sets once, when it creates the database: its text encoding and
+   * application id ({@link DatabaseIdentity}).
    */
   String headerIdentity() throws SQLException {
     Connection c = free();
-    return "encoding=" + queryString(c, "PRAGMA encoding") + " application_id="
+    return "encoding="
+        + queryString(c, "PRAGMA encoding")
+        + " application_id="
         + queryLong(c, "PRAGMA application_id");
   }
 
@@ -139,8 +144,8 @@ final class Sql implements AutoCloseable {
 
   /**
    * {@code PRAGMA wal_checkpoint(PASSIVE)} on a connection outside any transaction. While another
-   * connection's checkpoint runs (SQLite then reports busy), it is retried for up to {@code
-   * wait}: the application's autocheckpoint is usually that other one and ends quickly.
+   * connection's checkpoint runs (SQLite then reports busy), it is retried for up to {@code wait}:
+   * the application's autocheckpoint is usually that other one and ends quickly.
    */
   Checkpoint checkpoint(Duration wait) throws SQLException {
     long deadline = ticker.read() + wait.toNanos();
@@ -187,8 +192,8 @@ final class Sql implements AutoCloseable {
   }
 
   /**
-   * {@code BEGIN IMMEDIATE} on {@code w}, retrying at once (not sleeping a millisecond like SQLite's
-   * own handler) while another connection writes, for at most {@code wait}.
+   * {@code BEGIN IMMEDIATE} on {@code w}, retrying at once (not sleeping a millisecond like
+   * SQLite's own handler) while another connection writes, for at most {@code wait}.
    *
    * @return false when the write lock stayed busy
    */
@@ -217,8 +222,8 @@ final class Sql implements AutoCloseable {
   }
 
   /**
-   * Writes {@code user_version} back unchanged: one page-1 frame, nothing else. Takes the write lock
-   * (waiting at most {@code wait}) unless the transaction already holds it.
+   * Writes {@code user_version} back unchanged: one page-1 frame, nothing else. Takes the write
+   * lock (waiting at most {@code wait}) unless the transaction already holds it.
    */
   void setUserVersion(Connection w, long value, Duration wait) throws SQLException {
     spinFor(w).deadline = ticker.read() + wait.toNanos();

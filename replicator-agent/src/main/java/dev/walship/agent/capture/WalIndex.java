@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The wal-index header in the database's {@code -shm} file, read without SQLite: how many frames the
- * WAL holds ({@code mxFrame}), how many of them a checkpoint already copied into the database file
- * ({@code nBackfill}), and the cycle's salts. Layout (SQLite's "WAL-index format", stable since
- * 3.7.0): two copies of the 48-byte {@code WalIndexHdr} at 0 and 48 (native byte order; the salts
- * copied byte for byte from the WAL header), then {@code WalCkptInfo} at 96: {@code nBackfill},
- * five read marks, eight lock bytes, {@code nBackfillAttempted} at 128.
+ * The wal-index header in the database's {@code -shm} file, read without SQLite: how many frames
+ * the WAL holds ({@code mxFrame}), how many of them a checkpoint already copied into the database
+ * file ({@code nBackfill}), and the cycle's salts. Layout (SQLite's "WAL-index format", stable
+ * since 3.7.0): two copies of the 48-byte {@code WalIndexHdr} at 0 and 48 (native byte order; the
+ * salts copied byte for byte from the WAL header), then {@code WalCkptInfo} at 96: {@code
+ * nBackfill}, five read marks, eight lock bytes, {@code nBackfillAttempted} at 128.
  *
  * <p>Design note. The {@code -shm} file carries the POSIX locks of every SQLite connection of this
  * process (the read marks, the write lock). Closing any descriptor of it would drop them all, so it
@@ -86,18 +86,29 @@ final class WalIndex implements AutoCloseable {
       last = b;
       Thread.onSpinWait();
     }
-    throw new IOException("the wal-index header in " + shm.path() + " kept changing while it was"
-        + " read");
+    throw new IOException(
+        "the wal-index header in " + shm.path() + " kept changing while it was" + " read");
   }
 
   private State parse(byte[] b) throws IOException {
     ByteBuffer n = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
     if (n.getInt(0) != VERSION || b[12] != 1) {
-      throw new IOException(shm.path() + ": wal-index version " + n.getInt(0) + ", initialized "
-          + b[12] + "; expected " + VERSION + ", 1");
+      throw new IOException(
+          shm.path()
+              + ": wal-index version "
+              + n.getInt(0)
+              + ", initialized "
+              + b[12]
+              + "; expected "
+              + VERSION
+              + ", 1");
     }
     ByteBuffer be = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
-    return new State(be.getInt(32), be.getInt(36), n.getInt(16), n.getInt(2 * HEADER),
+    return new State(
+        be.getInt(32),
+        be.getInt(36),
+        n.getInt(16),
+        n.getInt(2 * HEADER),
         n.getInt(2 * HEADER + 32));
   }
 

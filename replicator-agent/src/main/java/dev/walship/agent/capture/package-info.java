@@ -1,11 +1,12 @@
 /**
  * Capture: tails one database's WAL and copies every committed frame, within milliseconds of the
  * commit, into a shadow WAL in the database's meta directory; decides when continuity is lost and a
- * new generation starts, or catches the history up with the pages that changed while it did not
- * see the WAL; controls when the WAL may restart (docs/design.md §4). Shippers see the result
- * only through {@link dev.walship.agent.capture.ShadowLog}; the public entry is {@link
- * dev.walship.agent.capture.DatabaseCapture} (with {@link dev.walship.agent.capture.CaptureSettings}
- * and {@link dev.walship.agent.capture.CaptureStatus}); everything else is package-private.
+ * new generation starts, or catches the history up with the pages that changed while it did not see
+ * the WAL; controls when the WAL may restart (docs/design.md §4). Shippers see the result only
+ * through {@link dev.walship.agent.capture.ShadowLog}; the public entry is {@link
+ * dev.walship.agent.capture.DatabaseCapture} (with {@link
+ * dev.walship.agent.capture.CaptureSettings} and {@link dev.walship.agent.capture.CaptureStatus});
+ * everything else is package-private.
  *
  * <p>Meta directory (default {@code .<db>-replicator/} beside the database):
  *
@@ -21,8 +22,8 @@
  * replicas/&lt;name&gt;                       last (generation, index) a replica reported shipped
  * </pre>
  *
- * <p>Who does what: {@link dev.walship.agent.capture.Engine} (the capture thread's state machine and
- * its invariants), {@link dev.walship.agent.capture.History} (copying frames into indices, the
+ * <p>Who does what: {@link dev.walship.agent.capture.Engine} (the capture thread's state machine
+ * and its invariants), {@link dev.walship.agent.capture.History} (copying frames into indices, the
  * image, generations), {@link dev.walship.agent.capture.ReadMark} (capture's read transaction and
  * how it moves), {@link dev.walship.agent.capture.LockSteps} (the write-lock moments: anchor and
  * WAL restart, scheduled by {@link dev.walship.agent.capture.RestartSchedule}), {@link

@@ -1,7 +1,7 @@
 package dev.walship.agent.cli;
 
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.restore.RestoreException;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -12,8 +12,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * Exit codes and what the operator sees when a command fails: 0 ok; 1 an operator's mistake (one
  * line {@code error: …} on stderr, no stack trace); 2 a usage mistake ({@code error: …} and the
- * command's synopsis). Config, restore and I/O errors are the operator's to act on; anything
- * else is a bug: its stack trace is printed, exit 1.
+ * command's synopsis). Config, restore and I/O errors are the operator's to act on; anything else
+ * is a bug: its stack trace is printed, exit 1.
  */
 public final class CliErrors implements IExecutionExceptionHandler, IParameterExceptionHandler {
   public static final int OK = 0;
@@ -28,7 +28,9 @@ public final class CliErrors implements IExecutionExceptionHandler, IParameterEx
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
-    if (ex instanceof ConfigException || ex instanceof RestoreException || ex instanceof IOException) {
+    if (ex instanceof ConfigException
+        || ex instanceof RestoreException
+        || ex instanceof IOException) {
       // an operator's mistake or the world's (a replica down, a damaged file): one line
       ctx.err().println("error: " + ex.getMessage());
     } else {

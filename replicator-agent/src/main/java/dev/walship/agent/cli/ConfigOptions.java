@@ -1,19 +1,24 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigFile;
 import dev.walship.agent.config.ConfigLoader;
+import dev.walship.toolkit.config.ConfigException;
 import picocli.CommandLine.Option;
 
-/** {@code -config PATH} and {@code -no-expand-env}, shared by every command that reads the config. */
+/**
+ * {@code -config PATH} and {@code -no-expand-env}, shared by every command that reads the config.
+ */
 public final class ConfigOptions {
   @Option(
       names = {"-config", "--config"},
       paramLabel = "PATH",
       description =
-          "Config file (litestream.yml format). Default: $" + ConfigFile.ENV_VAR + ", else "
-              + ConfigFile.DEFAULT + ".")
+          "Config file (litestream.yml format). Default: $"
+              + ConfigFile.ENV_VAR
+              + ", else "
+              + ConfigFile.DEFAULT
+              + ".")
   String path;
 
   @Option(

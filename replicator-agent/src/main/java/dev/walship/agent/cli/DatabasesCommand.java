@@ -1,9 +1,9 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code replicator databases}: the databases in the config file and their replicas' names, in
- * Litestream v0.3.13's format ({@code path  replicas}, tabwriter-aligned, names comma-separated).
+ * Litestream v0.3.13's format ({@code path replicas}, tabwriter-aligned, names comma-separated).
  */
 @Command(
     name = "databases",

@@ -1,13 +1,13 @@
 package dev.walship.agent.cli;
 
-import dev.walship.format.wal.SqliteFiles;
-import dev.walship.agent.store.ReplicaStores;
-import dev.walship.toolkit.config.ConfigException;
-import dev.walship.toolkit.config.GoDuration;
 import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.format.catalog.GenerationFiles;
 import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.format.wal.SqliteFiles;
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.GoDuration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +20,12 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code replicator generations}: every generation of the replicas, with how far each lags the
- * database and the time range it covers, in Litestream v0.3.13's columns {@code name generation
- * lag start end}.
+ * database and the time range it covers, in Litestream v0.3.13's columns {@code name generation lag
+ * start end}.
  */
-@Command(name = "generations", description = "List the generations of a database's replicas or of a replica URL.")
+@Command(
+    name = "generations",
+    description = "List the generations of a database's replicas or of a replica URL.")
 public final class GenerationsCommand implements Callable<Integer> {
   /** Litestream prints an empty generation's times as Go's zero time. */
   static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
@@ -53,15 +55,20 @@ public final class GenerationsCommand implements Callable<Integer> {
       try (ReplicaStore store = stores.open(r)) {
         catalog = ReplicaCatalog.load(store);
       } catch (IOException e) {
-        ctx.err().println("error: replica " + r.name() + ": cannot list generations: " + e.getMessage());
+        ctx.err()
+            .println("error: replica " + r.name() + ": cannot list generations: " + e.getMessage());
         failed++;
         continue;
       }
       for (GenerationFiles g : catalog.generations()) {
         Instant start = g.createdAt() == null ? GO_ZERO_TIME : g.createdAt();
         Instant end = g.updatedAt() == null ? GO_ZERO_TIME : g.updatedAt();
-        w.line(r.name(), g.generation().name(), GoDuration.format(truncate(Duration.between(end, dbUpdatedAt))),
-            Times.rfc3339(start), Times.rfc3339(end));
+        w.line(
+            r.name(),
+            g.generation().name(),
+            GoDuration.format(truncate(Duration.between(end, dbUpdatedAt))),
+            Times.rfc3339(start),
+            Times.rfc3339(end));
       }
     }
     w.flush();

@@ -9,9 +9,9 @@ import org.slf4j.event.Level;
 /**
  * The agent's logging: every command starts logging INFO and above as text to standard error
  * ({@link #defaults()}, called by {@code Main} first); {@code replicate} then applies the config's
- * {@code logging:} section (level, standard output or error, text or JSON lines). The AWS SDK's
- * own loggers log warnings only, at any level: their debug lines describe requests, and S3 errors
- * reach the log through the S3 store's messages, which never show keys.
+ * {@code logging:} section (level, standard output or error, text or JSON lines). The AWS SDK's own
+ * loggers log warnings only, at any level: their debug lines describe requests, and S3 errors reach
+ * the log through the S3 store's messages, which never show keys.
  */
 public final class LogSetup {
   /** The AWS SDK's loggers. */

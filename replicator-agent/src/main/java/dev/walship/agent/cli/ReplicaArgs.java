@@ -1,13 +1,13 @@
 package dev.walship.agent.cli;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.config.ReplicaUrl;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.InvalidNameException;
+import dev.walship.toolkit.config.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Mixin;
@@ -24,7 +24,10 @@ import picocli.CommandLine.Parameters;
 public final class ReplicaArgs {
   @Mixin ConfigOptions config;
 
-  @Option(names = {"-replica", "--replica"}, paramLabel = "NAME", description = "Only this replica.")
+  @Option(
+      names = {"-replica", "--replica"},
+      paramLabel = "NAME",
+      description = "Only this replica.")
   String replicaName;
 
   @Mixin SftpUrlOptions sftp;
@@ -48,12 +51,22 @@ public final class ReplicaArgs {
     sftp.refuseWithConfigFile();
     AgentConfig cfg = config.load(ctx);
     Path path = ctx.paths().expand(target);
-    DbConfig db = cfg.db(path).orElseThrow(() -> new ConfigException("database not found in config: " + path));
+    DbConfig db =
+        cfg.db(path)
+            .orElseThrow(() -> new ConfigException("database not found in config: " + path));
     if (replicaName == null) {
       return new Selection(db, db.replicas());
     }
-    ReplicaConfig r = db.replica(replicaName).orElseThrow(
-        () -> new ConfigException("replica \"" + replicaName + "\" not found for database \"" + db.path() + "\""));
+    ReplicaConfig r =
+        db.replica(replicaName)
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "replica \""
+                            + replicaName
+                            + "\" not found for database \""
+                            + db.path()
+                            + "\""));
     return new Selection(db, List.of(r));
   }
 

@@ -1,8 +1,6 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.DirConfig;
@@ -15,7 +13,9 @@ import dev.walship.agent.config.SftpReplicaConfig;
 import dev.walship.agent.replicate.ExecChild;
 import dev.walship.agent.replicate.Replicator;
 import dev.walship.agent.replicate.Supervisor;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.format.store.ReplicaStoreException;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,20 +35,26 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "replicate",
-    description = "Replicate databases continuously until SIGTERM/SIGINT, from the config file or "
-        + "DB_PATH REPLICA_URL... given here.")
+    description =
+        "Replicate databases continuously until SIGTERM/SIGINT, from the config file or "
+            + "DB_PATH REPLICA_URL... given here.")
 public final class ReplicateCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Mixin HelpOption help;
 
-  @Option(names = {"-exec", "--exec"}, paramLabel = "CMD",
-      description = "Run CMD beside replication; forward SIGTERM/SIGINT to it; exit with its status "
-          + "after a final sync. Overrides the config's exec.")
+  @Option(
+      names = {"-exec", "--exec"},
+      paramLabel = "CMD",
+      description =
+          "Run CMD beside replication; forward SIGTERM/SIGINT to it; exit with its status "
+              + "after a final sync. Overrides the config's exec.")
   String exec;
 
   @Mixin SftpUrlOptions sftp;
 
-  @Parameters(paramLabel = "DB_PATH REPLICA_URL", arity = "0..*",
+  @Parameters(
+      paramLabel = "DB_PATH REPLICA_URL",
+      arity = "0..*",
       description = "A database and its replicas' URLs, instead of a config file.")
   List<String> args = new ArrayList<>();
 
@@ -65,7 +71,8 @@ public final class ReplicateCommand implements Callable<Integer> {
     AgentConfig cfg = args.isEmpty() ? fromFile() : fromArgs();
     LogSetup.apply(cfg.logging());
     if (cfg.isEmpty()) {
-      throw new ConfigException("no databases specified in the configuration: nothing to replicate");
+      throw new ConfigException(
+          "no databases specified in the configuration: nothing to replicate");
     }
     String command = exec != null ? exec : cfg.exec();
     if (command != null) {
@@ -130,13 +137,22 @@ public final class ReplicateCommand implements Callable<Integer> {
     Set<String> names = new HashSet<>();
     for (String url : args.subList(1, args.size())) {
       if (!ReplicaUrl.isUrl(url)) {
-        throw new ConfigException("\"" + url + "\" is not a replica URL (file:///dir, sftp://user@host/path or s3://bucket/path)");
+        throw new ConfigException(
+            "\""
+                + url
+                + "\" is not a replica URL (file:///dir, sftp://user@host/path or s3://bucket/path)");
       }
       replicas.add(named(sftp.apply(loader.replicaFromUrl(url), ctx), names));
     }
-    DbConfig d = new DbConfig(db, DbConfig.defaultMetaPath(db), DbConfig.DEFAULT_MONITOR_INTERVAL,
-        DbConfig.DEFAULT_CHECKPOINT_INTERVAL, DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
-        DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT, replicas);
+    DbConfig d =
+        new DbConfig(
+            db,
+            DbConfig.defaultMetaPath(db),
+            DbConfig.DEFAULT_MONITOR_INTERVAL,
+            DbConfig.DEFAULT_CHECKPOINT_INTERVAL,
+            DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
+            DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT,
+            replicas);
     return new AgentConfig(null, null, LoggingConfig.DEFAULTS, List.of(d));
   }
 
@@ -158,5 +174,4 @@ public final class ReplicateCommand implements Callable<Integer> {
     var f = (FileReplicaConfig) r; // a URL replica has no age keys
     return new FileReplicaConfig(name, f.path(), f.timing());
   }
-
 }

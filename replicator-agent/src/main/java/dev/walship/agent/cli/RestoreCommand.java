@@ -1,11 +1,7 @@
 package dev.walship.agent.cli;
 
-import java.util.Locale;
-import dev.walship.agent.store.ReplicaStores;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.restore.NoBackupsException;
-import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.agent.restore.RestoreException;
 import dev.walship.agent.restore.RestorePlan;
 import dev.walship.agent.restore.RestorePlanner;
@@ -13,8 +9,11 @@ import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
+import dev.walship.agent.store.ReplicaStores;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,38 +30,61 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code replicator restore}: Litestream v0.3.13's flags and rules; stricter checks (see {@link
- * RestorePlanner}); among several replicas, the one whose chosen generation has the newest write
- * at or before the target wins, as in Litestream.
+ * RestorePlanner}); among several replicas, the one whose chosen generation has the newest write at
+ * or before the target wins, as in Litestream.
  */
-@Command(name = "restore", description = "Restore a database from its replicas or from a replica URL.")
+@Command(
+    name = "restore",
+    description = "Restore a database from its replicas or from a replica URL.")
 public final class RestoreCommand implements Callable<Integer> {
   @Mixin ReplicaArgs args;
   @Mixin HelpOption help;
 
-  @Option(names = {"-o", "--o"}, paramLabel = "PATH", description = "Output path. Default: the database's path.")
+  @Option(
+      names = {"-o", "--o"},
+      paramLabel = "PATH",
+      description = "Output path. Default: the database's path.")
   String output;
 
-  @Option(names = {"-generation", "--generation"}, paramLabel = "NAME", description = "Restore from this generation.")
+  @Option(
+      names = {"-generation", "--generation"},
+      paramLabel = "NAME",
+      description = "Restore from this generation.")
   String generation;
 
-  @Option(names = {"-index", "--index"}, paramLabel = "NUM", description = "Restore up to this hex WAL index (inclusive).")
+  @Option(
+      names = {"-index", "--index"},
+      paramLabel = "NUM",
+      description = "Restore up to this hex WAL index (inclusive).")
   String index;
 
-  @Option(names = {"-timestamp", "--timestamp"}, paramLabel = "TIMESTAMP",
+  @Option(
+      names = {"-timestamp", "--timestamp"},
+      paramLabel = "TIMESTAMP",
       description = "Restore the state in force at this RFC 3339 time.")
   String timestamp;
 
-  @Option(names = {"-parallelism", "--parallelism"}, paramLabel = "NUM", defaultValue = "8",
+  @Option(
+      names = {"-parallelism", "--parallelism"},
+      paramLabel = "NUM",
+      defaultValue = "8",
       description = "Downloads in parallel. Default: ${DEFAULT-VALUE}.")
   int parallelism;
 
-  @Option(names = {"-if-db-not-exists", "--if-db-not-exists"}, description = "Exit 0 when the output already exists.")
+  @Option(
+      names = {"-if-db-not-exists", "--if-db-not-exists"},
+      description = "Exit 0 when the output already exists.")
   boolean ifDbNotExists;
 
-  @Option(names = {"-if-replica-exists", "--if-replica-exists"}, description = "Exit 0 when no backup is found.")
+  @Option(
+      names = {"-if-replica-exists", "--if-replica-exists"},
+      description = "Exit 0 when no backup is found.")
   boolean ifReplicaExists;
 
-  @Option(names = {"-apply", "--apply"}, paramLabel = "MODE", defaultValue = "PAGES",
+  @Option(
+      names = {"-apply", "--apply"},
+      paramLabel = "MODE",
+      defaultValue = "PAGES",
       description = "How WAL is applied: pages (default) or sqlite (SQLite's own checkpoint).")
   WalApplier.Mode apply;
 
@@ -82,7 +105,8 @@ public final class RestoreCommand implements Callable<Integer> {
       return CliErrors.OK;
     }
     RestoreTarget target = target();
-    RestoreSettings settings = RestoreSettings.defaults().withParallelism(parallelism).withMode(apply);
+    RestoreSettings settings =
+        RestoreSettings.defaults().withParallelism(parallelism).withMode(apply);
     List<String> missing = new ArrayList<>();
     Chosen best = choose(sel.replicas(), target, missing);
     if (best == null) {
@@ -95,14 +119,23 @@ public final class RestoreCommand implements Callable<Integer> {
     try (ReplicaStore store = best.store) {
       long start = settings.ticker().read();
       new Restorer(store, settings).restore(best.plan, out);
-      ctx.err().printf(Locale.ROOT, "restored %s to %s: generation %s, snapshot %08x and %d WAL indices, from %s in %.1f s%n",
-          best.plan.target(), out, best.plan.generation(), best.plan.snapshot().name().index(),
-          best.plan.indices().size(), best.plan.location(), (settings.ticker().read() - start) / 1e9);
+      ctx.err()
+          .printf(
+              Locale.ROOT,
+              "restored %s to %s: generation %s, snapshot %08x and %d WAL indices, from %s in %.1f s%n",
+              best.plan.target(),
+              out,
+              best.plan.generation(),
+              best.plan.snapshot().name().index(),
+              best.plan.indices().size(),
+              best.plan.location(),
+              (settings.ticker().read() - start) / 1e9);
     }
     return CliErrors.OK;
   }
 
-  private record Chosen(ReplicaConfig replica, ReplicaStore store, RestorePlan plan, Instant newest) {}
+  private record Chosen(
+      ReplicaConfig replica, ReplicaStore store, RestorePlan plan, Instant newest) {}
 
   /**
    * Plans the restore from each replica and keeps the one whose chosen generation has the newest
@@ -118,8 +151,11 @@ public final class RestoreCommand implements Callable<Integer> {
       try {
         ReplicaCatalog catalog = ReplicaCatalog.load(store);
         RestorePlan plan = RestorePlanner.plan(catalog, target);
-        Instant newest = catalog.generation(plan.generation()).orElseThrow()
-            .lastWrite(target.timestamp() == null ? Instant.MAX : target.timestamp());
+        Instant newest =
+            catalog
+                .generation(plan.generation())
+                .orElseThrow()
+                .lastWrite(target.timestamp() == null ? Instant.MAX : target.timestamp());
         c = new Chosen(r, store, plan, newest);
       } catch (NoBackupsException e) {
         missing.add("replica " + r.name() + ": " + e.getMessage());
@@ -164,7 +200,8 @@ public final class RestoreCommand implements Callable<Integer> {
       try {
         i = Integer.parseInt(index, 16);
       } catch (NumberFormatException e) {
-        throw new ConfigException("invalid -index \"" + index + "\": expected a hex WAL index such as 0000000a");
+        throw new ConfigException(
+            "invalid -index \"" + index + "\": expected a hex WAL index such as 0000000a");
       }
     }
     Instant t = null;
@@ -172,7 +209,8 @@ public final class RestoreCommand implements Callable<Integer> {
       try {
         t = OffsetDateTime.parse(timestamp).toInstant();
       } catch (DateTimeParseException e) {
-        throw new ConfigException("invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
+        throw new ConfigException(
+            "invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)");
       }
     }
     return new RestoreTarget(g, i, t);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "replicator",
     synopsisSubcommandLabel = "COMMAND",
-    description = "Replicates SQLite databases continuously to file and SFTP replicas (Litestream v0.3.13 compatible).",
+    description =
+        "Replicates SQLite databases continuously to file and SFTP replicas (Litestream v0.3.13 compatible).",
     commandListHeading = "%nCommands:%n")
 public final class RootCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

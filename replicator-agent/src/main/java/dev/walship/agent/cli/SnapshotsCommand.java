@@ -1,19 +1,23 @@
 package dev.walship.agent.cli;
 
-import dev.walship.agent.store.ReplicaStores;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.agent.store.ReplicaStores;
 import dev.walship.format.catalog.GenerationFiles;
 import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code replicator snapshots}: Litestream v0.3.13's {@code replica generation index size created}. */
-@Command(name = "snapshots", description = "List the snapshots of a database's replicas or of a replica URL.")
+/**
+ * {@code replicator snapshots}: Litestream v0.3.13's {@code replica generation index size created}.
+ */
+@Command(
+    name = "snapshots",
+    description = "List the snapshots of a database's replicas or of a replica URL.")
 public final class SnapshotsCommand implements Callable<Integer> {
   @Mixin ReplicaArgs args;
   @Mixin HelpOption help;
@@ -35,12 +39,17 @@ public final class SnapshotsCommand implements Callable<Integer> {
       try (ReplicaStore store = stores.open(r)) {
         for (GenerationFiles g : ReplicaCatalog.load(store).generations()) {
           for (SnapshotInfo s : g.snapshots()) {
-            w.line(r.name(), g.generation().name(), Integer.toString(s.name().index()),
-                Long.toString(s.size()), Times.rfc3339(s.created()));
+            w.line(
+                r.name(),
+                g.generation().name(),
+                Integer.toString(s.name().index()),
+                Long.toString(s.size()),
+                Times.rfc3339(s.created()));
           }
         }
       } catch (IOException e) {
-        ctx.err().println("error: replica " + r.name() + ": cannot list snapshots: " + e.getMessage());
+        ctx.err()
+            .println("error: replica " + r.name() + ": cannot list snapshots: " + e.getMessage());
         failed++;
       }
     }

@@ -1,18 +1,18 @@
 package dev.walship.agent.cli;
 
-import dev.walship.format.catalog.ReplicaEnd;
-import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.agent.capture.ShadowState;
+import dev.walship.agent.config.AgentConfig;
+import dev.walship.agent.config.DbConfig;
+import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.health.AgentState;
 import dev.walship.agent.health.ReplicaHealth;
 import dev.walship.agent.store.ReplicaStores;
-import dev.walship.agent.capture.ShadowState;
-import dev.walship.agent.config.AgentConfig;
-import dev.walship.toolkit.config.ConfigException;
-import dev.walship.agent.config.DbConfig;
-import dev.walship.toolkit.config.GoDuration;
-import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaEnd;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.GoDuration;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,19 +29,27 @@ import picocli.CommandLine.Option;
  * {@code replicator status}: for each database of the config and each of its replicas, where the
  * agent's capture is, where the replica is, how far behind it is in bytes and seconds, when it last
  * received a file, and its last error. Read from the meta directory and from the replicas
- * themselves, so it works whether or not the agent runs. Exits 1 when any replica is unreachable
- * or behind by more than {@code -max-lag}.
+ * themselves, so it works whether or not the agent runs. Exits 1 when any replica is unreachable or
+ * behind by more than {@code -max-lag}.
  */
-@Command(name = "status", description = "Show, for each database and replica, how far the replica is behind.")
+@Command(
+    name = "status",
+    description = "Show, for each database and replica, how far the replica is behind.")
 public final class StatusCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Mixin HelpOption help;
 
-  @Option(names = {"-json", "--json"}, description = "Print JSON, for monitors.")
+  @Option(
+      names = {"-json", "--json"},
+      description = "Print JSON, for monitors.")
   boolean json;
 
-  @Option(names = {"-max-lag", "--max-lag"}, paramLabel = "DURATION", defaultValue = "1m",
-      description = "A replica further behind than this is reported as behind (exit 1). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = {"-max-lag", "--max-lag"},
+      paramLabel = "DURATION",
+      defaultValue = "1m",
+      description =
+          "A replica further behind than this is reported as behind (exit 1). Default: ${DEFAULT-VALUE}.")
   String maxLag;
 
   private final CliContext ctx;
@@ -64,12 +72,20 @@ public final class StatusCommand implements Callable<Integer> {
       Optional<ShadowState> local = readLocal(db);
       for (ReplicaConfig r : db.replicas()) {
         long[] usable = {-1};
-        ReplicaHealth h = ReplicaHealth.of(db, r, local, now, threshold, () -> {
-              try (ReplicaStore store = stores.open(r)) {
-                usable[0] = usableSpace(store);
-                return ReplicaEnd.of(store, GenerationFiles.list(store, local.orElseThrow().generation()));
-              }
-            });
+        ReplicaHealth h =
+            ReplicaHealth.of(
+                db,
+                r,
+                local,
+                now,
+                threshold,
+                () -> {
+                  try (ReplicaStore store = stores.open(r)) {
+                    usable[0] = usableSpace(store);
+                    return ReplicaEnd.of(
+                        store, GenerationFiles.list(store, local.orElseThrow().generation()));
+                  }
+                });
         h = h.withUsableSpace(usable[0]);
         rows.add(AgentState.read(db.metaPath(), r.name()).map(h::withAgent).orElse(h));
       }
@@ -103,16 +119,32 @@ public final class StatusCommand implements Callable<Integer> {
     try {
       return ShadowState.read(db.metaPath());
     } catch (IOException e) {
-      ctx.err().println("error: " + db.path() + ": cannot read " + db.metaPath() + ": " + e.getMessage());
+      ctx.err()
+          .println(
+              "error: " + db.path() + ": cannot read " + db.metaPath() + ": " + e.getMessage());
       return Optional.empty();
     }
   }
 
   private void table(List<ReplicaHealth> rows) {
     TabWriter w = new TabWriter(ctx.out(), 0, 2);
-    w.line("database", "replica", "state", "local", "replica-position", "lag", "lag-bytes", "last-sync", "last-error");
+    w.line(
+        "database",
+        "replica",
+        "state",
+        "local",
+        "replica-position",
+        "lag",
+        "lag-bytes",
+        "last-sync",
+        "last-error");
     for (ReplicaHealth s : rows) {
-      w.line(s.database(), s.replica(), s.state(), position(s.local()), position(s.remote()),
+      w.line(
+          s.database(),
+          s.replica(),
+          s.state(),
+          position(s.local()),
+          position(s.remote()),
           s.lag() == null ? "-" : GoDuration.format(GenerationsCommand.truncate(s.lag())),
           s.lagBytes() == null ? "-" : Long.toString(s.lagBytes()),
           s.lastSync() == null ? "-" : Times.rfc3339(s.lastSync()),

@@ -1,12 +1,12 @@
 package dev.walship.agent.cli;
 
-import java.util.Locale;
 import dev.walship.agent.health.ReplicaHealth;
 import dev.walship.format.layout.Position;
 import dev.walship.toolkit.json.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code replicator status -json}: one JSON object, for monitors. */
 final class StatusJson {
@@ -27,9 +27,14 @@ final class StatusJson {
       b.append(",\"healthy\":").append(s.healthy());
       b.append(",\"local\":").append(position(s.local()));
       b.append(",\"replica_position\":").append(position(s.remote()));
-      b.append(",\"lag_seconds\":").append(s.lag() == null ? "null" : String.format(Locale.ROOT, "%.3f", s.lag().toMillis() / 1000.0));
+      b.append(",\"lag_seconds\":")
+          .append(
+              s.lag() == null
+                  ? "null"
+                  : String.format(Locale.ROOT, "%.3f", s.lag().toMillis() / 1000.0));
       b.append(",\"lag_bytes\":").append(s.lagBytes() == null ? "null" : s.lagBytes().toString());
-      b.append(",\"last_sync\":").append(s.lastSync() == null ? "null" : str(s.lastSync().toString()));
+      b.append(",\"last_sync\":")
+          .append(s.lastSync() == null ? "null" : str(s.lastSync().toString()));
       b.append(",\"last_error\":").append(s.lastError() == null ? "null" : str(s.lastError()));
       b.append('}');
     }
@@ -39,8 +44,15 @@ final class StatusJson {
   }
 
   private static String position(Position p) {
-    return p == null ? "null"
-        : "{\"generation\":" + str(p.generation().name()) + ",\"index\":" + p.index() + ",\"offset\":" + p.offset() + "}";
+    return p == null
+        ? "null"
+        : "{\"generation\":"
+            + str(p.generation().name())
+            + ",\"index\":"
+            + p.index()
+            + ",\"offset\":"
+            + p.offset()
+            + "}";
   }
 
   private static String str(String s) {

@@ -9,8 +9,8 @@ import java.util.List;
  * tabwriter.NewWriter(w, minwidth, 8, padding, ' ', 0)}), so tables match Litestream's byte for
  * byte.
  *
- * <p>Design note: a line is cells; every cell but the last ends a column, the last is free text.
- * A column block is a run of consecutive lines that have a cell in that column; its width is the
+ * <p>Design note: a line is cells; every cell but the last ends a column, the last is free text. A
+ * column block is a run of consecutive lines that have a cell in that column; its width is the
  * widest cell (in code points, as Go counts runes) plus padding, at least {@code minWidth}. Cells
  * are left-aligned and padded with spaces, empty ones too, so trailing spaces stay. A line with a
  * single cell ends every block (Go flushes there).

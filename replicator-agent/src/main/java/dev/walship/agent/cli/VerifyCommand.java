@@ -21,19 +21,28 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code replicator verify [DB]}: what {@code validation-interval} does, once, for every replica of
  * one database (or of every database in the config): restore it into a temporary file and compare
- * it page by page with the database at the same position. One line per replica; exit 1 unless
- * every replica is {@code ok}. Works with the agent running or stopped; never writes to a replica.
+ * it page by page with the database at the same position. One line per replica; exit 1 unless every
+ * replica is {@code ok}. Works with the agent running or stopped; never writes to a replica.
  */
-@Command(name = "verify",
-    description = "Restore each replica to a temporary file and compare it with the database at the same position.")
+@Command(
+    name = "verify",
+    description =
+        "Restore each replica to a temporary file and compare it with the database at the same position.")
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Mixin HelpOption help;
 
-  @Option(names = {"-replica", "--replica"}, paramLabel = "NAME", description = "Only this replica.")
+  @Option(
+      names = {"-replica", "--replica"},
+      paramLabel = "NAME",
+      description = "Only this replica.")
   String replicaName;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "DB_PATH", description = "Default: every database.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DB_PATH",
+      description = "Default: every database.")
   String target;
 
   private final CliContext ctx;
@@ -50,7 +59,10 @@ public final class VerifyCommand implements Callable<Integer> {
     List<DbConfig> dbs = cfg.databasesNow();
     if (target != null && !target.isEmpty()) {
       Path path = ctx.paths().expand(target);
-      dbs = List.of(cfg.db(path).orElseThrow(() -> new ConfigException("database not found in config: " + path)));
+      dbs =
+          List.of(
+              cfg.db(path)
+                  .orElseThrow(() -> new ConfigException("database not found in config: " + path)));
     }
     boolean allOk = true;
     int checked = 0;
@@ -62,16 +74,25 @@ public final class VerifyCommand implements Callable<Integer> {
         checked++;
         Verdict v;
         try (ReplicaStore store = stores.open(r)) {
-          v = new ReplicaComparison(db.path().toString(), db.metaPath(), r.name(), store, Ticker.SYSTEM,
-              ReplicaComparison.Progress.UNKNOWN).run();
+          v =
+              new ReplicaComparison(
+                      db.path().toString(),
+                      db.metaPath(),
+                      r.name(),
+                      store,
+                      Ticker.SYSTEM,
+                      ReplicaComparison.Progress.UNKNOWN)
+                  .run();
         }
         ctx.out().println(v);
         allOk &= v.result() == Verdict.Result.OK;
       }
     }
     if (checked == 0) {
-      throw new ConfigException(replicaName == null ? "no replicas to verify in the config"
-          : "replica \"" + replicaName + "\" not found");
+      throw new ConfigException(
+          replicaName == null
+              ? "no replicas to verify in the config"
+              : "replica \"" + replicaName + "\" not found");
     }
     return allOk ? CliErrors.OK : CliErrors.FAILED;
   }

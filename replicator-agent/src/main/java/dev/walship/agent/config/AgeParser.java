@@ -1,9 +1,9 @@
 package dev.walship.agent.config;
 
+import dev.walship.agent.age.AgeKeys;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.toolkit.config.Keys;
 import dev.walship.toolkit.config.YamlMapping;
-import dev.walship.agent.age.AgeKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,9 @@ final class AgeParser {
     List<YamlMapping.Scalar> ids = m.scalars("identities");
     List<YamlMapping.Scalar> recs = m.scalars("recipients");
     if (ids.isEmpty() && recs.isEmpty()) {
-      throw replica.keyError("age", "age: needs identities (AGE-SECRET-KEY-1…, to restore) and recipients (age1…, to replicate)");
+      throw replica.keyError(
+          "age",
+          "age: needs identities (AGE-SECRET-KEY-1…, to restore) and recipients (age1…, to replicate)");
     }
     List<String> idTexts = new ArrayList<>();
     for (YamlMapping.Scalar s : ids) {
@@ -51,7 +53,8 @@ final class AgeParser {
   }
 
   /** Parses one item alone, to place its error at its own line. */
-  private static void check(YamlMapping m, YamlMapping.Scalar item, List<String> ids, List<String> recs)
+  private static void check(
+      YamlMapping m, YamlMapping.Scalar item, List<String> ids, List<String> recs)
       throws ConfigException {
     try {
       AgeKeys.parse(ids, recs);

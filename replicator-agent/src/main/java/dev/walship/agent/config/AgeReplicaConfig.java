@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param where the {@code age:} key's place ({@code litestream.yml:14: dbs[0].replicas[0].age}),
  *     for messages about keys a command needs but the file lacks
  */
-public record AgeReplicaConfig(ReplicaConfig replica, AgeKeys keys, String where) implements ReplicaConfig {
+public record AgeReplicaConfig(ReplicaConfig replica, AgeKeys keys, String where)
+    implements ReplicaConfig {
   public AgeReplicaConfig {
     Objects.requireNonNull(replica);
     Objects.requireNonNull(keys);

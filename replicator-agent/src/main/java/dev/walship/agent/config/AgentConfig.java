@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A whole, validated agent configuration (a litestream.yml). Immutable.
@@ -22,18 +22,22 @@ import java.util.Optional;
  * @param heartbeat {@code heartbeat-url} and {@code heartbeat-interval}; null: no heartbeat
  */
 public record AgentConfig(
-    String addr, String exec, LoggingConfig logging, List<DbConfig> dbs, List<DirConfig> dirs,
+    String addr,
+    String exec,
+    LoggingConfig logging,
+    List<DbConfig> dbs,
+    List<DirConfig> dirs,
     HeartbeatConfig heartbeat) {
 
   /** No databases, default logging: what an empty file means. */
-  public static final AgentConfig EMPTY = new AgentConfig(null, null, LoggingConfig.DEFAULTS, List.of());
+  public static final AgentConfig EMPTY =
+      new AgentConfig(null, null, LoggingConfig.DEFAULTS, List.of());
 
   public AgentConfig {
     Objects.requireNonNull(logging);
     dbs = List.copyOf(dbs);
     dirs = List.copyOf(dirs);
   }
-
 
   /** Whether nothing is configured to replicate. */
   public boolean isEmpty() {

@@ -1,15 +1,14 @@
 package dev.walship.agent.config;
 
+import dev.walship.agent.sftp.SftpTarget;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.toolkit.config.HostPort;
-import dev.walship.toolkit.config.YamlFile;
 import dev.walship.toolkit.config.Keys;
+import dev.walship.toolkit.config.YamlFile;
 import dev.walship.toolkit.config.YamlMapping;
-import dev.walship.agent.sftp.SftpTarget;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,6 +17,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +37,14 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
-      List.of("addr", "dbs", "exec", "logging", "access-key-id", "secret-access-key", "heartbeat-url",
+      List.of(
+          "addr",
+          "dbs",
+          "exec",
+          "logging",
+          "access-key-id",
+          "secret-access-key",
+          "heartbeat-url",
           "heartbeat-interval");
   static final List<String> LOGGING_KEYS = List.of("level", "type", "stderr");
 
@@ -71,11 +78,13 @@ public final class ConfigLoader {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new ConfigException(file.shown() + ": not UTF-8 text");
     }
@@ -96,13 +105,19 @@ public final class ConfigLoader {
     var replicas = new ReplicaParser(paths, new S3ReplicaParser(env, topCredentials(top)));
     HeartbeatConfig heartbeat = heartbeat(top);
     Databases found = dbs(top, new DbParser(paths, replicas));
-    return new AgentConfig(addr, exec, logging(top.mapping("logging", "a mapping (level, type, stderr)")),
-        found.dbs(), found.dirs(), heartbeat);
+    return new AgentConfig(
+        addr,
+        exec,
+        logging(top.mapping("logging", "a mapping (level, type, stderr)")),
+        found.dbs(),
+        found.dirs(),
+        heartbeat);
   }
 
   private static HeartbeatConfig heartbeat(YamlMapping top) throws ConfigException {
     String url = ReplicaParser.nonEmpty(top.string("heartbeat-url"));
-    Duration interval = ReplicaParser.positive(top, "heartbeat-interval", HeartbeatConfig.DEFAULT_INTERVAL);
+    Duration interval =
+        ReplicaParser.positive(top, "heartbeat-interval", HeartbeatConfig.DEFAULT_INTERVAL);
     if (url == null) {
       if (top.has("heartbeat-interval")) {
         throw top.error("heartbeat-interval", "has no effect without heartbeat-url");
@@ -117,7 +132,8 @@ public final class ConfigLoader {
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
-      throw top.error("heartbeat-url", "\"" + url + "\" is not an http:// or https:// URL with a host");
+      throw top.error(
+          "heartbeat-url", "\"" + url + "\" is not an http:// or https:// URL with a host");
     }
     return new HeartbeatConfig(u, interval);
   }
@@ -130,7 +146,8 @@ public final class ConfigLoader {
   public ReplicaConfig replicaFromUrl(String url) throws ConfigException {
     ReplicaUrl u = ReplicaUrl.parse(url);
     if (u instanceof ReplicaUrl.File f) {
-      return new FileReplicaConfig(FileReplicaConfig.TYPE, paths.expand(f.path()), ReplicaTiming.DEFAULTS);
+      return new FileReplicaConfig(
+          FileReplicaConfig.TYPE, paths.expand(f.path()), ReplicaTiming.DEFAULTS);
     }
     if (u instanceof ReplicaUrl.S3 s3) {
       var target = new S3ReplicaParser(env, S3ReplicaParser.TopCredentials.NONE).fromUrl(s3);
@@ -138,9 +155,14 @@ public final class ConfigLoader {
     }
     var s = (ReplicaUrl.Sftp) u;
     if (s.user() == null) {
-      throw new ConfigException("replica URL \"" + ReplicaUrl.shown(url) + "\": has no user (expected sftp://user@host/path)");
+      throw new ConfigException(
+          "replica URL \""
+              + ReplicaUrl.shown(url)
+              + "\": has no user (expected sftp://user@host/path)");
     }
-    var target = new SftpTarget(s.host(), s.port(), s.user(), s.password(), s.path(), null, null, null, null);
+    var target =
+        new SftpTarget(
+            s.host(), s.port(), s.user(), s.password(), s.path(), null, null, null, null);
     return new SftpReplicaConfig(SftpReplicaConfig.TYPE, target, ReplicaTiming.DEFAULTS);
   }
 
@@ -165,31 +187,40 @@ public final class ConfigLoader {
     String level = ReplicaParser.nonEmpty(m.string("level"));
     LoggingConfig.Level lvl = LoggingConfig.DEFAULTS.level();
     if (level != null) {
-      lvl = switch (level.toUpperCase(Locale.ROOT)) {
-        case "DEBUG" -> LoggingConfig.Level.DEBUG;
-        case "INFO" -> LoggingConfig.Level.INFO;
-        case "WARN", "WARNING" -> LoggingConfig.Level.WARN;
-        case "ERROR" -> LoggingConfig.Level.ERROR;
-        default -> throw m.error("level", "\"" + level + "\" is not a log level (debug, info, warn, error)");
-      };
+      lvl =
+          switch (level.toUpperCase(Locale.ROOT)) {
+            case "DEBUG" -> LoggingConfig.Level.DEBUG;
+            case "INFO" -> LoggingConfig.Level.INFO;
+            case "WARN", "WARNING" -> LoggingConfig.Level.WARN;
+            case "ERROR" -> LoggingConfig.Level.ERROR;
+            default ->
+                throw m.error(
+                    "level", "\"" + level + "\" is not a log level (debug, info, warn, error)");
+          };
     }
     String type = ReplicaParser.nonEmpty(m.string("type"));
     LoggingConfig.Format format = LoggingConfig.DEFAULTS.format();
     if (type != null) {
-      format = switch (type.toLowerCase(Locale.ROOT)) {
-        case "text" -> LoggingConfig.Format.TEXT;
-        case "json" -> LoggingConfig.Format.JSON;
-        default -> throw m.error("type", "\"" + type + "\" is not a log format (text or json)");
-      };
+      format =
+          switch (type.toLowerCase(Locale.ROOT)) {
+            case "text" -> LoggingConfig.Format.TEXT;
+            case "json" -> LoggingConfig.Format.JSON;
+            default -> throw m.error("type", "\"" + type + "\" is not a log format (text or json)");
+          };
     }
     return new LoggingConfig(lvl, format, m.bool("stderr", LoggingConfig.DEFAULTS.stderr()));
   }
 
-  /** The top-level {@code access-key-id}/{@code secret-access-key}, which S3 replicas without their own take. */
-  private static S3ReplicaParser.TopCredentials topCredentials(YamlMapping top) throws ConfigException {
+  /**
+   * The top-level {@code access-key-id}/{@code secret-access-key}, which S3 replicas without their
+   * own take.
+   */
+  private static S3ReplicaParser.TopCredentials topCredentials(YamlMapping top)
+      throws ConfigException {
     String id = ReplicaParser.nonEmpty(top.string("access-key-id"));
     String secret = ReplicaParser.nonEmpty(top.string("secret-access-key"));
-    return new S3ReplicaParser.TopCredentials(id, id == null ? null : top.place("access-key-id"), secret);
+    return new S3ReplicaParser.TopCredentials(
+        id, id == null ? null : top.place("access-key-id"), secret);
   }
 
   /** The {@code dbs:} entries: single databases ({@code path:}) and directories ({@code dir:}). */
@@ -213,7 +244,9 @@ public final class ConfigLoader {
       }
       YamlMapping first = seen.putIfAbsent(p, m);
       if (first != null) {
-        throw m.error(isDir ? "dir" : "path", p + " is already configured at " + first.path() + " (line " + first.line() + ")");
+        throw m.error(
+            isDir ? "dir" : "path",
+            p + " is already configured at " + first.path() + " (line " + first.line() + ")");
       }
     }
     return new Databases(dbs, dirs);

@@ -14,9 +14,18 @@ import java.util.Map;
 final class DbParser {
   static final List<String> KEYS =
       List.of(
-          "path", "meta-path", "monitor-interval", "checkpoint-interval",
-          "min-checkpoint-page-count", "max-checkpoint-page-count", "replicas", "dir", "pattern", "recursive",
+          "path",
+          "meta-path",
+          "monitor-interval",
+          "checkpoint-interval",
+          "min-checkpoint-page-count",
+          "max-checkpoint-page-count",
+          "replicas",
+          "dir",
+          "pattern",
+          "recursive",
           "watch");
+
   /** The keys only a directory entry ({@code dir:}) has. */
   static final List<String> DIR_KEYS = List.of("pattern", "recursive", "watch");
 
@@ -54,10 +63,16 @@ final class DbParser {
   DirConfig parseDir(YamlMapping m) throws ConfigException {
     Keys.check(m, "a database", List.of(KEYS), Map.of(), HINTS);
     if (m.has("path")) {
-      throw m.error("path", "an entry has path: (one database) or dir: (a directory of them), not both");
+      throw m.error(
+          "path", "an entry has path: (one database) or dir: (a directory of them), not both");
     }
     if (m.has("meta-path")) {
-      throw m.error("meta-path", "not with dir: (each database found keeps its own ." + "<name>" + DbConfig.META_DIR_SUFFIX + ")");
+      throw m.error(
+          "meta-path",
+          "not with dir: (each database found keeps its own ."
+              + "<name>"
+              + DbConfig.META_DIR_SUFFIX
+              + ")");
     }
     String written = ReplicaParser.nonEmpty(m.string("dir"));
     if (written == null) {
@@ -95,7 +110,9 @@ final class DbParser {
       throw m.error(
           "max-checkpoint-page-count",
           "must be 0 (never force a checkpoint) or at least min-checkpoint-page-count ("
-              + min + "), got " + max);
+              + min
+              + "), got "
+              + max);
     }
     return new DbConfig(path, metaPath, monitor, checkpoint, min, max, replicas(m));
   }
@@ -133,10 +150,15 @@ final class DbParser {
       if (first != null) {
         String where = first.path() + ", line " + first.line();
         throw m.has("name")
-            ? m.error("name", "duplicate replica name \"" + r.name() + "\" (already used by " + where + ")")
+            ? m.error(
+                "name",
+                "duplicate replica name \"" + r.name() + "\" (already used by " + where + ")")
             : m.error(
-                "replica name \"" + r.name() + "\" (its type, the default name) is already used by "
-                    + where + "; give each replica its own name:");
+                "replica name \""
+                    + r.name()
+                    + "\" (its type, the default name) is already used by "
+                    + where
+                    + "; give each replica its own name:");
       }
       out.add(r);
     }

@@ -12,16 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A {@code dbs:} entry with {@code dir:} instead of {@code path:}, as Litestream v0.5 has it: every
  * SQLite database in {@code dir} whose file name matches {@code pattern} (in subdirectories too
  * when {@code recursive}) is replicated with the entry's settings; with {@code watch}, databases
- * created later are picked up and deleted ones are no longer followed. Each database's replicas
- * lie at the entry's replica paths plus the database's path relative to {@code dir} ({@link
+ * created later are picked up and deleted ones are no longer followed. Each database's replicas lie
+ * at the entry's replica paths plus the database's path relative to {@code dir} ({@link
  * #db(Path)}).
  *
  * @param dir the directory, absolute and normalized
@@ -31,8 +31,10 @@ import java.util.Optional;
  * @param settings the settings of every database found, as a {@link DbConfig} whose path is the
  *     directory itself (replaced per database)
  */
-public record DirConfig(Path dir, Glob pattern, boolean recursive, boolean watch, DbConfig settings) {
-  private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+public record DirConfig(
+    Path dir, Glob pattern, boolean recursive, boolean watch, DbConfig settings) {
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
   public DirConfig {
     Objects.requireNonNull(pattern);
@@ -64,18 +66,30 @@ public record DirConfig(Path dir, Glob pattern, boolean recursive, boolean watch
     return pattern.matches(f.getFileName().toString());
   }
 
-  /** Whether a directory of this name is a replication meta directory ({@code .<db>-replicator}, Litestream's too). */
+  /**
+   * Whether a directory of this name is a replication meta directory ({@code .<db>-replicator},
+   * Litestream's too).
+   */
   public static boolean isMetaDir(String name) {
-    return name.startsWith(".") && (name.endsWith(DbConfig.META_DIR_SUFFIX) || name.endsWith("-litestream"));
+    return name.startsWith(".")
+        && (name.endsWith(DbConfig.META_DIR_SUFFIX) || name.endsWith("-litestream"));
   }
 
-  /** The configuration of database {@code file} (which {@link #covers}): its own meta directory and replica paths. */
+  /**
+   * The configuration of database {@code file} (which {@link #covers}): its own meta directory and
+   * replica paths.
+   */
   public DbConfig db(Path file) {
     Path f = file.normalize();
     String rel = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
     DbConfig s = settings;
-    return new DbConfig(f, DbConfig.defaultMetaPath(f), s.monitorInterval(), s.checkpointInterval(),
-        s.minCheckpointPageCount(), s.maxCheckpointPageCount(),
+    return new DbConfig(
+        f,
+        DbConfig.defaultMetaPath(f),
+        s.monitorInterval(),
+        s.checkpointInterval(),
+        s.minCheckpointPageCount(),
+        s.maxCheckpointPageCount(),
         s.replicas().stream().map(r -> under(r, rel)).toList());
   }
 
@@ -91,13 +105,33 @@ public record DirConfig(Path dir, Glob pattern, boolean recursive, boolean watch
     }
     if (replica instanceof SftpReplicaConfig s) {
       SftpTarget t = s.target();
-      return new SftpReplicaConfig(s.name(), new SftpTarget(t.host(), t.port(), t.user(), t.password(),
-          join(t.path(), relative), t.keyPath(), t.keyPassphrase(), t.hostKey(), t.knownHosts()), s.timing());
+      return new SftpReplicaConfig(
+          s.name(),
+          new SftpTarget(
+              t.host(),
+              t.port(),
+              t.user(),
+              t.password(),
+              join(t.path(), relative),
+              t.keyPath(),
+              t.keyPassphrase(),
+              t.hostKey(),
+              t.knownHosts()),
+          s.timing());
     }
     if (replica instanceof S3ReplicaConfig s) {
       S3Target t = s.target();
-      return new S3ReplicaConfig(s.name(), new S3Target(t.bucket(), join(t.root(), relative), t.region(),
-          t.endpoint(), t.forcePathStyle(), t.skipVerify(), t.credentials()), s.timing());
+      return new S3ReplicaConfig(
+          s.name(),
+          new S3Target(
+              t.bucket(),
+              join(t.root(), relative),
+              t.region(),
+              t.endpoint(),
+              t.forcePathStyle(),
+              t.skipVerify(),
+              t.credentials()),
+          s.timing());
     }
     AgeReplicaConfig a = (AgeReplicaConfig) replica;
     return new AgeReplicaConfig(under(a.replica(), relative), a.keys(), a.where());
@@ -110,7 +144,10 @@ public record DirConfig(Path dir, Glob pattern, boolean recursive, boolean watch
     return root.endsWith("/") ? root + relative : root + "/" + relative;
   }
 
-  /** Whether {@code p} is a regular file that begins with SQLite's header (a database being created may not yet). */
+  /**
+   * Whether {@code p} is a regular file that begins with SQLite's header (a database being created
+   * may not yet).
+   */
   public static boolean isDatabase(Path p) {
     if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       return false;
@@ -122,7 +159,10 @@ public record DirConfig(Path dir, Glob pattern, boolean recursive, boolean watch
     }
   }
 
-  /** The databases this entry covers now, sorted (as {@code databases} and {@code status} list them). */
+  /**
+   * The databases this entry covers now, sorted (as {@code databases} and {@code status} list
+   * them).
+   */
   public List<Path> findDatabases() throws IOException {
     List<Path> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * A {@code pattern:} of a directory entry, with Go's {@code filepath.Match} rules (as Litestream
  * v0.5 matches it): {@code *} any run of characters but {@code /}, {@code ?} one character but
  * {@code /}, {@code [abc]}, {@code [a-z]}, {@code [^a-z]} one character of (or not of) a class,
- * {@code \} escapes the next character. The whole name must match. A pattern Go would answer
- * {@code ErrBadPattern} for (on any name) is refused when it is read, not when a file comes by.
+ * {@code \} escapes the next character. The whole name must match. A pattern Go would answer {@code
+ * ErrBadPattern} for (on any name) is refused when it is read, not when a file comes by.
  */
 public final class Glob {
   private sealed interface Token permits Literal, AnyOne, Star, CharClass {}
@@ -104,7 +104,9 @@ public final class Glob {
     }
     int c = cps[i];
     if (c == '-' || c == ']') {
-      throw bad(pattern, "'" + (char) c + "' must be escaped (\\" + (char) c + ") at this place of a [ class");
+      throw bad(
+          pattern,
+          "'" + (char) c + "' must be escaped (\\" + (char) c + ") at this place of a [ class");
     }
     if (c == '\\') {
       if (i + 1 >= cps.length) {
@@ -141,9 +143,10 @@ public final class Glob {
       if (j >= s.length || s[j] == '/' && !(tok instanceof Literal)) {
         return false;
       }
-      boolean ok = tok instanceof Literal l ? l.c() == s[j]
-          : tok instanceof CharClass c ? c.has(s[j])
-          : true; // AnyOne
+      boolean ok =
+          tok instanceof Literal l
+              ? l.c() == s[j]
+              : tok instanceof CharClass c ? c.has(s[j]) : true; // AnyOne
 
       if (!ok) {
         return false;

@@ -31,7 +31,9 @@ final class HostKeyFormat {
     }
     String named = blobType(blob);
     if (!parts[0].equals(named)) {
-      return "the key is not a " + parts[0] + " public key"
+      return "the key is not a "
+          + parts[0]
+          + " public key"
           + (named == null ? "" : " (it is " + named + ")");
     }
     return null;
@@ -46,7 +48,9 @@ final class HostKeyFormat {
     } catch (IllegalArgumentException e) {
       // fall through
     }
-    return "\"SHA256:" + b64 + "\" is not a SHA256 fingerprint (43 base64 characters after SHA256:,"
+    return "\"SHA256:"
+        + b64
+        + "\" is not a SHA256 fingerprint (43 base64 characters after SHA256:,"
         + " as ssh-keygen -lf prints)";
   }
 

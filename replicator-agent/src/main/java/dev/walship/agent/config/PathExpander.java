@@ -15,7 +15,8 @@ import java.nio.file.Path;
 public record PathExpander(Path home, Path workDir) {
   public PathExpander {
     if (!home.isAbsolute() || !workDir.isAbsolute()) {
-      throw new IllegalArgumentException("home and workDir must be absolute: " + home + ", " + workDir);
+      throw new IllegalArgumentException(
+          "home and workDir must be absolute: " + home + ", " + workDir);
     }
   }
 

@@ -16,12 +16,16 @@ public sealed interface ReplicaConfig
   /** {@code file}, {@code sftp} or {@code s3}. */
   String type();
 
-  /** Where it lives, for messages: a local path or {@code sftp://user@host:port/path}, no secrets. */
+  /**
+   * Where it lives, for messages: a local path or {@code sftp://user@host:port/path}, no secrets.
+   */
   String location();
 
   ReplicaTiming timing();
 
-  /** The age keys its files are encrypted with, when {@code age:} is set ({@link AgeReplicaConfig}). */
+  /**
+   * The age keys its files are encrypted with, when {@code age:} is set ({@link AgeReplicaConfig}).
+   */
   default Optional<AgeKeys> age() {
     return Optional.empty();
   }

@@ -1,11 +1,11 @@
 package dev.walship.agent.config;
 
+import dev.walship.agent.sftp.SftpTarget;
 import dev.walship.toolkit.config.ConfigException;
 import dev.walship.toolkit.config.GoDuration;
 import dev.walship.toolkit.config.HostPort;
 import dev.walship.toolkit.config.Keys;
 import dev.walship.toolkit.config.YamlMapping;
-import dev.walship.agent.sftp.SftpTarget;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -24,21 +24,30 @@ import java.util.Map;
 final class ReplicaParser {
   static final List<String> COMMON_KEYS =
       List.of(
-          "type", "name", "url", "path", "retention", "retention-check-interval",
-          "sync-interval", "snapshot-interval", "validation-interval", "age");
+          "type",
+          "name",
+          "url",
+          "path",
+          "retention",
+          "retention-check-interval",
+          "sync-interval",
+          "snapshot-interval",
+          "validation-interval",
+          "age");
 
   /** Keys only SFTP replicas take: Litestream's four, then ours. */
   static final List<String> SFTP_KEYS =
       List.of("host", "user", "password", "key-path", "key-passphrase", "host-key", "known-hosts");
 
   /** Litestream v0.3.13 replica keys we refuse, with why. */
-  static final Map<String, String> REFUSED = Map.of(
-      "account-name", ReplicaUrlParser.unsupportedType("abs"),
-      "account-key", ReplicaUrlParser.unsupportedType("abs"));
+  static final Map<String, String> REFUSED =
+      Map.of(
+          "account-name", ReplicaUrlParser.unsupportedType("abs"),
+          "account-key", ReplicaUrlParser.unsupportedType("abs"));
 
   /** The keys that belong to one replica type only. */
-  private static final Map<String, List<String>> TYPE_KEYS = Map.of(
-      SftpReplicaConfig.TYPE, SFTP_KEYS, S3ReplicaConfig.TYPE, S3ReplicaParser.KEYS);
+  private static final Map<String, List<String>> TYPE_KEYS =
+      Map.of(SftpReplicaConfig.TYPE, SFTP_KEYS, S3ReplicaConfig.TYPE, S3ReplicaParser.KEYS);
 
   private final PathExpander paths;
   private final S3ReplicaParser s3;
@@ -54,18 +63,21 @@ final class ReplicaParser {
   }
 
   ReplicaConfig parse(YamlMapping m) throws ConfigException {
-    Keys.check(m, "a replica", List.of(COMMON_KEYS, SFTP_KEYS, S3ReplicaParser.KEYS), REFUSED, Map.of());
+    Keys.check(
+        m, "a replica", List.of(COMMON_KEYS, SFTP_KEYS, S3ReplicaParser.KEYS), REFUSED, Map.of());
     ReplicaUrl url = url(m);
     String type = type(m, url);
     refuseOtherTypesKeys(m, type);
     ReplicaTiming timing = timing(m);
     String name = nonEmpty(m.string("name"));
     name = name == null ? type : name;
-    ReplicaConfig r = switch (type) {
-      case FileReplicaConfig.TYPE -> new FileReplicaConfig(name, filePath(m, url), timing);
-      case S3ReplicaConfig.TYPE -> new S3ReplicaConfig(name, s3.read(m, (ReplicaUrl.S3) url), timing);
-      default -> new SftpReplicaConfig(name, SftpTargets.read(m, url, paths), timing);
-    };
+    ReplicaConfig r =
+        switch (type) {
+          case FileReplicaConfig.TYPE -> new FileReplicaConfig(name, filePath(m, url), timing);
+          case S3ReplicaConfig.TYPE ->
+              new S3ReplicaConfig(name, s3.read(m, (ReplicaUrl.S3) url), timing);
+          default -> new SftpReplicaConfig(name, SftpTargets.read(m, url, paths), timing);
+        };
     var age = AgeParser.read(m);
     return age == null ? r : new AgeReplicaConfig(r, age, m.place("age") + ": " + m.keyPath("age"));
   }
@@ -78,7 +90,16 @@ final class ReplicaParser {
       for (String k : e.getValue()) {
         if (m.keys().contains(k)) {
           String article = type.equals(FileReplicaConfig.TYPE) ? "a " : "an ";
-          throw m.keyError(k, "only " + e.getKey() + " replicas take " + k + " (this replica is " + article + type + " replica)");
+          throw m.keyError(
+              k,
+              "only "
+                  + e.getKey()
+                  + " replicas take "
+                  + k
+                  + " (this replica is "
+                  + article
+                  + type
+                  + " replica)");
         }
       }
     }
@@ -101,20 +122,28 @@ final class ReplicaParser {
   }
 
   private static String type(YamlMapping m, ReplicaUrl url) throws ConfigException {
-    String urlType = url == null ? null
-        : url instanceof ReplicaUrl.File ? FileReplicaConfig.TYPE
-        : url instanceof ReplicaUrl.S3 ? S3ReplicaConfig.TYPE
-        : SftpReplicaConfig.TYPE;
+    String urlType =
+        url == null
+            ? null
+            : url instanceof ReplicaUrl.File
+                ? FileReplicaConfig.TYPE
+                : url instanceof ReplicaUrl.S3 ? S3ReplicaConfig.TYPE : SftpReplicaConfig.TYPE;
     String type = nonEmpty(m.string("type"));
     if (type == null) {
       return urlType == null ? FileReplicaConfig.TYPE : urlType;
     }
-    if (!List.of(FileReplicaConfig.TYPE, SftpReplicaConfig.TYPE, S3ReplicaConfig.TYPE).contains(type)) {
+    if (!List.of(FileReplicaConfig.TYPE, SftpReplicaConfig.TYPE, S3ReplicaConfig.TYPE)
+        .contains(type)) {
       String refused = ReplicaUrlParser.unsupportedType(type);
-      throw m.error("type", refused != null ? refused : "unknown replica type \"" + type + "\" (expected file, sftp or s3)");
+      throw m.error(
+          "type",
+          refused != null
+              ? refused
+              : "unknown replica type \"" + type + "\" (expected file, sftp or s3)");
     }
     if (urlType != null && !urlType.equals(type)) {
-      throw m.error("type", "type " + type + " does not match the url, which is " + urlType + "://");
+      throw m.error(
+          "type", "type " + type + " does not match the url, which is " + urlType + "://");
     }
     return type;
   }
@@ -130,7 +159,9 @@ final class ReplicaParser {
     try {
       return paths.expand(written);
     } catch (InvalidPathException e) {
-      throw m.error(url != null ? "url" : "path", "\"" + written + "\" is not a valid path: " + e.getReason());
+      throw m.error(
+          url != null ? "url" : "path",
+          "\"" + written + "\" is not a valid path: " + e.getReason());
     }
   }
 
@@ -139,15 +170,18 @@ final class ReplicaParser {
         notNegative(m, "retention", ReplicaTiming.DEFAULT_RETENTION, "0 keeps everything"),
         positive(m, "retention-check-interval", ReplicaTiming.DEFAULT_RETENTION_CHECK_INTERVAL),
         notNegative(m, "sync-interval", ReplicaTiming.DEFAULT_SYNC_INTERVAL, "0 uploads at once"),
-        notNegative(m, "snapshot-interval", ReplicaTiming.DEFAULT_SNAPSHOT_INTERVAL, "0 turns it off"),
-        notNegative(m, "validation-interval", ReplicaTiming.DEFAULT_VALIDATION_INTERVAL, "0 turns it off"));
+        notNegative(
+            m, "snapshot-interval", ReplicaTiming.DEFAULT_SNAPSHOT_INTERVAL, "0 turns it off"),
+        notNegative(
+            m, "validation-interval", ReplicaTiming.DEFAULT_VALIDATION_INTERVAL, "0 turns it off"));
   }
 
   static Duration notNegative(YamlMapping m, String key, Duration dflt, String zeroMeans)
       throws ConfigException {
     Duration d = m.duration(key, dflt);
     if (d.isNegative()) {
-      throw m.error(key, "must not be negative, got " + GoDuration.format(d) + " (" + zeroMeans + ")");
+      throw m.error(
+          key, "must not be negative, got " + GoDuration.format(d) + " (" + zeroMeans + ")");
     }
     return d;
   }
@@ -155,7 +189,13 @@ final class ReplicaParser {
   static Duration positive(YamlMapping m, String key, Duration dflt) throws ConfigException {
     Duration d = m.duration(key, dflt);
     if (d.isNegative() || d.isZero()) {
-      throw m.error(key, "must be more than 0, got " + GoDuration.format(d) + " (default " + GoDuration.format(dflt) + ")");
+      throw m.error(
+          key,
+          "must be more than 0, got "
+              + GoDuration.format(d)
+              + " (default "
+              + GoDuration.format(dflt)
+              + ")");
     }
     return d;
   }
@@ -168,7 +208,8 @@ final class ReplicaParser {
   private static final class SftpTargets {
     private SftpTargets() {}
 
-    static SftpTarget read(YamlMapping m, ReplicaUrl url, PathExpander paths) throws ConfigException {
+    static SftpTarget read(YamlMapping m, ReplicaUrl url, PathExpander paths)
+        throws ConfigException {
       ReplicaUrl.Sftp u = (ReplicaUrl.Sftp) url;
       if (u != null && m.has("path")) {
         throw m.keyError("path", "cannot be set together with url; use one of them");
@@ -186,7 +227,9 @@ final class ReplicaParser {
       Path keyPath = existingFile(m, "key-path", paths);
       String passphrase = nonEmpty(m.string("key-passphrase"));
       if (passphrase != null && keyPath == null) {
-        throw m.keyError("key-passphrase", "is set but key-path is not; the passphrase unlocks the key-path file");
+        throw m.keyError(
+            "key-passphrase",
+            "is set but key-path is not; the passphrase unlocks the key-path file");
       }
       String hostKey = nonEmpty(m.string("host-key"));
       if (hostKey != null && HostKeyFormat.problem(hostKey) != null) {
@@ -196,7 +239,8 @@ final class ReplicaParser {
       if (hostKey != null && knownHosts != null) {
         throw m.keyError("known-hosts", "set host-key or known-hosts, not both");
       }
-      return new SftpTarget(hp.host(), hp.port(), user, password, path, keyPath, passphrase, hostKey, knownHosts);
+      return new SftpTarget(
+          hp.host(), hp.port(), user, password, path, keyPath, passphrase, hostKey, knownHosts);
     }
 
     private static HostPort hostPort(YamlMapping m) throws ConfigException {
@@ -211,7 +255,8 @@ final class ReplicaParser {
       }
     }
 
-    private static Path existingFile(YamlMapping m, String key, PathExpander paths) throws ConfigException {
+    private static Path existingFile(YamlMapping m, String key, PathExpander paths)
+        throws ConfigException {
       String written = nonEmpty(m.string(key));
       if (written == null) {
         return null;

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When a replica ships, snapshots, prunes and validates. Defaults are Litestream v0.3.13's
- * ({@code replica.go}: {@code DefaultRetention}, {@code DefaultRetentionCheckInterval}; snapshot
- * and validation intervals are unset, i.e. zero), except {@code sync-interval}: Litestream waits
- * 1 s ({@code DefaultSyncInterval}); walship ships as soon as frames are captured, since
- * millisecond lag is its point (uploads coalesce under load anyway; see {@code agent.ship}).
+ * When a replica ships, snapshots, prunes and validates. Defaults are Litestream v0.3.13's ({@code
+ * replica.go}: {@code DefaultRetention}, {@code DefaultRetentionCheckInterval}; snapshot and
+ * validation intervals are unset, i.e. zero), except {@code sync-interval}: Litestream waits 1 s
+ * ({@code DefaultSyncInterval}); walship ships as soon as frames are captured, since millisecond
+ * lag is its point (uploads coalesce under load anyway; see {@code agent.ship}).
  *
  * @param retention how long snapshots and WAL segments are kept; {@link Duration#ZERO} keeps
  *     everything (Litestream disables retention when it is not positive)
@@ -45,8 +45,10 @@ public record ReplicaTiming(
     notNegative(syncInterval, "sync-interval");
     notNegative(snapshotInterval, "snapshot-interval");
     notNegative(validationInterval, "validation-interval");
-    if (Objects.requireNonNull(retentionCheckInterval).isNegative() || retentionCheckInterval.isZero()) {
-      throw new IllegalArgumentException("retention-check-interval must be positive: " + retentionCheckInterval);
+    if (Objects.requireNonNull(retentionCheckInterval).isNegative()
+        || retentionCheckInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "retention-check-interval must be positive: " + retentionCheckInterval);
     }
   }
 

@@ -11,13 +11,13 @@ import dev.walship.toolkit.config.ConfigException;
  *       {@code file:}, cleaned; it is then expanded like any path. Only characters a URL path may
  *       hold unescaped are accepted, because Litestream would percent-encode the others (a space
  *       becomes a literal {@code %20} in its path): write such paths under {@code path:} instead.
- *   <li>{@code sftp://user[:password]@host[:port]/path}: user and password percent-decoded, port
- *       22 by default, path percent-decoded and kept as written ({@code /db} is absolute on the
+ *   <li>{@code sftp://user[:password]@host[:port]/path}: user and password percent-decoded, port 22
+ *       by default, path percent-decoded and kept as written ({@code /db} is absolute on the
  *       server, an empty path is the login directory); query and fragment are dropped.
  *   <li>{@code s3://bucket/path}: the host as Litestream's {@code s3.ParseHost} reads it (see
- *       {@link S3Host}: {@code bucket.localhost:9000}, provider hosts, else the bucket on AWS);
- *       the path percent-decoded, cleaned, without its leading slash. No user or password: S3
- *       keys go under {@code access-key-id}/{@code secret-access-key} or in the environment.
+ *       {@link S3Host}: {@code bucket.localhost:9000}, provider hosts, else the bucket on AWS); the
+ *       path percent-decoded, cleaned, without its leading slash. No user or password: S3 keys go
+ *       under {@code access-key-id}/{@code secret-access-key} or in the environment.
  *   <li>{@code gcs://} and {@code abs://} are Litestream replica types we do not support (the
  *       message names what to use instead), and anything else is unknown: both are refused.
  *   <li>A value without a scheme is not a URL: Litestream refuses it in {@code url:} too.

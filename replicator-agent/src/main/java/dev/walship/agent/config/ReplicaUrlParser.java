@@ -1,5 +1,6 @@
 package dev.walship.agent.config;
 
+import dev.walship.agent.s3.S3Keys;
 import dev.walship.agent.sftp.SftpTarget;
 import dev.walship.toolkit.config.HostPort;
 import java.io.ByteArrayOutputStream;
@@ -7,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import dev.walship.agent.s3.S3Keys;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * message says what is wrong, for the caller to place (config key and line, or command line).
  */
 final class ReplicaUrlParser {
-  /** Punctuation a URL path holds unescaped (RFC 3986 pchar and "/"), besides letters and digits. */
+  /**
+   * Punctuation a URL path holds unescaped (RFC 3986 pchar and "/"), besides letters and digits.
+   */
   private static final String FILE_PATH_CHARS = "-._~!$&'()*+,;=:@/";
 
   /** Punctuation Go's url package accepts in user info. */
@@ -49,7 +51,8 @@ final class ReplicaUrlParser {
       case "file" -> file(rest);
       case "sftp" -> sftp(rest);
       case "s3" -> s3(rest);
-      case "gcs", "abs" -> throw new IllegalArgumentException(unsupportedType(m.group(1).toLowerCase(Locale.ROOT)));
+      case "gcs", "abs" ->
+          throw new IllegalArgumentException(unsupportedType(m.group(1).toLowerCase(Locale.ROOT)));
       default ->
           throw new IllegalArgumentException(
               "unknown replica URL scheme \""
@@ -59,16 +62,18 @@ final class ReplicaUrlParser {
   }
 
   /**
-   * Why Litestream's replica type {@code type} is refused and what to use instead, in one line; null
-   * for any other type.
+   * Why Litestream's replica type {@code type} is refused and what to use instead, in one line;
+   * null for any other type.
    */
   static String unsupportedType(String type) {
     return switch (type) {
-      case "gcs" -> "gcs replicas (Google Cloud Storage) are not supported: use GCS's S3-compatible API"
-          + " (type: s3, endpoint: https://storage.googleapis.com, HMAC keys as access-key-id and"
-          + " secret-access-key) or an sftp replica";
-      case "abs" -> "abs replicas (Azure Blob Storage) are not supported: use Azure Blob Storage's SFTP"
-          + " endpoint (an sftp replica) or an S3-compatible store (type: s3)";
+      case "gcs" ->
+          "gcs replicas (Google Cloud Storage) are not supported: use GCS's S3-compatible API"
+              + " (type: s3, endpoint: https://storage.googleapis.com, HMAC keys as access-key-id and"
+              + " secret-access-key) or an sftp replica";
+      case "abs" ->
+          "abs replicas (Azure Blob Storage) are not supported: use Azure Blob Storage's SFTP"
+              + " endpoint (an sftp replica) or an S3-compatible store (type: s3)";
       default -> null;
     };
   }
@@ -80,13 +85,17 @@ final class ReplicaUrlParser {
       return url;
     }
     int end = indexOfAny(url.substring(scheme + 3), "/?#");
-    String authority = end < 0 ? url.substring(scheme + 3) : url.substring(scheme + 3, scheme + 3 + end);
+    String authority =
+        end < 0 ? url.substring(scheme + 3) : url.substring(scheme + 3, scheme + 3 + end);
     int at = authority.lastIndexOf('@');
     int colon = authority.indexOf(':');
     if (at < 0 || colon < 0 || colon > at) {
       return url;
     }
-    return url.substring(0, scheme + 3) + authority.substring(0, colon) + ":***" + url.substring(scheme + 3 + at);
+    return url.substring(0, scheme + 3)
+        + authority.substring(0, colon)
+        + ":***"
+        + url.substring(scheme + 3 + at);
   }
 
   private static ReplicaUrl.S3 s3(String rest) {
@@ -98,8 +107,9 @@ final class ReplicaUrlParser {
     int slash = s.indexOf('/', 2);
     String host = slash < 0 ? s.substring(2) : s.substring(2, slash);
     if (host.indexOf('@') >= 0) {
-      throw new IllegalArgumentException("an s3 URL carries no user or keys: set access-key-id and"
-          + " secret-access-key, or $LITESTREAM_ACCESS_KEY_ID and $LITESTREAM_SECRET_ACCESS_KEY");
+      throw new IllegalArgumentException(
+          "an s3 URL carries no user or keys: set access-key-id and"
+              + " secret-access-key, or $LITESTREAM_ACCESS_KEY_ID and $LITESTREAM_SECRET_ACCESS_KEY");
     }
     if (host.isEmpty()) {
       throw new IllegalArgumentException("has no bucket (expected s3://bucket/path)");
@@ -174,9 +184,7 @@ final class ReplicaUrlParser {
     while (i < s.length()) {
       char c = s.charAt(i);
       if (c == '%') {
-        if (i + 2 >= s.length()
-            || hex(s.charAt(i + 1)) < 0
-            || hex(s.charAt(i + 2)) < 0) {
+        if (i + 2 >= s.length() || hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
           throw new IllegalArgumentException(what + " has a broken %-escape (expected %XX)");
         }
         bytes.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));

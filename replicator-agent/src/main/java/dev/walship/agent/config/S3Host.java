@@ -1,7 +1,7 @@
 package dev.walship.agent.config;
 
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * What the host of a {@code s3://host/path} URL says, read as Litestream v0.3.13's {@code
  * s3.ParseHost} reads it: {@code bucket.localhost:9000} is bucket {@code bucket} on {@code
  * http://localhost:9000}; the hosts of Backblaze B2, Filebase, DigitalOcean Spaces, Scaleway and
- * Linode name bucket, region and endpoint; any other host is the bucket itself, on AWS S3 (its port,
- * if any, is dropped). Provider hosts use path-style addressing, AWS virtual-hosted style.
+ * Linode name bucket, region and endpoint; any other host is the bucket itself, on AWS S3 (its
+ * port, if any, is dropped). Provider hosts use path-style addressing, AWS virtual-hosted style.
  *
  * @param bucket may be empty ({@code s3://localhost:9000/x}): the caller then needs {@code bucket:}
  * @param region empty when the host does not say
@@ -21,12 +21,23 @@ record S3Host(String bucket, String region, String endpoint, boolean forcePathSt
   private record Provider(Pattern pattern, String endpoint, boolean hasRegion) {}
 
   private static final Pattern LOCALHOST = Pattern.compile("^(?:(.+)\\.)?localhost$");
-  private static final List<Provider> PROVIDERS = List.of(
-      new Provider(Pattern.compile("^(?:(.+)\\.)?s3.([^.]+)\\.backblazeb2.com$"), "s3.%s.backblazeb2.com", true),
-      new Provider(Pattern.compile("^(?:(.+)\\.)?s3.filebase.com$"), "s3.filebase.com", false),
-      new Provider(Pattern.compile("^(?:(.+)\\.)?([^.]+)\\.digitaloceanspaces.com$"), "%s.digitaloceanspaces.com", true),
-      new Provider(Pattern.compile("^(?:(.+)\\.)?s3.([^.]+)\\.scw\\.cloud$"), "s3.%s.scw.cloud", true),
-      new Provider(Pattern.compile("^(?:(.+)\\.)?([^.]+)\\.linodeobjects.com$"), "%s.linodeobjects.com", true));
+  private static final List<Provider> PROVIDERS =
+      List.of(
+          new Provider(
+              Pattern.compile("^(?:(.+)\\.)?s3.([^.]+)\\.backblazeb2.com$"),
+              "s3.%s.backblazeb2.com",
+              true),
+          new Provider(Pattern.compile("^(?:(.+)\\.)?s3.filebase.com$"), "s3.filebase.com", false),
+          new Provider(
+              Pattern.compile("^(?:(.+)\\.)?([^.]+)\\.digitaloceanspaces.com$"),
+              "%s.digitaloceanspaces.com",
+              true),
+          new Provider(
+              Pattern.compile("^(?:(.+)\\.)?s3.([^.]+)\\.scw\\.cloud$"), "s3.%s.scw.cloud", true),
+          new Provider(
+              Pattern.compile("^(?:(.+)\\.)?([^.]+)\\.linodeobjects.com$"),
+              "%s.linodeobjects.com",
+              true));
 
   static S3Host parse(String hostPort) {
     String host = hostPort;
@@ -44,7 +55,8 @@ record S3Host(String bucket, String region, String endpoint, boolean forcePathSt
       m = p.pattern().matcher(host);
       if (m.matches()) {
         String region = p.hasRegion() ? m.group(2) : "";
-        String name = p.hasRegion() ? String.format(Locale.ROOT, p.endpoint(), region) : p.endpoint();
+        String name =
+            p.hasRegion() ? String.format(Locale.ROOT, p.endpoint(), region) : p.endpoint();
         return new S3Host(group(m, 1), region, endpoint("https", name, port), true);
       }
     }

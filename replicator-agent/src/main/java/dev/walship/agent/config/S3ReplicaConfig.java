@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param name unique within its database; {@code s3} by default
  * @param target bucket, path, server and credentials
  */
-public record S3ReplicaConfig(String name, S3Target target, ReplicaTiming timing) implements ReplicaConfig {
+public record S3ReplicaConfig(String name, S3Target target, ReplicaTiming timing)
+    implements ReplicaConfig {
   /** The type name, which is also the default replica name. */
   public static final String TYPE = "s3";
 

@@ -1,10 +1,9 @@
 package dev.walship.agent.config;
 
-import dev.walship.toolkit.config.ConfigException;
-import dev.walship.toolkit.config.Keys;
-import dev.walship.toolkit.config.YamlMapping;
 import dev.walship.agent.s3.S3Credentials;
 import dev.walship.agent.s3.S3Target;
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.YamlMapping;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -25,8 +24,15 @@ import java.util.Map;
  * default chain (profile, instance role). Half a key pair is an error, not a silent fallback.
  */
 final class S3ReplicaParser {
-  static final List<String> KEYS = List.of(
-      "bucket", "region", "endpoint", "access-key-id", "secret-access-key", "force-path-style", "skip-verify");
+  static final List<String> KEYS =
+      List.of(
+          "bucket",
+          "region",
+          "endpoint",
+          "access-key-id",
+          "secret-access-key",
+          "force-path-style",
+          "skip-verify");
 
   /**
    * The file's top-level {@code access-key-id}/{@code secret-access-key}, with where each was set.
@@ -64,7 +70,8 @@ final class S3ReplicaParser {
     boolean endpointKey = ReplicaParser.nonEmpty(m.string("endpoint")) != null;
     boolean pathStyle = m.bool("force-path-style", endpointKey) || host.forcePathStyle();
     URI endpoint = endpointText == null ? null : endpoint(m, endpointText);
-    return new S3Target(bucket, path, region, endpoint, pathStyle, m.bool("skip-verify", false), credentials(m));
+    return new S3Target(
+        bucket, path, region, endpoint, pathStyle, m.bool("skip-verify", false), credentials(m));
   }
 
   /** A replica given as a URL on the command line: credentials from the environment. */
@@ -75,15 +82,19 @@ final class S3ReplicaParser {
     }
     URI endpoint = host.endpoint().isEmpty() ? null : URI.create(host.endpoint());
     String region = host.region().isEmpty() ? null : host.region();
-    return new S3Target(host.bucket(), url.path(), region, endpoint, host.forcePathStyle(), false, fromEnv(null));
+    return new S3Target(
+        host.bucket(), url.path(), region, endpoint, host.forcePathStyle(), false, fromEnv(null));
   }
 
   private static void checkBucket(YamlMapping m, String bucket) throws ConfigException {
     for (int i = 0; i < bucket.length(); i++) {
       char c = bucket.charAt(i);
       if (c == '/' || c <= 0x20 || c == 0x7f) {
-        throw m.error(m.has("bucket") ? "bucket" : "url",
-            "\"" + bucket + "\" is not a bucket name (no slashes, spaces or control characters; the path goes under path:)");
+        throw m.error(
+            m.has("bucket") ? "bucket" : "url",
+            "\""
+                + bucket
+                + "\" is not a bucket name (no slashes, spaces or control characters; the path goes under path:)");
       }
     }
   }
@@ -98,7 +109,11 @@ final class S3ReplicaParser {
         throw m.error(key, "\"" + text + "\" is not an http:// or https:// endpoint");
       }
       if (u.getHost() == null || u.getRawUserInfo() != null) {
-        throw m.error(key, "\"" + text + "\" has no host name (expected e.g. http://minio:9000 or s3.example.com)");
+        throw m.error(
+            key,
+            "\""
+                + text
+                + "\" has no host name (expected e.g. http://minio:9000 or s3.example.com)");
       }
       return u;
     } catch (URISyntaxException e) {
@@ -123,24 +138,35 @@ final class S3ReplicaParser {
     if (id == null && secret != null) {
       throw m.error("secret-access-key is set but access-key-id is not");
     }
-    return id != null ? S3Credentials.of(id, secret, null, "access-key-id at " + idPlace) : fromEnv(m);
+    return id != null
+        ? S3Credentials.of(id, secret, null, "access-key-id at " + idPlace)
+        : fromEnv(m);
   }
 
   /** Keys from the environment, as Litestream copies {@code LITESTREAM_*} to {@code AWS_*}. */
   private S3Credentials fromEnv(YamlMapping m) throws ConfigException {
-    String idVar = env.containsKey("AWS_ACCESS_KEY_ID") ? "AWS_ACCESS_KEY_ID" : "LITESTREAM_ACCESS_KEY_ID";
-    String secretVar = env.containsKey("AWS_SECRET_ACCESS_KEY") ? "AWS_SECRET_ACCESS_KEY" : "LITESTREAM_SECRET_ACCESS_KEY";
+    String idVar =
+        env.containsKey("AWS_ACCESS_KEY_ID") ? "AWS_ACCESS_KEY_ID" : "LITESTREAM_ACCESS_KEY_ID";
+    String secretVar =
+        env.containsKey("AWS_SECRET_ACCESS_KEY")
+            ? "AWS_SECRET_ACCESS_KEY"
+            : "LITESTREAM_SECRET_ACCESS_KEY";
     String id = ReplicaParser.nonEmpty(env.get(idVar));
     String secret = ReplicaParser.nonEmpty(env.get(secretVar));
     if (id == null && secret == null) {
       return S3Credentials.DEFAULT_CHAIN;
     }
     if (id == null || secret == null) {
-      String problem = "$" + (id == null ? secretVar : idVar) + " is set but $" + (id == null ? idVar : secretVar)
-          + " is not (S3 needs both)";
+      String problem =
+          "$"
+              + (id == null ? secretVar : idVar)
+              + " is set but $"
+              + (id == null ? idVar : secretVar)
+              + " is not (S3 needs both)";
       throw m == null ? new ConfigException(problem) : m.error(problem);
     }
-    return S3Credentials.of(id, secret, ReplicaParser.nonEmpty(env.get("AWS_SESSION_TOKEN")), "$" + idVar);
+    return S3Credentials.of(
+        id, secret, ReplicaParser.nonEmpty(env.get("AWS_SESSION_TOKEN")), "$" + idVar);
   }
 
   private static String first(String a, String b) {

@@ -26,7 +26,10 @@ import java.util.Properties;
 public record AgentState(long pid, String lastError, Instant since, int attempts) {
   static final String DIR = "agent";
 
-  /** Where the agent publishes the state of {@code replica} of the database whose meta directory is {@code meta}. */
+  /**
+   * Where the agent publishes the state of {@code replica} of the database whose meta directory is
+   * {@code meta}.
+   */
   public static Path file(Path meta, String replica) {
     return meta.resolve(DIR).resolve(encode(replica) + ".state");
   }
@@ -61,20 +64,27 @@ public record AgentState(long pid, String lastError, Instant since, int attempts
     Files.deleteIfExists(file(meta, replica));
   }
 
-  /** The state a live agent published for {@code replica}; empty when none, or its process is gone. */
+  /**
+   * The state a live agent published for {@code replica}; empty when none, or its process is gone.
+   */
   public static Optional<AgentState> read(Path meta, String replica) {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file(meta, replica), StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException | IllegalArgumentException unreadable) {
-      return Optional.empty(); // none, or unreadable by this user: status shows what it reads itself
+      return Optional
+          .empty(); // none, or unreadable by this user: status shows what it reads itself
     }
     try {
       long pid = Long.parseLong(p.getProperty("pid", "-1"));
       if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
         String since = p.getProperty("since");
-        return Optional.of(new AgentState(pid, p.getProperty("last-error"), since == null ? null : Instant.parse(since),
-            Integer.parseInt(p.getProperty("attempts", "0"))));
+        return Optional.of(
+            new AgentState(
+                pid,
+                p.getProperty("last-error"),
+                since == null ? null : Instant.parse(since),
+                Integer.parseInt(p.getProperty("attempts", "0"))));
       }
     } catch (RuntimeException damaged) {
       // a damaged report says nothing
@@ -82,13 +92,24 @@ public record AgentState(long pid, String lastError, Instant since, int attempts
     return Optional.empty();
   }
 
-  /** A replica name as a file name: letters, digits, {@code -_.} as they are, anything else {@code %XX}. */
+  /**
+   * A replica name as a file name: letters, digits, {@code -_.} as they are, anything else {@code
+   * %XX}.
+   */
   static String encode(String name) {
     StringBuilder b = new StringBuilder();
     for (byte c : name.getBytes(StandardCharsets.UTF_8)) {
-      boolean safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-          || (c == '.' && b.length() > 0);
-      b.append(safe ? String.valueOf((char) c) : String.format(java.util.Locale.ROOT, "%%%02X", c & 0xff));
+      boolean safe =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_'
+              || (c == '.' && b.length() > 0);
+      b.append(
+          safe
+              ? String.valueOf((char) c)
+              : String.format(java.util.Locale.ROOT, "%%%02X", c & 0xff));
     }
     return b.toString();
   }

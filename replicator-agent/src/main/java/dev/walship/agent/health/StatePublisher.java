@@ -34,7 +34,9 @@ public final class StatePublisher implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Publishes {@code entries}, read at every round: a thread-safe list that may change meanwhile. */
+  /**
+   * Publishes {@code entries}, read at every round: a thread-safe list that may change meanwhile.
+   */
   public static StatePublisher start(List<Entry> entries) {
     StatePublisher p = new StatePublisher(entries);
     p.publish();
@@ -64,7 +66,8 @@ public final class StatePublisher implements AutoCloseable {
     for (Entry e : entries) {
       ShipperStats s = e.stats();
       int attempts = s.failedAttempts();
-      AgentState now = new AgentState(pid, attempts == 0 ? null : s.lastError(), s.failingSince(), attempts);
+      AgentState now =
+          new AgentState(pid, attempts == 0 ? null : s.lastError(), s.failingSince(), attempts);
       if (now.equals(written.get(e))) {
         continue;
       }
@@ -73,7 +76,11 @@ public final class StatePublisher implements AutoCloseable {
         written.put(e, now);
       } catch (IOException x) {
         if (written.put(e, now) != null || !now.failing()) {
-          LOG.debug("cannot publish the state of replica {} in {}: {}", e.replica(), e.meta(), x.toString());
+          LOG.debug(
+              "cannot publish the state of replica {} in {}: {}",
+              e.replica(),
+              e.meta(),
+              x.toString());
         }
       }
     }
@@ -95,7 +102,8 @@ public final class StatePublisher implements AutoCloseable {
         try {
           AgentState.remove(e.meta(), e.replica());
         } catch (IOException x) {
-          LOG.debug("cannot remove the published state of replica {}: {}", e.replica(), x.toString());
+          LOG.debug(
+              "cannot remove the published state of replica {}: {}", e.replica(), x.toString());
         }
       }
     }

@@ -16,23 +16,31 @@ import org.slf4j.LoggerFactory;
  * Sends an HTTP GET to {@code heartbeat-url} while replication works, at most once per {@code
  * heartbeat-interval}, so that a dead-man's-switch monitor raises the alarm when the GETs stop.
  *
- * <p>A GET is sent only right after every replica passed its check ({@link Replica#problem()} is null: it
- * holds what capture holds, or has been catching up only briefly, and its store answered just now).
- * While any replica is behind or failing nothing is sent, not even a "failure" ping: silence is the
- * alarm. The first GET goes out as soon as everything is healthy after the start. The URL is never
- * logged whole (monitors put their secret in it), only its host.
+ * <p>A GET is sent only right after every replica passed its check ({@link Replica#problem()} is
+ * null: it holds what capture holds, or has been catching up only briefly, and its store answered
+ * just now). While any replica is behind or failing nothing is sent, not even a "failure" ping:
+ * silence is the alarm. The first GET goes out as soon as everything is healthy after the start.
+ * The URL is never logged whole (monitors put their secret in it), only its host.
  */
 public final class Heartbeat implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
   /** How often health is looked at once a heartbeat is due (or every interval, when shorter). */
   static final Duration LOOK = Duration.ofSeconds(1);
-  /** After a look found a problem, the next one waits this long (or an interval, when shorter): probes cost a connection. */
+
+  /**
+   * After a look found a problem, the next one waits this long (or an interval, when shorter):
+   * probes cost a connection.
+   */
   static final Duration AFTER_PROBLEM = Duration.ofSeconds(10);
+
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** One replica as the heartbeat judges it. */
   public interface Replica {
-    /** Null when caught up (or briefly catching up) and reachable now; otherwise why not, in words. */
+    /**
+     * Null when caught up (or briefly catching up) and reachable now; otherwise why not, in words.
+     */
     String problem();
   }
 
@@ -54,7 +62,11 @@ public final class Heartbeat implements AutoCloseable {
     this.interval = interval;
     this.replicas = replicas;
     this.ticker = ticker;
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     this.thread = new Thread(this::run, "walship-heartbeat");
     this.thread.setDaemon(true);
   }
@@ -66,7 +78,10 @@ public final class Heartbeat implements AutoCloseable {
   public static Heartbeat start(URI url, Duration interval, List<Replica> replicas, Ticker ticker) {
     Heartbeat h = new Heartbeat(url, interval, replicas, ticker);
     h.thread.start();
-    LOG.info("sending a heartbeat to {} at most every {} while every replica is in sync", url.getHost(), interval);
+    LOG.info(
+        "sending a heartbeat to {} at most every {} while every replica is in sync",
+        url.getHost(),
+        interval);
     return h;
   }
 
@@ -80,7 +95,8 @@ public final class Heartbeat implements AutoCloseable {
     Duration afterProblem = interval.compareTo(AFTER_PROBLEM) < 0 ? interval : AFTER_PROBLEM;
     long nextLook = ticker.read();
     while (await(look)) {
-      if ((sentOnce && ticker.read() - lastBeat < interval.toNanos()) || ticker.until(nextLook) > 0) {
+      if ((sentOnce && ticker.read() - lastBeat < interval.toNanos())
+          || ticker.until(nextLook) > 0) {
         continue;
       }
       String problem = problem();
@@ -122,7 +138,10 @@ public final class Heartbeat implements AutoCloseable {
       lastBeat = ticker.read();
       sentOnce = true;
     } catch (IOException e) {
-      LOG.warn("heartbeat to {} failed: {}", url.getHost(), e.getMessage() == null ? e.toString() : e.getMessage());
+      LOG.warn(
+          "heartbeat to {} failed: {}",
+          url.getHost(),
+          e.getMessage() == null ? e.toString() : e.getMessage());
       lastBeat = ticker.read();
       sentOnce = true;
     } catch (InterruptedException e) {

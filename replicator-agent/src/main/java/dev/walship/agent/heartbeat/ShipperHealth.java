@@ -9,8 +9,8 @@ import java.time.InstantSource;
 
 /**
  * A replica as {@link Heartbeat} judges it, from its shipper: healthy when it holds everything
- * captured (or has been behind for less than {@link #CATCHING_UP}, as a busy database always is
- * for a moment) and its store answers now ({@link ReplicaStore#checkAccess()}, so an idle database
+ * captured (or has been behind for less than {@link #CATCHING_UP}, as a busy database always is for
+ * a moment) and its store answers now ({@link ReplicaStore#checkAccess()}, so an idle database
  * whose server went away is not reported healthy).
  */
 public final class ShipperHealth implements Heartbeat.Replica {
@@ -34,7 +34,9 @@ public final class ShipperHealth implements Heartbeat.Replica {
     if (lag < 0) {
       return name + " has not reported its position yet" + lastError();
     }
-    if (lag > 0 && behind != null && Duration.between(behind, clock.instant()).compareTo(CATCHING_UP) >= 0) {
+    if (lag > 0
+        && behind != null
+        && Duration.between(behind, clock.instant()).compareTo(CATCHING_UP) >= 0) {
       return name + " is behind by " + lag + " bytes since " + behind + lastError();
     }
     try {

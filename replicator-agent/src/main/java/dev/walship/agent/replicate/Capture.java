@@ -17,8 +17,8 @@ interface Capture extends AutoCloseable {
   ShadowLog log();
 
   /**
-   * Whether capture has looked at the database at least once since it started (found it missing,
-   * or captured what it held), so that {@link #log()}'s end speaks for the database.
+   * Whether capture has looked at the database at least once since it started (found it missing, or
+   * captured what it held), so that {@link #log()}'s end speaks for the database.
    */
   boolean started();
 

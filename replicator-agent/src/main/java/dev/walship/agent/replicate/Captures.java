@@ -1,6 +1,5 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.toolkit.time.Ticker;
 import dev.walship.agent.capture.CaptureSettings;
 import dev.walship.agent.capture.CaptureStatus;
 import dev.walship.agent.capture.DatabaseCapture;
@@ -8,6 +7,7 @@ import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.work.FileWatches;
 import dev.walship.agent.work.Workers;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import java.util.random.RandomGenerator;
 final class Captures {
   /** What the config's "0: never" means to capture, which wants a positive interval. */
   static final Duration NEVER = Duration.ofDays(365L * 100);
+
   /** Where shippers spool snapshots before upload, inside capture's meta directory. */
   static final String SPOOL = "spool";
 
@@ -40,8 +41,8 @@ final class Captures {
    * Starts the real capture engine with this clock, ticker and randomness (new generation names),
    * as a job on {@code workers}, woken by {@code watches}.
    */
-  static Capture.Factory real(Clock clock, Ticker ticker, RandomGenerator random, Workers workers,
-      FileWatches watches) {
+  static Capture.Factory real(
+      Clock clock, Ticker ticker, RandomGenerator random, Workers workers, FileWatches watches) {
     return db -> {
       DatabaseCapture c = DatabaseCapture.open(db.path(), settings(db), clock, ticker, random);
       try {
@@ -60,7 +61,8 @@ final class Captures {
         public boolean started() {
           CaptureStatus.State s = c.status().state();
           // a capture whose first looks failed has captured nothing yet: not started
-          return s != CaptureStatus.State.STARTING && !(s == CaptureStatus.State.FAILING && c.end() == null);
+          return s != CaptureStatus.State.STARTING
+              && !(s == CaptureStatus.State.FAILING && c.end() == null);
         }
 
         @Override

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One database: its capture engine and one shipper per replica, as jobs on the shared pools. Stopping
- * ships what is captured to every replica in parallel, within one deadline.
+ * One database: its capture engine and one shipper per replica, as jobs on the shared pools.
+ * Stopping ships what is captured to every replica in parallel, within one deadline.
  */
 final class DatabaseReplication {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseReplication.class);
@@ -28,7 +28,11 @@ final class DatabaseReplication {
   private final Ticker ticker;
 
   DatabaseReplication(
-      String name, Capture capture, List<Shipper> shippers, List<ReplicaStore> ownedStores, Ticker ticker) {
+      String name,
+      Capture capture,
+      List<Shipper> shippers,
+      List<ReplicaStore> ownedStores,
+      Ticker ticker) {
     this.ticker = ticker;
     this.name = name;
     this.capture = capture;
@@ -99,11 +103,14 @@ final class DatabaseReplication {
     }
     List<CompletableFuture<Boolean>> stops = new ArrayList<>();
     for (Shipper s : shippers) {
-      stops.add(CompletableFuture.supplyAsync(() -> stopOne(s, timeout), r -> {
-        Thread t = new Thread(r, "walship-stop-" + s.replica());
-        t.setDaemon(true);
-        t.start();
-      }));
+      stops.add(
+          CompletableFuture.supplyAsync(
+              () -> stopOne(s, timeout),
+              r -> {
+                Thread t = new Thread(r, "walship-stop-" + s.replica());
+                t.setDaemon(true);
+                t.start();
+              }));
     }
     boolean all = stops.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
     closeQuietly();

@@ -22,23 +22,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code dir:} entry at work: finds the SQLite databases it covers (files whose name matches,
- * that begin with SQLite's header) and has the {@link Host} follow them; with {@code watch:},
- * file events bring databases created later (followed once SQLite has written their header) and
- * end the following of deleted ones.
+ * that begin with SQLite's header) and has the {@link Host} follow them; with {@code watch:}, file
+ * events bring databases created later (followed once SQLite has written their header) and end the
+ * following of deleted ones.
  *
  * <p>Design note: the watch listener only notes names and wakes this entry's {@link Job}; the job
  * looks at the noted files (one stat each) or, after lost events and every {@link #RESCAN}, at the
- * whole directory. A WAL write of a followed database is a name that does not match the pattern
- * and costs nothing.
+ * whole directory. A WAL write of a followed database is a name that does not match the pattern and
+ * costs nothing.
  */
 final class DirectoryReplication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryReplication.class);
+
   /** How often a watched directory is listed in full, in case file events were lost. */
   static final Duration RESCAN = Duration.ofSeconds(10);
 
   /** Where found databases go: the replicator. */
   interface Host {
-    /** Starts replicating {@code db} unless something already does; true when this call started it. */
+    /**
+     * Starts replicating {@code db} unless something already does; true when this call started it.
+     */
     boolean follow(DbConfig db);
 
     /** Ships what is captured of {@code db} (in the background) and stops following it. */
@@ -61,19 +64,32 @@ final class DirectoryReplication implements AutoCloseable {
     this.watches = watches;
   }
 
-  /** Finds and follows the databases there now; with {@code watch:}, keeps looking on {@code workers}. */
-  static DirectoryReplication start(DirConfig config, Host host, Workers workers, FileWatches watches) {
+  /**
+   * Finds and follows the databases there now; with {@code watch:}, keeps looking on {@code
+   * workers}.
+   */
+  static DirectoryReplication start(
+      DirConfig config, Host host, Workers workers, FileWatches watches) {
     DirectoryReplication d = new DirectoryReplication(config, host, watches);
     if (!Files.isDirectory(config.dir())) {
-      LOG.warn("{}: no such directory{}", config.dir(), config.watch() ? " (yet); watching for it is not possible, looking every "
-          + RESCAN.toSeconds() + "s" : "; nothing to replicate there");
+      LOG.warn(
+          "{}: no such directory{}",
+          config.dir(),
+          config.watch()
+              ? " (yet); watching for it is not possible, looking every " + RESCAN.toSeconds() + "s"
+              : "; nothing to replicate there");
     }
     d.scan();
     if (config.watch()) {
       d.job = Job.start(workers, "directory " + config.dir(), d::step);
     }
-    LOG.info("{}: replicating {} database(s) matching {}{}{}", config.dir(), d.followed.size(), config.pattern(),
-        config.recursive() ? " (recursive)" : "", config.watch() ? ", watching for new ones" : "");
+    LOG.info(
+        "{}: replicating {} database(s) matching {}{}{}",
+        config.dir(),
+        d.followed.size(),
+        config.pattern(),
+        config.recursive() ? " (recursive)" : "",
+        config.watch() ? ", watching for new ones" : "");
     return d;
   }
 
@@ -96,7 +112,10 @@ final class DirectoryReplication implements AutoCloseable {
     return RESCAN;
   }
 
-  /** Lists the directory (and subdirectories when recursive): follows what is new, drops what is gone. */
+  /**
+   * Lists the directory (and subdirectories when recursive): follows what is new, drops what is
+   * gone.
+   */
   private void scan() {
     lastScan = System.nanoTime();
     Set<Path> found = new HashSet<>();
@@ -179,7 +198,11 @@ final class DirectoryReplication implements AutoCloseable {
     } catch (NoSuchFileException e) {
       // not there (yet)
     } catch (IOException e) {
-      LOG.warn("{}: cannot watch: {} (looking every {}s instead)", dir, e.getMessage(), RESCAN.toSeconds());
+      LOG.warn(
+          "{}: cannot watch: {} (looking every {}s instead)",
+          dir,
+          e.getMessage(),
+          RESCAN.toSeconds());
     }
   }
 
@@ -189,8 +212,12 @@ final class DirectoryReplication implements AutoCloseable {
       lost = true;
     } else {
       Path p = dir.resolve(name);
-      boolean mayBeDir = config.recursive() && !name.endsWith("-wal") && !name.endsWith("-shm")
-          && !name.endsWith("-journal") && !DirConfig.isMetaDir(name);
+      boolean mayBeDir =
+          config.recursive()
+              && !name.endsWith("-wal")
+              && !name.endsWith("-shm")
+              && !name.endsWith("-journal")
+              && !DirConfig.isMetaDir(name);
       if (!config.covers(p) && !mayBeDir) {
         return;
       }

@@ -73,15 +73,20 @@ public final class ExecChild {
           inWord = false;
         }
       } else if ("|&;<>()`".indexOf(c) >= 0) {
-        throw new IllegalArgumentException("-exec \"" + command + "\": unquoted '" + c
-            + "' is a shell operator, which -exec does not interpret; use -exec \"sh -c '…'\"");
+        throw new IllegalArgumentException(
+            "-exec \""
+                + command
+                + "\": unquoted '"
+                + c
+                + "' is a shell operator, which -exec does not interpret; use -exec \"sh -c '…'\"");
       } else {
         word.append(c);
         inWord = true;
       }
     }
     if (quote != 0) {
-      throw new IllegalArgumentException("-exec \"" + command + "\": unterminated " + quote + " quote");
+      throw new IllegalArgumentException(
+          "-exec \"" + command + "\": unterminated " + quote + " quote");
     }
     if (inWord) {
       words.add(word.toString());
@@ -116,8 +121,10 @@ public final class ExecChild {
       process.destroy();
       return;
     }
-    Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
-        .redirectErrorStream(true).start();
+    Process kill =
+        new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
     try {
       if (!kill.waitFor(10, TimeUnit.SECONDS)) {
         kill.destroyForcibly();

@@ -37,7 +37,11 @@ final class Launcher {
    * often to validate it ({@code validation-interval}; zero: never).
    */
   record ReplicaPlan(
-      String name, ReplicaStore store, ReplicaConfig config, ShipSettings settings, Duration validation) {}
+      String name,
+      ReplicaStore store,
+      ReplicaConfig config,
+      ShipSettings settings,
+      Duration validation) {}
 
   /** A database to start. */
   record DbPlan(DbConfig config, List<ReplicaPlan> replicas) {}
@@ -49,8 +53,13 @@ final class Launcher {
   private final Supplier<RandomGenerator> random;
   private final Workers shipWorkers;
 
-  Launcher(ReplicaStores stores, Supplier<Capture.Factory> captures, InstantSource clock, Ticker ticker,
-      Supplier<RandomGenerator> random, Workers shipWorkers) {
+  Launcher(
+      ReplicaStores stores,
+      Supplier<Capture.Factory> captures,
+      InstantSource clock,
+      Ticker ticker,
+      Supplier<RandomGenerator> random,
+      Workers shipWorkers) {
     this.stores = stores;
     this.captures = captures;
     this.clock = clock;
@@ -62,32 +71,43 @@ final class Launcher {
   /**
    * The plan for a database as a config file describes it.
    *
-   * @throws IllegalArgumentException when an age-encrypted replica lacks the recipients to
-   *     encrypt to or the identities to read back what it wrote
+   * @throws IllegalArgumentException when an age-encrypted replica lacks the recipients to encrypt
+   *     to or the identities to read back what it wrote
    */
   static DbPlan plan(DbConfig db) {
     List<ReplicaPlan> replicas = new ArrayList<>();
     for (ReplicaConfig r : db.replicas()) {
       checkAge(r);
-      replicas.add(new ReplicaPlan(r.name(), null, r, settings(r.timing()), r.timing().validationInterval()));
+      replicas.add(
+          new ReplicaPlan(
+              r.name(), null, r, settings(r.timing()), r.timing().validationInterval()));
     }
     return new DbPlan(db, replicas);
   }
 
   private static void checkAge(ReplicaConfig r) {
     if (r instanceof AgeReplicaConfig a && !a.keys().canEncrypt()) {
-      throw new IllegalArgumentException(a.where() + ": replicate needs recipients: (age1…) to encrypt to;"
-          + " identities alone only restore");
+      throw new IllegalArgumentException(
+          a.where()
+              + ": replicate needs recipients: (age1…) to encrypt to;"
+              + " identities alone only restore");
     }
     if (r instanceof AgeReplicaConfig a && !a.keys().canDecrypt()) {
-      throw new IllegalArgumentException(a.where() + ": replicate needs identities: (AGE-SECRET-KEY-1…) too,"
-          + " to read back the replica's last segment when it resumes");
+      throw new IllegalArgumentException(
+          a.where()
+              + ": replicate needs identities: (AGE-SECRET-KEY-1…) too,"
+              + " to read back the replica's last segment when it resumes");
     }
   }
 
   static ShipSettings settings(ReplicaTiming t) {
-    return new ShipSettings(t.syncInterval(), t.snapshotInterval(), t.retention(), t.retentionCheckInterval(),
-        ShipSettings.DEFAULT_MIN_BACKOFF, ShipSettings.DEFAULT_MAX_BACKOFF);
+    return new ShipSettings(
+        t.syncInterval(),
+        t.snapshotInterval(),
+        t.retention(),
+        t.retentionCheckInterval(),
+        ShipSettings.DEFAULT_MIN_BACKOFF,
+        ShipSettings.DEFAULT_MAX_BACKOFF);
   }
 
   /** Opens the replicas, starts capture and the shippers. */
@@ -116,8 +136,12 @@ final class Launcher {
         ReplicaPlan r = db.replicas().get(i);
         ShipEnvironment env = new ShipEnvironment(clock, ticker, random.get(), null, spool);
         shippers.add(new Shipper(name, r.name(), opened.get(i), capture.log(), r.settings(), env));
-        LOG.info("replicating {} to {} (replica \"{}\", sync-interval {})", name, opened.get(i).location(),
-            r.name(), r.settings().syncInterval().isZero() ? "0: at once" : r.settings().syncInterval());
+        LOG.info(
+            "replicating {} to {} (replica \"{}\", sync-interval {})",
+            name,
+            opened.get(i).location(),
+            r.name(),
+            r.settings().syncInterval().isZero() ? "0: at once" : r.settings().syncInterval());
       }
       DatabaseReplication d = new DatabaseReplication(name, capture, shippers, owned, ticker);
       d.start(shipWorkers);
@@ -138,7 +162,8 @@ final class Launcher {
    * (unknown or changed host key, login refused, unusable key) stops the start with its message; a
    * server that is merely down does not (its shipper retries).
    */
-  private static void checkReachable(String db, String replica, ReplicaStore store) throws IOException {
+  private static void checkReachable(String db, String replica, ReplicaStore store)
+      throws IOException {
     try {
       store.checkAccess();
     } catch (ReplicaStoreException e) {

@@ -8,9 +8,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Serves {@code /metrics} on the address the config's {@code addr} names: {@code host:port},
- * {@code [v6]:port}, or {@code :port} (every interface, as Litestream binds it). Port 0 picks a
- * free port ({@link #port()}).
+ * Serves {@code /metrics} on the address the config's {@code addr} names: {@code host:port}, {@code
+ * [v6]:port}, or {@code :port} (every interface, as Litestream binds it). Port 0 picks a free port
+ * ({@link #port()}).
  */
 final class MetricsServer implements AutoCloseable {
   private final HTTPServer server;
@@ -32,12 +32,19 @@ final class MetricsServer implements AutoCloseable {
     try {
       return new MetricsServer(b.buildAndStart());
     } catch (IOException e) {
-      throw new IOException("cannot serve metrics on \"" + addr + "\": " + e.getMessage()
-          + " (is the port in use? change addr in the config)", e);
+      throw new IOException(
+          "cannot serve metrics on \""
+              + addr
+              + "\": "
+              + e.getMessage()
+              + " (is the port in use? change addr in the config)",
+          e);
     }
   }
 
-  /** {@code addr} as host (empty: every interface) and port; the problem in the exception's message. */
+  /**
+   * {@code addr} as host (empty: every interface) and port; the problem in the exception's message.
+   */
   static HostPort address(String addr) {
     try {
       return HostPort.parseListen(addr);

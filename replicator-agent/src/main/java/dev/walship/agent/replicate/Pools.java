@@ -19,14 +19,24 @@ record Pools(Workers capture, Workers ship, FileWatches watches, ExecutorService
   static Pools start(int threads) throws IOException {
     FileWatches watches = FileWatches.start("walship-watch");
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor stops = new ThreadPoolExecutor(8, 8, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "walship-stop-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor stops =
+        new ThreadPoolExecutor(
+            8,
+            8,
+            5,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "walship-stop-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     stops.allowCoreThreadTimeOut(true);
-    return new Pools(Workers.start("walship-capture", threads),
-        Workers.start("walship-ship", Math.max(threads, Workers.SHIP_THREADS)), watches, stops);
+    return new Pools(
+        Workers.start("walship-capture", threads),
+        Workers.start("walship-ship", Math.max(threads, Workers.SHIP_THREADS)),
+        watches,
+        stops);
   }
 
   /** Waits (at most {@code timeout}) for the stops in the background, then stops every thread. */

@@ -1,35 +1,34 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.agent.config.DirConfig;
-import dev.walship.agent.config.HeartbeatConfig;
-import dev.walship.agent.verify.ValidationLoop;
-import dev.walship.agent.verify.ValidationMetrics;
-import dev.walship.agent.replicate.Launcher.DbPlan;
-import dev.walship.agent.work.Workers;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
+import dev.walship.agent.config.DirConfig;
+import dev.walship.agent.config.HeartbeatConfig;
 import dev.walship.agent.config.PathExpander;
 import dev.walship.agent.config.ReplicaConfig;
+import dev.walship.agent.replicate.Launcher.DbPlan;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.store.ReplicaStores;
+import dev.walship.agent.verify.ValidationLoop;
+import dev.walship.agent.verify.ValidationMetrics;
+import dev.walship.agent.work.Workers;
 import dev.walship.format.store.ReplicaStore;
+import dev.walship.toolkit.config.ConfigException;
 import dev.walship.toolkit.time.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +53,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replicator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
   /** How long {@link #close()} waits for replicas to receive what was captured. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   /** How long a database whose file was deleted gets to ship what was captured of it. */
   static final Duration UNFOLLOW_TIMEOUT = Duration.ofSeconds(5);
 
@@ -69,7 +70,8 @@ public final class Replicator implements AutoCloseable {
   private MetricsServer metrics;
   private volatile boolean closed;
 
-  private Replicator(Pools pools, Launcher launcher, Watchers watchers, Duration shutdownTimeout, Ticker ticker) {
+  private Replicator(
+      Pools pools, Launcher launcher, Watchers watchers, Duration shutdownTimeout, Ticker ticker) {
     this.pools = pools;
     this.launcher = launcher;
     this.watchers = watchers;
@@ -82,8 +84,8 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * Waits until every replica holds everything captured so far (what was committed a moment
-   * ago). Right after {@link Builder#start} it first waits for capture to attach to each database.
+   * Waits until every replica holds everything captured so far (what was committed a moment ago).
+   * Right after {@link Builder#start} it first waits for capture to attach to each database.
    *
    * @return false when {@code timeout} passed first (also when a database does not exist)
    */
@@ -147,8 +149,10 @@ public final class Replicator implements AutoCloseable {
       metrics.close();
     }
     pools.close(timeout);
-    LOG.info(ok ? "replication stopped; every replica holds what was captured"
-        : "replication stopped; some replicas did not receive everything (see above)");
+    LOG.info(
+        ok
+            ? "replication stopped; every replica holds what was captured"
+            : "replication stopped; some replicas did not receive everything (see above)");
     return ok;
   }
 
@@ -173,8 +177,11 @@ public final class Replicator implements AutoCloseable {
     synchronized (databases) {
       databases.put(Path.of(d.name()), d);
     }
-    watchers.add(new Watchers.Db(plan.config().metaPath(),
-        plan.replicas().stream().map(Launcher.ReplicaPlan::validation).toList(), d));
+    watchers.add(
+        new Watchers.Db(
+            plan.config().metaPath(),
+            plan.replicas().stream().map(Launcher.ReplicaPlan::validation).toList(),
+            d));
   }
 
   /** What a {@code dir:} entry's databases go through. */
@@ -228,9 +235,15 @@ public final class Replicator implements AutoCloseable {
     /** Adds a database with default capture settings; the replicas that follow belong to it. */
     public Builder database(Path path) {
       Path p = path.toAbsolutePath().normalize();
-      return database(new DbConfig(p, DbConfig.defaultMetaPath(p), DbConfig.DEFAULT_MONITOR_INTERVAL,
-          DbConfig.DEFAULT_CHECKPOINT_INTERVAL, DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
-          DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT, List.of()));
+      return database(
+          new DbConfig(
+              p,
+              DbConfig.defaultMetaPath(p),
+              DbConfig.DEFAULT_MONITOR_INTERVAL,
+              DbConfig.DEFAULT_CHECKPOINT_INTERVAL,
+              DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
+              DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT,
+              List.of()));
     }
 
     /**
@@ -256,22 +269,34 @@ public final class Replicator implements AutoCloseable {
       return this;
     }
 
-    /** A replica in {@code store}, named {@code replica} (then {@code replica2}, …), default timing. */
+    /**
+     * A replica in {@code store}, named {@code replica} (then {@code replica2}, …), default timing.
+     */
     public Builder replica(ReplicaStore store) {
       int n = current().replicas().size() + 1;
       return replica(n == 1 ? "replica" : "replica" + n, store, ShipSettings.DEFAULTS);
     }
 
-    /** A replica in {@code store}; {@code name} must be unique for the database and stable over restarts. */
+    /**
+     * A replica in {@code store}; {@code name} must be unique for the database and stable over
+     * restarts.
+     */
     public Builder replica(String name, ReplicaStore store, ShipSettings settings) {
-      current().replicas().add(new Launcher.ReplicaPlan(Objects.requireNonNull(name), Objects.requireNonNull(store),
-          null, Objects.requireNonNull(settings), Duration.ZERO));
+      current()
+          .replicas()
+          .add(
+              new Launcher.ReplicaPlan(
+                  Objects.requireNonNull(name),
+                  Objects.requireNonNull(store),
+                  null,
+                  Objects.requireNonNull(settings),
+                  Duration.ZERO));
       return this;
     }
 
     /**
-     * Checks the replica added last every {@code interval} ({@code validation-interval}): restores it
-     * in the background and compares it with the database at the same position; zero: never.
+     * Checks the replica added last every {@code interval} ({@code validation-interval}): restores
+     * it in the background and compares it with the database at the same position; zero: never.
      */
     public Builder validation(Duration interval) {
       List<Launcher.ReplicaPlan> rs = current().replicas();
@@ -279,7 +304,9 @@ public final class Replicator implements AutoCloseable {
         throw new IllegalStateException("add a replica before its validation interval");
       }
       Launcher.ReplicaPlan r = rs.remove(rs.size() - 1);
-      rs.add(new Launcher.ReplicaPlan(r.name(), r.store(), r.config(), r.settings(), Objects.requireNonNull(interval)));
+      rs.add(
+          new Launcher.ReplicaPlan(
+              r.name(), r.store(), r.config(), r.settings(), Objects.requireNonNull(interval)));
       return this;
     }
 
@@ -290,9 +317,17 @@ public final class Replicator implements AutoCloseable {
      */
     public Builder replica(String url) {
       try {
-        ReplicaConfig r = new ConfigLoader(System.getenv(), PathExpander.ofSystem()).replicaFromUrl(url);
-        current().replicas().add(new Launcher.ReplicaPlan(
-            r.name(), null, r, Launcher.settings(r.timing()), r.timing().validationInterval()));
+        ReplicaConfig r =
+            new ConfigLoader(System.getenv(), PathExpander.ofSystem()).replicaFromUrl(url);
+        current()
+            .replicas()
+            .add(
+                new Launcher.ReplicaPlan(
+                    r.name(),
+                    null,
+                    r,
+                    Launcher.settings(r.timing()),
+                    r.timing().validationInterval()));
       } catch (ConfigException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -327,13 +362,18 @@ public final class Replicator implements AutoCloseable {
       return this;
     }
 
-    /** Where the stores of replicas given by configuration are opened (default: every type's defaults). */
+    /**
+     * Where the stores of replicas given by configuration are opened (default: every type's
+     * defaults).
+     */
     public Builder stores(ReplicaStores stores) {
       this.stores = Objects.requireNonNull(stores);
       return this;
     }
 
-    /** The source of elapsed time behind deadlines and waits (default: {@link System#nanoTime()}). */
+    /**
+     * The source of elapsed time behind deadlines and waits (default: {@link System#nanoTime()}).
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker);
       return this;
@@ -377,25 +417,44 @@ public final class Replicator implements AutoCloseable {
       return this;
     }
 
-    /** Opens the replicas, starts capture and shipping for every database and directory, and metrics. */
+    /**
+     * Opens the replicas, starts capture and shipping for every database and directory, and
+     * metrics.
+     */
     public Replicator start() throws IOException {
       Pools pools = Pools.start(threads);
       Clock c = clockOf(clock);
-      Launcher launcher = new Launcher(stores,
-          () -> captureFactory != null ? captureFactory : Captures.real(c, ticker, newRandom(), pools.capture(), pools.watches()),
-          clock, ticker, this::newRandom, pools.ship());
-      Replicator r = new Replicator(pools, launcher, Watchers.start(heartbeat, clock, ticker), shutdownTimeout, ticker);
+      Launcher launcher =
+          new Launcher(
+              stores,
+              () ->
+                  captureFactory != null
+                      ? captureFactory
+                      : Captures.real(c, ticker, newRandom(), pools.capture(), pools.watches()),
+              clock,
+              ticker,
+              this::newRandom,
+              pools.ship());
+      Replicator r =
+          new Replicator(
+              pools, launcher, Watchers.start(heartbeat, clock, ticker), shutdownTimeout, ticker);
       try {
         for (DbPlan db : dbs) {
           r.add(launcher.start(db), db);
         }
         for (DirConfig d : dirs) {
-          r.directories.add(DirectoryReplication.start(d, r.new Host(), pools.capture(), pools.watches()));
+          r.directories.add(
+              DirectoryReplication.start(d, r.new Host(), pools.capture(), pools.watches()));
         }
         if (metricsAddr != null) {
           PrometheusRegistry registry = new PrometheusRegistry();
-          ReplicationMetrics.register(registry, () -> r.databases().stream()
-              .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers())).toList(), clock);
+          ReplicationMetrics.register(
+              registry,
+              () ->
+                  r.databases().stream()
+                      .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers()))
+                      .toList(),
+              clock);
           ValidationMetrics.register(registry, r.watchers::validations);
           r.metrics = MetricsServer.start(metricsAddr, registry);
           LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, r.metrics.port());

@@ -12,8 +12,8 @@ import sun.misc.Signal;
 /**
  * Runs replication in the foreground until SIGTERM or SIGINT arrives or the {@code -exec} child
  * exits, then shuts down in order: the signal is forwarded to the child and the child awaited (as
- * Litestream does); then what capture holds is shipped, within the shutdown timeout; then the
- * exit status is the child's, or 0.
+ * Litestream does); then what capture holds is shipped, within the shutdown timeout; then the exit
+ * status is the child's, or 0.
  *
  * <p>Signals are taken with {@code sun.misc.Signal} (module {@code jdk.unsupported}), the only way
  * a JVM can tell SIGINT from SIGTERM, which {@code -exec} must forward as they came. A shutdown
@@ -44,14 +44,17 @@ public final class Supervisor {
     Thread hook = new Thread(this::onJvmExit, "walship-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     if (child != null) {
-      Thread waiter = new Thread(() -> {
-        try {
-          child.waitFor();
-          events.add(CHILD_EXITED);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "walship-exec-wait");
+      Thread waiter =
+          new Thread(
+              () -> {
+                try {
+                  child.waitFor();
+                  events.add(CHILD_EXITED);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "walship-exec-wait");
       waiter.setDaemon(true);
       waiter.start();
     }
@@ -63,7 +66,8 @@ public final class Supervisor {
 
   private int childExited() {
     int status = child.exitValue();
-    LOG.info("the -exec command exited with status {}; shipping what is captured, then exiting", status);
+    LOG.info(
+        "the -exec command exited with status {}; shipping what is captured, then exiting", status);
     return status;
   }
 
@@ -73,7 +77,10 @@ public final class Supervisor {
       return 0;
     }
     try {
-      LOG.info("forwarding SIG{} to the -exec command (pid {}) and waiting for it to exit", sig, child.pid());
+      LOG.info(
+          "forwarding SIG{} to the -exec command (pid {}) and waiting for it to exit",
+          sig,
+          child.pid());
       child.signal(sig);
     } catch (IOException e) {
       LOG.warn("cannot signal the -exec command: {}", e.getMessage());

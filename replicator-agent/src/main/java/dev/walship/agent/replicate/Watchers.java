@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 final class Watchers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Watchers.class);
 
-  /** One database: its meta directory, each replica's validation interval (zero: none), its replication. */
+  /**
+   * One database: its meta directory, each replica's validation interval (zero: none), its
+   * replication.
+   */
   record Db(Path meta, List<Duration> validation, DatabaseReplication replication) {}
 
   private final Map<DatabaseReplication, Parts> parts = new LinkedHashMap<>();
@@ -43,17 +46,23 @@ final class Watchers implements AutoCloseable {
 
   /** What one database added: to take away when it is no longer followed. */
   private record Parts(
-      List<ValidationLoop> validations, List<Heartbeat.Replica> judged, List<StatePublisher.Entry> published) {}
+      List<ValidationLoop> validations,
+      List<Heartbeat.Replica> judged,
+      List<StatePublisher.Entry> published) {}
 
   private Watchers(HeartbeatConfig heartbeat, InstantSource clock, Ticker ticker) {
     this.clock = clock;
     this.ticker = ticker;
     this.heartbeat =
-        heartbeat == null ? null : Heartbeat.start(heartbeat.url(), heartbeat.interval(), judged, ticker);
+        heartbeat == null
+            ? null
+            : Heartbeat.start(heartbeat.url(), heartbeat.interval(), judged, ticker);
     this.state = StatePublisher.start(published);
   }
 
-  /** @param heartbeat null: none */
+  /**
+   * @param heartbeat null: none
+   */
   static Watchers start(HeartbeatConfig heartbeat, InstantSource clock, Ticker ticker) {
     return new Watchers(heartbeat, clock, ticker);
   }
@@ -69,9 +78,18 @@ final class Watchers implements AutoCloseable {
       Shipper s = d.shippers().get(i);
       Duration every = db.validation().get(i);
       if (!every.isZero()) {
-        p.validations().add(ValidationLoop.start(
-            new ReplicaComparison(d.name(), db.meta(), s.replica(), s.store(), ticker, progress(s, every, ticker)),
-            every, ticker));
+        p.validations()
+            .add(
+                ValidationLoop.start(
+                    new ReplicaComparison(
+                        d.name(),
+                        db.meta(),
+                        s.replica(),
+                        s.store(),
+                        ticker,
+                        progress(s, every, ticker)),
+                    every,
+                    ticker));
         LOG.info("validating {} [{}] every {}", d.name(), s.replica(), every);
       }
       p.judged().add(new ShipperHealth(d.name() + " [" + s.replica() + "]", s, clock));

@@ -19,13 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The WAL segments of a restore, handed out in the order they are applied. The segments of a
- * remote store are fetched in parallel into the work directory while the snapshot downloads and
- * while earlier segments are applied: at most {@code window} files and {@code aheadBytes}
- * (compressed) ahead of the one being applied, but always the next one, however large (bounded
- * disk use, order kept). Small segments cost round trips, large ones bytes: either way the
- * transfer overlaps the snapshot and the applying, instead of waiting for its turn. A local store
- * is read in place. The bytes are as stored (compressed): the applier decodes and verifies them.
+ * The WAL segments of a restore, handed out in the order they are applied. The segments of a remote
+ * store are fetched in parallel into the work directory while the snapshot downloads and while
+ * earlier segments are applied: at most {@code window} files and {@code aheadBytes} (compressed)
+ * ahead of the one being applied, but always the next one, however large (bounded disk use, order
+ * kept). Small segments cost round trips, large ones bytes: either way the transfer overlaps the
+ * snapshot and the applying, instead of waiting for its turn. A local store is read in place. The
+ * bytes are as stored (compressed): the applier decodes and verifies them.
  */
 final class Downloads {
   private final ReplicaStore store;
@@ -40,7 +40,13 @@ final class Downloads {
 
   private record Started(Future<Path> download, long size) {}
 
-  Downloads(ReplicaStore store, ExecutorService pool, Path dir, int window, long aheadBytes, Progress progress,
+  Downloads(
+      ReplicaStore store,
+      ExecutorService pool,
+      Path dir,
+      int window,
+      long aheadBytes,
+      Progress progress,
       List<WalSegmentInfo> order) {
     this.store = store;
     this.pool = pool;
@@ -78,7 +84,8 @@ final class Downloads {
   }
 
   private void fill() {
-    while (started.size() < window && !queued.isEmpty()
+    while (started.size() < window
+        && !queued.isEmpty()
         && (started.isEmpty() || startedBytes + queued.peek().size() <= aheadBytes)) {
       WalSegmentInfo next = queued.poll();
       started.put(next.name(), new Started(pool.submit(() -> download(next.name())), next.size()));

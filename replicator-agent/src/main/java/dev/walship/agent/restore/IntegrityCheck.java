@@ -44,12 +44,18 @@ final class IntegrityCheck {
       }
     } catch (SQLException | IOException e) {
       throw new RestoreException(
-          "restored database cannot be opened by SQLite (" + e.getMessage() + "); nothing was written to " + output, e);
+          "restored database cannot be opened by SQLite ("
+              + e.getMessage()
+              + "); nothing was written to "
+              + output,
+          e);
     }
     if (!rows.equals(List.of("ok"))) {
       throw new RestoreException(
-          "restored database fails PRAGMA integrity_check: " + String.join("; ", rows)
-              + "; nothing was written to " + output);
+          "restored database fails PRAGMA integrity_check: "
+              + String.join("; ", rows)
+              + "; nothing was written to "
+              + output);
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.walship.agent.restore;
 
-import java.util.Locale;
 import dev.walship.format.wal.FrameHeader;
 import dev.walship.format.wal.WalFormatException;
 import dev.walship.format.wal.WalHeader;
@@ -10,24 +9,29 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * Applies verified WAL frames page by page, in one pass: frames of the transaction in progress are
  * held ({@link PendingFrames}, in memory up to a bound, then in a spill file) until its commit
- * frame arrives; then each page is written at {@code (page number - 1) * page size}, in frame order,
- * runs of adjacent pages with one write each (a transaction that appends rows writes mostly adjacent
- * pages: a thousand pages then cost tens of system calls, not a thousand). At the end the file takes
- * the size the last commit frame records, and the uncommitted tail, if any, is dropped.
+ * frame arrives; then each page is written at {@code (page number - 1) * page size}, in frame
+ * order, runs of adjacent pages with one write each (a transaction that appends rows writes mostly
+ * adjacent pages: a thousand pages then cost tens of system calls, not a thousand). At the end the
+ * file takes the size the last commit frame records, and the uncommitted tail, if any, is dropped.
  */
 final class PageApplier implements WalApplier {
   private static final int DB_PAGE_SIZE_OFFSET = 16;
+
   /** Bytes of adjacent pages written with one system call (16 pages of the largest size). */
   static final int RUN_BYTES = 1 << 20;
 
   @Override
   public IndexSink open(Path db, Path work, int index) throws IOException {
     FileChannel channel = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new Sink(db, channel, new PendingFrames(work.resolve(String.format(Locale.ROOT, "%08x.pending", index))));
+    return new Sink(
+        db,
+        channel,
+        new PendingFrames(work.resolve(String.format(Locale.ROOT, "%08x.pending", index))));
   }
 
   private static final class Sink extends OutputStream implements IndexSink {
@@ -38,8 +42,10 @@ final class PageApplier implements WalApplier {
     private int filled;
     private WalHeader header;
     private long commitPages;
+
     /** Pages of the committed transaction being written that follow each other in the file. */
     private final ByteBuffer run = ByteBuffer.allocateDirect(RUN_BYTES);
+
     /** The file offset of the run's first page, or -1 when the run is empty. */
     private long runStart = -1;
 
@@ -91,7 +97,10 @@ final class PageApplier implements WalApplier {
       }
     }
 
-    /** Adds the frame's page to the run of adjacent pages, writing the run first if it is not adjacent. */
+    /**
+     * Adds the frame's page to the run of adjacent pages, writing the run first if it is not
+     * adjacent.
+     */
     private void writePage(byte[] frame) throws IOException {
       int pageSize = header.pageSize();
       long at = (FrameHeader.parse(frame, 0).pageNumber() - 1L) * pageSize;
@@ -127,7 +136,8 @@ final class PageApplier implements WalApplier {
 
     @Override
     public void close() throws IOException {
-      try (db; pending) {
+      try (db;
+          pending) {
         // both released
       }
     }

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Frames of a transaction not yet committed: kept in memory up to {@link #MEMORY_LIMIT} bytes,
- * then appended to a spill file, so a transaction of any size restores in bounded memory.
+ * Frames of a transaction not yet committed: kept in memory up to {@link #MEMORY_LIMIT} bytes, then
+ * appended to a spill file, so a transaction of any size restores in bounded memory.
  */
 final class PendingFrames implements Closeable {
   /** Bytes of frames held in memory before spilling to disk. */

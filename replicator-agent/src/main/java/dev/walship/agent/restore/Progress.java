@@ -1,9 +1,9 @@
 package dev.walship.agent.restore;
 
-import java.util.Locale;
 import dev.walship.toolkit.time.Ticker;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,8 @@ final class Progress implements AutoCloseable {
   }
 
   private void print() {
-    out.printf(Locale.ROOT, 
+    out.printf(
+        Locale.ROOT,
         "restore: %.1f of %.1f MB downloaded (%d/%d files), %s, %ds%n",
         bytes.get() / 1e6,
         totalBytes / 1e6,

@@ -6,8 +6,8 @@ import dev.walship.format.store.WalSegmentInfo;
 import java.util.List;
 
 /**
- * What a restore downloads and applies: one snapshot of one generation, then whole WAL indices
- * from the snapshot's on, each from offset 0, the last possibly cut by the target time.
+ * What a restore downloads and applies: one snapshot of one generation, then whole WAL indices from
+ * the snapshot's on, each from offset 0, the last possibly cut by the target time.
  */
 public record RestorePlan(
     String location,

@@ -1,8 +1,7 @@
 package dev.walship.agent.restore;
 
-import java.util.Locale;
-import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
@@ -10,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,11 +31,11 @@ import java.util.TreeMap;
  *       the first one written after T or beyond the target index.
  * </ul>
  *
- * Checks that need only names happen here, before any download: every index from the snapshot's
- * to the last one applied is present and starts at offset 0 (Litestream silently restores less
- * when a middle segment or index is missing). What needs content — contiguity, salts, checksums,
- * the last commit — is checked while applying. Every error names the file and the newest point
- * that can be restored.
+ * Checks that need only names happen here, before any download: every index from the snapshot's to
+ * the last one applied is present and starts at offset 0 (Litestream silently restores less when a
+ * middle segment or index is missing). What needs content — contiguity, salts, checksums, the last
+ * commit — is checked while applying. Every error names the file and the newest point that can be
+ * restored.
  */
 public final class RestorePlanner {
   private RestorePlanner() {}
@@ -47,9 +47,13 @@ public final class RestorePlanner {
     SnapshotInfo snapshot = chooseSnapshot(catalog, gen, target, t);
     if (target.index() != null && target.index() > gen.maxIndex()) {
       throw new RestoreException(
-          String.format(Locale.ROOT, 
+          String.format(
+              Locale.ROOT,
               "-index %08x is beyond what %s holds: generation %s ends at index %08x",
-              target.index(), catalog.location(), gen.generation(), gen.maxIndex()));
+              target.index(),
+              catalog.location(),
+              gen.generation(),
+              gen.maxIndex()));
     }
     List<IndexPlan> indices = chooseSegments(catalog, gen, snapshot, target, t);
     return new RestorePlan(catalog.location(), gen.generation(), snapshot, indices, target);
@@ -58,15 +62,19 @@ public final class RestorePlanner {
   private static GenerationFiles chooseGeneration(
       ReplicaCatalog catalog, RestoreTarget target, Instant t) throws NoBackupsException {
     if (catalog.generations().isEmpty()) {
-      throw new NoBackupsException("no matching backups found: no generations in " + catalog.location());
+      throw new NoBackupsException(
+          "no matching backups found: no generations in " + catalog.location());
     }
     if (target.generation() != null) {
       return catalog
           .generation(target.generation())
           .orElseThrow(
-              () -> new NoBackupsException(
-                  "no matching backups found: generation " + target.generation()
-                      + " is not in " + catalog.location()));
+              () ->
+                  new NoBackupsException(
+                      "no matching backups found: generation "
+                          + target.generation()
+                          + " is not in "
+                          + catalog.location()));
     }
     GenerationFiles best = null;
     Instant bestWrite = null;
@@ -76,7 +84,8 @@ public final class RestorePlanner {
       if (!hasSnapshot || write == null) {
         continue;
       }
-      if (best == null || write.isAfter(bestWrite)
+      if (best == null
+          || write.isAfter(bestWrite)
           || (write.equals(bestWrite) && g.createdAt().isAfter(best.createdAt()))) {
         best = g;
         bestWrite = write;
@@ -84,8 +93,11 @@ public final class RestorePlanner {
     }
     if (best == null) {
       throw new NoBackupsException(
-          "no matching backups found: no snapshot at or before " + target.timestamp()
-              + " in " + catalog.location() + oldestSnapshot(catalog));
+          "no matching backups found: no snapshot at or before "
+              + target.timestamp()
+              + " in "
+              + catalog.location()
+              + oldestSnapshot(catalog));
     }
     return best;
   }
@@ -106,15 +118,28 @@ public final class RestorePlanner {
         .filter(s -> target.index() == null || s.name().index() <= target.index())
         .max(Comparator.comparing(SnapshotInfo::created).thenComparing(s -> s.name().index()))
         .orElseThrow(
-            () -> new NoBackupsException(
-                "no matching backups found: generation " + gen.generation() + " in "
-                    + catalog.location() + " has no snapshot at or before " + target
-                    + (gen.snapshots().isEmpty() ? "" : "; its oldest is "
-                        + gen.snapshots().get(0).name().path() + " from " + gen.snapshots().get(0).created())));
+            () ->
+                new NoBackupsException(
+                    "no matching backups found: generation "
+                        + gen.generation()
+                        + " in "
+                        + catalog.location()
+                        + " has no snapshot at or before "
+                        + target
+                        + (gen.snapshots().isEmpty()
+                            ? ""
+                            : "; its oldest is "
+                                + gen.snapshots().get(0).name().path()
+                                + " from "
+                                + gen.snapshots().get(0).created())));
   }
 
   private static List<IndexPlan> chooseSegments(
-      ReplicaCatalog catalog, GenerationFiles gen, SnapshotInfo snapshot, RestoreTarget target, Instant t)
+      ReplicaCatalog catalog,
+      GenerationFiles gen,
+      SnapshotInfo snapshot,
+      RestoreTarget target,
+      Instant t)
       throws RestoreException {
     int last = target.index() != null ? target.index() : Integer.MAX_VALUE;
     Map<Integer, List<WalSegmentInfo>> byIndex = new TreeMap<>();
@@ -128,8 +153,12 @@ public final class RestorePlanner {
       }
       byIndex.computeIfAbsent(i, k -> new ArrayList<>()).add(w);
     }
-    int through = target.index() != null ? target.index()
-        : byIndex.isEmpty() ? snapshot.name().index() : ((TreeMap<Integer, ?>) byIndex).lastKey();
+    int through =
+        target.index() != null
+            ? target.index()
+            : byIndex.isEmpty()
+                ? snapshot.name().index()
+                : ((TreeMap<Integer, ?>) byIndex).lastKey();
     List<IndexPlan> out = new ArrayList<>();
     for (int i = snapshot.name().index(); i <= through; i++) {
       List<WalSegmentInfo> segs = byIndex.get(i);
@@ -137,15 +166,25 @@ public final class RestorePlanner {
         if (i == snapshot.name().index() && byIndex.isEmpty() && target.index() == null) {
           break; // snapshot only, as Litestream restores it
         }
-        throw new RestoreException(String.format(Locale.ROOT, 
-            "%s/%s: WAL index %08x is missing (no segment between the snapshot and the target); %s",
-            catalog.location(), Layout.walDir(gen.generation()), i, RestorePoints.before(gen, snapshot, out)));
+        throw new RestoreException(
+            String.format(
+                Locale.ROOT,
+                "%s/%s: WAL index %08x is missing (no segment between the snapshot and the target); %s",
+                catalog.location(),
+                Layout.walDir(gen.generation()),
+                i,
+                RestorePoints.before(gen, snapshot, out)));
       }
       if (segs.get(0).name().offset() != 0) {
-        throw new RestoreException(String.format(Locale.ROOT, 
-            "%s/%s: WAL index %08x starts at offset 0x%x, not 0 (its first segment is missing); %s",
-            catalog.location(), segs.get(0).name().path(), i, segs.get(0).name().offset(),
-            RestorePoints.before(gen, snapshot, out)));
+        throw new RestoreException(
+            String.format(
+                Locale.ROOT,
+                "%s/%s: WAL index %08x starts at offset 0x%x, not 0 (its first segment is missing); %s",
+                catalog.location(),
+                segs.get(0).name().path(),
+                i,
+                segs.get(0).name().offset(),
+                RestorePoints.before(gen, snapshot, out)));
       }
       out.add(new IndexPlan(i, segs));
     }

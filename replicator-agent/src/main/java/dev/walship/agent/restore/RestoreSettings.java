@@ -14,7 +14,11 @@ import java.time.Duration;
  * @param ticker elapsed time, for the progress line and the final report
  */
 public record RestoreSettings(
-    int parallelism, WalApplier.Mode mode, PrintStream progress, Duration progressInterval, Ticker ticker) {
+    int parallelism,
+    WalApplier.Mode mode,
+    PrintStream progress,
+    Duration progressInterval,
+    Ticker ticker) {
   /** Litestream's default parallelism. */
   public static final int DEFAULT_PARALLELISM = 8;
 
@@ -26,7 +30,11 @@ public record RestoreSettings(
 
   /** The CLI's settings: 8 downloads, page-by-page apply, a progress line per second on stderr. */
   public static RestoreSettings defaults() {
-    return new RestoreSettings(DEFAULT_PARALLELISM, WalApplier.Mode.PAGES, System.err, Duration.ofSeconds(1),
+    return new RestoreSettings(
+        DEFAULT_PARALLELISM,
+        WalApplier.Mode.PAGES,
+        System.err,
+        Duration.ofSeconds(1),
         Ticker.SYSTEM);
   }
 

@@ -1,13 +1,13 @@
 package dev.walship.agent.restore;
 
-import java.util.Locale;
 import dev.walship.format.layout.Generation;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
- * What state to restore: the newest ({@link #LATEST}), the state in force at {@code timestamp},
- * or the end of WAL index {@code index} (inclusive); optionally within one {@code generation}.
- * Null fields are unset; {@code index} and {@code timestamp} exclude each other.
+ * What state to restore: the newest ({@link #LATEST}), the state in force at {@code timestamp}, or
+ * the end of WAL index {@code index} (inclusive); optionally within one {@code generation}. Null
+ * fields are unset; {@code index} and {@code timestamp} exclude each other.
  */
 public record RestoreTarget(Generation generation, Integer index, Instant timestamp) {
   /** The newest state of the replica. */

@@ -1,8 +1,5 @@
 package dev.walship.agent.restore;
 
-import java.util.Locale;
-import dev.walship.toolkit.files.DurableFiles;
-import dev.walship.format.wal.SqliteFiles;
 import dev.walship.format.layout.LayoutFile;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
@@ -11,6 +8,8 @@ import dev.walship.format.validate.ContentCheck;
 import dev.walship.format.validate.SegmentContext;
 import dev.walship.format.validate.SegmentSummary;
 import dev.walship.format.validate.ValidationException;
+import dev.walship.format.wal.SqliteFiles;
+import dev.walship.toolkit.files.DurableFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +34,10 @@ import java.util.concurrent.TimeUnit;
  * the same file system, which is deleted on success and on failure alike; a restore that is killed
  * leaves that directory (removed by the next restore) and nothing at the output path. The snapshot
  * streams from the store into the work copy while the segments, large ones too, are fetched ahead
- * in parallel ({@link Downloads}); SQLite is loaded meanwhile for the final check; then
- * each WAL index flows from its segments, as they verify — each must start where the previous one
- * ended, with the index's salts and an unbroken checksum chain — into the applier, which applies
- * committed transactions only.
+ * in parallel ({@link Downloads}); SQLite is loaded meanwhile for the final check; then each WAL
+ * index flows from its segments, as they verify — each must start where the previous one ended,
+ * with the index's salts and an unbroken checksum chain — into the applier, which applies committed
+ * transactions only.
  */
 public final class Restorer {
   /**
@@ -66,41 +66,61 @@ public final class Restorer {
     Path work = workDir(out);
     deleteTree(work);
     Files.createDirectories(work);
-    ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism() + 1, r -> {
-      Thread t = new Thread(r, "restore-download");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            settings.parallelism() + 1,
+            r -> {
+              Thread t = new Thread(r, "restore-download");
+              t.setDaemon(true);
+              return t;
+            });
     try (Progress progress =
-        new Progress(settings.progress(), settings.progressInterval(), settings.ticker(), plan.totalBytes(),
+        new Progress(
+            settings.progress(),
+            settings.progressInterval(),
+            settings.ticker(),
+            plan.totalBytes(),
             plan.files())) {
       Path db = work.resolve("db");
       pool.submit(IntegrityCheck::preload);
-      Future<?> snapshot = pool.submit(() -> {
-        restoreSnapshot(plan, db, progress);
-        return null;
-      });
+      Future<?> snapshot =
+          pool.submit(
+              () -> {
+                restoreSnapshot(plan, db, progress);
+                return null;
+              });
       List<WalSegmentInfo> order = new ArrayList<>();
       plan.indices().forEach(i -> order.addAll(i.segments()));
-      Downloads downloads = new Downloads(store, pool, work, settings.parallelism() * 2,
-          Math.max(MIN_AHEAD_BYTES, plan.snapshot().size()), progress, order);
+      Downloads downloads =
+          new Downloads(
+              store,
+              pool,
+              work,
+              settings.parallelism() * 2,
+              Math.max(MIN_AHEAD_BYTES, plan.snapshot().size()),
+              progress,
+              order);
       await(snapshot);
       WalApplier applier = settings.mode().applier();
       Position reached = new Position(plan.generation(), plan.snapshot().name().index(), 0);
       for (IndexPlan index : plan.indices()) {
         progress.phase(String.format(Locale.ROOT, "applying index %08x", index.index()));
         try (WalApplier.IndexSink sink = applier.open(db, work, index.index())) {
-          reached = new Position(plan.generation(), index.index(), assemble(plan, index, downloads, sink.out()));
+          reached =
+              new Position(
+                  plan.generation(), index.index(), assemble(plan, index, downloads, sink.out()));
           sink.finish();
         }
       }
       progress.phase("checking integrity");
       // the disk flush and the check (reads from the page cache) overlap; the second force finds
       // nothing left to write unless the check wrote, and makes sure whatever it wrote is durable
-      Future<?> flushed = pool.submit(() -> {
-        DurableFiles.sync(db);
-        return null;
-      });
+      Future<?> flushed =
+          pool.submit(
+              () -> {
+                DurableFiles.sync(db);
+                return null;
+              });
       IntegrityCheck.verify(db, out);
       await(flushed);
       DurableFiles.sync(db);
@@ -119,22 +139,30 @@ public final class Restorer {
   }
 
   /** Streams the snapshot from the store, decoding and checking it on the way into {@code db}. */
-  private void restoreSnapshot(RestorePlan plan, Path db, Progress progress) throws IOException, RestoreException {
+  private void restoreSnapshot(RestorePlan plan, Path db, Progress progress)
+      throws IOException, RestoreException {
     LayoutFile name = plan.snapshot().name();
     try (InputStream in = new Downloads.Counting(store.open(name), progress, null);
         OutputStream sink = new BufferedOutputStream(Files.newOutputStream(db), 1 << 20)) {
       ContentCheck.snapshot(plan.snapshot().name(), in, sink);
     } catch (ValidationException e) {
-      throw new RestoreException(plan.location() + "/" + name.path() + ": " + e.reason()
-          + "; nothing can be restored from this snapshot (an older one may: try -timestamp before "
-          + plan.snapshot().created() + ")");
+      throw new RestoreException(
+          plan.location()
+              + "/"
+              + name.path()
+              + ": "
+              + e.reason()
+              + "; nothing can be restored from this snapshot (an older one may: try -timestamp before "
+              + plan.snapshot().created()
+              + ")");
     } catch (IOException e) {
       throw new RestoreException(
           "cannot download " + plan.location() + "/" + name.path() + ": " + e.getMessage(), e);
     }
   }
 
-  private static void await(Future<?> f) throws RestoreException, IOException, InterruptedException {
+  private static void await(Future<?> f)
+      throws RestoreException, IOException, InterruptedException {
     try {
       f.get();
     } catch (ExecutionException e) {
@@ -160,25 +188,39 @@ public final class Restorer {
     WalSegmentInfo lastGood = null;
     for (WalSegmentInfo seg : index.segments()) {
       if (seg.name().offset() != expected) {
-        throw new RestoreException(String.format(Locale.ROOT, 
-            "%s/%s: %s: segment starts at offset 0x%x, the previous one ends at 0x%x; %s",
-            plan.location(), seg.name().path(), seg.name().offset() > expected ? "gap" : "overlap",
-            seg.name().offset(), expected, RestorePoints.beforeSegment(plan, lastGood)));
+        throw new RestoreException(
+            String.format(
+                Locale.ROOT,
+                "%s/%s: %s: segment starts at offset 0x%x, the previous one ends at 0x%x; %s",
+                plan.location(),
+                seg.name().path(),
+                seg.name().offset() > expected ? "gap" : "overlap",
+                seg.name().offset(),
+                expected,
+                RestorePoints.beforeSegment(plan, lastGood)));
       }
       try (InputStream in = take(plan, downloads, seg.name())) {
         SegmentSummary s = ContentCheck.segment(seg.name(), in, context, sink);
         context = SegmentContext.after(s);
         expected = s.endOffset();
       } catch (ValidationException e) {
-        throw new RestoreException(plan.location() + "/" + seg.name().path() + ": " + e.reason()
-            + "; " + RestorePoints.beforeSegment(plan, lastGood));
+        throw new RestoreException(
+            plan.location()
+                + "/"
+                + seg.name().path()
+                + ": "
+                + e.reason()
+                + "; "
+                + RestorePoints.beforeSegment(plan, lastGood));
       }
       lastGood = seg;
     }
     return expected;
   }
 
-  /** Stops the downloads and waits for them, so none writes into the work directory after it goes. */
+  /**
+   * Stops the downloads and waits for them, so none writes into the work directory after it goes.
+   */
   private static void stop(ExecutorService pool) {
     pool.shutdownNow();
     try {
@@ -207,11 +249,16 @@ public final class Restorer {
     Path wal = SqliteFiles.wal(out);
     if (Files.exists(wal)) {
       throw new RestoreException(
-          "cannot restore to " + out + ": " + wal + " exists without its database; SQLite would apply it"
+          "cannot restore to "
+              + out
+              + ": "
+              + wal
+              + " exists without its database; SQLite would apply it"
               + " to the restored file. Move it away (it belongs to the lost database), then restore again");
     }
     if (out.getParent() == null || !Files.isDirectory(out.getParent())) {
-      throw new RestoreException("cannot restore to " + out + ": directory " + out.getParent() + " does not exist");
+      throw new RestoreException(
+          "cannot restore to " + out + ": directory " + out.getParent() + " does not exist");
     }
   }
 

@@ -51,8 +51,14 @@ final class SqliteCheckpointApplier implements WalApplier {
       r.next();
       if (r.getInt(1) != 0 || r.getInt(2) != r.getInt(3)) {
         throw new IOException(
-            db + ": SQLite's checkpoint did not apply the whole WAL (busy=" + r.getInt(1)
-                + ", log=" + r.getInt(2) + ", checkpointed=" + r.getInt(3) + ")");
+            db
+                + ": SQLite's checkpoint did not apply the whole WAL (busy="
+                + r.getInt(1)
+                + ", log="
+                + r.getInt(2)
+                + ", checkpointed="
+                + r.getInt(3)
+                + ")");
       }
     } catch (SQLException e) {
       throw new IOException(db + ": SQLite could not apply the WAL: " + e.getMessage(), e);

@@ -16,7 +16,9 @@ public interface WalApplier {
 
   /** Where one index's bytes go. */
   interface IndexSink extends Closeable {
-    /** Receives the index's bytes: header first, then frames, in order. Not closed by the caller. */
+    /**
+     * Receives the index's bytes: header first, then frames, in order. Not closed by the caller.
+     */
     OutputStream out();
 
     /** Every byte was written: apply what is committed. */

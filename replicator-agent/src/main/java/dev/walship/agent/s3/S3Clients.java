@@ -30,14 +30,14 @@ import software.amazon.awssdk.utils.AttributeMap;
 /**
  * Builds the SDK's S3 client for a target, with Litestream v0.3.13's choices: static keys when
  * given, else the SDK's default chain; path-style addressing when asked; the region given, else
- * {@code us-east-1} with an endpoint, else the bucket's own ({@code GetBucketLocation}, asked once).
+ * {@code us-east-1} with an endpoint, else the bucket's own ({@code GetBucketLocation}, asked
+ * once).
  *
  * <p>Ours beyond that: the HTTP client is the JDK's ({@code url-connection-client}: no other HTTP
  * stack in the jar); checksums only where S3 requires them, and then {@code Content-MD5} (many
  * S3-compatible servers refuse the SDK's newer CRC checksums; uploads carry {@code Content-MD5}
- * too, see {@link S3Upload}); retries on 5xx,
- * throttling and network errors wait as {@link S3Options#retry()} says; every answer's {@code Date}
- * header feeds the {@link ServerClock}.
+ * too, see {@link S3Upload}); retries on 5xx, throttling and network errors wait as {@link
+ * S3Options#retry()} says; every answer's {@code Date} header feeds the {@link ServerClock}.
  */
 final class S3Clients {
   /**
@@ -54,26 +54,36 @@ final class S3Clients {
 
   /** With {@code more} interceptors (tests count requests with one). */
   static S3Client build(
-      S3Target target, S3Options options, String region, ServerClock clock, List<ExecutionInterceptor> more) {
-    var b = S3Client.builder()
-        .httpClient(httpClient(target, options))
-        .credentialsProvider(credentials(target.credentials()))
-        .region(Region.of(region))
-        .forcePathStyle(target.forcePathStyle())
-        .serviceConfiguration(S3Configuration.builder().expectContinueThresholdInBytes(EXPECT_CONTINUE_FROM).build())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .addPlugin(LegacyMd5Plugin.create())
-        .overrideConfiguration(o -> o
-            .retryStrategy(retryStrategy(options))
-            .executionInterceptors(interceptors(clock, more)));
+      S3Target target,
+      S3Options options,
+      String region,
+      ServerClock clock,
+      List<ExecutionInterceptor> more) {
+    var b =
+        S3Client.builder()
+            .httpClient(httpClient(target, options))
+            .credentialsProvider(credentials(target.credentials()))
+            .region(Region.of(region))
+            .forcePathStyle(target.forcePathStyle())
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .expectContinueThresholdInBytes(EXPECT_CONTINUE_FROM)
+                    .build())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .addPlugin(LegacyMd5Plugin.create())
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(retryStrategy(options))
+                        .executionInterceptors(interceptors(clock, more)));
     if (target.endpoint() != null) {
       b.endpointOverride(target.endpoint());
     }
     return b.build();
   }
 
-  private static List<ExecutionInterceptor> interceptors(ServerClock clock, List<ExecutionInterceptor> more) {
+  private static List<ExecutionInterceptor> interceptors(
+      ServerClock clock, List<ExecutionInterceptor> more) {
     List<ExecutionInterceptor> all = new ArrayList<>();
     all.add(new DateHeaders(clock));
     all.add(new Md5Only());
@@ -82,9 +92,9 @@ final class S3Clients {
   }
 
   /**
-   * The region to sign with: the configured one; {@code us-east-1} with an endpoint; else where
-   * AWS says the bucket is (a {@code null} or empty location is {@code us-east-1}, {@code EU} is
-   * {@code eu-west-1}).
+   * The region to sign with: the configured one; {@code us-east-1} with an endpoint; else where AWS
+   * says the bucket is (a {@code null} or empty location is {@code us-east-1}, {@code EU} is {@code
+   * eu-west-1}).
    */
   static String region(S3Target target, S3Options options, ServerClock clock) {
     if (target.region() != null) {
@@ -104,13 +114,15 @@ final class S3Clients {
   }
 
   private static SdkHttpClient httpClient(S3Target target, S3Options options) {
-    var http = UrlConnectionHttpClient.builder()
-        .connectionTimeout(options.connectTimeout())
-        .socketTimeout(options.socketTimeout());
+    var http =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(options.connectTimeout())
+            .socketTimeout(options.socketTimeout());
     return target.skipVerify()
-        ? http.buildWithDefaults(AttributeMap.builder()
-            .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
-            .build())
+        ? http.buildWithDefaults(
+            AttributeMap.builder()
+                .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
+                .build())
         : http.build();
   }
 
@@ -118,9 +130,10 @@ final class S3Clients {
     if (!c.isStatic()) {
       return DefaultCredentialsProvider.builder().build();
     }
-    return StaticCredentialsProvider.create(c.sessionToken() == null
-        ? AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())
-        : AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
+    return StaticCredentialsProvider.create(
+        c.sessionToken() == null
+            ? AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())
+            : AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
   }
 
   private static RetryStrategy retryStrategy(S3Options options) {
@@ -128,7 +141,11 @@ final class S3Clients {
     return AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .maxAttempts(options.attempts())
         .backoffStrategy(retry -> backoff.delay(Math.max(1, retry), ThreadLocalRandom.current()))
-        .throttlingBackoffStrategy(retry -> backoff.delay(Math.max(1, retry), ThreadLocalRandom.current()).plus(Duration.ofMillis(100)))
+        .throttlingBackoffStrategy(
+            retry ->
+                backoff
+                    .delay(Math.max(1, retry), ThreadLocalRandom.current())
+                    .plus(Duration.ofMillis(100)))
         .build();
   }
 
@@ -138,18 +155,20 @@ final class S3Clients {
    */
   private static final class Md5Only implements ExecutionInterceptor {
     @Override
-    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    public SdkHttpRequest modifyHttpRequest(
+        Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
       SdkHttpRequest r = context.httpRequest();
       if (r.firstMatchingHeader("Content-MD5").isEmpty()) {
         return r;
       }
       SdkHttpRequest.Builder b = r.toBuilder();
-      r.forEachHeader((name, values) -> {
-        String n = name.toLowerCase(java.util.Locale.ROOT);
-        if (n.startsWith("x-amz-checksum-") || n.equals("x-amz-sdk-checksum-algorithm")) {
-          b.removeHeader(name);
-        }
-      });
+      r.forEachHeader(
+          (name, values) -> {
+            String n = name.toLowerCase(java.util.Locale.ROOT);
+            if (n.startsWith("x-amz-checksum-") || n.equals("x-amz-sdk-checksum-algorithm")) {
+              b.removeHeader(name);
+            }
+          });
       return b.build();
     }
   }
@@ -157,7 +176,8 @@ final class S3Clients {
   /** Feeds every answer's {@code Date} header to the server clock. */
   private record DateHeaders(ServerClock clock) implements ExecutionInterceptor {
     @Override
-    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+    public void afterTransmission(
+        Context.AfterTransmission context, ExecutionAttributes attributes) {
       context.httpResponse().firstMatchingHeader("Date").ifPresent(clock::sawDate);
     }
   }

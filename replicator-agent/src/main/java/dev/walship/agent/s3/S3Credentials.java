@@ -11,14 +11,20 @@ package dev.walship.agent.s3;
  * @param source where the keys were found, e.g. {@code $LITESTREAM_ACCESS_KEY_ID} or {@code
  *     access-key-id at litestream.yml:12}
  */
-public record S3Credentials(String accessKeyId, String secretAccessKey, String sessionToken, String source) {
-  /** No keys configured: the SDK's default provider chain (profile, web identity, container, instance role). */
+public record S3Credentials(
+    String accessKeyId, String secretAccessKey, String sessionToken, String source) {
+  /**
+   * No keys configured: the SDK's default provider chain (profile, web identity, container,
+   * instance role).
+   */
   public static final S3Credentials DEFAULT_CHAIN =
-      new S3Credentials(null, null, null, "the AWS default credential chain (shared profile or instance role)");
+      new S3Credentials(
+          null, null, null, "the AWS default credential chain (shared profile or instance role)");
 
   public S3Credentials {
     if ((accessKeyId == null) != (secretAccessKey == null)) {
-      throw new IllegalArgumentException("S3 credentials need both an access key id and a secret access key");
+      throw new IllegalArgumentException(
+          "S3 credentials need both an access key id and a secret access key");
     }
     if (source == null || source.isEmpty()) {
       throw new IllegalArgumentException("S3 credentials: source required");
@@ -26,7 +32,8 @@ public record S3Credentials(String accessKeyId, String secretAccessKey, String s
   }
 
   /** Static keys ({@code access-key-id}/{@code secret-access-key} or the environment). */
-  public static S3Credentials of(String accessKeyId, String secretAccessKey, String sessionToken, String source) {
+  public static S3Credentials of(
+      String accessKeyId, String secretAccessKey, String sessionToken, String source) {
     return new S3Credentials(accessKeyId, secretAccessKey, sessionToken, source);
   }
 

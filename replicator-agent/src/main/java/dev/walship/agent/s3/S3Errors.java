@@ -56,16 +56,30 @@ final class S3Errors {
     String creds = "credentials from " + target.credentials().source();
     String said = code + (message(s).isEmpty() ? "" : ": " + message(s));
     return switch (code) {
-      case "InvalidAccessKeyId" -> "the server does not know the access key (" + creds + "; " + code + ")";
-      case "SignatureDoesNotMatch" -> "the secret access key does not match the access key (" + creds + "; " + code + ")";
-      case "AccessDenied", "AllAccessDisabled" -> "access denied to bucket \"" + target.bucket() + "\" (" + creds + "; " + said + ")";
-      case "NoSuchBucket" -> "bucket \"" + target.bucket() + "\" does not exist at " + target.server() + " (create it, or fix bucket:)";
-      case "AuthorizationHeaderMalformed", "PermanentRedirect", "IllegalLocationConstraintException" ->
-          "the bucket is in another region than " + (target.region() == null ? "the one found" : target.region())
-              + " (set region:; " + said + ")";
-      default -> s.statusCode() >= 500
-          ? "server error " + s.statusCode() + " " + said + " (retried; giving up for now)"
-          : "refused: HTTP " + s.statusCode() + " " + said;
+      case "InvalidAccessKeyId" ->
+          "the server does not know the access key (" + creds + "; " + code + ")";
+      case "SignatureDoesNotMatch" ->
+          "the secret access key does not match the access key (" + creds + "; " + code + ")";
+      case "AccessDenied", "AllAccessDisabled" ->
+          "access denied to bucket \"" + target.bucket() + "\" (" + creds + "; " + said + ")";
+      case "NoSuchBucket" ->
+          "bucket \""
+              + target.bucket()
+              + "\" does not exist at "
+              + target.server()
+              + " (create it, or fix bucket:)";
+      case "AuthorizationHeaderMalformed",
+          "PermanentRedirect",
+          "IllegalLocationConstraintException" ->
+          "the bucket is in another region than "
+              + (target.region() == null ? "the one found" : target.region())
+              + " (set region:; "
+              + said
+              + ")";
+      default ->
+          s.statusCode() >= 500
+              ? "server error " + s.statusCode() + " " + said + " (retried; giving up for now)"
+              : "refused: HTTP " + s.statusCode() + " " + said;
     };
   }
 
@@ -79,7 +93,10 @@ final class S3Errors {
         return "unknown host " + text(t) + " (check endpoint: or the bucket's region)";
       }
       if (t instanceof SSLException) {
-        return "TLS with " + target.server() + " failed: " + text(t)
+        return "TLS with "
+            + target.server()
+            + " failed: "
+            + text(t)
             + (target.skipVerify() ? "" : " (skip-verify: true accepts a self-signed certificate)");
       }
       if (t instanceof SocketTimeoutException) {
@@ -108,7 +125,9 @@ final class S3Errors {
 
   private static String text(Throwable t) {
     String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m.lines().findFirst().orElse("").strip();
+    return m == null || m.isBlank()
+        ? t.getClass().getSimpleName()
+        : m.lines().findFirst().orElse("").strip();
   }
 
   /** {@code s} without any of the replica's keys. */

@@ -12,7 +12,9 @@ import java.util.Deque;
 public final class S3Keys {
   private final String root;
 
-  /** @param root the replica's {@code path} as configured (may be empty) */
+  /**
+   * @param root the replica's {@code path} as configured (may be empty)
+   */
   S3Keys(String root) {
     String clean = clean(root);
     this.root = clean.equals(".") ? "" : clean;

@@ -12,8 +12,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * An object's bytes that survive a dropped connection: when reading fails part-way, the rest is
  * asked for again ({@code Range: bytes=<read>-}) with {@code If-Match} on the first answer's ETag,
  * so bytes of a replaced object are never mixed in; up to {@link #RESUMES} times per object. The
- * SDK retries a request that fails before its body; this covers a body that breaks off (a
- * 500 MB snapshot restored over a flaky link).
+ * SDK retries a request that fails before its body; this covers a body that breaks off (a 500 MB
+ * snapshot restored over a flaky link).
  */
 final class S3ObjectStream extends InputStream {
   static final int RESUMES = 3;
@@ -26,7 +26,8 @@ final class S3ObjectStream extends InputStream {
   private long position;
   private int resumes;
 
-  S3ObjectStream(S3Client s3, String bucket, String key, ResponseInputStream<GetObjectResponse> first) {
+  S3ObjectStream(
+      S3Client s3, String bucket, String key, ResponseInputStream<GetObjectResponse> first) {
     this.s3 = s3;
     this.bucket = bucket;
     this.key = key;
@@ -67,7 +68,9 @@ final class S3ObjectStream extends InputStream {
       // the broken stream
     }
     try {
-      in = s3.getObject(g -> g.bucket(bucket).key(key).range("bytes=" + position + "-").ifMatch(etag));
+      in =
+          s3.getObject(
+              g -> g.bucket(bucket).key(key).range("bytes=" + position + "-").ifMatch(etag));
     } catch (SdkException e) {
       cause.addSuppressed(e);
       throw cause;

@@ -12,20 +12,26 @@ import java.util.Objects;
  *     After every 1,000 parts the part size doubles, so the 10,000-part limit is never reached
  * @param parallelism parts uploaded at once; also the number of part buffers beside the one being
  *     filled (default 4: at most 40 MiB of buffers per upload at the default part size)
- * @param attempts attempts per request, the first included, for 5xx answers, throttling and
- *     network errors (the SDK decides what is retryable)
+ * @param attempts attempts per request, the first included, for 5xx answers, throttling and network
+ *     errors (the SDK decides what is retryable)
  * @param retry the waits between them
  * @param connectTimeout TCP (and TLS) connect (default 10 s)
  * @param socketTimeout longest silence while reading an answer (default 60 s)
  */
 public record S3Options(
-    int partSize, int parallelism, int attempts, Backoff retry, Duration connectTimeout, Duration socketTimeout) {
+    int partSize,
+    int parallelism,
+    int attempts,
+    Backoff retry,
+    Duration connectTimeout,
+    Duration socketTimeout) {
   /** S3's smallest part (all but the last). */
   public static final int MIN_PART_SIZE = 5 << 20;
 
   public S3Options {
     if (partSize < MIN_PART_SIZE) {
-      throw new IllegalArgumentException("S3 part size " + partSize + " is below S3's minimum " + MIN_PART_SIZE);
+      throw new IllegalArgumentException(
+          "S3 part size " + partSize + " is below S3's minimum " + MIN_PART_SIZE);
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("S3 parallelism must be at least 1, got " + parallelism);
@@ -40,8 +46,13 @@ public record S3Options(
 
   /** The defaults above; four attempts 0.25, 0.5, 1 s apart. */
   public static S3Options defaults() {
-    return new S3Options(8 << 20, 4, 4, new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5)),
-        Duration.ofSeconds(10), Duration.ofSeconds(60));
+    return new S3Options(
+        8 << 20,
+        4,
+        4,
+        new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5)),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60));
   }
 
   /** These options with another part size and parallelism. */
@@ -51,6 +62,7 @@ public record S3Options(
 
   /** These options with another retry schedule. */
   public S3Options withRetry(int attemptsPerRequest, Backoff backoff) {
-    return new S3Options(partSize, parallelism, attemptsPerRequest, backoff, connectTimeout, socketTimeout);
+    return new S3Options(
+        partSize, parallelism, attemptsPerRequest, backoff, connectTimeout, socketTimeout);
   }
 }

@@ -12,8 +12,8 @@ import java.io.InterruptedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -31,8 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A replica in an S3 bucket ({@code s3://bucket/path}, AWS or any S3-compatible server), laid out
  * exactly as Litestream v0.3.13's S3 replica client lays it out: keys {@code
- * <path>/generations/<gen>/snapshots/…} and {@code …/wal/…}, times from S3's {@code
- * LastModified}.
+ * <path>/generations/<gen>/snapshots/…} and {@code …/wal/…}, times from S3's {@code LastModified}.
  *
  * <p>Guarantees, as for the other stores: a file is visible whole or not at all ({@link S3Upload});
  * a new generation's first object is stamped in a later server second than every object before it
@@ -86,8 +85,10 @@ public final class S3ReplicaStore implements ReplicaStore {
     String prefix = keys.prefix(dir);
     List<Entry> out = new ArrayList<>();
     try {
-      for (ListObjectsV2Response page : client().listObjectsV2Paginator(
-          l -> l.bucket(target.bucket()).prefix(prefix).delimiter("/"))) {
+      for (ListObjectsV2Response page :
+          client()
+              .listObjectsV2Paginator(
+                  l -> l.bucket(target.bucket()).prefix(prefix).delimiter("/"))) {
         for (CommonPrefix p : page.commonPrefixes()) {
           String name = p.prefix().substring(prefix.length(), p.prefix().length() - 1);
           if (!name.isEmpty() && name.indexOf('/') < 0) {
@@ -113,7 +114,8 @@ public final class S3ReplicaStore implements ReplicaStore {
     String key = keys.key(path);
     try {
       S3Client s3 = client();
-      return new S3ObjectStream(s3, target.bucket(), key, s3.getObject(g -> g.bucket(target.bucket()).key(key)));
+      return new S3ObjectStream(
+          s3, target.bucket(), key, s3.getObject(g -> g.bucket(target.bucket()).key(key)));
     } catch (SdkException e) {
       throw errors.translate(where(path), "read", e);
     }
@@ -141,7 +143,10 @@ public final class S3ReplicaStore implements ReplicaStore {
     return new Entry(file.fileName(), false, size, clock.wrote());
   }
 
-  /** The first object of another generation than the last one written goes into a later server second. */
+  /**
+   * The first object of another generation than the last one written goes into a later server
+   * second.
+   */
   private void awaitOrder(Generation g) throws IOException {
     synchronized (this) {
       if (g.equals(lastWritten)) {
@@ -177,8 +182,8 @@ public final class S3ReplicaStore implements ReplicaStore {
     String prefix = keys.prefix(dir);
     List<String> all = new ArrayList<>();
     try {
-      for (ListObjectsV2Response page : client().listObjectsV2Paginator(
-          l -> l.bucket(target.bucket()).prefix(prefix))) {
+      for (ListObjectsV2Response page :
+          client().listObjectsV2Paginator(l -> l.bucket(target.bucket()).prefix(prefix))) {
         page.contents().forEach(o -> all.add(o.key()));
       }
       for (int i = 0; i < all.size(); i += DELETE_BATCH) {
@@ -192,12 +197,31 @@ public final class S3ReplicaStore implements ReplicaStore {
   private void deleteKeys(String dir, List<String> batch) throws IOException {
     if (batchDeletes) {
       try {
-        DeleteObjectsResponse r = client().deleteObjects(d -> d.bucket(target.bucket()).delete(del -> del
-            .objects(batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList()).quiet(true)));
+        DeleteObjectsResponse r =
+            client()
+                .deleteObjects(
+                    d ->
+                        d.bucket(target.bucket())
+                            .delete(
+                                del ->
+                                    del.objects(
+                                            batch.stream()
+                                                .map(k -> ObjectIdentifier.builder().key(k).build())
+                                                .toList())
+                                        .quiet(true)));
         if (r.hasErrors() && !r.errors().isEmpty()) {
           S3Error first = r.errors().get(0);
-          throw new S3StoreException(errors.redact(where(dir) + ": delete: " + r.errors().size()
-              + " object(s) not deleted, first " + first.key() + ": " + first.code() + " " + first.message()));
+          throw new S3StoreException(
+              errors.redact(
+                  where(dir)
+                      + ": delete: "
+                      + r.errors().size()
+                      + " object(s) not deleted, first "
+                      + first.key()
+                      + ": "
+                      + first.code()
+                      + " "
+                      + first.message()));
         }
         return;
       } catch (AwsServiceException e) {
@@ -205,7 +229,8 @@ public final class S3ReplicaStore implements ReplicaStore {
           throw e;
         }
         batchDeletes = false;
-        LOG.info("{}: the server does not implement DeleteObjects as the SDK sends it; deleting one object per request",
+        LOG.info(
+            "{}: the server does not implement DeleteObjects as the SDK sends it; deleting one object per request",
             location());
       }
     }
@@ -247,11 +272,14 @@ public final class S3ReplicaStore implements ReplicaStore {
 
   private synchronized ExecutorService pool() {
     if (pool == null) {
-      pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
-        Thread t = new Thread(r, "walship-s3-upload " + location());
-        t.setDaemon(true);
-        return t;
-      });
+      pool =
+          Executors.newFixedThreadPool(
+              options.parallelism(),
+              r -> {
+                Thread t = new Thread(r, "walship-s3-upload " + location());
+                t.setDaemon(true);
+                return t;
+              });
     }
     return pool;
   }

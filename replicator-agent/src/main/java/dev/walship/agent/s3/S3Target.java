@@ -37,7 +37,8 @@ public record S3Target(
     root = root == null ? "" : root;
     Objects.requireNonNull(credentials, "credentials");
     if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-      throw new IllegalArgumentException("s3 replica: endpoint needs a scheme and a host: " + endpoint);
+      throw new IllegalArgumentException(
+          "s3 replica: endpoint needs a scheme and a host: " + endpoint);
     }
   }
 

@@ -91,7 +91,8 @@ final class S3Upload extends OutputStream {
     if (uploadId == null) {
       byte[] body = buf;
       int n = len;
-      s3.putObject(p -> p.bucket(bucket).key(key).contentType(CONTENT_TYPE).contentMD5(md5(body, n)),
+      s3.putObject(
+          p -> p.bucket(bucket).key(key).contentType(CONTENT_TYPE).contentMD5(md5(body, n)),
           body(body, n));
       return size;
     }
@@ -102,8 +103,8 @@ final class S3Upload extends OutputStream {
     for (Future<CompletedPart> f : parts) {
       done.add(await(f));
     }
-    s3.completeMultipartUpload(c -> c.bucket(bucket).key(key).uploadId(uploadId)
-        .multipartUpload(m -> m.parts(done)));
+    s3.completeMultipartUpload(
+        c -> c.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(done)));
     return size;
   }
 
@@ -132,10 +133,14 @@ final class S3Upload extends OutputStream {
     }
   }
 
-  /** Hands the full buffer to a pool thread; waits while {@code parallelism} parts are in flight. */
+  /**
+   * Hands the full buffer to a pool thread; waits while {@code parallelism} parts are in flight.
+   */
   private void sendPart() throws IOException {
     if (uploadId == null) {
-      uploadId = s3.createMultipartUpload(c -> c.bucket(bucket).key(key).contentType(CONTENT_TYPE)).uploadId();
+      uploadId =
+          s3.createMultipartUpload(c -> c.bucket(bucket).key(key).contentType(CONTENT_TYPE))
+              .uploadId();
     }
     for (Future<CompletedPart> f : parts) {
       if (f.isDone()) {
@@ -151,22 +156,34 @@ final class S3Upload extends OutputStream {
     int number = parts.size() + 1;
     byte[] body = buf;
     int n = len;
-    parts.add(pool.submit(() -> {
-      try {
-        String etag = s3.uploadPart(u -> u.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
-            .contentLength((long) n).contentMD5(md5(body, n)), body(body, n)).eTag();
-        return CompletedPart.builder().partNumber(number).eTag(etag).build();
-      } finally {
-        slots.release();
-      }
-    }));
+    parts.add(
+        pool.submit(
+            () -> {
+              try {
+                String etag =
+                    s3.uploadPart(
+                            u ->
+                                u.bucket(bucket)
+                                    .key(key)
+                                    .uploadId(uploadId)
+                                    .partNumber(number)
+                                    .contentLength((long) n)
+                                    .contentMD5(md5(body, n)),
+                            body(body, n))
+                        .eTag();
+                return CompletedPart.builder().partNumber(number).eTag(etag).build();
+              } finally {
+                slots.release();
+              }
+            }));
     buf = new byte[partSize(number + 1)];
     len = 0;
   }
 
   /** The size of part {@code number} (from 1): doubles after every 1,000 parts, at most 1 GiB. */
   int partSize(int number) {
-    int doublings = Math.min((number - 1) / 1000, Integer.numberOfLeadingZeros(options.partSize()) - 2);
+    int doublings =
+        Math.min((number - 1) / 1000, Integer.numberOfLeadingZeros(options.partSize()) - 2);
     return Math.min(options.partSize() << doublings, 1 << 30);
   }
 
@@ -185,7 +202,8 @@ final class S3Upload extends OutputStream {
   }
 
   private static RequestBody body(byte[] bytes, int n) {
-    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, n), n, CONTENT_TYPE);
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(bytes, 0, n), n, CONTENT_TYPE);
   }
 
   private static String md5(byte[] bytes, int n) {

@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  * The S3 server's clock, as its answers show it, and the one ordering rule that depends on it.
  *
  * <p>S3 stamps every object with its own time ({@code LastModified}, whole seconds on AWS), and
- * Litestream v0.3.13 reads replica times from it: it restores the generation whose newest object
- * is newest, and on a tie the one whose name sorts first. A client cannot set those times, so the
+ * Litestream v0.3.13 reads replica times from it: it restores the generation whose newest object is
+ * newest, and on a tie the one whose name sorts first. A client cannot set those times, so the
  * first object of a new generation must simply be written in a later server second than every
  * object before it. This clock knows a lower bound of the server's time (the {@code Date} header of
  * its last answer, floored to the second, plus the time elapsed since), and the newest second any
@@ -43,7 +43,10 @@ final class ServerClock {
   /** An answer's {@code Date} header (RFC 1123); ignored when it does not parse. */
   synchronized void sawDate(String httpDate) {
     try {
-      long millis = ZonedDateTime.parse(httpDate, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+      long millis =
+          ZonedDateTime.parse(httpDate, DateTimeFormatter.RFC_1123_DATE_TIME)
+              .toInstant()
+              .toEpochMilli();
       if (millis >= dateMillis) {
         dateMillis = millis;
         dateAtNanos = nanoTime.getAsLong();

@@ -21,12 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt to write a file atomically: stream the content into the temporary name (created,
- * with missing parent directories, and truncated), check that the server holds exactly the bytes
- * sent, {@code fsync@openssh.com} it when offered, set its mtime, and rename it over the final
- * name with {@code posix-rename@openssh.com} (atomic replace): seven round trips, none of them a
- * listing. Without that extension the final
- * name is removed first and the plain SFTP rename used, which leaves a moment without the file.
+ * One attempt to write a file atomically: stream the content into the temporary name (created, with
+ * missing parent directories, and truncated), check that the server holds exactly the bytes sent,
+ * {@code fsync@openssh.com} it when offered, set its mtime, and rename it over the final name with
+ * {@code posix-rename@openssh.com} (atomic replace): seven round trips, none of them a listing.
+ * Without that extension the final name is removed first and the plain SFTP rename used, which
+ * leaves a moment without the file.
  *
  * <p>Content is streamed in pipelined writes of {@link SftpReplicaStore#BUFFER_SIZE} bytes (MINA's
  * async stream keeps two requests in flight): nothing holds the whole file. The stream handed to
@@ -72,7 +72,9 @@ final class AtomicUpload {
       long stored = sftp.stat(handle).getSize();
       if (stored != sent) {
         throw new SftpStoreException(
-            where + ": write: the server stored " + stored + " bytes of " + sent + " sent", false, null);
+            where + ": write: the server stored " + stored + " bytes of " + sent + " sent",
+            false,
+            null);
       }
       OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
       if (fsync.isSupported()) {
@@ -86,7 +88,10 @@ final class AtomicUpload {
     rename();
     // the file as the server now lists it, without asking again: the size it confirmed above, the
     // mtime it was given (SFTP v3 carries whole seconds)
-    Instant listed = sftp.getVersion() <= SftpConstants.SFTP_V3 ? modified.truncatedTo(ChronoUnit.SECONDS) : modified;
+    Instant listed =
+        sftp.getVersion() <= SftpConstants.SFTP_V3
+            ? modified.truncatedTo(ChronoUnit.SECONDS)
+            : modified;
     return new Entry(fileName, false, sent, listed);
   }
 
@@ -114,7 +119,9 @@ final class AtomicUpload {
       posix.posixRename(temp, target);
       return;
     }
-    LOG.debug("{}: server does not offer posix-rename@openssh.com; removing the old file, then renaming", where);
+    LOG.debug(
+        "{}: server does not offer posix-rename@openssh.com; removing the old file, then renaming",
+        where);
     try {
       sftp.remove(target);
     } catch (SftpException e) {

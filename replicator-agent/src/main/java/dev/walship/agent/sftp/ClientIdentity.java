@@ -51,14 +51,16 @@ record ClientIdentity(List<KeyPair> keys, String password, Path keyPath) {
     List<KeyPair> out = new ArrayList<>();
     try (InputStream in = Files.newInputStream(file)) {
       Iterable<KeyPair> pairs =
-          SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, asker);
+          SecurityUtils.loadKeyPairIdentities(
+              null, NamedResource.ofName(file.toString()), in, asker);
       if (pairs != null) {
         pairs.forEach(out::add);
       }
     } catch (NoSuchFileException e) {
       throw new KeyFileException("key-path " + file + ": no such file");
     } catch (AccessDeniedException e) {
-      throw new KeyFileException("key-path " + file + ": permission denied (the agent cannot read it)");
+      throw new KeyFileException(
+          "key-path " + file + ": permission denied (the agent cannot read it)");
     } catch (IOException | GeneralSecurityException | RuntimeException e) {
       if (asker.asked && passphrase == null) {
         throw new KeyFileException(
@@ -69,7 +71,10 @@ record ClientIdentity(List<KeyPair> keys, String password, Path keyPath) {
             "key-path " + file + ": wrong key-passphrase (the key cannot be decrypted with it)");
       }
       throw new KeyFileException(
-          "key-path " + file + ": not a private key this agent can read (OpenSSH or PEM): " + e.getMessage());
+          "key-path "
+              + file
+              + ": not a private key this agent can read (OpenSSH or PEM): "
+              + e.getMessage());
     }
     if (out.isEmpty()) {
       throw new KeyFileException(
@@ -84,7 +89,12 @@ record ClientIdentity(List<KeyPair> keys, String password, Path keyPath) {
       return "no key";
     }
     KeyPair kp = keys.get(0);
-    return keyPath + " (" + KeyUtils.getKeyType(kp) + " " + HostKeyPolicy.fingerprint(kp.getPublic()) + ")";
+    return keyPath
+        + " ("
+        + KeyUtils.getKeyType(kp)
+        + " "
+        + HostKeyPolicy.fingerprint(kp.getPublic())
+        + ")";
   }
 
   /** A key file problem: the message is for the operator, one line naming the file. */

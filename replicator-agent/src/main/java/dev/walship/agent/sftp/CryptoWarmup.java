@@ -7,11 +7,11 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Gets AES-GCM compiled before the first large transfer. The JDK switches to its fast AES and
- * GHASH instructions only once the JIT compiles the cipher's methods, which it does after some
- * thousands of calls; an SSH stream calls them once per 32 KiB packet, so a fresh process (a
- * {@code replicator restore}) would spend its first hundreds of megabytes in slow code. Many small
- * calls on a background thread, while the SSH handshake runs, get there in a fraction of a second.
+ * Gets AES-GCM compiled before the first large transfer. The JDK switches to its fast AES and GHASH
+ * instructions only once the JIT compiles the cipher's methods, which it does after some thousands
+ * of calls; an SSH stream calls them once per 32 KiB packet, so a fresh process (a {@code
+ * replicator restore}) would spend its first hundreds of megabytes in slow code. Many small calls
+ * on a background thread, while the SSH handshake runs, get there in a fraction of a second.
  */
 final class CryptoWarmup {
   private static final AtomicBoolean STARTED = new AtomicBoolean();

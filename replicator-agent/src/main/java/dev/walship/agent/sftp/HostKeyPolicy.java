@@ -15,13 +15,13 @@ import org.apache.sshd.common.digest.BuiltinDigests;
 
 /**
  * Which server host keys the agent trusts (docs/design.md §7; Litestream v0.3 trusted any key,
- * CVE-2024-41254). Invariant: a key is trusted only when it equals the pinned {@code host-key}
- * (a {@code SHA256:} fingerprint or an OpenSSH public-key line) or a non-revoked line of the
- * {@code known-hosts} file for this host and port; only when neither setting is given is
- * {@code ~/.ssh/known_hosts} consulted. A key listed {@code @revoked} is refused even when pinned.
- * When the host is known (pinned, or listed) with other keys, the key has CHANGED: refused, and
- * the message shows both fingerprints. Otherwise the key is unknown: refused, and the message
- * shows the setting that would trust it.
+ * CVE-2024-41254). Invariant: a key is trusted only when it equals the pinned {@code host-key} (a
+ * {@code SHA256:} fingerprint or an OpenSSH public-key line) or a non-revoked line of the {@code
+ * known-hosts} file for this host and port; only when neither setting is given is {@code
+ * ~/.ssh/known_hosts} consulted. A key listed {@code @revoked} is refused even when pinned. When
+ * the host is known (pinned, or listed) with other keys, the key has CHANGED: refused, and the
+ * message shows both fingerprints. Otherwise the key is unknown: refused, and the message shows the
+ * setting that would trust it.
  */
 final class HostKeyPolicy {
   /** The outcome of one check; {@code problem} is a one-line reason when not trusted. */
@@ -101,11 +101,17 @@ final class HostKeyPolicy {
 
   /** Checks the key the server offered. Reads the known-hosts file afresh. */
   Verdict check(PublicKey offered) throws IOException {
-    List<KnownHostsFile.Line> lines = knownHosts == null ? List.of() : knownHosts.linesFor(host, port);
+    List<KnownHostsFile.Line> lines =
+        knownHosts == null ? List.of() : knownHosts.linesFor(host, port);
     for (KnownHostsFile.Line line : lines) {
       if (line.revoked() && KeyUtils.compareKeys(line.key(), offered)) {
-        return new Verdict(false, "host key REVOKED: the server offered " + describe(offered)
-            + ", which " + line.where() + " marks @revoked; refusing to connect");
+        return new Verdict(
+            false,
+            "host key REVOKED: the server offered "
+                + describe(offered)
+                + ", which "
+                + line.where()
+                + " marks @revoked; refusing to connect");
       }
     }
     if (fingerprint(offered).equals(pinnedFingerprint)
@@ -122,7 +128,9 @@ final class HostKeyPolicy {
   }
 
   private static String changed(PublicKey offered, List<String> known) {
-    return "host key CHANGED: the server offered " + describe(offered) + ", but "
+    return "host key CHANGED: the server offered "
+        + describe(offered)
+        + ", but "
         + String.join(" and ", known)
         + "; someone may be intercepting the connection, or the server got a new key:"
         + " check with the server's operator before updating host-key/known-hosts";
@@ -130,9 +138,13 @@ final class HostKeyPolicy {
 
   /** Nothing pinned (else the key would have CHANGED), so a known-hosts file was consulted. */
   private String unknown(PublicKey offered) {
-    return "host key not trusted: the server offered " + describe(offered) + ", which is not in "
-        + knownHosts.file() + "; if this is your server (compare with its printed fingerprint), add to the"
-        + " replica's config: host-key: " + fingerprint(offered);
+    return "host key not trusted: the server offered "
+        + describe(offered)
+        + ", which is not in "
+        + knownHosts.file()
+        + "; if this is your server (compare with its printed fingerprint), add to the"
+        + " replica's config: host-key: "
+        + fingerprint(offered);
   }
 
   private List<String> knownKeys(List<KnownHostsFile.Line> lines) {
@@ -156,8 +168,8 @@ final class HostKeyPolicy {
 
   /**
    * Key types this host is known with (pinned line, known-hosts lines), so that the connection
-   * prefers a host-key algorithm it can verify, as OpenSSH does. Empty when only a fingerprint
-   * is pinned or nothing is known.
+   * prefers a host-key algorithm it can verify, as OpenSSH does. Empty when only a fingerprint is
+   * pinned or nothing is known.
    */
   Set<String> knownKeyTypes() throws IOException {
     Set<String> types = new LinkedHashSet<>();

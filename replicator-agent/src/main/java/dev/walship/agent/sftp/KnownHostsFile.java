@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An OpenSSH known_hosts file, read afresh for every connection: plain host patterns (with
- * {@code [host]:port}, wildcards and {@code !negation}, matched as OpenSSH does; MINA's own matcher
- * treats {@code *} as port 22 only), hashed {@code |1|salt|hash} names, and
- * the {@code @revoked} marker. {@code @cert-authority} lines are skipped (host certificates are not
- * supported, and no certificate host-key algorithm is offered). Lines that do not parse are logged
- * with their line number and skipped, as OpenSSH does.
+ * An OpenSSH known_hosts file, read afresh for every connection: plain host patterns (with {@code
+ * [host]:port}, wildcards and {@code !negation}, matched as OpenSSH does; MINA's own matcher treats
+ * {@code *} as port 22 only), hashed {@code |1|salt|hash} names, and the {@code @revoked} marker.
+ * {@code @cert-authority} lines are skipped (host certificates are not supported, and no
+ * certificate host-key algorithm is offered). Lines that do not parse are logged with their line
+ * number and skipped, as OpenSSH does.
  */
 final class KnownHostsFile {
   private static final Logger LOG = LoggerFactory.getLogger(KnownHostsFile.class);
@@ -125,7 +125,11 @@ final class KnownHostsFile {
           entry.getKeyEntry().resolvePublicKey(null, null, PublicKeyEntryResolver.FAILING);
       return new Line(file, number, marker != null, key);
     } catch (RuntimeException | IOException | GeneralSecurityException e) {
-      LOG.warn("{}:{}: skipping a known_hosts line that does not parse: {}", file, number, e.getMessage());
+      LOG.warn(
+          "{}:{}: skipping a known_hosts line that does not parse: {}",
+          file,
+          number,
+          e.getMessage());
       return null;
     }
   }

@@ -9,12 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's one connection, shared by all threads. Invariants: at most one connection is open
- * at a time; a thread that saw connection {@code c} fail replaces it only if it is still the
- * current one (so N threads that saw the same failure cause one reconnect, not N); connecting
- * happens under the lock, and other threads wait for its outcome. A reconnect makes up to
- * {@code attempts} attempts with {@link Backoff} waits between them (none before the first);
- * permanent failures (host key, authentication) end it at once.
+ * The store's one connection, shared by all threads. Invariants: at most one connection is open at
+ * a time; a thread that saw connection {@code c} fail replaces it only if it is still the current
+ * one (so N threads that saw the same failure cause one reconnect, not N); connecting happens under
+ * the lock, and other threads wait for its outcome. A reconnect makes up to {@code attempts}
+ * attempts with {@link Backoff} waits between them (none before the first); permanent failures
+ * (host key, authentication) end it at once.
  */
 final class Reconnector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Reconnector.class);
@@ -35,7 +35,12 @@ final class Reconnector implements AutoCloseable {
   private boolean closed;
 
   Reconnector(
-      String location, Attempt attempt, Backoff backoff, int attempts, RandomGenerator random, Sleeper sleeper) {
+      String location,
+      Attempt attempt,
+      Backoff backoff,
+      int attempts,
+      RandomGenerator random,
+      Sleeper sleeper) {
     this.location = location;
     this.attempt = attempt;
     this.backoff = backoff;
@@ -63,7 +68,8 @@ final class Reconnector implements AutoCloseable {
    * Called by a thread whose operation failed on {@code failed}: drops it (if still current) and
    * returns a working connection.
    */
-  synchronized Connection replace(Connection failed) throws SftpStoreException, InterruptedIOException {
+  synchronized Connection replace(Connection failed)
+      throws SftpStoreException, InterruptedIOException {
     ensureOpen();
     if (current == failed && current != null) {
       LOG.info("{}: connection #{} failed; reconnecting", location, failed.number());

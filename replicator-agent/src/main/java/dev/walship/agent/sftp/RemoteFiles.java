@@ -112,8 +112,8 @@ final class RemoteFiles {
   }
 
   /**
-   * True when {@code e} means the connection (not the server's answer) failed: then a reconnect
-   * may help. Status replies ({@link SftpException}) and the store's own verdicts never are.
+   * True when {@code e} means the connection (not the server's answer) failed: then a reconnect may
+   * help. Status replies ({@link SftpException}) and the store's own verdicts never are.
    */
   static boolean isConnectionFailure(Throwable e) {
     if (e instanceof SftpException
@@ -135,8 +135,8 @@ final class RemoteFiles {
   }
 
   /**
-   * An operator message for a status reply the server gave to {@code op} on {@code where} (the
-   * file as an sftp URL), with the server's reason when it gave one.
+   * An operator message for a status reply the server gave to {@code op} on {@code where} (the file
+   * as an sftp URL), with the server's reason when it gave one.
    */
   static IOException failure(String where, String op, SftpException e) {
     return switch (e.getStatus()) {
@@ -144,9 +144,12 @@ final class RemoteFiles {
           new NoSuchFileException(where, null, op + ": no such file or directory");
       case SftpConstants.SSH_FX_PERMISSION_DENIED ->
           new AccessDeniedException(
-              where, null, op + ": permission denied by the server" + reason(e, "may this user write there?"));
+              where,
+              null,
+              op + ": permission denied by the server" + reason(e, "may this user write there?"));
       default ->
-          new SftpStoreException(where + ": " + op + ": the server refused: " + e.getMessage(), false, e);
+          new SftpStoreException(
+              where + ": " + op + ": the server refused: " + e.getMessage(), false, e);
     };
   }
 }

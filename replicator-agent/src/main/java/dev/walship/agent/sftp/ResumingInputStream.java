@@ -17,14 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A remote file as a stream with pipelined read-ahead (MINA's async stream: as many requests of
  * {@link SftpReplicaStore#BUFFER_SIZE} bytes in flight as the channel window holds). When the
- * connection drops, it reconnects through the store (its {@link Reconnector}) and goes on at the byte
- * it had reached, so one dropped connection does not fail a restore (Litestream's issue #585).
+ * connection drops, it reconnects through the store (its {@link Reconnector}) and goes on at the
+ * byte it had reached, so one dropped connection does not fail a restore (Litestream's issue #585).
  *
  * <p>Invariants: {@code position} counts the bytes handed to the caller; a resume happens only when
- * bytes were read since the previous failure (two failures in a row without progress end the
- * read); the file must still have the size and mtime it had when opened (layout files never
- * change, so a difference means another file took its name); at EOF, {@code position} must equal
- * that size, or the read fails instead of returning a short file.
+ * bytes were read since the previous failure (two failures in a row without progress end the read);
+ * the file must still have the size and mtime it had when opened (layout files never change, so a
+ * difference means another file took its name); at EOF, {@code position} must equal that size, or
+ * the read fails instead of returning a short file.
  */
 final class ResumingInputStream extends InputStream {
   /** How the stream gets a new connection: the store's, whose failures name the replica. */
@@ -59,7 +59,9 @@ final class ResumingInputStream extends InputStream {
     this.modified = attrs.getModifyTime();
   }
 
-  /** Opens {@code path} on {@code connection}; SFTP failures propagate raw for the caller to map. */
+  /**
+   * Opens {@code path} on {@code connection}; SFTP failures propagate raw for the caller to map.
+   */
   static ResumingInputStream open(
       Reconnect connections, Connection connection, String path, String where) throws IOException {
     Attributes attrs = connection.sftp().stat(path);
@@ -120,22 +122,39 @@ final class ResumingInputStream extends InputStream {
   private void resumeAfter(Exception cause) throws IOException {
     if (failedAt == position) {
       throw new SftpStoreException(
-          where + ": read: connection lost again at byte " + position + " of " + size
-              + " without progress: " + SshConnector.describe(cause),
+          where
+              + ": read: connection lost again at byte "
+              + position
+              + " of "
+              + size
+              + " without progress: "
+              + SshConnector.describe(cause),
           false,
           cause);
     }
     failedAt = position;
-    LOG.info("{}: connection lost at byte {} of {} ({}); reconnecting to resume",
-        where, position, size, SshConnector.describe(cause));
+    LOG.info(
+        "{}: connection lost at byte {} of {} ({}); reconnecting to resume",
+        where,
+        position,
+        size,
+        SshConnector.describe(cause));
     closeQuietly();
     connection = connections.replace(connection);
     try {
       Attributes now = connection.sftp().stat(path);
       if (now.getSize() != size || !now.getModifyTime().equals(modified)) {
         throw new SftpStoreException(
-            where + ": read: the file changed while it was read (size " + size + " -> "
-                + now.getSize() + ", mtime " + modified + " -> " + now.getModifyTime() + ")",
+            where
+                + ": read: the file changed while it was read (size "
+                + size
+                + " -> "
+                + now.getSize()
+                + ", mtime "
+                + modified
+                + " -> "
+                + now.getModifyTime()
+                + ")",
             false,
             null);
       }
@@ -148,7 +167,10 @@ final class ResumingInputStream extends InputStream {
       }
       connections.discard(connection);
       throw new SftpStoreException(
-          where + ": read: connection lost again while resuming at byte " + position + ": "
+          where
+              + ": read: connection lost again while resuming at byte "
+              + position
+              + ": "
               + SshConnector.describe(e),
           false,
           e);

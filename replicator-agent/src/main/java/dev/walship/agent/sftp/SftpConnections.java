@@ -8,8 +8,8 @@ import java.util.Objects;
  * One SSH connection per destination, shared by every SFTP store that goes there: stores whose
  * targets differ only in their path (same host, port, user, password, key, passphrase, host-key
  * rule) get the same {@link SshConnector} and {@link Reconnector}, so hundreds of replicas to one
- * server use one TCP connection, one SFTP channel (MINA's client multiplexes concurrent requests
- * on it, each waiting for its own reply id), one reconnect loop and one keep-alive.
+ * server use one TCP connection, one SFTP channel (MINA's client multiplexes concurrent requests on
+ * it, each waiting for its own reply id), one reconnect loop and one keep-alive.
  *
  * <p>Invariant: a destination is in {@link #open} exactly while at least one store opened here is
  * not closed; the last store's close closes the connection and its client. Thread-safe.
@@ -30,14 +30,16 @@ public final class SftpConnections {
     }
   }
 
-  /** @param options how connections are made, kept and re-made */
+  /**
+   * @param options how connections are made, kept and re-made
+   */
   public SftpConnections(SftpOptions options) {
     this.options = Objects.requireNonNull(options);
   }
 
   /**
-   * A store for {@code target} on its destination's shared connection. Reads the key and checks
-   * the host-key settings now when the destination is new (failing fast with an operator message);
+   * A store for {@code target} on its destination's shared connection. Reads the key and checks the
+   * host-key settings now when the destination is new (failing fast with an operator message);
    * connects on first use, so a server that is down does not stop the agent from starting.
    */
   public synchronized SftpReplicaStore open(SftpTarget target) throws SftpStoreException {
@@ -49,7 +51,8 @@ public final class SftpConnections {
     }
     s.stores++;
     Shared shared = s;
-    return new SftpReplicaStore(target, s.connector, s.connections, () -> release(destination, shared));
+    return new SftpReplicaStore(
+        target, s.connector, s.connections, () -> release(destination, shared));
   }
 
   /** Destinations with open stores (for tests and logs). */
@@ -68,8 +71,14 @@ public final class SftpConnections {
       throw new SftpStoreException(first.location() + ": " + e.getMessage(), true, e);
     }
     SshConnector connector = new SshConnector(destination, options, policy, identity);
-    Reconnector connections = new Reconnector(destination.location(), connector::connect, options.backoff(),
-        options.reconnectAttempts(), options.random(), options.sleeper());
+    Reconnector connections =
+        new Reconnector(
+            destination.location(),
+            connector::connect,
+            options.backoff(),
+            options.reconnectAttempts(),
+            options.random(),
+            options.sleeper());
     return new Shared(connector, connections);
   }
 
@@ -84,7 +93,15 @@ public final class SftpConnections {
 
   /** What identifies a connection: everything of a target but its path. */
   static SftpTarget destination(SftpTarget t) {
-    return new SftpTarget(t.host(), t.port(), t.user(), t.password(), "", t.keyPath(), t.keyPassphrase(),
-        t.hostKey(), t.knownHosts());
+    return new SftpTarget(
+        t.host(),
+        t.port(),
+        t.user(),
+        t.password(),
+        "",
+        t.keyPath(),
+        t.keyPassphrase(),
+        t.hostKey(),
+        t.knownHosts());
   }
 }

@@ -47,7 +47,8 @@ public record SftpOptions(
     Objects.requireNonNull(userHome, "userHome");
     new Backoff(reconnectBaseDelay, reconnectMaxDelay); // validates
     if (reconnectAttempts < 1) {
-      throw new IllegalArgumentException("reconnect attempts must be at least 1, got " + reconnectAttempts);
+      throw new IllegalArgumentException(
+          "reconnect attempts must be at least 1, got " + reconnectAttempts);
     }
   }
 
@@ -68,35 +69,82 @@ public record SftpOptions(
 
   /** These options with another reconnect schedule. */
   public SftpOptions withReconnect(int attempts, Duration baseDelay, Duration maxDelay) {
-    return new SftpOptions(connectTimeout, authTimeout, heartbeatInterval, heartbeatMaxNoReply,
-        attempts, baseDelay, maxDelay, random, sleeper, userHome);
+    return new SftpOptions(
+        connectTimeout,
+        authTimeout,
+        heartbeatInterval,
+        heartbeatMaxNoReply,
+        attempts,
+        baseDelay,
+        maxDelay,
+        random,
+        sleeper,
+        userHome);
   }
 
   /** These options with another jitter source and sleeper. */
   public SftpOptions withClock(RandomGenerator random, Sleeper sleeper) {
-    return new SftpOptions(connectTimeout, authTimeout, heartbeatInterval, heartbeatMaxNoReply,
-        reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, userHome);
+    return new SftpOptions(
+        connectTimeout,
+        authTimeout,
+        heartbeatInterval,
+        heartbeatMaxNoReply,
+        reconnectAttempts,
+        reconnectBaseDelay,
+        reconnectMaxDelay,
+        random,
+        sleeper,
+        userHome);
   }
 
   /** These options with another home directory (for {@code ~/.ssh/known_hosts}). */
   public SftpOptions withUserHome(Path home) {
-    return new SftpOptions(connectTimeout, authTimeout, heartbeatInterval, heartbeatMaxNoReply,
-        reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, home);
+    return new SftpOptions(
+        connectTimeout,
+        authTimeout,
+        heartbeatInterval,
+        heartbeatMaxNoReply,
+        reconnectAttempts,
+        reconnectBaseDelay,
+        reconnectMaxDelay,
+        random,
+        sleeper,
+        home);
   }
 
   /** These options with another heartbeat (keep-alive) schedule. */
   public SftpOptions withHeartbeat(Duration interval, int maxNoReply) {
-    return new SftpOptions(connectTimeout, authTimeout, interval, maxNoReply,
-        reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, userHome);
+    return new SftpOptions(
+        connectTimeout,
+        authTimeout,
+        interval,
+        maxNoReply,
+        reconnectAttempts,
+        reconnectBaseDelay,
+        reconnectMaxDelay,
+        random,
+        sleeper,
+        userHome);
   }
 
   /** These options with other timeouts. */
   public SftpOptions withTimeouts(Duration connect, Duration auth) {
-    return new SftpOptions(connect, auth, heartbeatInterval, heartbeatMaxNoReply,
-        reconnectAttempts, reconnectBaseDelay, reconnectMaxDelay, random, sleeper, userHome);
+    return new SftpOptions(
+        connect,
+        auth,
+        heartbeatInterval,
+        heartbeatMaxNoReply,
+        reconnectAttempts,
+        reconnectBaseDelay,
+        reconnectMaxDelay,
+        random,
+        sleeper,
+        userHome);
   }
 
-  /** The waits between reconnect attempts: before attempt n (n ≥ 2), {@code backoff().delay(n - 1)}. */
+  /**
+   * The waits between reconnect attempts: before attempt n (n ≥ 2), {@code backoff().delay(n - 1)}.
+   */
   Backoff backoff() {
     return new Backoff(reconnectBaseDelay, reconnectMaxDelay);
   }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A replica on an SFTP server ({@code sftp://user@host:port/path}): one verified SSH connection
  * with one SFTP channel, shared by every operation and thread (and, through {@link
- * SftpConnections}, by every other store to the same destination), reconnected with backoff when
- * it drops.
+ * SftpConnections}, by every other store to the same destination), reconnected with backoff when it
+ * drops.
  *
  * <p>Retry rules: list, open, stat and delete are idempotent and are retried once on a new
  * connection when the connection fails under them; a read resumes at its byte offset; a write
@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * permission denied) are never retried. Security (host key, client identity) is decided before
  * anything is sent: see {@link HostKeyPolicy}, {@link ClientIdentity}, {@link SshClientFactory}.
  *
- * <p>SFTP v3 carries mtimes in whole seconds: a written file's mtime is {@code modified}
- * truncated to the second, as with Litestream's own SFTP replicas.
+ * <p>SFTP v3 carries mtimes in whole seconds: a written file's mtime is {@code modified} truncated
+ * to the second, as with Litestream's own SFTP replicas.
  */
 public final class SftpReplicaStore implements ReplicaStore {
   private static final Logger LOG = LoggerFactory.getLogger(SftpReplicaStore.class);
@@ -50,19 +50,21 @@ public final class SftpReplicaStore implements ReplicaStore {
   private final Reconnector connections;
   private final Runnable release;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ResumingInputStream.Reconnect reconnect = new ResumingInputStream.Reconnect() {
-    @Override
-    public Connection replace(Connection failed) throws IOException {
-      return SftpReplicaStore.this.replace(failed);
-    }
+  private final ResumingInputStream.Reconnect reconnect =
+      new ResumingInputStream.Reconnect() {
+        @Override
+        public Connection replace(Connection failed) throws IOException {
+          return SftpReplicaStore.this.replace(failed);
+        }
 
-    @Override
-    public void discard(Connection failed) {
-      connections.discard(failed);
-    }
-  };
+        @Override
+        public void discard(Connection failed) {
+          connections.discard(failed);
+        }
+      };
 
-  SftpReplicaStore(SftpTarget target, SshConnector connector, Reconnector connections, Runnable release) {
+  SftpReplicaStore(
+      SftpTarget target, SshConnector connector, Reconnector connections, Runnable release) {
     this.target = target;
     this.connector = connector;
     this.connections = connections;
@@ -115,22 +117,27 @@ public final class SftpReplicaStore implements ReplicaStore {
     return out;
   }
 
-  /** {@code statvfs@openssh.com} on the replica's directory (or, before it exists, the user's home). */
+  /**
+   * {@code statvfs@openssh.com} on the replica's directory (or, before it exists, the user's home).
+   */
   @Override
   public OptionalLong usableSpace() throws IOException {
-    return idempotent("statvfs", "", c -> {
-      OpenSSHStatPathExtension statvfs = c.sftp().getExtension(OpenSSHStatPathExtension.class);
-      if (!statvfs.isSupported()) {
-        return OptionalLong.empty();
-      }
-      OpenSSHStatExtensionInfo info;
-      try {
-        info = statvfs.stat(remote(""));
-      } catch (SftpException e) {
-        info = statvfs.stat(".");
-      }
-      return OptionalLong.of(info.f_bavail * Math.max(1, info.f_frsize));
-    });
+    return idempotent(
+        "statvfs",
+        "",
+        c -> {
+          OpenSSHStatPathExtension statvfs = c.sftp().getExtension(OpenSSHStatPathExtension.class);
+          if (!statvfs.isSupported()) {
+            return OptionalLong.empty();
+          }
+          OpenSSHStatExtensionInfo info;
+          try {
+            info = statvfs.stat(remote(""));
+          } catch (SftpException e) {
+            info = statvfs.stat(".");
+          }
+          return OptionalLong.of(info.f_bavail * Math.max(1, info.f_frsize));
+        });
   }
 
   @Override
@@ -163,10 +170,14 @@ public final class SftpReplicaStore implements ReplicaStore {
         if (attempt > 1) {
           connections.discard(c);
           throw new SftpStoreException(
-              where + ": write: connection lost again on retry: " + SshConnector.describe(e), false, e);
+              where + ": write: connection lost again on retry: " + SshConnector.describe(e),
+              false,
+              e);
         }
-        LOG.info("{}: write: connection lost ({}); reconnecting to upload again",
-            where, SshConnector.describe(e));
+        LOG.info(
+            "{}: write: connection lost ({}); reconnecting to upload again",
+            where,
+            SshConnector.describe(e));
         c = replace(c);
       }
     }
@@ -207,8 +218,11 @@ public final class SftpReplicaStore implements ReplicaStore {
             }
             if (a.isDirectory() && e.getStatus() != SftpConstants.SSH_FX_PERMISSION_DENIED) {
               throw new SftpStoreException(
-                  where(path) + ": delete: the server did not remove the directory (is it empty?): "
-                      + e.getMessage(), false, e);
+                  where(path)
+                      + ": delete: the server did not remove the directory (is it empty?): "
+                      + e.getMessage(),
+                  false,
+                  e);
             }
             throw e;
           }
@@ -238,16 +252,20 @@ public final class SftpReplicaStore implements ReplicaStore {
   }
 
   /**
-   * A failure of the shared connection, which names its destination ({@code sftp://user@host:port}),
-   * reworded to name this replica, as every other message of the store does.
+   * A failure of the shared connection, which names its destination ({@code
+   * sftp://user@host:port}), reworded to name this replica, as every other message of the store
+   * does.
    */
   private SftpStoreException relocated(SftpStoreException e) {
     String destination = SftpConnections.destination(target).location() + ": ";
     String m = e.getMessage();
-    if (m == null || !m.startsWith(destination) || location().equals(destination.substring(0, destination.length() - 2))) {
+    if (m == null
+        || !m.startsWith(destination)
+        || location().equals(destination.substring(0, destination.length() - 2))) {
       return e;
     }
-    return new SftpStoreException(location() + ": " + m.substring(destination.length()), e.permanent(), e);
+    return new SftpStoreException(
+        location() + ": " + m.substring(destination.length()), e.permanent(), e);
   }
 
   /** One SFTP request sequence that may be repeated. */
@@ -270,10 +288,19 @@ public final class SftpReplicaStore implements ReplicaStore {
         if (attempt > 1) {
           connections.discard(c);
           throw new SftpStoreException(
-              where(path) + ": " + op + ": connection lost again on retry: " + SshConnector.describe(e), false, e);
+              where(path)
+                  + ": "
+                  + op
+                  + ": connection lost again on retry: "
+                  + SshConnector.describe(e),
+              false,
+              e);
         }
-        LOG.info("{}: {}: connection lost ({}); reconnecting to retry once",
-            where(path), op, SshConnector.describe(e));
+        LOG.info(
+            "{}: {}: connection lost ({}); reconnecting to retry once",
+            where(path),
+            op,
+            SshConnector.describe(e));
       }
       c = replace(c);
     }
@@ -295,11 +322,13 @@ public final class SftpReplicaStore implements ReplicaStore {
 
   private static void checkRelative(String path) {
     if (path.startsWith("/") || path.endsWith("/") && !path.isEmpty()) {
-      throw new IllegalArgumentException("replica path must be relative, without slashes at its ends: '" + path + "'");
+      throw new IllegalArgumentException(
+          "replica path must be relative, without slashes at its ends: '" + path + "'");
     }
     for (String part : path.split("/", -1)) {
       if (!path.isEmpty() && (part.isEmpty() || part.equals(".") || part.equals(".."))) {
-        throw new IllegalArgumentException("replica path must not contain '', '.' or '..': '" + path + "'");
+        throw new IllegalArgumentException(
+            "replica path must not contain '', '.' or '..': '" + path + "'");
       }
     }
   }

@@ -3,9 +3,9 @@ package dev.walship.agent.sftp;
 import java.nio.file.Path;
 
 /**
- * Where and as whom an SFTP replica connects: what a {@code sftp://user[:password]@host[:port]/path}
- * URL and the replica's config keys ({@code key-path}, {@code key-passphrase}, {@code host-key},
- * {@code known-hosts}) say. Nullable fields are unset.
+ * Where and as whom an SFTP replica connects: what a {@code
+ * sftp://user[:password]@host[:port]/path} URL and the replica's config keys ({@code key-path},
+ * {@code key-passphrase}, {@code host-key}, {@code known-hosts}) say. Nullable fields are unset.
  *
  * @param host server host name or address
  * @param port server port, 22 by default
@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * @param path replica root on the server, as the server shows it (e.g. {@code /db}); "" = login dir
  * @param keyPath OpenSSH private key file, or null
  * @param keyPassphrase passphrase of {@code keyPath}, or null when it has none
- * @param hostKey pinned server key: a {@code SHA256:} fingerprint or an OpenSSH public-key line, or null
+ * @param hostKey pinned server key: a {@code SHA256:} fingerprint or an OpenSSH public-key line, or
+ *     null
  * @param knownHosts an OpenSSH known_hosts file, or null
  */
 public record SftpTarget(

@@ -42,10 +42,12 @@ final class SshConnector implements AutoCloseable {
   private final ClientIdentity identity;
   private final SshClient client;
   private final AtomicInteger count = new AtomicInteger();
+
   /** Why the host key of the attempt in progress was refused (attempts are serialized). */
   private final AtomicReference<String> hostKeyProblem = new AtomicReference<>();
 
-  SshConnector(SftpTarget target, SftpOptions options, HostKeyPolicy policy, ClientIdentity identity) {
+  SshConnector(
+      SftpTarget target, SftpOptions options, HostKeyPolicy policy, ClientIdentity identity) {
     this.target = target;
     this.options = options;
     this.policy = policy;
@@ -96,7 +98,10 @@ final class SshConnector implements AutoCloseable {
         throw e;
       } catch (IOException | RuntimeException e) {
         session.close(true);
-        throw fail("open SFTP channel: " + describe(e) + " (does the server offer the sftp subsystem?)", false, e);
+        throw fail(
+            "open SFTP channel: " + describe(e) + " (does the server offer the sftp subsystem?)",
+            false,
+            e);
       }
     }
   }
@@ -108,7 +113,12 @@ final class SshConnector implements AutoCloseable {
       cf = client.connect(target.user(), target.host(), target.port());
       if (!cf.await(timeout)) {
         cf.cancel();
-        throw fail("connect: no answer within " + seconds(timeout) + " (is the host reachable and the port right?)", false, null);
+        throw fail(
+            "connect: no answer within "
+                + seconds(timeout)
+                + " (is the host reachable and the port right?)",
+            false,
+            null);
       }
     } catch (IOException e) {
       throw fail("connect: " + describeConnect(e), false, e);
@@ -134,7 +144,10 @@ final class SshConnector implements AutoCloseable {
     }
     if (!done) {
       auth.cancel();
-      throw fail("no SSH handshake within " + seconds(options.authTimeout()) + " (is this an SSH server?)", false, null);
+      throw fail(
+          "no SSH handshake within " + seconds(options.authTimeout()) + " (is this an SSH server?)",
+          false,
+          null);
     }
     Throwable e = auth.getException();
     if (e == null && auth.isSuccess()) {
@@ -152,7 +165,8 @@ final class SshConnector implements AutoCloseable {
   }
 
   private String authRefused() {
-    StringBuilder s = new StringBuilder("authentication refused for user '").append(target.user()).append("'");
+    StringBuilder s =
+        new StringBuilder("authentication refused for user '").append(target.user()).append("'");
     s.append(" (tried: ");
     if (!identity.keys().isEmpty()) {
       s.append("key-path ").append(identity.keyDescription());
@@ -183,7 +197,8 @@ final class SshConnector implements AutoCloseable {
         return "timed out (is the host reachable and the port right?)";
       }
       if (t instanceof SocketException) {
-        return "the connection was reset during the SSH handshake (" + describe(t)
+        return "the connection was reset during the SSH handshake ("
+            + describe(t)
             + "); is this an SSH server, and does it accept this client?";
       }
     }

@@ -33,7 +33,10 @@ final class MtimeClock {
    */
   synchronized Instant nextInNewSecond() {
     long now = clock.millis();
-    long t = lastMillis == Long.MIN_VALUE ? now : Math.max(now, Math.floorDiv(lastMillis, 1000) * 1000 + 1000);
+    long t =
+        lastMillis == Long.MIN_VALUE
+            ? now
+            : Math.max(now, Math.floorDiv(lastMillis, 1000) * 1000 + 1000);
     lastMillis = t;
     return Instant.ofEpochMilli(t);
   }

@@ -14,9 +14,9 @@ import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
 import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where one replica stands and how it moves forward: recovery of the position from the replica,
- * WAL segments, snapshots. Used by one thread only.
+ * Where one replica stands and how it moves forward: recovery of the position from the replica, WAL
+ * segments, snapshots. Used by one thread only.
  *
  * <p>Invariants:
  *
@@ -118,7 +118,10 @@ final class ReplicaCursor {
 
   /** Nothing more to ship before {@code end}'s position (nothing at all when null). */
   boolean reached(Position end) {
-    return pos != null && end != null && pos.generation().equals(end.generation()) && pos.compareTo(end) >= 0;
+    return pos != null
+        && end != null
+        && pos.generation().equals(end.generation())
+        && pos.compareTo(end) >= 0;
   }
 
   /**
@@ -133,7 +136,8 @@ final class ReplicaCursor {
     if (catalog.updatedAt() != null) {
       mtimes.observe(catalog.updatedAt());
     }
-    GenerationFiles files = catalog.generation(g).orElse(new GenerationFiles(g, List.of(), List.of()));
+    GenerationFiles files =
+        catalog.generation(g).orElse(new GenerationFiles(g, List.of(), List.of()));
     List<SnapshotInfo> snapshots = files.snapshots();
     if (!snapshots.isEmpty()) {
       firstSnapshot = snapshots.get(0).name().index();
@@ -153,10 +157,16 @@ final class ReplicaCursor {
         break;
       } else {
         if (v instanceof TailCheck.NotHeld && !g.equals(generationNow())) {
-          throw new IOException("capture started a new generation while the replica was being checked");
+          throw new IOException(
+              "capture started a new generation while the replica was being checked");
         }
-        String why = v instanceof TailCheck.Mismatch m ? m.reason() : "index not in the local shadow WAL";
-        LOG.warn("{}: segment {} does not continue the local shadow WAL ({}); deleting it and re-shipping", label, tail.shortName(), why);
+        String why =
+            v instanceof TailCheck.Mismatch m ? m.reason() : "index not in the local shadow WAL";
+        LOG.warn(
+            "{}: segment {} does not continue the local shadow WAL ({}); deleting it and re-shipping",
+            label,
+            tail.shortName(),
+            why);
         deleteDivergedTail(tail, why);
       }
     }
@@ -167,29 +177,41 @@ final class ReplicaCursor {
     }
     setPosition(found);
     if (pos == null) {
-      LOG.info("{}: {} holds nothing to continue generation {} from; a snapshot comes first", label, store.location(), g);
+      LOG.info(
+          "{}: {} holds nothing to continue generation {} from; a snapshot comes first",
+          label,
+          store.location(),
+          g);
     } else {
       LOG.info("{}: {} resumes at {} (read from the replica)", label, store.location(), pos);
     }
   }
 
   /**
-   * Deletes a replica segment the shadow does not vouch for; when the server keeps it (its
-   * {@code immutable-for}), this generation cannot go on there: capture starts a new one.
+   * Deletes a replica segment the shadow does not vouch for; when the server keeps it (its {@code
+   * immutable-for}), this generation cannot go on there: capture starts a new one.
    */
   private void deleteDivergedTail(WalSegmentName tail, String why) throws IOException {
     try {
       store.delete(tail.path());
     } catch (AccessDeniedException kept) {
-      String reason = "the replica keeps segment " + tail.shortName() + ", which does not continue the local shadow WAL ("
-          + why + "): " + kept.getMessage();
+      String reason =
+          "the replica keeps segment "
+              + tail.shortName()
+              + ", which does not continue the local shadow WAL ("
+              + why
+              + "): "
+              + kept.getMessage();
       log.restartGeneration(reason);
       throw new IOException(reason + "; capture starts a new generation", kept);
     }
   }
 
-  /** The start of the newest snapshot's index, when no segment follows it and the shadow holds it. */
-  private Position fromNewestSnapshot(List<SnapshotInfo> snapshots, int tailIndex) throws IOException {
+  /**
+   * The start of the newest snapshot's index, when no segment follows it and the shadow holds it.
+   */
+  private Position fromNewestSnapshot(List<SnapshotInfo> snapshots, int tailIndex)
+      throws IOException {
     if (snapshots.isEmpty()) {
       return null;
     }
@@ -240,7 +262,12 @@ final class ReplicaCursor {
     }
     if (length < pos.offset()) {
       throw new IOException(
-          "local shadow WAL " + pos.withOffset(0) + " is " + length + " bytes, the replica already holds " + pos.offset());
+          "local shadow WAL "
+              + pos.withOffset(0)
+              + " is "
+              + length
+              + " bytes, the replica already holds "
+              + pos.offset());
     }
     return nextIndex(end);
   }
@@ -276,12 +303,22 @@ final class ReplicaCursor {
             });
     if (copied[0] != to - from.offset()) {
       throw new IOException(
-          "local shadow WAL " + from + ": read " + copied[0] + " bytes, expected " + (to - from.offset()));
+          "local shadow WAL "
+              + from
+              + ": read "
+              + copied[0]
+              + " bytes, expected "
+              + (to - from.offset()));
     }
     stats.segment(copied[0], written.size(), clock.instant());
     if (LOG.isDebugEnabled()) {
-      LOG.debug("{}: wrote segment {} ({} WAL bytes, {} compressed, {} us)", label, name.shortName(), copied[0],
-          written.size(), (ticker.read() - t0) / 1000);
+      LOG.debug(
+          "{}: wrote segment {} ({} WAL bytes, {} compressed, {} us)",
+          label,
+          name.shortName(),
+          copied[0],
+          written.size(),
+          (ticker.read() - t0) / 1000);
     }
     anchor = from;
     setPosition(from.withOffset(to));
@@ -317,7 +354,13 @@ final class ReplicaCursor {
         return name;
       }
       stats.snapshot(written.size(), clock.instant());
-      LOG.info("{}: snapshot {} written ({}; {} bytes, {} compressed)", label, name, reason, dbBytes, written.size());
+      LOG.info(
+          "{}: snapshot {} written ({}; {} bytes, {} compressed)",
+          label,
+          name,
+          reason,
+          dbBytes,
+          written.size());
       afterSnapshot(name, mtime);
       return name;
     } finally {
@@ -331,11 +374,16 @@ final class ReplicaCursor {
    * it, and stays. Any other refusal is an error.
    */
   private void kept(SnapshotName name, AccessDeniedException refused) throws IOException {
-    boolean there = store.snapshots(name.generation()).stream().anyMatch(s -> s.name().equals(name));
+    boolean there =
+        store.snapshots(name.generation()).stream().anyMatch(s -> s.name().equals(name));
     if (!there) {
       throw refused;
     }
-    LOG.info("{}: the replica keeps its snapshot {} ({}); it stays this index's snapshot", label, name, refused.getMessage());
+    LOG.info(
+        "{}: the replica keeps its snapshot {} ({}); it stays this index's snapshot",
+        label,
+        name,
+        refused.getMessage());
   }
 
   private void afterSnapshot(SnapshotName name, Instant mtime) {

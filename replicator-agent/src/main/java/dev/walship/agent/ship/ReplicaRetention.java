@@ -18,8 +18,8 @@ import java.util.TreeMap;
 
 /**
  * Retention of a replica (docs/design.md §5; capture keeps its own shadow WAL by {@code
- * capture.Retention}): what to delete from a replica so that nothing older than the cutoff
- * is kept that no restore can need, and nothing a restore of the newest state needs is lost.
+ * capture.Retention}): what to delete from a replica so that nothing older than the cutoff is kept
+ * that no restore can need, and nothing a restore of the newest state needs is lost.
  *
  * <p>Rules, per generation:
  *
@@ -36,9 +36,9 @@ import java.util.TreeMap;
  *
  * A whole generation is deleted when every file in it is older than the cutoff and another
  * generation with a snapshot was updated after it. So the newest restorable chain (newest snapshot
- * of the newest generation with a snapshot, plus every segment from its index on) always stays,
- * and the only snapshot of a replica is never deleted. Snapshots are deleted before segments, so
- * an interrupted run never leaves a snapshot without the segments that follow it.
+ * of the newest generation with a snapshot, plus every segment from its index on) always stays, and
+ * the only snapshot of a replica is never deleted. Snapshots are deleted before segments, so an
+ * interrupted run never leaves a snapshot without the segments that follow it.
  */
 final class ReplicaRetention {
   /** What to delete: whole generations, then single files in this order. */
@@ -72,7 +72,8 @@ final class ReplicaRetention {
    * What a run deleted, and the server's refusal that ended it early, if one did.
    *
    * @param deleted generations and files deleted
-   * @param refused why the server kept a file (e.g. replica-server's {@code immutable-for}), or null
+   * @param refused why the server kept a file (e.g. replica-server's {@code immutable-for}), or
+   *     null
    */
   record Applied(int deleted, String refused) {}
 

@@ -25,6 +25,10 @@ public record ShipEnvironment(
   /** The system clock, a fresh random generator, stop-aware waits. */
   public static ShipEnvironment system(Path spoolDir) {
     return new ShipEnvironment(
-        InstantSource.system(), Ticker.SYSTEM, RandomGenerator.of("L64X128MixRandom"), null, spoolDir);
+        InstantSource.system(),
+        Ticker.SYSTEM,
+        RandomGenerator.of("L64X128MixRandom"),
+        null,
+        spoolDir);
   }
 }

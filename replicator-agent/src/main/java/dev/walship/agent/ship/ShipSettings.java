@@ -58,19 +58,23 @@ public record ShipSettings(
   }
 
   public ShipSettings withSyncInterval(Duration d) {
-    return new ShipSettings(d, snapshotInterval, retention, retentionCheckInterval, minBackoff, maxBackoff);
+    return new ShipSettings(
+        d, snapshotInterval, retention, retentionCheckInterval, minBackoff, maxBackoff);
   }
 
   public ShipSettings withSnapshotInterval(Duration d) {
-    return new ShipSettings(syncInterval, d, retention, retentionCheckInterval, minBackoff, maxBackoff);
+    return new ShipSettings(
+        syncInterval, d, retention, retentionCheckInterval, minBackoff, maxBackoff);
   }
 
   public ShipSettings withRetention(Duration d, Duration checkInterval) {
-    return new ShipSettings(syncInterval, snapshotInterval, d, checkInterval, minBackoff, maxBackoff);
+    return new ShipSettings(
+        syncInterval, snapshotInterval, d, checkInterval, minBackoff, maxBackoff);
   }
 
   public ShipSettings withBackoff(Duration min, Duration max) {
-    return new ShipSettings(syncInterval, snapshotInterval, retention, retentionCheckInterval, min, max);
+    return new ShipSettings(
+        syncInterval, snapshotInterval, retention, retentionCheckInterval, min, max);
   }
 
   /** How often retention actually runs: the check interval, but never less often than retention. */

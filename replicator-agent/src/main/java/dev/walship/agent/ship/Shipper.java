@@ -1,14 +1,14 @@
 package dev.walship.agent.ship;
 
 import dev.walship.agent.capture.ShadowLog;
+import dev.walship.agent.work.Job;
+import dev.walship.agent.work.Workers;
 import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Position;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.toolkit.time.Backoff;
 import dev.walship.toolkit.time.Sleeper;
 import dev.walship.toolkit.time.Ticker;
-import dev.walship.agent.work.Job;
-import dev.walship.agent.work.Workers;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,28 +18,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships one database's shadow WAL to one replica, as a {@link Job} on a shared pool: recovers the replica's
- * position from the replica, writes a snapshot when the generation has none (and every {@code
- * snapshot-interval}), ships new bytes as soon as capture has them (or every {@code
+ * Ships one database's shadow WAL to one replica, as a {@link Job} on a shared pool: recovers the
+ * replica's position from the replica, writes a snapshot when the generation has none (and every
+ * {@code snapshot-interval}), ships new bytes as soon as capture has them (or every {@code
  * sync-interval}), and runs retention. Failures are retried with backoff; they never block capture
  * or other shippers. {@link #stop} ships what is captured, then ends the job.
  *
  * <p>Design note: all replica work happens in {@link #step()}, one unit at a time, in the shipper's
- * job; between steps the shipper holds no thread: it is due again when capture's end moves, a
- * timer is due, or a retry's wait is over. Tests drive {@link #step()} directly with an injected
- * clock.
+ * job; between steps the shipper holds no thread: it is due again when capture's end moves, a timer
+ * is due, or a retry's wait is over. Tests drive {@link #step()} directly with an injected clock.
  */
 public final class Shipper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
+
   /** Longest a shipper waits for capture before it looks at its timers again. */
   private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+
   /** How long a stop past its deadline waits for the step in flight. */
   private static final Duration ABORT_WAIT = Duration.ofSeconds(10);
 
   /**
    * What {@link #step()} wants next: go on, wait for time to pass, or wait for capture's end to
-   * move on from {@code seen} (the end the step looked at: waiting on a later read of the end
-   * could sleep through a commit that arrived in between).
+   * move on from {@code seen} (the end the step looked at: waiting on a later read of the end could
+   * sleep through a commit that arrived in between).
    */
   record Wait(Duration duration, boolean untilChange, Position seen) {
     static final Wait NONE = new Wait(Duration.ZERO, false, null);
@@ -99,7 +100,8 @@ public final class Shipper implements AutoCloseable {
     this.ticker = env.ticker();
     this.sleeper = env.sleeper();
     this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff()).attempts(env.random());
-    this.cursor = new ReplicaCursor(label, replica, store, log, clock, ticker, stats, env.spoolDir());
+    this.cursor =
+        new ReplicaCursor(label, replica, store, log, clock, ticker, stats, env.spoolDir());
     this.nextRetention = clock.instant().plus(settings.effectiveRetentionCheckInterval());
   }
 
@@ -186,9 +188,17 @@ public final class Shipper implements AutoCloseable {
       w.close();
     }
     Position p = stats.replicaPosition();
-    boolean done = target == null || (p != null && p.generation().equals(target.generation()) && p.compareTo(target) >= 0);
+    boolean done =
+        target == null
+            || (p != null
+                && p.generation().equals(target.generation())
+                && p.compareTo(target) >= 0);
     if (!done) {
-      LOG.warn("{}: stopped before the replica caught up: replica at {}, captured up to {}", label, p, target);
+      LOG.warn(
+          "{}: stopped before the replica caught up: replica at {}, captured up to {}",
+          label,
+          p,
+          target);
     }
     return done;
   }
@@ -261,12 +271,17 @@ public final class Shipper implements AutoCloseable {
       message = store.location() + ": " + message;
     }
     stats.error(message, clock.instant());
-    LOG.warn("{}: {} (attempt {} failed; retrying in {} ms)", label, message, backoff.count(), retryIn.toMillis());
+    LOG.warn(
+        "{}: {} (attempt {} failed; retrying in {} ms)",
+        label,
+        message,
+        backoff.count(),
+        retryIn.toMillis());
   }
 
   /**
-   * One unit of work: recover, snapshot, retention, or one segment; or what to wait for when
-   * there is nothing to do.
+   * One unit of work: recover, snapshot, retention, or one segment; or what to wait for when there
+   * is nothing to do.
    */
   Wait step() throws IOException {
     Position end = log.end();
@@ -280,9 +295,10 @@ public final class Shipper implements AutoCloseable {
         return Wait.NONE;
       }
       if (cursor.needsSnapshot()) {
-        cursor.snapshot(cursor.position() == null && cursor.lastSnapshot() != null
-            ? "the replica's WAL cannot continue from the local shadow WAL"
-            : "generation " + cursor.generation() + " has no snapshot on the replica");
+        cursor.snapshot(
+            cursor.position() == null && cursor.lastSnapshot() != null
+                ? "the replica's WAL cannot continue from the local shadow WAL"
+                : "generation " + cursor.generation() + " has no snapshot on the replica");
         return Wait.NONE;
       }
       if (!draining) {
@@ -321,9 +337,9 @@ public final class Shipper implements AutoCloseable {
   }
 
   /**
-   * {@code sync-interval}: a sync round ships everything captured when it starts (several
-   * segments when it spans WAL indices); the next round starts {@code sync-interval} after it.
-   * Returns the wait until the next round may start, or null to ship now.
+   * {@code sync-interval}: a sync round ships everything captured when it starts (several segments
+   * when it spans WAL indices); the next round starts {@code sync-interval} after it. Returns the
+   * wait until the next round may start, or null to ship now.
    */
   private Wait syncRound(Position end, Instant now) {
     if (roundTarget != null && cursor.reached(roundTarget)) {
@@ -358,11 +374,20 @@ public final class Shipper implements AutoCloseable {
     ReplicaRetention.Applied done = ReplicaRetention.apply(store, plan);
     stats.deleted(done.deleted());
     if (done.refused() != null) {
-      LOG.info("{}: retention deleted {} of {} generation(s) and file(s) older than {}; the server keeps the rest for now: {}",
-          label, done.deleted(), plan.generations().size() + plan.files().size(), cutoff, done.refused());
+      LOG.info(
+          "{}: retention deleted {} of {} generation(s) and file(s) older than {}; the server keeps the rest for now: {}",
+          label,
+          done.deleted(),
+          plan.generations().size() + plan.files().size(),
+          cutoff,
+          done.refused());
     } else if (done.deleted() > 0) {
-      LOG.info("{}: retention deleted {} generation(s) and {} file(s) older than {}",
-          label, plan.generations().size(), plan.files().size(), cutoff);
+      LOG.info(
+          "{}: retention deleted {} generation(s) and {} file(s) older than {}",
+          label,
+          plan.generations().size(),
+          plan.files().size(),
+          cutoff);
     }
   }
 

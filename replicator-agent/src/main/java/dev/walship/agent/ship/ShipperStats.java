@@ -32,7 +32,9 @@ public final class ShipperStats {
     return lastSync;
   }
 
-  /** Since when the replica has been behind the shadow WAL without catching up; null when caught up. */
+  /**
+   * Since when the replica has been behind the shadow WAL without catching up; null when caught up.
+   */
   public Instant behindSince() {
     return behindSince;
   }
@@ -42,7 +44,10 @@ public final class ShipperStats {
     return lastError;
   }
 
-  /** Since when every attempt has failed (the first failure of the current run), or null when the last one succeeded. */
+  /**
+   * Since when every attempt has failed (the first failure of the current run), or null when the
+   * last one succeeded.
+   */
   public Instant failingSince() {
     return failingSince;
   }

@@ -22,8 +22,8 @@ import java.nio.file.NoSuchFileException;
  * segment's offset, and the chain at its end must equal the shadow's at the same offset. Only then
  * does shipping resume after it.
  *
- * <p>A transport error (the replica is down) is thrown, never taken as a mismatch: only content that
- * is provably wrong may be replaced.
+ * <p>A transport error (the replica is down) is thrown, never taken as a mismatch: only content
+ * that is provably wrong may be replaced.
  */
 final class TailCheck {
   /** The outcome. */
@@ -50,7 +50,10 @@ final class TailCheck {
     }
     if (tail.offset() > held) {
       return new Mismatch(
-          "starts at offset " + tail.offset() + " but the local shadow WAL of that index ends at " + held);
+          "starts at offset "
+              + tail.offset()
+              + " but the local shadow WAL of that index ends at "
+              + held);
     }
     Chain before;
     try {
@@ -75,8 +78,12 @@ final class TailCheck {
     }
     if (summary.endChecksum() == null || !summary.endChecksum().equals(after.checksum())) {
       return new Mismatch(
-          "checksum chain at offset " + end + " is " + summary.endChecksum()
-              + ", the local shadow's is " + after.checksum());
+          "checksum chain at offset "
+              + end
+              + " is "
+              + summary.endChecksum()
+              + ", the local shadow's is "
+              + after.checksum());
     }
     return new Chains(start.withOffset(end));
   }
@@ -88,8 +95,7 @@ final class TailCheck {
     }
   }
 
-  private static Chain shadowChain(ShadowLog log, Position indexStart, long to)
-      throws IOException {
+  private static Chain shadowChain(ShadowLog log, Position indexStart, long to) throws IOException {
     if (to == 0) {
       return new Chain(null, null);
     }
@@ -100,8 +106,15 @@ final class TailCheck {
       }
       if (r.offset() != to) {
         throw new IOException(
-            "local shadow WAL " + indexStart + " holds valid frames only up to " + r.offset()
-                + ", expected " + to + " (" + r.stopDetail() + ")");
+            "local shadow WAL "
+                + indexStart
+                + " holds valid frames only up to "
+                + r.offset()
+                + ", expected "
+                + to
+                + " ("
+                + r.stopDetail()
+                + ")");
       }
       return new Chain(r.header(), r.checksum());
     }

@@ -25,30 +25,31 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * The training run of the class-data-sharing archive: {@code java
  * -XX:ArchiveClassesAtExit=replicator.jsa -cp replicator.jar dev.walship.agent.startup.CdsTraining}
  * does, in one JVM and in a temporary directory, what a {@code replicator restore} does, so the
- * classes it loads (picocli, logback, Bouncy Castle, the MINA client, SQLite, LZ4, the restore)
- * are archived and later mapped instead of being loaded and verified one by one.
+ * classes it loads (picocli, logback, Bouncy Castle, the MINA client, SQLite, LZ4, the restore) are
+ * archived and later mapped instead of being loaded and verified one by one.
  *
  * <p>It makes a throwaway key with {@code replicator keygen}, writes a small Litestream-layout
- * replica (a snapshot and one WAL segment of a real SQLite database), serves it from an SFTP
- * server on 127.0.0.1 port 0 that only accepts that key, and restores it over SFTP and from
- * {@code file://}, through {@link Main#run} as the command line would. Exits non-zero, with the
- * commands' output, when a step fails; everything it made is deleted.
+ * replica (a snapshot and one WAL segment of a real SQLite database), serves it from an SFTP server
+ * on 127.0.0.1 port 0 that only accepts that key, and restores it over SFTP and from {@code
+ * file://}, through {@link Main#run} as the command line would. Exits non-zero, with the commands'
+ * output, when a step fails; everything it made is deleted.
  */
 public final class CdsTraining {
   private static final Generation GENERATION = Generation.parse("00000000000c0d5a");
 
-  private static final String ROWS = "with recursive c(i) as (select 1 union all select i + 1 from c where i < 64)"
-      + " insert into t(v) select randomblob(3000) from c";
+  private static final String ROWS =
+      "with recursive c(i) as (select 1 union all select i + 1 from c where i < 64)"
+          + " insert into t(v) select randomblob(3000) from c";
 
   private CdsTraining() {}
 
@@ -82,7 +83,15 @@ public final class CdsTraining {
       String url = "sftp://training@127.0.0.1:" + server.getPort() + "/replica";
       String fp = KeyUtils.getFingerPrint(hostKey);
       run("generations", "-host-key", fp, "-key-path", key.toString(), url);
-      run("restore", "-host-key", fp, "-key-path", key.toString(), "-o", dir.resolve("sftp.db").toString(), url);
+      run(
+          "restore",
+          "-host-key",
+          fp,
+          "-key-path",
+          key.toString(),
+          "-o",
+          dir.resolve("sftp.db").toString(),
+          url);
     } finally {
       server.stop(true);
     }
@@ -122,8 +131,8 @@ public final class CdsTraining {
     CliContext ctx = new CliContext(Map.of(), PathExpander.ofSystem(), w, w);
     int code = Main.run(args, ctx);
     if (code != 0) {
-      throw new IllegalStateException("training step failed (exit " + code + "): "
-          + String.join(" ", args) + "\n" + log);
+      throw new IllegalStateException(
+          "training step failed (exit " + code + "): " + String.join(" ", args) + "\n" + log);
     }
   }
 

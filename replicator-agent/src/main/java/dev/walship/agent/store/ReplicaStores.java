@@ -8,17 +8,17 @@ import dev.walship.agent.config.S3ReplicaConfig;
 import dev.walship.agent.config.SftpReplicaConfig;
 import dev.walship.agent.s3.S3Options;
 import dev.walship.agent.s3.S3ReplicaStore;
-import dev.walship.agent.sftp.SftpOptions;
 import dev.walship.agent.sftp.SftpConnections;
+import dev.walship.agent.sftp.SftpOptions;
 import dev.walship.format.store.FileReplicaStore;
 import dev.walship.format.store.ReplicaStore;
 import java.io.IOException;
 import java.util.Objects;
 
 /**
- * The one place where a replica's configuration becomes its {@link ReplicaStore}: {@code
- * replicate} (through {@link dev.walship.agent.replicate.Replicator}), {@code restore} and every
- * inspection command open their stores here, and nothing else names a store class.
+ * The one place where a replica's configuration becomes its {@link ReplicaStore}: {@code replicate}
+ * (through {@link dev.walship.agent.replicate.Replicator}), {@code restore} and every inspection
+ * command open their stores here, and nothing else names a store class.
  *
  * <p>Adding a store type (S3, …): a {@link ReplicaConfig} record for it (the sealed interface lists
  * the types; {@code config} parses its keys), its {@link ReplicaStore} implementation, and one
@@ -31,7 +31,9 @@ public final class ReplicaStores {
   private final SftpConnections sftpConnections;
   private final S3Options s3;
 
-  /** @param sftp how SFTP stores connect (timeouts, keep-alive, reconnect schedule) */
+  /**
+   * @param sftp how SFTP stores connect (timeouts, keep-alive, reconnect schedule)
+   */
   public ReplicaStores(SftpOptions sftp) {
     this(sftp, S3Options.defaults());
   }

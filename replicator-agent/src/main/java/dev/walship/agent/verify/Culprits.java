@@ -36,7 +36,8 @@ final class Culprits {
     for (IndexPlan index : plan.indices()) {
       SegmentContext context = SegmentContext.UNKNOWN;
       for (WalSegmentInfo seg : index.segments()) {
-        PageSink sink = new PageSink(seg.name().offset(), context.indexHeader(), writer, seg.name());
+        PageSink sink =
+            new PageSink(seg.name().offset(), context.indexHeader(), writer, seg.name());
         try (InputStream in = store.open(seg.name())) {
           SegmentSummary s = ContentCheck.segment(seg.name(), in, context, sink);
           context = SegmentContext.after(s);
@@ -46,7 +47,8 @@ final class Culprits {
     Map<LayoutFile, TreeSet<Integer>> byFile = new LinkedHashMap<>();
     writer.forEach((page, file) -> byFile.computeIfAbsent(file, f -> new TreeSet<>()).add(page));
     List<String> out = new ArrayList<>();
-    byFile.forEach((file, ps) -> out.add(plan.location() + "/" + file.path() + " (pages " + ps + ")"));
+    byFile.forEach(
+        (file, ps) -> out.add(plan.location() + "/" + file.path() + " (pages " + ps + ")"));
     return out;
   }
 

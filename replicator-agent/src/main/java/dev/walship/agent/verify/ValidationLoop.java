@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code validation-interval}: runs a {@link ReplicaComparison} of one replica every interval on
  * its own thread, beside replication, and logs and counts each {@link Verdict} (a mismatch as an
- * error naming the generation, the position and the files). The first check runs one interval
- * after the start. Thread-safe.
+ * error naming the generation, the position and the files). The first check runs one interval after
+ * the start. Thread-safe.
  */
 public final class ValidationLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ValidationLoop.class);
@@ -26,7 +26,8 @@ public final class ValidationLoop implements AutoCloseable {
   private volatile Verdict last;
   private final Thread thread;
 
-  private ValidationLoop(ReplicaComparison comparison, Duration interval, Ticker ticker, String name) {
+  private ValidationLoop(
+      ReplicaComparison comparison, Duration interval, Ticker ticker, String name) {
     this.comparison = comparison;
     this.interval = interval;
     this.ticker = ticker;
@@ -38,7 +39,8 @@ public final class ValidationLoop implements AutoCloseable {
   }
 
   /** Starts checking every {@code interval} (positive). */
-  public static ValidationLoop start(ReplicaComparison comparison, Duration interval, Ticker ticker) {
+  public static ValidationLoop start(
+      ReplicaComparison comparison, Duration interval, Ticker ticker) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("validation-interval must be positive: " + interval);
     }
@@ -76,7 +78,12 @@ public final class ValidationLoop implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         counts.get(Verdict.Result.ERROR).incrementAndGet();
-        LOG.error("{} [{}]: validation failed unexpectedly; the next one runs in {}", db(), replica(), interval, e);
+        LOG.error(
+            "{} [{}]: validation failed unexpectedly; the next one runs in {}",
+            db(),
+            replica(),
+            interval,
+            e);
       }
     }
   }

@@ -18,13 +18,14 @@ public final class ValidationMetrics {
         .name("walship_replica_validations")
         .help("Replica validations (restore and compare with the database) by result")
         .labelNames("db", "replica", "result")
-        .callback(cb -> {
-          for (ValidationLoop l : loops.get()) {
-            for (Verdict.Result r : Verdict.Result.values()) {
-              cb.call(l.count(r), l.db(), l.replica(), r.label());
-            }
-          }
-        })
+        .callback(
+            cb -> {
+              for (ValidationLoop l : loops.get()) {
+                for (Verdict.Result r : Verdict.Result.values()) {
+                  cb.call(l.count(r), l.db(), l.replica(), r.label());
+                }
+              }
+            })
         .register(registry);
   }
 }

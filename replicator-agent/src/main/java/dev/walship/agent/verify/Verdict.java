@@ -32,7 +32,13 @@ public record Verdict(Result result, String db, String replica, Position positio
 
   @Override
   public String toString() {
-    return db + " [" + replica + "]: validation " + result.label()
-        + (position == null ? "" : " at " + position) + ": " + detail;
+    return db
+        + " ["
+        + replica
+        + "]: validation "
+        + result.label()
+        + (position == null ? "" : " at " + position)
+        + ": "
+        + detail;
   }
 }

@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * File-change events (inotify on Linux) for any number of directories through one {@link
- * WatchService} and one thread: a JVM's watch service per database would cost an inotify
- * instance (the default limit per user is 128) and two threads each. Listeners get the name of the
- * entry that was created, modified or deleted, or null when events were lost (a queue overflow):
- * then they must look for themselves. Listeners run on the watch thread and must be quick (wake a
- * {@link Job}).
+ * WatchService} and one thread: a JVM's watch service per database would cost an inotify instance
+ * (the default limit per user is 128) and two threads each. Listeners get the name of the entry
+ * that was created, modified or deleted, or null when events were lost (a queue overflow): then
+ * they must look for themselves. Listeners run on the watch thread and must be quick (wake a {@link
+ * Job}).
  *
  * <p>Events can be lost (overflow, some file systems); watchers must also look on a timer.
  */
@@ -43,7 +43,9 @@ public final class FileWatches implements AutoCloseable {
     }
   }
 
-  /** A registration; closing it stops the events (the last one of a directory stops watching it). */
+  /**
+   * A registration; closing it stops the events (the last one of a directory stops watching it).
+   */
   public interface Registration extends AutoCloseable {
     @Override
     void close();
@@ -70,8 +72,12 @@ public final class FileWatches implements AutoCloseable {
     Path d = dir.toAbsolutePath().normalize();
     Watched w = dirs.get(d);
     if (w == null || !w.key.isValid()) {
-      WatchKey key = d.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-          StandardWatchEventKinds.ENTRY_DELETE);
+      WatchKey key =
+          d.register(
+              service,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_MODIFY,
+              StandardWatchEventKinds.ENTRY_DELETE);
       w = new Watched(key);
       dirs.put(d, w);
     }
@@ -99,7 +105,8 @@ public final class FileWatches implements AutoCloseable {
         WatchKey key = service.take();
         List<String> names = new ArrayList<>();
         for (WatchEvent<?> e : key.pollEvents()) {
-          names.add(e.kind() == StandardWatchEventKinds.OVERFLOW ? null : String.valueOf(e.context()));
+          names.add(
+              e.kind() == StandardWatchEventKinds.OVERFLOW ? null : String.valueOf(e.context()));
         }
         key.reset();
         Watched w;

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One serial piece of recurring work on a {@link Workers} pool: a step that runs, then says when
- * it wants to run again; {@link #wake()} runs it as soon as a worker is free instead.
+ * One serial piece of recurring work on a {@link Workers} pool: a step that runs, then says when it
+ * wants to run again; {@link #wake()} runs it as soon as a worker is free instead.
  *
  * <p>Invariants: the step never runs on two threads at once; a wake that arrives while the step
  * runs causes exactly one more run right after it (so an event is never lost between the step
@@ -28,6 +28,7 @@ public final class Job {
 
   /** A step's answer: run again only when woken. */
   public static final Duration UNTIL_WOKEN = Duration.ofSeconds(Long.MAX_VALUE);
+
   /** A step's answer: the job is finished. */
   public static final Duration DONE = Duration.ofSeconds(-1);
 
@@ -58,7 +59,9 @@ public final class Job {
     return name;
   }
 
-  /** Runs the step as soon as a worker is free (once more after the current run, if one is running). */
+  /**
+   * Runs the step as soon as a worker is free (once more after the current run, if one is running).
+   */
   public synchronized void wake() {
     if (stopped) {
       return;
@@ -150,7 +153,9 @@ public final class Job {
     }
   }
 
-  /** No more runs; waits for the current one, if any, to end (unless called from the step itself). */
+  /**
+   * No more runs; waits for the current one, if any, to end (unless called from the step itself).
+   */
   public void stop() {
     synchronized (this) {
       cancel();

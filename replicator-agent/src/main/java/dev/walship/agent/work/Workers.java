@@ -19,11 +19,14 @@ public final class Workers implements AutoCloseable {
 
   private Workers(String name, int threads) {
     AtomicInteger n = new AtomicInteger();
-    this.pool = new ScheduledThreadPoolExecutor(threads, r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        new ScheduledThreadPoolExecutor(
+            threads,
+            r -> {
+              Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     pool.setRemoveOnCancelPolicy(true);
     pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -40,15 +43,18 @@ public final class Workers implements AutoCloseable {
     return new Workers(name, threads);
   }
 
-  /** The capture pool's size: {@code min(max(2, 2 × cores), 16)} (capture blocks on SQLite and the disk). */
+  /**
+   * The capture pool's size: {@code min(max(2, 2 × cores), 16)} (capture blocks on SQLite and the
+   * disk).
+   */
   public static int defaultThreads() {
     return Math.min(Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), 16);
   }
 
   /**
-   * The shipping pool's size: 16 whatever the cores, since a shipper mostly waits for its
-   * replica's replies (an SFTP upload is five round trips); at most 16 uploads in flight stays
-   * under replica-server's {@code open-handles} (64) on a shared channel.
+   * The shipping pool's size: 16 whatever the cores, since a shipper mostly waits for its replica's
+   * replies (an SFTP upload is five round trips); at most 16 uploads in flight stays under
+   * replica-server's {@code open-handles} (64) on a shared channel.
    */
   public static final int SHIP_THREADS = 16;
 
@@ -58,13 +64,16 @@ public final class Workers implements AutoCloseable {
   }
 
   ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-    return pool.schedule(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        LOG.error("a job failed unexpectedly", e);
-      }
-    }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    return pool.schedule(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException | Error e) {
+            LOG.error("a job failed unexpectedly", e);
+          }
+        },
+        Math.max(0, delayNanos),
+        TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -19,8 +19,10 @@ class AgeKeysTest {
   void readsWholeKeyFilesAndSingleLines() {
     AgeCli.KeyPair a = AgeCli.keygen(tmp, "a");
     AgeCli.KeyPair b = AgeCli.keygen(tmp, "b");
-    AgeKeys k = AgeKeys.parse(List.of(a.fileText() + "\n# more\n" + b.identity() + "\r\n"),
-        List.of("# backups\n" + a.recipient() + "\n\n" + b.recipient()));
+    AgeKeys k =
+        AgeKeys.parse(
+            List.of(a.fileText() + "\n# more\n" + b.identity() + "\r\n"),
+            List.of("# backups\n" + a.recipient() + "\n\n" + b.recipient()));
     assertEquals(2, k.identities().size());
     assertEquals(2, k.recipients().size());
     assertTrue(k.canDecrypt() && k.canEncrypt());
@@ -35,25 +37,44 @@ class AgeKeysTest {
     AgeCli.KeyPair a = AgeCli.keygen(tmp, "a");
     AgeCli.KeyPair b = AgeCli.keygen(tmp, "b");
     AgeKeys.parse(List.of(a.identity()), List.of(b.recipient(), a.recipient())).checkReadBack();
-    String m = assertThrows(IllegalArgumentException.class,
-        () -> AgeKeys.parse(List.of(a.identity()), List.of(b.recipient())).checkReadBack()).getMessage();
-    assertEquals("none of the identities decrypts what is encrypted to the recipients (" + b.recipient()
-        + "); the agent could not read back its own replica", m);
+    String m =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgeKeys.parse(List.of(a.identity()), List.of(b.recipient())).checkReadBack())
+            .getMessage();
+    assertEquals(
+        "none of the identities decrypts what is encrypted to the recipients ("
+            + b.recipient()
+            + "); the agent could not read back its own replica",
+        m);
   }
 
   @Test
   void badKeysNameTheItemAndLineButNeverTheSecret() {
     AgeCli.KeyPair a = AgeCli.keygen(tmp, "a");
     String broken = a.identity().substring(0, a.identity().length() - 1) + "Q";
-    String m = assertThrows(IllegalArgumentException.class,
-        () -> AgeKeys.parse(List.of(a.identity(), "# c\n" + broken), List.of())).getMessage();
-    assertEquals("identities[1]: line 2: not a valid age X25519 identity (bad checksum or length)", m);
+    String m =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgeKeys.parse(List.of(a.identity(), "# c\n" + broken), List.of()))
+            .getMessage();
+    assertEquals(
+        "identities[1]: line 2: not a valid age X25519 identity (bad checksum or length)", m);
     assertFalse(m.contains(broken));
-    m = assertThrows(IllegalArgumentException.class, () -> AgeKeys.parse(List.of(), List.of(a.identity()))).getMessage();
-    assertEquals("recipients[0]: line 1: not an age recipient (expected age1…; that is a secret identity: it goes under"
-        + " identities:, never here)", m);
-    assertEquals("identities[0]: line 1: not an age identity (expected AGE-SECRET-KEY-1…)",
-        assertThrows(IllegalArgumentException.class,
-            () -> AgeKeys.parse(List.of("-----BEGIN OPENSSH PRIVATE KEY-----"), List.of())).getMessage());
+    m =
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgeKeys.parse(List.of(), List.of(a.identity())))
+            .getMessage();
+    assertEquals(
+        "recipients[0]: line 1: not an age recipient (expected age1…; that is a secret identity: it goes under"
+            + " identities:, never here)",
+        m);
+    assertEquals(
+        "identities[0]: line 1: not an age identity (expected AGE-SECRET-KEY-1…)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgeKeys.parse(List.of("-----BEGIN OPENSSH PRIVATE KEY-----"), List.of()))
+            .getMessage());
   }
 }

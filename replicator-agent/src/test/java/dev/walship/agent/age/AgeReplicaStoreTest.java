@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** age encryption of a replica's files, cross-checked with the real {@code age}. */
 class AgeReplicaStoreTest {
-  static final WalSegmentName SEG = WalSegmentName.at(new Position(Generation.parse("0123456789abcdef"), 2, 0));
+  static final WalSegmentName SEG =
+      WalSegmentName.at(new Position(Generation.parse("0123456789abcdef"), 2, 0));
   @TempDir static Path keys;
   @TempDir Path tmp;
   static AgeCli.KeyPair a;
@@ -54,8 +55,10 @@ class AgeReplicaStoreTest {
   @Test
   void writesFilesTheRealAgeDecryptsAndReadsWhatItEncrypts() throws IOException {
     byte[] data = random(200_000);
-    AgeReplicaStore store = new AgeReplicaStore(new FileReplicaStore(tmp.resolve("r")),
-        AgeKeys.parse(List.of(a.fileText()), List.of(a.recipient(), b.recipient())));
+    AgeReplicaStore store =
+        new AgeReplicaStore(
+            new FileReplicaStore(tmp.resolve("r")),
+            AgeKeys.parse(List.of(a.fileText()), List.of(a.recipient(), b.recipient())));
     store.write(SEG, Instant.now(), out -> out.write(data));
     Path file = tmp.resolve("r").resolve(SEG.path());
     assertTrue(AgeEnvelope.isAge(Files.readAllBytes(file)), "the file on disk is an age file");
@@ -70,8 +73,10 @@ class AgeReplicaStoreTest {
     Path plain = tmp.resolve("plain");
     Files.write(plain, random(70_000));
     AgeCli.encrypt(plain, file, b.recipient());
-    AgeReplicaStore withB = new AgeReplicaStore(new FileReplicaStore(tmp.resolve("r")),
-        AgeKeys.parse(List.of(b.identity()), List.of()));
+    AgeReplicaStore withB =
+        new AgeReplicaStore(
+            new FileReplicaStore(tmp.resolve("r")),
+            AgeKeys.parse(List.of(b.identity()), List.of()));
     assertArrayEquals(Files.readAllBytes(plain), read(withB));
   }
 
@@ -80,22 +85,33 @@ class AgeReplicaStoreTest {
     FileReplicaStore files = new FileReplicaStore(tmp.resolve("r"));
     new AgeReplicaStore(files, AgeKeys.parse(List.of(a.identity()), List.of(a.recipient())))
         .write(SEG, Instant.now(), out -> out.write(random(1000)));
-    AgeReplicaStore wrong = new AgeReplicaStore(files, AgeKeys.parse(List.of(b.identity()), List.of(b.recipient())));
+    AgeReplicaStore wrong =
+        new AgeReplicaStore(files, AgeKeys.parse(List.of(b.identity()), List.of(b.recipient())));
     IOException e = assertThrows(AgeKeyException.class, () -> read(wrong));
-    assertEquals(files.location() + "/" + SEG.path() + ": none of the 1 age identities decrypts it"
-        + " (it was encrypted to other recipients; check age.identities)", e.getMessage());
+    assertEquals(
+        files.location()
+            + "/"
+            + SEG.path()
+            + ": none of the 1 age identities decrypts it"
+            + " (it was encrypted to other recipients; check age.identities)",
+        e.getMessage());
     assertFalse(e.getMessage().contains(b.identity()));
 
     files.write(SEG, Instant.now(), out -> out.write(random(1000)));
     e = assertThrows(AgeKeyException.class, () -> read(wrong));
-    assertTrue(e.getMessage().endsWith(": not age-encrypted, but this replica has age: set (a replica is either"
-        + " encrypted or not: give the encrypted one its own path)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                ": not age-encrypted, but this replica has age: set (a replica is either"
+                    + " encrypted or not: give the encrypted one its own path)"),
+        e.getMessage());
   }
 
   @Test
   void aDamagedHeaderOrPayloadIsDamage() throws IOException {
     FileReplicaStore files = new FileReplicaStore(tmp.resolve("r"));
-    AgeReplicaStore store = new AgeReplicaStore(files, AgeKeys.parse(List.of(a.identity()), List.of(a.recipient())));
+    AgeReplicaStore store =
+        new AgeReplicaStore(files, AgeKeys.parse(List.of(a.identity()), List.of(a.recipient())));
     store.write(SEG, Instant.now(), out -> out.write(random(100_000)));
     Path file = tmp.resolve("r").resolve(SEG.path());
     byte[] sealed = Files.readAllBytes(file);
@@ -114,12 +130,21 @@ class AgeReplicaStoreTest {
   @Test
   void writingNeedsRecipientsAndReadingIdentities() throws IOException {
     FileReplicaStore files = new FileReplicaStore(tmp.resolve("r"));
-    AgeReplicaStore readOnly = new AgeReplicaStore(files, AgeKeys.parse(List.of(a.identity()), List.of()));
-    assertTrue(assertThrows(AgeKeyException.class, () -> readOnly.write(SEG, Instant.now(), out -> out.write(1)))
-        .getMessage().endsWith("age: has no recipients to encrypt to (add the recipient, age1…)"));
-    AgeReplicaStore writeOnly = new AgeReplicaStore(files, AgeKeys.parse(List.of(), List.of(a.recipient())));
+    AgeReplicaStore readOnly =
+        new AgeReplicaStore(files, AgeKeys.parse(List.of(a.identity()), List.of()));
+    assertTrue(
+        assertThrows(
+                AgeKeyException.class,
+                () -> readOnly.write(SEG, Instant.now(), out -> out.write(1)))
+            .getMessage()
+            .endsWith("age: has no recipients to encrypt to (add the recipient, age1…)"));
+    AgeReplicaStore writeOnly =
+        new AgeReplicaStore(files, AgeKeys.parse(List.of(), List.of(a.recipient())));
     writeOnly.write(SEG, Instant.now(), out -> out.write(random(20)));
-    assertTrue(assertThrows(AgeKeyException.class, () -> read(writeOnly))
-        .getMessage().endsWith("age: has no identities to decrypt with (add the identity, AGE-SECRET-KEY-1…)"));
+    assertTrue(
+        assertThrows(AgeKeyException.class, () -> read(writeOnly))
+            .getMessage()
+            .endsWith(
+                "age: has no identities to decrypt with (add the identity, AGE-SECRET-KEY-1…)"));
   }
 }

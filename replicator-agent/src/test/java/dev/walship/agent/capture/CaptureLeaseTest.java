@@ -27,7 +27,8 @@ class CaptureLeaseTest {
     AtomicInteger released = new AtomicInteger();
     Connection c = Sql.connectOne(db, Duration.ofSeconds(1));
     SnapshotName name = new SnapshotName(Generation.parse("00000000000000ab"), 2);
-    CaptureLease lease = new CaptureLease(name, DatabaseFile.open(db), c, released::incrementAndGet);
+    CaptureLease lease =
+        new CaptureLease(name, DatabaseFile.open(db), c, released::incrementAndGet);
     assertEquals(name, lease.name());
     try (InputStream in = lease.database()) {
       assertArrayEquals(Files.readAllBytes(db), in.readAllBytes());

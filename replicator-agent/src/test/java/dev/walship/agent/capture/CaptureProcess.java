@@ -1,7 +1,7 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.time.Ticker;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +17,13 @@ public final class CaptureProcess {
 
   public static void main(String[] args) throws Exception {
     Path db = Path.of(args[0]);
-    DatabaseCapture cap = DatabaseCapture.open(db, CaptureSettings.DEFAULTS, Clock.systemUTC(), Ticker.SYSTEM,
-        new Random(Long.parseLong(args[1])));
+    DatabaseCapture cap =
+        DatabaseCapture.open(
+            db,
+            CaptureSettings.DEFAULTS,
+            Clock.systemUTC(),
+            Ticker.SYSTEM,
+            new Random(Long.parseLong(args[1])));
     cap.start();
     Position last = null;
     while (true) {
@@ -27,8 +32,15 @@ public final class CaptureProcess {
         cap.shipped("pin", new Position(e.generation(), 0, 0));
       }
       if (e != null) {
-        System.out.println("END " + e.generation() + " " + e.index() + " " + e.offset() + " "
-            + cap.status().state());
+        System.out.println(
+            "END "
+                + e.generation()
+                + " "
+                + e.index()
+                + " "
+                + e.offset()
+                + " "
+                + cap.status().state());
         System.out.flush();
       }
       last = e;

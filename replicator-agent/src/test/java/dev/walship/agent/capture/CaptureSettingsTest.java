@@ -21,25 +21,35 @@ class CaptureSettingsTest {
 
   @Test
   void theMetaDirectoryIsBesideTheDatabaseUnlessConfigured() {
-    assertEquals(Path.of("/data/.fruits.db-replicator"),
+    assertEquals(
+        Path.of("/data/.fruits.db-replicator"),
         CaptureSettings.DEFAULTS.metaDirFor(Path.of("/data/fruits.db")));
-    assertEquals(Path.of("/var/lib/x"),
+    assertEquals(
+        Path.of("/var/lib/x"),
         CaptureSettings.DEFAULTS.withMetaDir(Path.of("/var/lib/x")).metaDirFor(Path.of("/a.db")));
   }
 
   @Test
   void invalidSettingsAreRefusedByName() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> CaptureSettings.DEFAULTS.withCheckpointPageCounts(0, 10));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CaptureSettings.DEFAULTS.withCheckpointPageCounts(0, 10));
     assertTrue(e.getMessage().contains("min-checkpoint-page-count"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> CaptureSettings.DEFAULTS.withCheckpointPageCounts(100, 10));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CaptureSettings.DEFAULTS.withCheckpointPageCounts(100, 10));
     assertTrue(e.getMessage().contains("max-checkpoint-page-count"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> CaptureSettings.DEFAULTS.withMonitorInterval(Duration.ZERO));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CaptureSettings.DEFAULTS.withMonitorInterval(Duration.ZERO));
     assertTrue(e.getMessage().contains("monitor-interval"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> CaptureSettings.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(-1)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CaptureSettings.DEFAULTS.withCheckpointInterval(Duration.ofSeconds(-1)));
     assertTrue(e.getMessage().contains("checkpoint-interval"), e.getMessage());
   }
 }

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The page-difference catch-up: capture stopped (cleanly or killed) while the application wrote,
  * checkpointed and restarted the WAL continues the same generation with one index that holds the
- * pages that changed; and every reason the history cannot be trusted still starts a new one.
- * Where the generation continues, the database is rebuilt from the state before index 0 plus every
- * index, and must equal the source.
+ * pages that changed; and every reason the history cannot be trusted still starts a new one. Where
+ * the generation continues, the database is rebuilt from the state before index 0 plus every index,
+ * and must equal the source.
  */
 class CatchUpTest {
   private static final Pattern CARRIES = Pattern.compile("index (\\d+) carries the (\\d+) page");
@@ -126,7 +126,8 @@ class CatchUpTest {
         g = cap.end().generation();
       }
       int leaf = 300;
-      try (FileChannel ch = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         ByteBuffer page = ByteBuffer.allocate(4096);
         ch.read(page, (leaf - 1) * 4096L);
         assertEquals(0x0d, page.get(0), "a table leaf page");
@@ -171,7 +172,11 @@ class CatchUpTest {
   void aChangedPageSizeStartsANewGeneration() throws Exception {
     Generation g = captureSome(1);
     try (Connection app = Sqlite.openWal(db, 0)) {
-      Sqlite.exec(app, "PRAGMA journal_mode=DELETE", "PRAGMA page_size=8192", "VACUUM",
+      Sqlite.exec(
+          app,
+          "PRAGMA journal_mode=DELETE",
+          "PRAGMA page_size=8192",
+          "VACUUM",
           "PRAGMA journal_mode=WAL");
       assertEquals(8192, Sqlite.queryLong(app, "PRAGMA page_size"));
     }
@@ -184,12 +189,16 @@ class CatchUpTest {
     Generation g = captureSome(1);
     Path other = dir.resolve("other.db");
     try (Connection c = Sqlite.openWal(other, 0)) {
-      Sqlite.exec(c, "PRAGMA application_id=77", "create table t(id integer primary key, x)",
-          "insert into t(x) values('other')", "PRAGMA journal_mode=DELETE");
+      Sqlite.exec(
+          c,
+          "PRAGMA application_id=77",
+          "create table t(id integer primary key, x)",
+          "insert into t(x) values('other')",
+          "PRAGMA journal_mode=DELETE");
     }
     Object inode = DatabaseFile.fileKey(db);
-    try (FileChannel ch = FileChannel.open(db, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(db, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       ch.write(ByteBuffer.wrap(Files.readAllBytes(other)));
     }
     Files.deleteIfExists(LiveWal.pathOf(db));
@@ -222,7 +231,8 @@ class CatchUpTest {
 
   /** Runs a pinned capture while the application writes a little; returns its generation. */
   private Generation captureSome(long seed) throws Exception {
-    try (Connection app = Sqlite.openWal(db, 1000); DatabaseCapture cap = pinned(seed)) {
+    try (Connection app = Sqlite.openWal(db, 1000);
+        DatabaseCapture cap = pinned(seed)) {
       updates(app, 10, seed);
       Harness.awaitCaughtUp(cap);
       return cap.end().generation();
@@ -242,7 +252,8 @@ class CatchUpTest {
     try (DatabaseCapture cap = Harness.start(db, CaptureSettings.DEFAULTS, 9)) {
       Harness.awaitCapturing(cap);
       assertNotEquals(old, cap.end().generation(), cap.status().detail());
-      assertTrue(cap.status().detail().contains("started") && cap.status().detail().contains(reason),
+      assertTrue(
+          cap.status().detail().contains("started") && cap.status().detail().contains(reason),
           cap.status().detail());
     }
   }
@@ -253,8 +264,12 @@ class CatchUpTest {
     for (int tx = 0; tx < n; tx++) {
       Sqlite.exec(app, "BEGIN");
       for (int i = 0; i < 3; i++) {
-        Sqlite.exec(app, "update t set x = randomblob(" + (100 + r.nextInt(3500)) + ") where id = "
-            + (1 + r.nextInt(600)));
+        Sqlite.exec(
+            app,
+            "update t set x = randomblob("
+                + (100 + r.nextInt(3500))
+                + ") where id = "
+                + (1 + r.nextInt(600)));
       }
       Sqlite.exec(app, "COMMIT");
     }
@@ -279,7 +294,8 @@ class CatchUpTest {
     TreeSet<Integer> out = new TreeSet<>();
     for (int p = 0; p * 4096 < Math.max(x.length, y.length); p++) {
       int from = p * 4096;
-      if (from + 4096 > x.length || from + 4096 > y.length
+      if (from + 4096 > x.length
+          || from + 4096 > y.length
           || !Arrays.equals(x, from, from + 4096, y, from, from + 4096)) {
         out.add(p + 1);
       }

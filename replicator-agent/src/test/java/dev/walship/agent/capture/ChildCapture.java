@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
-/** Test helper: a {@link CaptureProcess} child JVM, followed through its output, killed with SIGKILL. */
+/**
+ * Test helper: a {@link CaptureProcess} child JVM, followed through its output, killed with
+ * SIGKILL.
+ */
 final class ChildCapture implements AutoCloseable {
   private final Process process;
   private final Path db;
@@ -27,8 +30,14 @@ final class ChildCapture implements AutoCloseable {
   ChildCapture(Path db, long seed) throws IOException {
     this.db = db;
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CaptureProcess.class.getName(), db.toString(), Long.toString(seed));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            CaptureProcess.class.getName(),
+            db.toString(),
+            Long.toString(seed));
     pb.redirectErrorStream(true);
     process = pb.start();
     Thread t = new Thread(this::pump, "child-capture-output");
@@ -37,8 +46,9 @@ final class ChildCapture implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         synchronized (output) {
           output.append(line).append('\n');
@@ -60,7 +70,9 @@ final class ChildCapture implements AutoCloseable {
 
   /** Waits until the child copied everything committed in the live WAL. */
   void awaitCaughtUp() {
-    Await.until(Duration.ofSeconds(30), "the child capture to catch up; output:\n" + output(),
+    Await.until(
+        Duration.ofSeconds(30),
+        "the child capture to catch up; output:\n" + output(),
         this::caughtUp);
   }
 
@@ -74,8 +86,8 @@ final class ChildCapture implements AutoCloseable {
       return true;
     }
     WalScan live = WalReader.scan(new ByteArrayInputStream(wal));
-    Path shadow = new MetaDir(CaptureSettings.DEFAULTS.metaDirFor(db))
-        .shadowWal(e.generation(), e.index());
+    Path shadow =
+        new MetaDir(CaptureSettings.DEFAULTS.metaDirFor(db)).shadowWal(e.generation(), e.index());
     if (!Files.exists(shadow)) {
       return false;
     }

@@ -1,7 +1,6 @@
 package dev.walship.agent.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.layout.Generation;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When the history continues and when a new generation starts: restarts of capture (clean and
- * SIGKILL) and of the application, with and without writes meanwhile, and every way the WAL or
- * the database can change behind capture's back. Where the generation continues, the database is
+ * SIGKILL) and of the application, with and without writes meanwhile, and every way the WAL or the
+ * database can change behind capture's back. Where the generation continues, the database is
  * rebuilt from the state before index 0 plus every index, and must equal the source.
  */
 class ContinuityTest {
@@ -116,7 +115,8 @@ class ContinuityTest {
     // While capture is down the application writes without SQLite's autocheckpoint: with it, a
     // checkpoint and WAL restart behind capture's back would (correctly) start a new generation,
     // which is the next test's case.
-    try (Connection app = Sqlite.openWal(db, 1000); Connection down = Sqlite.openWal(db, 0)) {
+    try (Connection app = Sqlite.openWal(db, 1000);
+        Connection down = Sqlite.openWal(db, 0)) {
       for (int round = 0; round < 3; round++) {
         try (ChildCapture child = new ChildCapture(db, round)) {
           Await.until(Duration.ofSeconds(30), "the child to capture", () -> child.end() != null);
@@ -265,9 +265,13 @@ class ContinuityTest {
   }
 
   private static void awaitNewGeneration(DatabaseCapture cap, Generation old, String reason) {
-    Await.until(Duration.ofSeconds(20), "a new generation because of '" + reason + "'; status "
-        + cap.status(), () -> cap.end() != null && !cap.end().generation().equals(old)
-            && cap.status().detail().contains(reason));
+    Await.until(
+        Duration.ofSeconds(20),
+        "a new generation because of '" + reason + "'; status " + cap.status(),
+        () ->
+            cap.end() != null
+                && !cap.end().generation().equals(old)
+                && cap.status().detail().contains(reason));
   }
 
   private static void write(Connection app, int rows) throws Exception {

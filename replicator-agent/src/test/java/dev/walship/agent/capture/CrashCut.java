@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Test helper: what an operating-system crash can do to files that were written but not synced.
- * A WAL (live or shadow) loses a tail and keeps a prefix ending at a commit frame; the shadow keeps
+ * Test helper: what an operating-system crash can do to files that were written but not synced. A
+ * WAL (live or shadow) loses a tail and keeps a prefix ending at a commit frame; the shadow keeps
  * at least what capture synced, which always covers the saved page image's position. Used by tests
  * of other packages on a meta directory left by a killed agent.
  */
@@ -79,7 +79,8 @@ public final class CrashCut {
       }
     }
     if (best < 0) {
-      throw new AssertionError("no commit frame of " + walFile + " ends in [" + floor + ", " + atMost + "]");
+      throw new AssertionError(
+          "no commit frame of " + walFile + " ends in [" + floor + ", " + atMost + "]");
     }
     return best;
   }

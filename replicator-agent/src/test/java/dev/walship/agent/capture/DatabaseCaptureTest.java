@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -57,9 +57,12 @@ class DatabaseCaptureTest {
       Harness.assertSameDatabase(db, out);
     }
     Arrays.sort(latencies);
-    System.out.printf("commit -> shadow latency over %d commits: median %.2f ms, p95 %.2f ms,"
-            + " max %.2f ms%n", latencies.length, latencies[latencies.length / 2] / 1e6,
-        latencies[latencies.length * 95 / 100] / 1e6, latencies[latencies.length - 1] / 1e6);
+    System.out.printf(
+        "commit -> shadow latency over %d commits: median %.2f ms, p95 %.2f ms," + " max %.2f ms%n",
+        latencies.length,
+        latencies[latencies.length / 2] / 1e6,
+        latencies[latencies.length * 95 / 100] / 1e6,
+        latencies[latencies.length - 1] / 1e6);
   }
 
   @Test
@@ -71,10 +74,15 @@ class DatabaseCaptureTest {
       Harness.awaitCapturing(cap);
       Position before = cap.end();
       cap.restartGeneration("the replica keeps a segment that does not continue the shadow WAL");
-      Await.until(Duration.ofSeconds(20), "a new generation", () -> !cap.end().generation().equals(before.generation()));
+      Await.until(
+          Duration.ofSeconds(20),
+          "a new generation",
+          () -> !cap.end().generation().equals(before.generation()));
       Sqlite.exec(app, "insert into t(x) values(randomblob(100))");
       Harness.awaitCaughtUp(cap);
-      Await.until(Duration.ofSeconds(20), "the reason in capture's status: " + cap.status().detail(),
+      Await.until(
+          Duration.ofSeconds(20),
+          "the reason in capture's status: " + cap.status().detail(),
           () -> cap.status().detail().contains("started: the replica keeps a segment"));
     }
   }
@@ -100,8 +108,10 @@ class DatabaseCaptureTest {
   void captureWaitsForTheDatabaseToExistAndNeverCreatesIt() throws Exception {
     Path db = dir.resolve("later.db");
     try (DatabaseCapture cap = Harness.start(db, CaptureSettings.DEFAULTS, 1)) {
-      Await.until(Duration.ofSeconds(10), "waiting status", () ->
-          cap.status().state() == CaptureStatus.State.WAITING_FOR_DATABASE);
+      Await.until(
+          Duration.ofSeconds(10),
+          "waiting status",
+          () -> cap.status().state() == CaptureStatus.State.WAITING_FOR_DATABASE);
       assertTrue(cap.status().detail().contains("does not exist"), cap.status().detail());
       assertTrue(Files.notExists(db));
       Harness.create(db, 3);
@@ -114,7 +124,9 @@ class DatabaseCaptureTest {
     Path db = dir.resolve("p.db");
     Harness.create(db, 3);
     try (Connection app = Sqlite.openWal(db, 1000);
-        DatabaseCapture cap = Harness.start(db, CaptureSettings.DEFAULTS.withMonitorInterval(Duration.ofHours(1)), 1)) {
+        DatabaseCapture cap =
+            Harness.start(
+                db, CaptureSettings.DEFAULTS.withMonitorInterval(Duration.ofHours(1)), 1)) {
       Harness.awaitCapturing(cap);
       Harness.awaitCaughtUp(cap);
       // no reader waits (a shipper uploading, or between sync-interval rounds)
@@ -124,14 +136,16 @@ class DatabaseCaptureTest {
       Harness.awaitCaughtUp(cap);
       // a reader waits: the next commit ends its wait (its file event)
       Position seen = cap.end();
-      Thread writer = new Thread(() -> {
-        try {
-          Thread.sleep(20);
-          Sqlite.exec(app, "insert into t(x) values('next')");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(20);
+                  Sqlite.exec(app, "insert into t(x) values('next')");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       writer.start();
       Position next = cap.awaitChange(seen, Duration.ofSeconds(30));
       writer.join();
@@ -143,8 +157,8 @@ class DatabaseCaptureTest {
   void closeCapturesTheLastCommitsAndReleasesEveryLock() throws Exception {
     Path db = dir.resolve("c.db");
     Harness.create(db, 3);
-    DatabaseCapture cap = Harness.start(db, CaptureSettings.DEFAULTS.withMonitorInterval(
-        Duration.ofHours(1)), 1);
+    DatabaseCapture cap =
+        Harness.start(db, CaptureSettings.DEFAULTS.withMonitorInterval(Duration.ofHours(1)), 1);
     Harness.awaitCapturing(cap);
     Harness.awaitCaughtUp(cap);
     try (Connection app = Sqlite.openWal(db, 0)) {
@@ -152,7 +166,9 @@ class DatabaseCaptureTest {
       Sqlite.exec(app, "insert into t(x) values('after close')");
     }
     assertEquals(CaptureStatus.State.CLOSED, cap.status().state());
-    assertEquals("delete", Sqlite.cli(db, "PRAGMA journal_mode=DELETE").strip(),
+    assertEquals(
+        "delete",
+        Sqlite.cli(db, "PRAGMA journal_mode=DELETE").strip(),
         "nobody holds the database any more");
     assertTrue(Files.notExists(LiveWal.pathOf(db)));
   }
@@ -163,11 +179,13 @@ class DatabaseCaptureTest {
     Harness.create(db, 3);
     Path notADir = dir.resolve("meta-is-a-file");
     Files.writeString(notADir, "x");
-    CaptureSettings s = CaptureSettings.DEFAULTS.withMetaDir(notADir)
-        .withMonitorInterval(Duration.ofMillis(50));
+    CaptureSettings s =
+        CaptureSettings.DEFAULTS.withMetaDir(notADir).withMonitorInterval(Duration.ofMillis(50));
     try (DatabaseCapture cap = Harness.start(db, s, 1)) {
-      Await.until(Duration.ofSeconds(10), "a failing status", () ->
-          cap.status().state() == CaptureStatus.State.FAILING);
+      Await.until(
+          Duration.ofSeconds(10),
+          "a failing status",
+          () -> cap.status().state() == CaptureStatus.State.FAILING);
       assertTrue(cap.status().detail().contains(notADir.toString()), cap.status().detail());
       Files.delete(notADir);
       Harness.awaitCapturing(cap);
@@ -181,10 +199,11 @@ class DatabaseCaptureTest {
     try (DatabaseCapture first = Harness.start(db, CaptureSettings.DEFAULTS, 1)) {
       Harness.awaitCapturing(first);
       try (DatabaseCapture second = Harness.start(db, CaptureSettings.DEFAULTS, 2)) {
-        Await.until(Duration.ofSeconds(10), "the second to fail", () ->
-            second.status().state() == CaptureStatus.State.FAILING);
-        assertTrue(second.status().detail().contains("another capture"),
-            second.status().detail());
+        Await.until(
+            Duration.ofSeconds(10),
+            "the second to fail",
+            () -> second.status().state() == CaptureStatus.State.FAILING);
+        assertTrue(second.status().detail().contains("another capture"), second.status().detail());
       }
       assertEquals(CaptureStatus.State.CAPTURING, first.status().state());
     }
@@ -206,11 +225,12 @@ class DatabaseCaptureTest {
         assertEquals(e.offset(), b.length);
         assertEquals(0x377f0682, java.nio.ByteBuffer.wrap(b).getInt() & ~1);
       }
-      assertThrows(NoSuchFileException.class,
-          () -> cap.indexLength(e.generation(), e.index() + 1));
-      assertThrows(NoSuchFileException.class,
+      assertThrows(NoSuchFileException.class, () -> cap.indexLength(e.generation(), e.index() + 1));
+      assertThrows(
+          NoSuchFileException.class,
           () -> cap.indexLength(Generation.parse("0123456789abcdef"), 0));
-      assertThrows(IllegalArgumentException.class,
+      assertThrows(
+          IllegalArgumentException.class,
           () -> cap.read(new Position(e.generation(), e.index(), 0), e.offset() + 1));
       assertEquals(e, cap.awaitChange(e, Duration.ofMillis(50)), "times out unchanged");
     }
@@ -242,8 +262,8 @@ class DatabaseCaptureTest {
       assertThrows(java.io.IOException.class, lease::database, "read once");
       lease.close();
       Sqlite.exec(app, "insert into t(x) values(1)");
-      Await.until(Duration.ofSeconds(10), "a restart after the lease", () ->
-          cap.end().index() > index);
+      Await.until(
+          Duration.ofSeconds(10), "a restart after the lease", () -> cap.end().index() > index);
     }
   }
 
@@ -263,10 +283,16 @@ class DatabaseCaptureTest {
       Position e = cap.end();
       cap.shipped("slow", new Position(g, e.index() - 1, cap.indexLength(g, e.index() - 1)));
       Sqlite.exec(app, "insert into t(x) values(1)");
-      Await.until(Duration.ofSeconds(10), "pruning", () ->
-          meta.shadowIndices(g).firstKey() == e.index());
-      assertEquals("slow", MetaDir.decodeName(Files.list(cap.metaDir().resolve("replicas"))
-          .findFirst().orElseThrow().getFileName().toString()));
+      Await.until(
+          Duration.ofSeconds(10), "pruning", () -> meta.shadowIndices(g).firstKey() == e.index());
+      assertEquals(
+          "slow",
+          MetaDir.decodeName(
+              Files.list(cap.metaDir().resolve("replicas"))
+                  .findFirst()
+                  .orElseThrow()
+                  .getFileName()
+                  .toString()));
     }
     Path db2 = dir.resolve("q.db");
     Harness.create(db2, 3);
@@ -276,9 +302,13 @@ class DatabaseCaptureTest {
       restarts(cap, app, 4);
       Generation g = cap.end().generation();
       MetaDir meta = new MetaDir(cap.metaDir());
-      Await.until(Duration.ofSeconds(10), "only the current and previous index kept", () ->
-          meta.shadowIndices(g).keySet().equals(
-              java.util.Set.of(cap.end().index() - 1, cap.end().index())));
+      Await.until(
+          Duration.ofSeconds(10),
+          "only the current and previous index kept",
+          () ->
+              meta.shadowIndices(g)
+                  .keySet()
+                  .equals(java.util.Set.of(cap.end().index() - 1, cap.end().index())));
       assertTrue(cap.end().index() >= 4);
     }
   }
@@ -288,8 +318,10 @@ class DatabaseCaptureTest {
     Path db = dir.resolve("i.db");
     Harness.create(db, 3);
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-    CaptureSettings s = CaptureSettings.DEFAULTS.withCheckpointInterval(Duration.ofMinutes(1))
-        .withMonitorInterval(Duration.ofMillis(50));
+    CaptureSettings s =
+        CaptureSettings.DEFAULTS
+            .withCheckpointInterval(Duration.ofMinutes(1))
+            .withMonitorInterval(Duration.ofMillis(50));
     try (DatabaseCapture cap = DatabaseCapture.open(db, s, clock, Ticker.SYSTEM, new Random(1));
         Connection app = Sqlite.openWal(db, 0)) {
       cap.start();
@@ -301,8 +333,10 @@ class DatabaseCaptureTest {
       assertEquals(start, cap.end().index(), "no application frame: nothing to end");
       Sqlite.exec(app, "insert into t(x) values(1)");
       Harness.awaitCaughtUp(cap);
-      Await.until(Duration.ofSeconds(10), "the interval restart; " + cap.end() + " " + start
-          + " " + cap.status(), () -> cap.end().index() == start + 1);
+      Await.until(
+          Duration.ofSeconds(10),
+          "the interval restart; " + cap.end() + " " + start + " " + cap.status(),
+          () -> cap.end().index() == start + 1);
       Sqlite.exec(app, "insert into t(x) values(2)");
       Thread.sleep(300);
       assertEquals(start + 1, cap.end().index(), "the new index is younger than the interval");

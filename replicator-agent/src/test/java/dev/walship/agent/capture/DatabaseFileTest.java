@@ -39,7 +39,8 @@ class DatabaseFileTest {
   void handlesAreSharedAndReadTheFile() throws Exception {
     Path db = dir.resolve("s.db");
     Files.write(db, new byte[] {1, 2, 3, 4, 5});
-    try (DatabaseFile a = DatabaseFile.open(db); DatabaseFile b = DatabaseFile.open(db)) {
+    try (DatabaseFile a = DatabaseFile.open(db);
+        DatabaseFile b = DatabaseFile.open(db)) {
       assertTrue(a.sameDescriptor(b));
       assertEquals(5, a.size());
       try (InputStream in = b.stream(5)) {

@@ -24,8 +24,8 @@ class EngineTest {
    * A writer with transactions of every size (one page, several, more than 1000 pages), rollbacks
    * after spilling to the WAL, one VACUUM; SQLite's autocheckpoint on; application readers holding
    * snapshots for up to a second and a half (with pauses: while some reader always holds a
-   * snapshot, SQLite itself cannot restart the WAL). The first snapshot plus every index must rebuild the
-   * database exactly, and no index may hold a frame that is not committed.
+   * snapshot, SQLite itself cannot restart the WAL). The first snapshot plus every index must
+   * rebuild the database exactly, and no index may hold a frame that is not committed.
    */
   @Test
   void theCapturedHistoryRebuildsTheDatabaseExactly() throws Exception {
@@ -68,13 +68,15 @@ class EngineTest {
   }
 
   private static Thread thread(String name, AtomicReference<Throwable> failed, Body body) {
-    return new Thread(() -> {
-      try {
-        body.run();
-      } catch (Throwable t) {
-        failed.compareAndSet(null, t);
-      }
-    }, name);
+    return new Thread(
+        () -> {
+          try {
+            body.run();
+          } catch (Throwable t) {
+            failed.compareAndSet(null, t);
+          }
+        },
+        name);
   }
 
   interface Body {

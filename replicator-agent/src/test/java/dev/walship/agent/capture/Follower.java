@@ -32,8 +32,10 @@ final class Follower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stop;
   private volatile Throwable failure;
+
   /** Per generation: its first snapshot, and every index's bytes. */
   private final Map<Generation, Gen> gens = new LinkedHashMap<>();
+
   private Position at;
 
   static final class Gen {
@@ -85,7 +87,8 @@ final class Follower implements AutoCloseable {
       long len = log.indexLength(at.generation(), at.index());
       if (len > at.offset()) {
         try (InputStream in = log.read(at, len)) {
-          g.indices.computeIfAbsent(at.index(), k -> new ByteArrayOutputStream())
+          g.indices
+              .computeIfAbsent(at.index(), k -> new ByteArrayOutputStream())
               .write(in.readAllBytes());
         }
         at = at.withOffset(len);
@@ -135,8 +138,17 @@ final class Follower implements AutoCloseable {
         byte[] b = ie.getValue().toByteArray();
         WalScan s = WalReader.scan(new ByteArrayInputStream(b));
         if (s.committedEnd() != b.length || s.stop() != WalReader.Stop.END) {
-          throw new AssertionError("generation " + ge.getKey() + " index " + ie.getKey() + ": "
-              + b.length + " bytes, committed end " + s.committedEnd() + ", " + s.stopDetail());
+          throw new AssertionError(
+              "generation "
+                  + ge.getKey()
+                  + " index "
+                  + ie.getKey()
+                  + ": "
+                  + b.length
+                  + " bytes, committed end "
+                  + s.committedEnd()
+                  + ", "
+                  + s.stopDetail());
         }
       }
     }

@@ -25,7 +25,8 @@ class FrameRunTest {
   @Test
   void aRunStopsAtTheLastCommitFrameWhileATransactionIsInFlight() throws Exception {
     Path db = dir.resolve("f.db");
-    try (Connection app = Sqlite.openWal(db, 0); Connection w = Sqlite.openWal(db, 0)) {
+    try (Connection app = Sqlite.openWal(db, 0);
+        Connection w = Sqlite.openWal(db, 0)) {
       Sqlite.exec(app, "create table t(x)", "insert into t values(randomblob(5000))");
       Sqlite.exec(w, "PRAGMA cache_size=5", "BEGIN");
       for (int i = 0; i < 40; i++) {
@@ -36,8 +37,8 @@ class FrameRunTest {
       assertTrue(scan.validFrames() > scan.lastCommitFrame(), "frames of the open transaction");
       List<Long> written = new ArrayList<>();
       try (FileChannel ch = FileChannel.open(LiveWal.pathOf(db), StandardOpenOption.READ)) {
-        FrameRun.Result r = FrameRun.fromStart(ch, scan.header(),
-            (off, b, o, len) -> written.add(off));
+        FrameRun.Result r =
+            FrameRun.fromStart(ch, scan.header(), (off, b, o, len) -> written.add(off));
         assertEquals(scan.committedEnd(), r.end());
         assertEquals(scan.lastCommitFrame(), r.frames());
         assertEquals(scan.committedChecksum(), r.checksum());

@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.wal.WalHeader;
@@ -8,6 +7,7 @@ import dev.walship.format.wal.WalReader;
 import dev.walship.format.wal.WalScan;
 import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -26,20 +26,23 @@ final class Harness {
   private Harness() {}
 
   static DatabaseCapture start(Path db, CaptureSettings settings, long seed) throws IOException {
-    DatabaseCapture cap = DatabaseCapture.open(db, settings, Clock.systemUTC(), Ticker.SYSTEM, new Random(seed));
+    DatabaseCapture cap =
+        DatabaseCapture.open(db, settings, Clock.systemUTC(), Ticker.SYSTEM, new Random(seed));
     cap.start();
     return cap;
   }
 
   static void awaitCapturing(DatabaseCapture cap) {
-    Await.until(Duration.ofSeconds(20), "capture to run: " + cap.status(),
+    Await.until(
+        Duration.ofSeconds(20),
+        "capture to run: " + cap.status(),
         () -> cap.status().state() == CaptureStatus.State.CAPTURING && cap.end() != null);
   }
 
   /** Waits until everything committed in the live WAL is in the shadow. */
   static void awaitCaughtUp(DatabaseCapture cap) {
-    Await.until(Duration.ofSeconds(30), "capture to copy the WAL: " + cap.status(),
-        () -> caughtUp(cap));
+    Await.until(
+        Duration.ofSeconds(30), "capture to copy the WAL: " + cap.status(), () -> caughtUp(cap));
   }
 
   static boolean caughtUp(DatabaseCapture cap) throws IOException {
@@ -81,8 +84,11 @@ final class Harness {
 
   /** One transaction of about {@code pages} pages of new rows. */
   static void insertPages(Connection c, int pages) throws Exception {
-    Sqlite.exec(c, "with recursive n(i) as (select 1 union all select i+1 from n where i < "
-        + pages + ") insert into t(x) select randomblob(3000) from n");
+    Sqlite.exec(
+        c,
+        "with recursive n(i) as (select 1 union all select i+1 from n where i < "
+            + pages
+            + ") insert into t(x) select randomblob(3000) from n");
   }
 
   /**
@@ -107,8 +113,12 @@ final class Harness {
     String want = Sqlite.dump(source);
     String got = Sqlite.dump(out);
     if (!want.equals(got)) {
-      throw new AssertionError("rebuilt database differs from the source (" + want.length()
-          + " vs " + got.length() + " chars of dump)");
+      throw new AssertionError(
+          "rebuilt database differs from the source ("
+              + want.length()
+              + " vs "
+              + got.length()
+              + " chars of dump)");
     }
     String check = Sqlite.cli(out, "PRAGMA integrity_check").strip();
     if (!check.equals("ok")) {

@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.layout.Generation;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,10 +126,16 @@ class HistoryTest {
     assertTrue(history.shadow().synced() < out.end().offset(), "not yet due");
     clock.advance(Duration.ofMillis(1));
     history.syncIfDue();
-    assertEquals(out.end().offset(), history.shadow().synced(), "due a second after the first unsynced publish");
+    assertEquals(
+        out.end().offset(),
+        history.shadow().synced(),
+        "due a second after the first unsynced publish");
     Sqlite.exec(app, "insert into t(x) values(2)");
     assertTrue(history.capture(null));
     history.saveImage();
-    assertEquals(out.end().offset(), history.shadow().synced(), "the image never names an unsynced position");
+    assertEquals(
+        out.end().offset(),
+        history.shadow().synced(),
+        "the image never names an unsynced position");
   }
 }

@@ -43,8 +43,11 @@ class LocalStateTest {
       g = cap.end().generation();
       meta = new MetaDir(cap.metaDir());
     }
-    end = new Position(g, meta.shadowIndices(g).lastKey(),
-        Files.size(meta.shadowIndices(g).lastEntry().getValue()));
+    end =
+        new Position(
+            g,
+            meta.shadowIndices(g).lastKey(),
+            Files.size(meta.shadowIndices(g).lastEntry().getValue()));
   }
 
   @Test
@@ -70,7 +73,8 @@ class LocalStateTest {
   @Test
   void anIndexFileCreatedJustBeforeACrashIsDropped() throws Exception {
     Path next = meta.shadowWal(g, end.index() + 1);
-    Files.write(next, Files.readAllBytes(meta.shadowWal(g, end.index())), StandardOpenOption.CREATE);
+    Files.write(
+        next, Files.readAllBytes(meta.shadowWal(g, end.index())), StandardOpenOption.CREATE);
     Files.write(next, java.util.Arrays.copyOf(Files.readAllBytes(next), 32));
     LocalState st = LocalState.load(meta, 4096);
     assertEquals(end.index() + 1, st.index(), "the index before it was finished");
@@ -82,11 +86,15 @@ class LocalStateTest {
   @Test
   void missingStateNeedsANewGenerationAndSaysWhy() throws Exception {
     Files.delete(meta.imageFile(g));
-    assertTrue(assertThrows(LocalState.Unusable.class, () -> LocalState.load(meta, 4096))
-        .getMessage().contains("page image"));
+    assertTrue(
+        assertThrows(LocalState.Unusable.class, () -> LocalState.load(meta, 4096))
+            .getMessage()
+            .contains("page image"));
     Files.delete(meta.currentFile());
-    assertTrue(assertThrows(LocalState.Unusable.class, () -> LocalState.load(meta, 4096))
-        .getMessage().contains("no capture state"));
+    assertTrue(
+        assertThrows(LocalState.Unusable.class, () -> LocalState.load(meta, 4096))
+            .getMessage()
+            .contains("no capture state"));
   }
 
   @Test
@@ -94,14 +102,16 @@ class LocalStateTest {
     PageImage.Saved saved = PageImage.load(meta.imageFile(g));
     assertTrue(saved.head().offset() > 0, "saved inside its index");
     Files.delete(meta.shadowWal(g, saved.head().index()));
-    assertTrue(assertThrows(LocalState.Unusable.class, this::load).getMessage()
-        .contains("missing"));
+    assertTrue(
+        assertThrows(LocalState.Unusable.class, this::load).getMessage().contains("missing"));
   }
 
   @Test
   void aPageSizeChangeIsRefused() {
-    assertTrue(assertThrows(LocalState.Unusable.class, () -> LocalState.load(meta, 8192))
-        .getMessage().contains("page size"));
+    assertTrue(
+        assertThrows(LocalState.Unusable.class, () -> LocalState.load(meta, 8192))
+            .getMessage()
+            .contains("page size"));
   }
 
   private void load() throws IOException, LocalState.Unusable {

@@ -43,7 +43,9 @@ class LockStepsTest {
       Harness.awaitCaughtUp(cap);
       WalHeader before = Harness.walHeader(db);
       Sqlite.exec(app, "PRAGMA busy_timeout=200");
-      assertEquals(1, Sqlite.queryLong(app, "PRAGMA wal_checkpoint(TRUNCATE)"),
+      assertEquals(
+          1,
+          Sqlite.queryLong(app, "PRAGMA wal_checkpoint(TRUNCATE)"),
           "the application's TRUNCATE checkpoint cannot restart the WAL");
       Sqlite.queryLong(app, "PRAGMA wal_checkpoint(PASSIVE)");
       Sqlite.exec(app, "insert into t(x) values(2)");
@@ -68,7 +70,9 @@ class LockStepsTest {
         for (int i = 0; i < 25; i++) {
           Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
         }
-        Await.until(Duration.ofSeconds(10), "a restart after 25 more frames",
+        Await.until(
+            Duration.ofSeconds(10),
+            "a restart after 25 more frames",
             () -> cap.end().index() > before);
       }
       MetaDir meta = new MetaDir(cap.metaDir());
@@ -84,8 +88,10 @@ class LockStepsTest {
   void captureWaitsForApplicationReadersBeforeRestarting() throws Exception {
     Path db = dir.resolve("r.db");
     Harness.create(db, 10);
-    CaptureSettings s = CaptureSettings.DEFAULTS.withCheckpointPageCounts(20, 100)
-        .withMonitorInterval(Duration.ofMillis(100));
+    CaptureSettings s =
+        CaptureSettings.DEFAULTS
+            .withCheckpointPageCounts(20, 100)
+            .withMonitorInterval(Duration.ofMillis(100));
     try (DatabaseCapture cap = Harness.start(db, s, 3);
         Connection app = Sqlite.openWal(db, 0);
         Connection reader = Sqlite.openWal(db, 0)) {
@@ -102,7 +108,9 @@ class LockStepsTest {
       assertEquals(start, cap.end().index(), "no restart under the reader's snapshot");
       assertEquals(60, Sqlite.queryLong(app, "select count(*) from t") - 10);
       Sqlite.exec(reader, "COMMIT");
-      Await.until(Duration.ofSeconds(10), "a restart once the reader ended",
+      Await.until(
+          Duration.ofSeconds(10),
+          "a restart once the reader ended",
           () -> cap.end().index() > start);
     }
   }
@@ -122,13 +130,15 @@ class LockStepsTest {
         Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM);
         DatabaseFile file = DatabaseFile.open(db);
         WalIndex walIndex = WalIndex.open(db)) {
-      History history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
+      History history =
+          new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
       history.attach(file, sql.pageSize());
       meta.createGeneration(g);
       assertTrue(history.begin(g));
       Watched tail = new Watched(history, LiveWal.pathOf(db));
-      ReadMark mark = new ReadMark(sql, tail, walIndex, new MarkLag(1, Duration.ofSeconds(1)),
-          System::nanoTime);
+      ReadMark mark =
+          new ReadMark(
+              sql, tail, walIndex, new MarkLag(1, Duration.ofSeconds(1)), System::nanoTime);
       LockSteps steps = new LockSteps(sql, tail, mark, Duration.ofSeconds(1));
       try {
         mark.begin();
@@ -174,9 +184,15 @@ class LockStepsTest {
         return;
       }
       WalScan live = WalReader.scan(new ByteArrayInputStream(bytes));
-      durable.add(live.header().sameSalts(s.header()) && s.synced() == live.committedEnd()
-          ? "same cycle, synced to the WAL's committed end"
-          : "WAL " + live.header() + " at " + live.committedEnd() + ", shadow synced to " + s.synced());
+      durable.add(
+          live.header().sameSalts(s.header()) && s.synced() == live.committedEnd()
+              ? "same cycle, synced to the WAL's committed end"
+              : "WAL "
+                  + live.header()
+                  + " at "
+                  + live.committedEnd()
+                  + ", shadow synced to "
+                  + s.synced());
     }
 
     @Override
@@ -201,8 +217,9 @@ class LockStepsTest {
   }
 
   /**
-   * docs/design.md §3: the application's own checkpoints keep working. Under a write storm with SQLite's
-   * default autocheckpoint, the WAL with capture running stays under twice its size without.
+   * docs/design.md §3: the application's own checkpoints keep working. Under a write storm with
+   * SQLite's default autocheckpoint, the WAL with capture running stays under twice its size
+   * without.
    */
   @Test
   void theApplicationsCheckpointsKeepWorkingUnderAWriteStorm() throws Exception {
@@ -220,8 +237,10 @@ class LockStepsTest {
       Harness.awaitCaughtUp(cap);
       indices = cap.end().index();
     }
-    System.out.printf("write storm of %s: largest WAL %d bytes without capture, %d with"
-        + " (%d WAL restarts by capture)%n", STORM, without, with, indices);
+    System.out.printf(
+        "write storm of %s: largest WAL %d bytes without capture, %d with"
+            + " (%d WAL restarts by capture)%n",
+        STORM, without, with, indices);
     assertTrue(indices >= 3, "capture restarted the WAL: " + indices);
     assertTrue(with < 2 * without, "WAL " + with + " bytes with capture, " + without + " without");
   }
@@ -232,25 +251,29 @@ class LockStepsTest {
     AtomicLong max = new AtomicLong();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Path wal = LiveWal.pathOf(db);
-    Thread sampler = new Thread(() -> {
-      while (!stop.get()) {
-        try {
-          max.accumulateAndGet(Files.exists(wal) ? Files.size(wal) : 0, Math::max);
-          Thread.sleep(2);
-        } catch (Exception e) {
-          // the WAL may vanish between exists and size
-        }
-      }
-    });
-    Thread writer = new Thread(() -> {
-      try (Connection c = Sqlite.openWal(db, 1000)) {
-        while (!stop.get()) {
-          Sqlite.exec(c, "insert into t(x) values(randomblob(200))");
-        }
-      } catch (Throwable t) {
-        failed.set(t);
-      }
-    });
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                try {
+                  max.accumulateAndGet(Files.exists(wal) ? Files.size(wal) : 0, Math::max);
+                  Thread.sleep(2);
+                } catch (Exception e) {
+                  // the WAL may vanish between exists and size
+                }
+              }
+            });
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Connection c = Sqlite.openWal(db, 1000)) {
+                while (!stop.get()) {
+                  Sqlite.exec(c, "insert into t(x) values(randomblob(200))");
+                }
+              } catch (Throwable t) {
+                failed.set(t);
+              }
+            });
     sampler.start();
     writer.start();
     Thread.sleep(STORM.toMillis());

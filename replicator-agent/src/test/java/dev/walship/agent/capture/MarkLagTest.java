@@ -23,7 +23,8 @@ class MarkLagTest {
     assertFalse(lag.due(new Position(G, 0, 32 + 4 * FRAME), FRAME, 0), "3 frames behind");
     assertTrue(lag.due(new Position(G, 0, 32 + 5 * FRAME), FRAME, 0), "4 frames behind");
     assertFalse(lag.due(new Position(G, 0, 32 + 2 * FRAME), FRAME, SECOND - 1));
-    assertTrue(lag.due(new Position(G, 0, 32 + 2 * FRAME), FRAME, SECOND), "a frame behind for 1 s");
+    assertTrue(
+        lag.due(new Position(G, 0, 32 + 2 * FRAME), FRAME, SECOND), "a frame behind for 1 s");
   }
 
   @Test
@@ -31,7 +32,8 @@ class MarkLagTest {
     MarkLag lag = new MarkLag(100, Duration.ofSeconds(1));
     lag.moved(new Position(G, 3, 32 + FRAME), 0);
     assertTrue(lag.due(new Position(G, 4, 32), FRAME, 0));
-    assertTrue(lag.due(new Position(Generation.parse("00000000000000ac"), 3, 32 + FRAME), FRAME, 0));
+    assertTrue(
+        lag.due(new Position(Generation.parse("00000000000000ac"), 3, 32 + FRAME), FRAME, 0));
     assertFalse(lag.due(null, FRAME, 0));
     lag.forget();
     assertTrue(lag.due(new Position(G, 3, 32 + FRAME), FRAME, 0));

@@ -76,8 +76,8 @@ class MetaDirTest {
     Position p = new Position(g, 3, 4152);
     m.writeReplica("sftp://backup host/x", p);
     m.writeReplica("file", new Position(g, 0, 0));
-    assertEquals(Map.of("sftp://backup host/x", p, "file", new Position(g, 0, 0)),
-        m.readReplicas());
+    assertEquals(
+        Map.of("sftp://backup host/x", p, "file", new Position(g, 0, 0)), m.readReplicas());
     Files.writeString(dir.resolve("replicas/broken"), "nonsense");
     assertEquals(2, m.readReplicas().size(), "unreadable entries are skipped");
   }

@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
+import dev.walship.toolkit.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,13 +23,15 @@ class OutboxTest {
     Outbox out = new Outbox(Clock.systemUTC(), Ticker.SYSTEM);
     assertNull(out.await(null, Duration.ofMillis(20)));
     Position p = new Position(g, 0, 32);
-    CompletableFuture<Position> waiter = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.await(null, Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Position> waiter =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.await(null, Duration.ofSeconds(30));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(50);
     out.publish(p);
     assertEquals(p, waiter.get(5, TimeUnit.SECONDS));

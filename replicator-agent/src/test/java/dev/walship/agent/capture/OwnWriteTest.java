@@ -20,7 +20,8 @@ class OwnWriteTest {
   @Test
   void recognisesTheCycleBegunByTheNoOpWriteAndNoOther() throws Exception {
     Path db = dir.resolve("o.db");
-    try (Connection app = Sqlite.openWal(db, 0); Connection w = Sqlite.openWal(db, 0)) {
+    try (Connection app = Sqlite.openWal(db, 0);
+        Connection w = Sqlite.openWal(db, 0)) {
       Sqlite.exec(app, "create table t(x)", "insert into t values(1)");
       WalHeader old = Harness.walHeader(db);
       Sqlite.queryLong(app, "PRAGMA wal_checkpoint(PASSIVE)");

@@ -64,8 +64,8 @@ class PageImageTest {
     byte[] b = Files.readAllBytes(f);
     b[200] ^= 1;
     Files.write(f, b);
-    assertTrue(assertThrows(IOException.class, () -> PageImage.load(f)).getMessage()
-        .contains("damaged"));
+    assertTrue(
+        assertThrows(IOException.class, () -> PageImage.load(f)).getMessage().contains("damaged"));
     Files.write(f, java.util.Arrays.copyOf(b, 100));
     assertThrows(IOException.class, () -> PageImage.load(f));
   }

@@ -40,12 +40,14 @@ class ReadMarkTest {
     walIndex = WalIndex.open(db);
     MetaDir meta = new MetaDir(dir.resolve("meta"));
     Generation g = Generation.parse("00000000000000ab");
-    history = new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
+    history =
+        new History(db, meta, Clock.systemUTC(), new Outbox(Clock.systemUTC(), Ticker.SYSTEM));
     history.attach(file, sql.pageSize());
     meta.createGeneration(g);
     assertTrue(history.begin(g));
-    mark = new ReadMark(sql, history, walIndex, new MarkLag(1, Duration.ofSeconds(1)),
-        System::nanoTime);
+    mark =
+        new ReadMark(
+            sql, history, walIndex, new MarkLag(1, Duration.ofSeconds(1)), System::nanoTime);
     steps = new LockSteps(sql, history, mark, Duration.ofSeconds(1));
     mark.begin();
     assertTrue(steps.anchor());
@@ -81,7 +83,8 @@ class ReadMarkTest {
     WalHeader before = Harness.walHeader(db);
     int index = history.end().index();
     Sqlite.exec(app, "insert into t(x) values(randomblob(3000))");
-    assertTrue(Harness.walHeader(db).sameSalts(before),
+    assertTrue(
+        Harness.walHeader(db).sameSalts(before),
         "the application's write appended: nobody but capture restarts the WAL");
     assertTrue(history.capture(null));
     assertEquals(index, history.end().index(), "copied into the same index");

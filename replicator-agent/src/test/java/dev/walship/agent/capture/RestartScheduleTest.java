@@ -13,8 +13,9 @@ class RestartScheduleTest {
   private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
   private final MutableClock clock = new MutableClock(T0);
   private long nanos;
-  private final RestartSchedule schedule = new RestartSchedule(
-      CaptureSettings.DEFAULTS.withCheckpointPageCounts(100, 1000), clock, () -> nanos);
+  private final RestartSchedule schedule =
+      new RestartSchedule(
+          CaptureSettings.DEFAULTS.withCheckpointPageCounts(100, 1000), clock, () -> nanos);
 
   @Test
   void dueAtTheMinimumFramesOrAfterTheIntervalWithApplicationFrames() {
@@ -43,7 +44,8 @@ class RestartScheduleTest {
     assertNull(schedule.record(LockSteps.Result.BUSY, 1200), "once per stretch");
     assertNull(schedule.record(LockSteps.Result.RESTARTED, 1200));
     nanos += Duration.ofSeconds(1).toNanos();
-    assertTrue(schedule.record(LockSteps.Result.BUSY, 1200).contains("write lock is busy"),
+    assertTrue(
+        schedule.record(LockSteps.Result.BUSY, 1200).contains("write lock is busy"),
         "a new stretch warns again");
   }
 }

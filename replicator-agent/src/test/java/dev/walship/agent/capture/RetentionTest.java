@@ -45,7 +45,9 @@ class RetentionTest {
     assertEquals(2, retention.keepFrom(end, 5, Map.of("r", new Position(g, 2, 40))));
     assertEquals(3, retention.keepFrom(end, 5, Map.of("r", new Position(g, 2, 100))));
     assertEquals(5, retention.keepFrom(end, 5, Map.of("r", new Position(g, 5, 50))));
-    assertEquals(1, retention.keepFrom(end, 1, Map.of("r", new Position(g, 5, 50))),
+    assertEquals(
+        1,
+        retention.keepFrom(end, 1, Map.of("r", new Position(g, 5, 50))),
         "the page image's index is kept");
   }
 

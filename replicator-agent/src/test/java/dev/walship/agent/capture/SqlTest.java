@@ -1,12 +1,12 @@
 package dev.walship.agent.capture;
 
-import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,7 +45,8 @@ class SqlTest {
   void theWriteLockIsWaitedForOnlyUntilTheDeadline() throws Exception {
     Path db = dir.resolve("l.db");
     Harness.create(db, 1);
-    try (Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM); Connection app = Sqlite.openWal(db, 0)) {
+    try (Sql sql = Sql.open(db, Duration.ofSeconds(1), Ticker.SYSTEM);
+        Connection app = Sqlite.openWal(db, 0)) {
       Sqlite.exec(app, "BEGIN IMMEDIATE");
       long t0 = System.nanoTime();
       assertFalse(sql.beginImmediate(sql.writer1(), Duration.ofMillis(100)));

@@ -71,7 +71,8 @@ class WalIndexTest {
   }
 
   private static long[] checkpoint(Connection c) throws Exception {
-    try (var s = c.createStatement(); var r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+    try (var s = c.createStatement();
+        var r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
       r.next();
       return new long[] {r.getLong(1), r.getLong(2), r.getLong(3)};
     }

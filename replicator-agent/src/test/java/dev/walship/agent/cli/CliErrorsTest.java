@@ -3,8 +3,8 @@ package dev.walship.agent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.PathExpander;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -19,7 +19,9 @@ class CliErrorsTest {
   /** A command that fails the way it is told to. */
   @Command(name = "fail")
   static final class Failing implements Callable<Integer> {
-    @Option(names = "-n") int n;
+    @Option(names = "-n")
+    int n;
+
     private final Exception toThrow;
 
     Failing(Exception toThrow) {
@@ -36,7 +38,11 @@ class CliErrorsTest {
 
   private int run(Exception e, String... args) {
     CliContext ctx =
-        new CliContext(Map.of(), new PathExpander(Path.of("/"), Path.of("/")), new PrintWriter(new StringWriter()), new PrintWriter(err));
+        new CliContext(
+            Map.of(),
+            new PathExpander(Path.of("/"), Path.of("/")),
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
     CliErrors errors = new CliErrors(ctx);
     return new CommandLine(new Failing(e))
         .setExecutionExceptionHandler(errors)
@@ -60,7 +66,10 @@ class CliErrorsTest {
   @Test
   void bugsShowTheirStackTraceExit1() {
     assertEquals(1, run(new IllegalStateException("oops")));
-    assertTrue(err.toString().startsWith("error: internal error in replicator fail: java.lang.IllegalStateException: oops\n"));
+    assertTrue(
+        err.toString()
+            .startsWith(
+                "error: internal error in replicator fail: java.lang.IllegalStateException: oops\n"));
     assertTrue(err.toString().contains("\tat "), err.toString());
   }
 }

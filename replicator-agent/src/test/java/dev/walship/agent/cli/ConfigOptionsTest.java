@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.agent.config.AgentConfig;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.agent.config.ConfigFile;
 import dev.walship.agent.config.PathExpander;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +23,10 @@ class ConfigOptionsTest {
 
   private CliContext ctx(Map<String, String> env) {
     return new CliContext(
-        env, new PathExpander(dir, dir), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        env,
+        new PathExpander(dir, dir),
+        new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()));
   }
 
   /** Parses {@code args} into a ConfigOptions the way a command's mixin is parsed. */

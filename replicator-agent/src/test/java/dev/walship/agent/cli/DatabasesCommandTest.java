@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabasesCommandTest {
   /** What the sample configs read from the environment. */
   static final Map<String, String> SAMPLE_ENV =
-      Map.of("APP_DATA", "/srv/app-data", "REPLICA_USER", "backup", "REPLICA_HOST", "alpha.internal");
+      Map.of(
+          "APP_DATA", "/srv/app-data", "REPLICA_USER", "backup", "REPLICA_HOST", "alpha.internal");
 
   @TempDir Path dir;
 
@@ -102,14 +103,17 @@ class DatabasesCommandTest {
           - path: /a/very/long/path/with/many/parts/and/non-ascii/\u00fc\u00f1\u00ed\u00e7\u00f8d\u00e9/database.sqlite
         """);
     sameAsLitestream(dir, Map.of("DB_NAME", "orders"), "-config", "litestream.yml");
-    sameAsLitestream(dir, Map.of("DB_NAME", "orders"), "-config", dir.resolve("litestream.yml").toString());
+    sameAsLitestream(
+        dir, Map.of("DB_NAME", "orders"), "-config", dir.resolve("litestream.yml").toString());
   }
 
   @Test
   void noExpandEnvAsLitestream() throws IOException {
     Files.writeString(dir.resolve("c.yml"), "dbs:\n  - path: /srv/$DB_NAME/${DB_NAME}.db\n");
     sameAsLitestream(dir, Map.of("DB_NAME", "orders"), "-no-expand-env", "-config", "c.yml");
-    CliRun ours = CliRun.run(dir, Map.of("DB_NAME", "orders"), "databases", "-no-expand-env", "-config", "c.yml");
+    CliRun ours =
+        CliRun.run(
+            dir, Map.of("DB_NAME", "orders"), "databases", "-no-expand-env", "-config", "c.yml");
     assertEquals("path" + " ".repeat(25) + "replicas\n/srv/$DB_NAME/${DB_NAME}.db  \n", ours.out());
   }
 
@@ -119,12 +123,14 @@ class DatabasesCommandTest {
     Files.writeString(dir.resolve("nodbs.yml"), "dbs: []\n");
     sameAsLitestream(dir, Map.of(), "-config", "empty.yml");
     sameAsLitestream(dir, Map.of(), "-config", "nodbs.yml");
-    assertEquals("path  replicas\n", CliRun.run(dir, Map.of(), "databases", "-config", "empty.yml").out());
+    assertEquals(
+        "path  replicas\n", CliRun.run(dir, Map.of(), "databases", "-config", "empty.yml").out());
   }
 
   @Test
   void configFromEnvironmentVariable() throws IOException {
-    Files.writeString(dir.resolve("env.yml"), "dbs:\n  - path: /x.db\n    replicas:\n      - path: /r\n");
+    Files.writeString(
+        dir.resolve("env.yml"), "dbs:\n  - path: /x.db\n    replicas:\n      - path: /r\n");
     CliRun r = CliRun.run(dir, Map.of("REPLICATOR_CONFIG", "env.yml"), "databases");
     assertEquals("path   replicas\n/x.db  file\n", r.out());
   }
@@ -135,16 +141,19 @@ class DatabasesCommandTest {
     assertEquals(1, r.exit());
     assertEquals("error: config file not found: " + dir.resolve("nope.yml") + "\n", r.err());
     assertEquals("", r.out());
-    assertEquals(1, litestream(dir, Map.of(), "-config", "nope.yml").exit(), "Litestream exits 1 too");
+    assertEquals(
+        1, litestream(dir, Map.of(), "-config", "nope.yml").exit(), "Litestream exits 1 too");
   }
 
   @Test
   void invalidConfigIsOneLineWithFileLineAndKey() throws IOException {
-    Files.writeString(dir.resolve("bad.yml"), "dbs:\n  - path: /a.db\n    monitor-interval: soon\n");
+    Files.writeString(
+        dir.resolve("bad.yml"), "dbs:\n  - path: /a.db\n    monitor-interval: soon\n");
     CliRun r = CliRun.run(dir, Map.of(), "databases", "-config", "bad.yml");
     assertEquals(1, r.exit());
     assertEquals(
-        "error: bad.yml:3: dbs[0].monitor-interval: \"soon\" is not a duration (e.g. 1s, 500ms, 1m)\n", r.err());
+        "error: bad.yml:3: dbs[0].monitor-interval: \"soon\" is not a duration (e.g. 1s, 500ms, 1m)\n",
+        r.err());
   }
 
   @Test
@@ -163,6 +172,7 @@ class DatabasesCommandTest {
     Files.writeString(dir.resolve("c.yml"), "dbs:\n  - path: /x.db\n");
     assertEquals(0, CliRun.run(dir, Map.of(), "databases", "--config", "c.yml").exit());
     assertEquals(0, CliRun.run(dir, Map.of(), "databases", "-config=c.yml").exit());
-    assertEquals(0, CliRun.run(dir, Map.of(), "databases", "--no-expand-env", "-config", "c.yml").exit());
+    assertEquals(
+        0, CliRun.run(dir, Map.of(), "databases", "--no-expand-env", "-config", "c.yml").exit());
   }
 }

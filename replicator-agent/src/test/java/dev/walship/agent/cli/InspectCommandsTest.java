@@ -33,7 +33,8 @@ class InspectCommandsTest {
   @Test
   void snapshotsByPathAndUrlMatchLitestream() {
     String cfg = H.config.toString();
-    assertEquals(litestream("snapshots", "-config", cfg, H.db.toString()),
+    assertEquals(
+        litestream("snapshots", "-config", cfg, H.db.toString()),
         ours("snapshots", "-config", cfg, H.db.toString()).out().lines().toList());
     String url = "file://" + H.replica;
     assertEquals(litestream("snapshots", url), ours("snapshots", url).out().lines().toList());
@@ -48,7 +49,9 @@ class InspectCommandsTest {
     String url = "file://" + H.replica;
     assertEquals(litestream("wal", url), ours("wal", url).out().lines().toList());
     String gen = theirs.get(1).split("\\s+")[1];
-    assertEquals(litestream("wal", "-generation", gen, url), ours("wal", "-generation", gen, url).out().lines().toList());
+    assertEquals(
+        litestream("wal", "-generation", gen, url),
+        ours("wal", "-generation", gen, url).out().lines().toList());
   }
 
   @Test
@@ -56,7 +59,8 @@ class InspectCommandsTest {
     String cfg = H.config.toString();
     List<String> theirs = litestream("generations", "-config", cfg, H.db.toString());
     assertEquals(3, theirs.size(), theirs.toString());
-    assertEquals(theirs, ours("generations", "-config", cfg, H.db.toString()).out().lines().toList());
+    assertEquals(
+        theirs, ours("generations", "-config", cfg, H.db.toString()).out().lines().toList());
   }
 
   @Test
@@ -68,33 +72,64 @@ class InspectCommandsTest {
     for (int i = 0; i < theirs.size(); i++) {
       String[] a = theirs.get(i).split("\\s+");
       String[] b = ours.get(i).split("\\s+");
-      assertEquals(List.of(a[0], a[1], a[3], a[4]), List.of(b[0], b[1], b[3], b[4]), "lag is measured from now");
+      assertEquals(
+          List.of(a[0], a[1], a[3], a[4]),
+          List.of(b[0], b[1], b[3], b[4]),
+          "lag is measured from now");
     }
   }
 
   @Test
   void aReplicaUrlExcludesConfigAndAnUnknownDatabaseIsNamed() {
-    CliRun r = CliRun.run(dir, Map.of(), "snapshots", "-config", H.config.toString(), "file://" + H.replica);
+    CliRun r =
+        CliRun.run(
+            dir, Map.of(), "snapshots", "-config", H.config.toString(), "file://" + H.replica);
     assertEquals(1, r.exit());
     assertEquals("error: cannot specify a replica URL and the -config flag\n", r.err());
     CliRun u = CliRun.run(dir, Map.of(), "wal", "-config", H.config.toString(), "/nope.db");
     assertEquals(1, u.exit());
     assertEquals("error: database not found in config: /nope.db\n", u.err());
-    CliRun n = CliRun.run(dir, Map.of(), "generations", "-config", H.config.toString(), "-replica", "s3", H.db.toString());
+    CliRun n =
+        CliRun.run(
+            dir,
+            Map.of(),
+            "generations",
+            "-config",
+            H.config.toString(),
+            "-replica",
+            "s3",
+            H.db.toString());
     assertEquals("error: replica \"s3\" not found for database \"" + H.db + "\"\n", n.err());
   }
 
   @Test
   void truncatesTheLagAsLitestreamDoes() {
-    assertEquals("12s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(12_345))));
+    assertEquals(
+        "12s",
+        dev.walship.toolkit.config.GoDuration.format(
+            GenerationsCommand.truncate(java.time.Duration.ofMillis(12_345))));
     // a generation without files counts from Go's zero time, ~2000 years back: Go's Sub saturates
-    java.time.Duration ages = java.time.Duration.between(java.time.Instant.parse("0001-01-01T00:00:00Z"),
-        java.time.Instant.parse("2026-12-02T10:00:00Z"));
-    assertEquals("2562047h47m16s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(ages)));
-    assertEquals("-2562047h47m16s",
+    java.time.Duration ages =
+        java.time.Duration.between(
+            java.time.Instant.parse("0001-01-01T00:00:00Z"),
+            java.time.Instant.parse("2026-12-02T10:00:00Z"));
+    assertEquals(
+        "2562047h47m16s",
+        dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(ages)));
+    assertEquals(
+        "-2562047h47m16s",
         dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(ages.negated())));
-    assertEquals("2.3s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(2_345))));
-    assertEquals("345ms", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofNanos(345_678_901))));
-    assertEquals("-12s", dev.walship.toolkit.config.GoDuration.format(GenerationsCommand.truncate(java.time.Duration.ofMillis(-12_345))));
+    assertEquals(
+        "2.3s",
+        dev.walship.toolkit.config.GoDuration.format(
+            GenerationsCommand.truncate(java.time.Duration.ofMillis(2_345))));
+    assertEquals(
+        "345ms",
+        dev.walship.toolkit.config.GoDuration.format(
+            GenerationsCommand.truncate(java.time.Duration.ofNanos(345_678_901))));
+    assertEquals(
+        "-12s",
+        dev.walship.toolkit.config.GoDuration.format(
+            GenerationsCommand.truncate(java.time.Duration.ofMillis(-12_345))));
   }
 }

@@ -24,11 +24,20 @@ class KeygenCommandTest {
     assertTrue(r.out().startsWith("ssh-ed25519 AAAA"), r.out());
     assertTrue(r.out().trim().endsWith(" bravo"), r.out());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())));
+    assertEquals(
+        "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())));
     assertEquals(r.out().trim(), Files.readString(Path.of(key + ".pub")).trim());
     // OpenSSH reads the private key and derives the same public key
-    String derived = Proc.run(Duration.ofSeconds(30), TestTools.onPath("ssh-keygen").toString(), "-y", "-f", key.toString())
-        .orThrow().stdout().trim();
+    String derived =
+        Proc.run(
+                Duration.ofSeconds(30),
+                TestTools.onPath("ssh-keygen").toString(),
+                "-y",
+                "-f",
+                key.toString())
+            .orThrow()
+            .stdout()
+            .trim();
     assertEquals(r.out().trim().substring(0, derived.length()), derived);
     CliRun again = CliRun.run(dir, Map.of(), "keygen", "-f", key.toString());
     assertEquals(0, again.exit());
@@ -50,14 +59,21 @@ class KeygenCommandTest {
   @Test
   void aKeyInADirectorySharedWithOneGroupIsReadableByThatGroupOnly() throws Exception {
     Path shared = Files.createDirectory(dir.resolve("etc-replicator"));
-    var group = shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup");
-    Files.getFileAttributeView(shared, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(group);
+    var group =
+        shared
+            .getFileSystem()
+            .getUserPrincipalLookupService()
+            .lookupPrincipalByGroupName("nogroup");
+    Files.getFileAttributeView(shared, java.nio.file.attribute.PosixFileAttributeView.class)
+        .setGroup(group);
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-x---"));
     Path key = shared.resolve("id_ed25519");
     CliRun r = CliRun.run(dir, Map.of(), "keygen", "-f", key.toString());
     assertEquals(0, r.exit(), r.err());
     var at = Files.readAttributes(key, java.nio.file.attribute.PosixFileAttributes.class);
-    assertEquals("nogroup rw-r-----", at.group().getName() + " " + PosixFilePermissions.toString(at.permissions()));
+    assertEquals(
+        "nogroup rw-r-----",
+        at.group().getName() + " " + PosixFilePermissions.toString(at.permissions()));
     assertTrue(r.err().contains("readable by group nogroup"), r.err());
   }
 }

@@ -17,7 +17,10 @@ class MainTest {
     CliRun r = CliRun.run(dir, Map.of());
     assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("Usage: replicator [-h] COMMAND"), r.err());
-    for (String c : new String[] {"databases", "generations", "replicate", "restore", "snapshots", "version", "wal"}) {
+    for (String c :
+        new String[] {
+          "databases", "generations", "replicate", "restore", "snapshots", "version", "wal"
+        }) {
       assertTrue(r.err().contains("\n  " + c + " "), c + " listed:\n" + r.err());
     }
   }

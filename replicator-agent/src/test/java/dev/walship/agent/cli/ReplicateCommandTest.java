@@ -27,7 +27,9 @@ class ReplicateCommandTest {
 
   @Test
   void urlsExcludeTheConfigFlag() {
-    CliRun r = CliRun.run(dir, Map.of(), "replicate", "-config", "x.yml", "/var/lib/app.db", "file:///tmp/r");
+    CliRun r =
+        CliRun.run(
+            dir, Map.of(), "replicate", "-config", "x.yml", "/var/lib/app.db", "file:///tmp/r");
     assertEquals(1, r.exit());
     assertEquals("error: cannot specify a replica URL and the -config flag\n", r.err());
   }
@@ -37,7 +39,9 @@ class ReplicateCommandTest {
     CliRun r = CliRun.run(dir, Map.of(), "replicate");
     assertEquals(1, r.exit());
     assertTrue(r.err().startsWith("error: config file not found: /etc/replicator.yml"), r.err());
-    CliRun env = CliRun.run(dir, Map.of("REPLICATOR_CONFIG", dir.resolve("nope.yml").toString()), "replicate");
+    CliRun env =
+        CliRun.run(
+            dir, Map.of("REPLICATOR_CONFIG", dir.resolve("nope.yml").toString()), "replicate");
     assertEquals(1, env.exit());
     assertTrue(env.err().contains(dir.resolve("nope.yml").toString()), env.err());
   }
@@ -48,13 +52,21 @@ class ReplicateCommandTest {
     Files.writeString(cfg, "addr: 127.0.0.1:0\n");
     CliRun r = CliRun.run(dir, Map.of(), "replicate", "-config", cfg.toString());
     assertEquals(1, r.exit());
-    assertEquals("error: no databases specified in the configuration: nothing to replicate\n", r.err());
+    assertEquals(
+        "error: no databases specified in the configuration: nothing to replicate\n", r.err());
   }
 
   @Test
   void anExecCommandAShellWouldBeNeededForIsRefused() {
-    CliRun r = CliRun.run(dir, Map.of(), "replicate", "-exec", "app | tee log", dir.resolve("a.db").toString(),
-        "file://" + dir.resolve("r"));
+    CliRun r =
+        CliRun.run(
+            dir,
+            Map.of(),
+            "replicate",
+            "-exec",
+            "app | tee log",
+            dir.resolve("a.db").toString(),
+            "file://" + dir.resolve("r"));
     assertEquals(1, r.exit());
     assertTrue(r.err().startsWith("error: -exec \"app | tee log\": unquoted '|'"), r.err());
   }
@@ -63,29 +75,62 @@ class ReplicateCommandTest {
   void anUnknownOrChangedServerKeyIsRefusedWithItsFingerprint() throws Exception {
     SshKeys.KeyPair client = SshKeys.generate(dir, "agent", "ed25519");
     SshKeys.KeyPair other = SshKeys.generate(dir, "other", "ed25519");
-    try (OpenSshServer sshd = OpenSshServer.builder(Files.createDirectories(dir.resolve("sshd"))).authorizedKey(client.publicLine())
-        .chrootSftp().start()) {
-      String url = "sftp://" + OpenSshServer.USER + "@" + OpenSshServer.HOST + ":" + sshd.port() + "/db";
+    try (OpenSshServer sshd =
+        OpenSshServer.builder(Files.createDirectories(dir.resolve("sshd")))
+            .authorizedKey(client.publicLine())
+            .chrootSftp()
+            .start()) {
+      String url =
+          "sftp://" + OpenSshServer.USER + "@" + OpenSshServer.HOST + ":" + sshd.port() + "/db";
       String db = dir.resolve("a.db").toString();
 
       Path emptyKnownHosts = Files.writeString(dir.resolve("known_hosts_empty"), "");
-      CliRun unknown = CliRun.run(dir, Map.of(), "replicate", "-key-path", client.privateKey().toString(),
-          "-known-hosts", emptyKnownHosts.toString(), db, url);
+      CliRun unknown =
+          CliRun.run(
+              dir,
+              Map.of(),
+              "replicate",
+              "-key-path",
+              client.privateKey().toString(),
+              "-known-hosts",
+              emptyKnownHosts.toString(),
+              db,
+              url);
       assertEquals(1, unknown.exit(), unknown.err());
       assertTrue(unknown.err().contains("host key not trusted"), unknown.err());
       assertTrue(unknown.err().contains(sshd.hostKeyFingerprint()), unknown.err());
       assertEquals(1, unknown.err().lines().count(), "one line, no stack trace: " + unknown.err());
 
-      Path changed = Files.writeString(dir.resolve("known_hosts_changed"),
-          "[" + OpenSshServer.HOST + "]:" + sshd.port() + " " + other.publicLine() + "\n");
-      CliRun c = CliRun.run(dir, Map.of(), "replicate", "-key-path", client.privateKey().toString(),
-          "-known-hosts", changed.toString(), db, url);
+      Path changed =
+          Files.writeString(
+              dir.resolve("known_hosts_changed"),
+              "[" + OpenSshServer.HOST + "]:" + sshd.port() + " " + other.publicLine() + "\n");
+      CliRun c =
+          CliRun.run(
+              dir,
+              Map.of(),
+              "replicate",
+              "-key-path",
+              client.privateKey().toString(),
+              "-known-hosts",
+              changed.toString(),
+              db,
+              url);
       assertEquals(1, c.exit(), c.err());
       assertTrue(c.err().contains("host key CHANGED"), c.err());
       assertTrue(c.err().contains(sshd.hostKeyFingerprint()), c.err());
 
-      CliRun pinned = CliRun.run(dir, Map.of(), "replicate", "-key-path", client.privateKey().toString(),
-          "-host-key", other.fingerprint(), db, url);
+      CliRun pinned =
+          CliRun.run(
+              dir,
+              Map.of(),
+              "replicate",
+              "-key-path",
+              client.privateKey().toString(),
+              "-host-key",
+              other.fingerprint(),
+              db,
+              url);
       assertEquals(1, pinned.exit(), pinned.err());
       assertTrue(pinned.err().contains(sshd.hostKeyFingerprint()), pinned.err());
       assertTrue(Files.notExists(dir.resolve("a.db")), "nothing was started");

@@ -27,7 +27,8 @@ class RestoreCommandTest {
   @Test
   void restoresTheLatestStateByDatabasePathAndByUrl() {
     Path out = dir.resolve("by-path.db");
-    CliRun r = run("restore", "-config", H.config.toString(), "-o", out.toString(), H.db.toString());
+    CliRun r =
+        run("restore", "-config", H.config.toString(), "-o", out.toString(), H.db.toString());
     assertEquals(0, r.exit(), r.err());
     assertEquals(H.latestDump, Sqlite.dump(out));
     assertTrue(r.err().startsWith("restored the latest state to " + out), r.err());
@@ -41,7 +42,14 @@ class RestoreCommandTest {
   void restoresAPointInTime() {
     var first = H.dumps.entrySet().iterator().next();
     Path out = dir.resolve("pit.db");
-    CliRun r = run("restore", "-timestamp", first.getKey().toString(), "-o", out.toString(), "file://" + H.replica);
+    CliRun r =
+        run(
+            "restore",
+            "-timestamp",
+            first.getKey().toString(),
+            "-o",
+            out.toString(),
+            "file://" + H.replica);
     assertEquals(0, r.exit(), r.err());
     assertEquals(first.getValue(), Sqlite.dump(out));
   }
@@ -50,7 +58,8 @@ class RestoreCommandTest {
   void aUrlNeedsAnOutputPath() {
     CliRun r = run("restore", "file://" + H.replica);
     assertEquals(1, r.exit());
-    assertEquals("error: output path required: restoring from a replica URL needs -o PATH\n", r.err());
+    assertEquals(
+        "error: output path required: restoring from a replica URL needs -o PATH\n", r.err());
   }
 
   @Test
@@ -71,7 +80,9 @@ class RestoreCommandTest {
     Path out = dir.resolve("x.db");
     CliRun r = run("restore", "-o", out.toString(), "file://" + empty);
     assertEquals(1, r.exit());
-    assertEquals("error: replica file: no matching backups found: no generations in file://" + empty + "\n", r.err());
+    assertEquals(
+        "error: replica file: no matching backups found: no generations in file://" + empty + "\n",
+        r.err());
     CliRun ok = run("restore", "-if-replica-exists", "-o", out.toString(), "file://" + empty);
     assertEquals(0, ok.exit(), ok.err());
     assertFalse(Files.exists(out));
@@ -79,11 +90,25 @@ class RestoreCommandTest {
 
   @Test
   void badFlagsAreNamed() {
-    assertEquals("error: invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)\n",
+    assertEquals(
+        "error: invalid -timestamp, must specify in ISO 8601 format (e.g. 2000-01-01T00:00:00Z)\n",
         run("restore", "-timestamp", "yesterday", "-o", "x", "file://" + H.replica).err());
-    assertEquals("error: cannot specify index & timestamp to restore\n",
-        run("restore", "-index", "1", "-timestamp", "2020-01-01T00:00:00Z", "-o", "x", "file://" + H.replica).err());
-    assertTrue(run("restore", "-index", "zz", "-o", "x", "file://" + H.replica).err().startsWith("error: invalid -index \"zz\""));
+    assertEquals(
+        "error: cannot specify index & timestamp to restore\n",
+        run(
+                "restore",
+                "-index",
+                "1",
+                "-timestamp",
+                "2020-01-01T00:00:00Z",
+                "-o",
+                "x",
+                "file://" + H.replica)
+            .err());
+    assertTrue(
+        run("restore", "-index", "zz", "-o", "x", "file://" + H.replica)
+            .err()
+            .startsWith("error: invalid -index \"zz\""));
   }
 
   @Test
@@ -95,7 +120,8 @@ class RestoreCommandTest {
     for (var g : gens) {
       var segs = s.walSegments(g);
       for (int i = 0; i + 1 < segs.size(); i++) {
-        if (segs.get(i).name().offset() > 0 && segs.get(i + 1).name().index() == segs.get(i).name().index()) {
+        if (segs.get(i).name().offset() > 0
+            && segs.get(i + 1).name().index() == segs.get(i).name().index()) {
           victim = segs.get(i);
         }
       }
@@ -103,18 +129,36 @@ class RestoreCommandTest {
     assertNotNull(victim, "the Litestream replica has no segment with a successor in its index");
     Files.delete(replica.resolve(victim.name().path()));
     Path out = dir.resolve("out.db");
-    CliRun r = run("restore", "-generation", victim.name().generation().name(), "-o", out.toString(), "file://" + replica);
+    CliRun r =
+        run(
+            "restore",
+            "-generation",
+            victim.name().generation().name(),
+            "-o",
+            out.toString(),
+            "file://" + replica);
     assertEquals(1, r.exit());
     assertEquals(1, r.err().lines().count(), r.err());
-    assertTrue(r.err().startsWith("error: file://" + replica + "/generations/" + victim.name().generation()), r.err());
+    assertTrue(
+        r.err()
+            .startsWith("error: file://" + replica + "/generations/" + victim.name().generation()),
+        r.err());
     assertTrue(r.err().contains("newest restorable point"), r.err());
     assertFalse(Files.exists(out));
   }
 
   @Test
   void indexBeyondWhatExistsIsAnError() {
-    CliRun r = run("restore", "-index", "7fff", "-o", dir.resolve("i.db").toString(), "file://" + H.replica);
+    CliRun r =
+        run(
+            "restore",
+            "-index",
+            "7fff",
+            "-o",
+            dir.resolve("i.db").toString(),
+            "file://" + H.replica);
     assertEquals(1, r.exit());
-    assertTrue(r.err().startsWith("error: replica file: ") || r.err().contains("is beyond what"), r.err());
+    assertTrue(
+        r.err().startsWith("error: replica file: ") || r.err().contains("is beyond what"), r.err());
   }
 }

@@ -23,7 +23,9 @@ class VersionCommandTest {
   @Test
   void fromClassesTheVersionIsMavensProjectVersion() {
     // Run from target/classes (no jar manifest): version.properties, filtered by Maven.
-    assertTrue(VersionCommand.version().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), VersionCommand.version());
+    assertTrue(
+        VersionCommand.version().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"),
+        VersionCommand.version());
   }
 
   @Test

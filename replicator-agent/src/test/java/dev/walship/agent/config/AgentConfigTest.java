@@ -1,10 +1,10 @@
 package dev.walship.agent.config;
 
-import dev.walship.toolkit.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.toolkit.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,8 @@ class AgentConfigTest {
   void databaseLookupByCleanedAbsolutePath() throws ConfigException {
     AgentConfig c = config();
     assertEquals(Path.of("/var/lib/a.db"), c.db(Path.of("/var/lib/a.db")).orElseThrow().path());
-    assertEquals(Path.of("/var/lib/a.db"), c.db(Path.of("/var/lib/x/../a.db")).orElseThrow().path());
+    assertEquals(
+        Path.of("/var/lib/a.db"), c.db(Path.of("/var/lib/x/../a.db")).orElseThrow().path());
     assertEquals(Path.of("/srv/data/b.db"), c.db(Path.of("/srv/data/b.db")).orElseThrow().path());
     assertTrue(c.db(Path.of("/var/lib/c.db")).isEmpty());
     assertThrows(IllegalArgumentException.class, () -> c.db(Path.of("a.db")));

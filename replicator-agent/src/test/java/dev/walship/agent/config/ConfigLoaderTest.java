@@ -1,6 +1,5 @@
 package dev.walship.agent.config;
 
-import dev.walship.toolkit.config.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.walship.agent.s3.S3Credentials;
 import dev.walship.agent.s3.S3Target;
 import dev.walship.agent.sftp.SftpTarget;
-import java.net.URI;
+import dev.walship.toolkit.config.ConfigException;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +54,9 @@ class ConfigLoaderTest {
     }
   }
 
-  /** Every config/<case>/ with an error.txt: loading litestream.yml fails with exactly that line. */
+  /**
+   * Every config/<case>/ with an error.txt: loading litestream.yml fails with exactly that line.
+   */
   @TestFactory
   Stream<DynamicTest> goldenErrors() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
@@ -85,11 +87,13 @@ class ConfigLoaderTest {
 
   @Test
   void minimalConfigGetsEveryDefault() throws ConfigException {
-    AgentConfig c = parse("dbs:\n  - path: /var/lib/app/app.db\n    replicas:\n      - path: /backups/app\n");
+    AgentConfig c =
+        parse("dbs:\n  - path: /var/lib/app/app.db\n    replicas:\n      - path: /backups/app\n");
     assertNull(c.addr());
     assertNull(c.exec());
     assertEquals(LoggingConfig.DEFAULTS, c.logging());
-    assertEquals(new LoggingConfig(LoggingConfig.Level.INFO, LoggingConfig.Format.TEXT, false), c.logging());
+    assertEquals(
+        new LoggingConfig(LoggingConfig.Level.INFO, LoggingConfig.Format.TEXT, false), c.logging());
     DbConfig db = c.dbs().get(0);
     assertEquals(Path.of("/var/lib/app/app.db"), db.path());
     assertEquals(Path.of("/var/lib/app/.app.db-replicator"), db.metaPath());
@@ -110,27 +114,54 @@ class ConfigLoaderTest {
   void everyKeyIsRead() throws ConfigException {
     Path c = resources("sample-every-key");
     PathExpander paths = new PathExpander(Path.of("/home/op"), c);
-    AgentConfig cfg = new ConfigLoader(Map.of(), paths).load(ConfigFile.locate("litestream.yml", Map.of(), paths), true);
+    AgentConfig cfg =
+        new ConfigLoader(Map.of(), paths)
+            .load(ConfigFile.locate("litestream.yml", Map.of(), paths), true);
     assertEquals(":9090", cfg.addr());
     assertEquals("myapp -port 8080", cfg.exec());
-    assertEquals(new LoggingConfig(LoggingConfig.Level.DEBUG, LoggingConfig.Format.JSON, true), cfg.logging());
+    assertEquals(
+        new LoggingConfig(LoggingConfig.Level.DEBUG, LoggingConfig.Format.JSON, true),
+        cfg.logging());
     DbConfig db = cfg.dbs().get(0);
     assertEquals(
-        new DbConfig(c.resolve("data/app.db"), Path.of("/home/op/meta/app"), Duration.ofMillis(250),
-            Duration.ofSeconds(30), 500, 5000, db.replicas()),
+        new DbConfig(
+            c.resolve("data/app.db"),
+            Path.of("/home/op/meta/app"),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(30),
+            500,
+            5000,
+            db.replicas()),
         db);
     assertEquals(
-        new FileReplicaConfig("local", Path.of("/home/op/backups/app"),
-            new ReplicaTiming(Duration.ofHours(72), Duration.ofMinutes(30), Duration.ofMillis(100),
-                Duration.ofHours(6), Duration.ofMinutes(90))),
+        new FileReplicaConfig(
+            "local",
+            Path.of("/home/op/backups/app"),
+            new ReplicaTiming(
+                Duration.ofHours(72),
+                Duration.ofMinutes(30),
+                Duration.ofMillis(100),
+                Duration.ofHours(6),
+                Duration.ofMinutes(90))),
         db.replicas().get(0));
     SftpTarget alpha =
-        new SftpTarget("alpha.example", 2222, "backup", "1234", "srv/app", c.resolve("replica-key"), "hunter2",
-            ED25519 + " alpha", null);
-    assertEquals(new SftpReplicaConfig("alpha", alpha, ReplicaTiming.DEFAULTS), db.replicas().get(1));
+        new SftpTarget(
+            "alpha.example",
+            2222,
+            "backup",
+            "1234",
+            "srv/app",
+            c.resolve("replica-key"),
+            "hunter2",
+            ED25519 + " alpha",
+            null);
+    assertEquals(
+        new SftpReplicaConfig("alpha", alpha, ReplicaTiming.DEFAULTS), db.replicas().get(1));
     SftpTarget third =
-        new SftpTarget("2001:db8::1", 22, "u", "p@ss", "/x y", null, null, null, c.resolve("known_hosts"));
-    assertEquals(new SftpReplicaConfig("sftp", third, ReplicaTiming.DEFAULTS), db.replicas().get(2));
+        new SftpTarget(
+            "2001:db8::1", 22, "u", "p@ss", "/x y", null, null, null, c.resolve("known_hosts"));
+    assertEquals(
+        new SftpReplicaConfig("sftp", third, ReplicaTiming.DEFAULTS), db.replicas().get(2));
   }
 
   @Test
@@ -146,7 +177,10 @@ class ConfigLoaderTest {
                                 user: keyuser
                                 password: keypass
                         """)
-                    .dbs().get(0).replicas().get(0))
+                    .dbs()
+                    .get(0)
+                    .replicas()
+                    .get(0))
             .target();
     assertEquals("keyuser", t.user());
     assertEquals("keypass", t.password());
@@ -173,8 +207,11 @@ class ConfigLoaderTest {
                         type: file
                         name: four
                 """)
-            .dbs().get(0).replicas();
-    assertEquals(List.of("file", "sftp", "sftp", "file"), rs.stream().map(ReplicaConfig::type).toList());
+            .dbs()
+            .get(0)
+            .replicas();
+    assertEquals(
+        List.of("file", "sftp", "sftp", "file"), rs.stream().map(ReplicaConfig::type).toList());
     assertEquals(Path.of("/backups/a"), ((FileReplicaConfig) rs.get(0)).path());
     assertEquals(dir.resolve("relative/dir"), ((FileReplicaConfig) rs.get(3)).path());
     assertEquals("", ((SftpReplicaConfig) rs.get(2)).target().path(), "no path: login directory");
@@ -257,7 +294,8 @@ class ConfigLoaderTest {
     assertEquals(AgentConfig.EMPTY, parse("# nothing yet\n"));
     assertEquals(AgentConfig.EMPTY, parse("dbs:\n"));
     assertEquals(AgentConfig.EMPTY, parse("\uFEFFdbs: []\n"));
-    assertEquals(List.of(), parse("dbs:\n  - path: /a.db\n    replicas:\n").dbs().get(0).replicas());
+    assertEquals(
+        List.of(), parse("dbs:\n  - path: /a.db\n    replicas:\n").dbs().get(0).replicas());
   }
 
   @Test
@@ -273,9 +311,12 @@ class ConfigLoaderTest {
   void addrForms() throws ConfigException {
     assertEquals("127.0.0.1:9090", parse("addr: 127.0.0.1:9090\n").addr());
     assertEquals("[::1]:9090", parse("addr: \"[::1]:9090\"\n").addr());
-    assertEquals("litestream.yml:1: addr: \"::1\" is not host:port or :port (e.g. :9090, 127.0.0.1:9090, [::1]:9090)",
+    assertEquals(
+        "litestream.yml:1: addr: \"::1\" is not host:port or :port (e.g. :9090, 127.0.0.1:9090, [::1]:9090)",
         error("addr: \"::1\"\n"));
-    assertEquals("litestream.yml:1: addr: \":99999\": port 99999 is outside 0..65535", error("addr: \":99999\"\n"));
+    assertEquals(
+        "litestream.yml:1: addr: \":99999\": port 99999 is outside 0..65535",
+        error("addr: \":99999\"\n"));
   }
 
   @Test
@@ -284,14 +325,20 @@ class ConfigLoaderTest {
     HeartbeatConfig h = parse("heartbeat-url: https://hc-ping.com/abc\n").heartbeat();
     assertEquals(java.net.URI.create("https://hc-ping.com/abc"), h.url());
     assertEquals(Duration.ofMinutes(5), h.interval());
-    assertEquals(Duration.ofSeconds(30),
-        parse("heartbeat-url: http://kuma:3001/api/push/x\nheartbeat-interval: 30s\n").heartbeat().interval());
-    assertEquals("litestream.yml:1: heartbeat-url: \"ftp://x/y\" is not an http:// or https:// URL with a host",
+    assertEquals(
+        Duration.ofSeconds(30),
+        parse("heartbeat-url: http://kuma:3001/api/push/x\nheartbeat-interval: 30s\n")
+            .heartbeat()
+            .interval());
+    assertEquals(
+        "litestream.yml:1: heartbeat-url: \"ftp://x/y\" is not an http:// or https:// URL with a host",
         error("heartbeat-url: ftp://x/y\n"));
-    assertEquals("litestream.yml:1: heartbeat-interval: has no effect without heartbeat-url",
+    assertEquals(
+        "litestream.yml:1: heartbeat-interval: has no effect without heartbeat-url",
         error("heartbeat-interval: 1m\n"));
-    assertTrue(error("heartbeat-url: http://a/\nheartbeat-interval: 0s\n")
-        .startsWith("litestream.yml:2: heartbeat-interval: must be more than 0"));
+    assertTrue(
+        error("heartbeat-url: http://a/\nheartbeat-interval: 0s\n")
+            .startsWith("litestream.yml:2: heartbeat-interval: must be more than 0"));
   }
 
   @Test
@@ -300,13 +347,19 @@ class ConfigLoaderTest {
     ConfigLoader l = new ConfigLoader(Map.of(), paths);
     assertEquals(
         "config file not found: " + dir.resolve("nope.yml"),
-        assertThrows(ConfigException.class, () -> l.load(ConfigFile.locate("nope.yml", Map.of(), paths), true))
+        assertThrows(
+                ConfigException.class,
+                () -> l.load(ConfigFile.locate("nope.yml", Map.of(), paths), true))
             .getMessage());
     assertEquals(
         "config file not found: /nonexistent/r.yml (named by $REPLICATOR_CONFIG)",
         assertThrows(
                 ConfigException.class,
-                () -> l.load(ConfigFile.locate(null, Map.of("REPLICATOR_CONFIG", "/nonexistent/r.yml"), paths), true))
+                () ->
+                    l.load(
+                        ConfigFile.locate(
+                            null, Map.of("REPLICATOR_CONFIG", "/nonexistent/r.yml"), paths),
+                        true))
             .getMessage());
   }
 
@@ -316,12 +369,19 @@ class ConfigLoaderTest {
     ConfigLoader l = new ConfigLoader(Map.of(), paths);
     Files.createDirectory(dir.resolve("adir"));
     String m =
-        assertThrows(ConfigException.class, () -> l.load(ConfigFile.locate("adir", Map.of(), paths), true)).getMessage();
+        assertThrows(
+                ConfigException.class,
+                () -> l.load(ConfigFile.locate("adir", Map.of(), paths), true))
+            .getMessage();
     assertTrue(m.startsWith("cannot read config file " + dir.resolve("adir") + ": "), m);
-    Files.write(dir.resolve("latin1.yml"), "dbs: [{path: /caf\u00e9}]".getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        dir.resolve("latin1.yml"),
+        "dbs: [{path: /caf\u00e9}]".getBytes(StandardCharsets.ISO_8859_1));
     assertEquals(
         "latin1.yml: not UTF-8 text",
-        assertThrows(ConfigException.class, () -> l.load(ConfigFile.locate("latin1.yml", Map.of(), paths), true))
+        assertThrows(
+                ConfigException.class,
+                () -> l.load(ConfigFile.locate("latin1.yml", Map.of(), paths), true))
             .getMessage());
   }
 
@@ -329,33 +389,55 @@ class ConfigLoaderTest {
   void replicaFromCommandLineUrl() throws ConfigException {
     ConfigLoader l = loader(Map.of());
     ReplicaConfig f = l.replicaFromUrl("file:backups/x");
-    assertEquals(new FileReplicaConfig("file", dir.resolve("backups/x"), ReplicaTiming.DEFAULTS), f);
+    assertEquals(
+        new FileReplicaConfig("file", dir.resolve("backups/x"), ReplicaTiming.DEFAULTS), f);
     ReplicaConfig s = l.replicaFromUrl("sftp://u:pw@alpha:2200/db");
     assertEquals(
         new SftpReplicaConfig(
-            "sftp", new SftpTarget("alpha", 2200, "u", "pw", "/db", null, null, null, null), ReplicaTiming.DEFAULTS),
+            "sftp",
+            new SftpTarget("alpha", 2200, "u", "pw", "/db", null, null, null, null),
+            ReplicaTiming.DEFAULTS),
         s);
     assertEquals(
         "replica URL \"sftp://alpha/db\": has no user (expected sftp://user@host/path)",
-        assertThrows(ConfigException.class, () -> l.replicaFromUrl("sftp://alpha/db")).getMessage());
+        assertThrows(ConfigException.class, () -> l.replicaFromUrl("sftp://alpha/db"))
+            .getMessage());
     var s3 = assertInstanceOf(S3ReplicaConfig.class, l.replicaFromUrl("s3://b/db"));
-    assertEquals(new S3Target("b", "db", null, null, false, false, S3Credentials.DEFAULT_CHAIN), s3.target());
+    assertEquals(
+        new S3Target("b", "db", null, null, false, false, S3Credentials.DEFAULT_CHAIN),
+        s3.target());
     assertEquals("s3", s3.name());
     assertEquals(
         "replica URL \"sftp://u:***@alpha:99999/db\": \"alpha:99999\": port 99999 is outside 1..65535",
-        assertThrows(ConfigException.class, () -> l.replicaFromUrl("sftp://u:pw@alpha:99999/db")).getMessage(),
+        assertThrows(ConfigException.class, () -> l.replicaFromUrl("sftp://u:pw@alpha:99999/db"))
+            .getMessage(),
         "a password in a URL is never shown");
   }
 
   @Test
   void commandLineS3UrlsTakeTheirKeysFromTheEnvironment() throws ConfigException {
-    var s = (S3ReplicaConfig) loader(Map.of("LITESTREAM_ACCESS_KEY_ID", "AKIA1", "LITESTREAM_SECRET_ACCESS_KEY", "sec"))
-        .replicaFromUrl("s3://bkt.localhost:9000/a/b");
-    assertEquals(new S3Target("bkt", "a/b", "us-east-1", URI.create("http://localhost:9000"), true, false,
-        S3Credentials.of("AKIA1", "sec", null, "$LITESTREAM_ACCESS_KEY_ID")), s.target());
+    var s =
+        (S3ReplicaConfig)
+            loader(
+                    Map.of(
+                        "LITESTREAM_ACCESS_KEY_ID", "AKIA1", "LITESTREAM_SECRET_ACCESS_KEY", "sec"))
+                .replicaFromUrl("s3://bkt.localhost:9000/a/b");
+    assertEquals(
+        new S3Target(
+            "bkt",
+            "a/b",
+            "us-east-1",
+            URI.create("http://localhost:9000"),
+            true,
+            false,
+            S3Credentials.of("AKIA1", "sec", null, "$LITESTREAM_ACCESS_KEY_ID")),
+        s.target());
     assertEquals(
         "replica URL s3://localhost:9000: names no bucket",
-        assertThrows(ConfigException.class, () -> loader(Map.of()).replicaFromUrl("s3://localhost:9000/a")).getMessage());
+        assertThrows(
+                ConfigException.class,
+                () -> loader(Map.of()).replicaFromUrl("s3://localhost:9000/a"))
+            .getMessage());
   }
 
   /** Samples shaped like Litestream v0.3.13's documented configs load unchanged. */
@@ -376,11 +458,13 @@ class ConfigLoaderTest {
   private static void sample(Path c) throws ConfigException {
     PathExpander paths = new PathExpander(Path.of("/home/op"), c);
     AgentConfig cfg =
-        new ConfigLoader(SAMPLE_ENV, paths).load(ConfigFile.locate("litestream.yml", Map.of(), paths), true);
+        new ConfigLoader(SAMPLE_ENV, paths)
+            .load(ConfigFile.locate("litestream.yml", Map.of(), paths), true);
     assertFalse(cfg.dbs().isEmpty());
   }
 
   /** The environment the samples expect. */
   static final Map<String, String> SAMPLE_ENV =
-      Map.of("APP_DATA", "/srv/app-data", "REPLICA_USER", "backup", "REPLICA_HOST", "alpha.internal");
+      Map.of(
+          "APP_DATA", "/srv/app-data", "REPLICA_USER", "backup", "REPLICA_HOST", "alpha.internal");
 }

@@ -13,7 +13,8 @@ class DbConfigTest {
   private static final Path DB = Path.of("/var/lib/app.db");
 
   private static DbConfig db(int min, int max, List<ReplicaConfig> replicas) {
-    return new DbConfig(DB, DbConfig.defaultMetaPath(DB), Duration.ofSeconds(1), Duration.ZERO, min, max, replicas);
+    return new DbConfig(
+        DB, DbConfig.defaultMetaPath(DB), Duration.ofSeconds(1), Duration.ZERO, min, max, replicas);
   }
 
   @Test
@@ -47,7 +48,9 @@ class DbConfigTest {
     assertEquals(0, db(10, 0, List.of()).maxCheckpointPageCount());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new DbConfig(Path.of("a.db"), DB, Duration.ofSeconds(1), Duration.ZERO, 1, 0, List.of()));
+        () ->
+            new DbConfig(
+                Path.of("a.db"), DB, Duration.ofSeconds(1), Duration.ZERO, 1, 0, List.of()));
     assertThrows(
         IllegalArgumentException.class,
         () -> new DbConfig(DB, DB, Duration.ZERO, Duration.ZERO, 1, 0, List.of()));

@@ -1,10 +1,10 @@
 package dev.walship.agent.config;
 
-import dev.walship.toolkit.config.ConfigException;
-import dev.walship.toolkit.config.YamlMapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.walship.toolkit.config.ConfigException;
+import dev.walship.toolkit.config.YamlMapping;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +16,9 @@ class DbParserTest {
 
   private static DbConfig parse(String yaml) throws ConfigException {
     return new DbParser(new PathExpander(Path.of("/home/op"), WORK))
-        .parse(YamlMapping.of("f.yml", "dbs[0]", new Yaml().compose(new StringReader(yaml)), "a database"));
+        .parse(
+            YamlMapping.of(
+                "f.yml", "dbs[0]", new Yaml().compose(new StringReader(yaml)), "a database"));
   }
 
   private static String error(String yaml) {
@@ -40,18 +42,23 @@ class DbParserTest {
             + " min-checkpoint-page-count (1000), got 999",
         error("path: /a.db\nmax-checkpoint-page-count: 999\n"));
     assertEquals(
-        java.time.Duration.ZERO, parse("path: /a.db\ncheckpoint-interval: 0s\n").checkpointInterval());
+        java.time.Duration.ZERO,
+        parse("path: /a.db\ncheckpoint-interval: 0s\n").checkpointInterval());
   }
 
   @Test
   void replicasInOrderWithUniqueNames() throws ConfigException {
-    DbConfig db = parse("path: /a.db\nreplicas:\n  - path: /b\n  - url: sftp://u@h/x\n  - path: /c\n    name: c\n");
-    assertEquals(List.of("file", "sftp", "c"), db.replicas().stream().map(ReplicaConfig::name).toList());
+    DbConfig db =
+        parse(
+            "path: /a.db\nreplicas:\n  - path: /b\n  - url: sftp://u@h/x\n  - path: /c\n    name: c\n");
+    assertEquals(
+        List.of("file", "sftp", "c"), db.replicas().stream().map(ReplicaConfig::name).toList());
   }
 
   @Test
   void pathMustNameAFile() {
     assertEquals("f.yml:1: dbs[0].path: \"/\" is not a file path", error("path: /\n"));
-    assertEquals("f.yml:1: dbs[0]: a database needs path: (the SQLite database file)", error("path: ''\n"));
+    assertEquals(
+        "f.yml:1: dbs[0]: a database needs path: (the SQLite database file)", error("path: ''\n"));
   }
 }

@@ -16,7 +16,11 @@ class FileReplicaConfigTest {
 
   @Test
   void needsANameAndAnAbsolutePath() {
-    assertThrows(IllegalArgumentException.class, () -> new FileReplicaConfig("", Path.of("/a"), ReplicaTiming.DEFAULTS));
-    assertThrows(IllegalArgumentException.class, () -> new FileReplicaConfig("a", Path.of("a"), ReplicaTiming.DEFAULTS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new FileReplicaConfig("", Path.of("/a"), ReplicaTiming.DEFAULTS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new FileReplicaConfig("a", Path.of("a"), ReplicaTiming.DEFAULTS));
   }
 }

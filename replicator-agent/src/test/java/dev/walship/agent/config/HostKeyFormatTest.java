@@ -37,10 +37,12 @@ class HostKeyFormatTest {
         "expected a SHA256: fingerprint (as ssh-keygen -lf prints it) or an OpenSSH public-key line"
             + " (e.g. ssh-ed25519 AAAA…)",
         HostKeyFormat.problem("MD5:aa:bb"));
-    assertEquals("the key after ssh-ed25519 is not base64", HostKeyFormat.problem("ssh-ed25519 !!!"));
+    assertEquals(
+        "the key after ssh-ed25519 is not base64", HostKeyFormat.problem("ssh-ed25519 !!!"));
     assertEquals(
         "the key is not a ssh-rsa public key (it is ssh-ed25519)",
         HostKeyFormat.problem(ConfigLoaderTest.ED25519.replace("ssh-ed25519", "ssh-rsa")));
-    assertEquals("the key is not a ssh-ed25519 public key", HostKeyFormat.problem("ssh-ed25519 AAAA"));
+    assertEquals(
+        "the key is not a ssh-ed25519 public key", HostKeyFormat.problem("ssh-ed25519 AAAA"));
   }
 }

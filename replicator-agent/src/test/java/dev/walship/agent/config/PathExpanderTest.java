@@ -32,7 +32,8 @@ class PathExpanderTest {
 
   @Test
   void needsAbsoluteDirectories() {
-    assertThrows(IllegalArgumentException.class, () -> new PathExpander(Path.of("home"), Path.of("/")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PathExpander(Path.of("home"), Path.of("/")));
   }
 
   @Test

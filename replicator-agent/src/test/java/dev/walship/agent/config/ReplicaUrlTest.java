@@ -26,7 +26,8 @@ class ReplicaUrlTest {
   void parsesCommandLineUrls() throws ConfigException {
     assertEquals(new ReplicaUrl.File("/backups/db"), ReplicaUrl.parse("file:///backups/db"));
     assertEquals(
-        new ReplicaUrl.Sftp("alpha", 2222, "u", "p", "/db"), ReplicaUrl.parse("sftp://u:p@alpha:2222/db"));
+        new ReplicaUrl.Sftp("alpha", 2222, "u", "p", "/db"),
+        ReplicaUrl.parse("sftp://u:p@alpha:2222/db"));
   }
 
   @Test

@@ -21,6 +21,8 @@ class SftpReplicaConfigTest {
 
   @Test
   void needsAName() {
-    assertThrows(IllegalArgumentException.class, () -> new SftpReplicaConfig(null, TARGET, ReplicaTiming.DEFAULTS));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SftpReplicaConfig(null, TARGET, ReplicaTiming.DEFAULTS));
   }
 }

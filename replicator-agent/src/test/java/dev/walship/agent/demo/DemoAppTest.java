@@ -40,7 +40,11 @@ class DemoAppTest {
   private Run replicator(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = Main.run(args, new CliContext(Map.of(), new PathExpander(tmp, tmp), new PrintWriter(out), new PrintWriter(err)));
+    int exit =
+        Main.run(
+            args,
+            new CliContext(
+                Map.of(), new PathExpander(tmp, tmp), new PrintWriter(out), new PrintWriter(err)));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -51,11 +55,16 @@ class DemoAppTest {
   }
 
   private static ReplicaServer alpha(Path alpha, int port) throws Exception {
-    return ReplicaServer.start(ServerConfig.builder()
-        .listen("127.0.0.1", port)
-        .hostKey(alpha.resolve("etc/ssh_host_ed25519_key"))
-        .user("replicator", alpha.resolve("replicator"), alpha.resolve("etc/authorized_keys_replicator"), List.of("db"))
-        .build());
+    return ReplicaServer.start(
+        ServerConfig.builder()
+            .listen("127.0.0.1", port)
+            .hostKey(alpha.resolve("etc/ssh_host_ed25519_key"))
+            .user(
+                "replicator",
+                alpha.resolve("replicator"),
+                alpha.resolve("etc/authorized_keys_replicator"),
+                List.of("db"))
+            .build());
   }
 
   @Test
@@ -64,20 +73,28 @@ class DemoAppTest {
     Path bravo = Files.createDirectories(tmp.resolve("bravo"));
     Files.createDirectories(alpha.resolve("replicator/db"));
     Files.createDirectories(alpha.resolve("etc"));
-    Run key = replicator("keygen", "-f", bravo.resolve("id_ed25519").toString(), "-C", "replicator@bravo");
+    Run key =
+        replicator(
+            "keygen", "-f", bravo.resolve("id_ed25519").toString(), "-C", "replicator@bravo");
     assertEquals(0, key.exit(), key.err());
     Path authorized = alpha.resolve("etc/authorized_keys_replicator");
     Files.writeString(authorized, key.out());
-    Files.setPosixFilePermissions(authorized, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        authorized, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     ReplicaServer server = alpha(alpha, 0);
     int port = server.port();
     try {
       Path db = bravo.resolve("fruits.db");
-      app(db, "create table fruits(name, color)", "insert into fruits values('appple', 'red')",
+      app(
+          db,
+          "create table fruits(name, color)",
+          "insert into fruits values('appple', 'red')",
           "insert into fruits values('banana', 'yellow')");
       Path config = bravo.resolve("replicator.yml");
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           dbs:
             - path: %s
               replicas:
@@ -85,10 +102,16 @@ class DemoAppTest {
                   url: sftp://replicator@127.0.0.1:%d/db/fruits
                   key-path: %s
                   host-key: %s
-          """.formatted(db, port, bravo.resolve("id_ed25519"), server.hostKeyFingerprint()));
-      AgentConfig cfg = new ConfigLoader(Map.of(), new PathExpander(tmp, tmp)).parse(Files.readString(config), config.toString(), true);
+          """
+              .formatted(db, port, bravo.resolve("id_ed25519"), server.hostKeyFingerprint()));
+      AgentConfig cfg =
+          new ConfigLoader(Map.of(), new PathExpander(tmp, tmp))
+              .parse(Files.readString(config), config.toString(), true);
       try (Replicator r = Replicator.builder().database(cfg.dbs().get(0)).start()) {
-        app(db, "insert into fruits values('cherry', 'dark red')", "insert into fruits values('kiwi', 'green')");
+        app(
+            db,
+            "insert into fruits values('cherry', 'dark red')",
+            "insert into fruits values('kiwi', 'green')");
         assertTrue(r.sync(Duration.ofSeconds(30)), "the rows reached ALPHA");
 
         Run gens = replicator("generations", "-config", config.toString(), db.toString());
@@ -105,7 +128,9 @@ class DemoAppTest {
         app(db, "insert into fruits values('lemon', 'yellow')");
         Run down = replicator("status", "-config", config.toString(), "-json");
         assertEquals(1, down.exit(), down.out());
-        assertTrue(down.out().contains("\"state\":\"behind\"") && down.out().contains("unreachable"), down.out());
+        assertTrue(
+            down.out().contains("\"state\":\"behind\"") && down.out().contains("unreachable"),
+            down.out());
 
         server = alpha(alpha, port); // back, same host key: the agent catches up
         assertTrue(r.sync(Duration.ofSeconds(60)), "caught up after ALPHA came back");
@@ -123,7 +148,9 @@ class DemoAppTest {
       assertFalse(Files.exists(db));
       Run restore = replicator("restore", "-config", config.toString(), db.toString());
       assertEquals(0, restore.exit(), restore.err());
-      assertEquals("appple|red\nbanana|yellow\ncherry|dark red\nkiwi|green\nlemon|yellow\n", app(db, "select * from fruits"));
+      assertEquals(
+          "appple|red\nbanana|yellow\ncherry|dark red\nkiwi|green\nlemon|yellow\n",
+          app(db, "select * from fruits"));
       assertEquals("ok\n", app(db, "PRAGMA integrity_check"));
     } finally {
       server.close();

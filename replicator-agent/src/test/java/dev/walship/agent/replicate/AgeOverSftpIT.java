@@ -31,12 +31,18 @@ class AgeOverSftpIT {
     AgeCli.KeyPair key = AgeCli.keygen(tmp, "age.txt");
     AgeKeys keys = AgeKeys.parse(List.of(key.identity()), List.of(key.recipient()));
     Path db = tmp.resolve("app.db");
-    try (TestServer server = TestServer.start(tmp); Connection c = Sqlite.openWal(db, 1000)) {
-      Replicator r = Replicator.builder().database(db)
-          .replica("alpha", new AgeReplicaStore(server.store("app"), keys), dev.walship.agent.ship.ShipSettings.DEFAULTS)
-          .start();
+    try (TestServer server = TestServer.start(tmp);
+        Connection c = Sqlite.openWal(db, 1000)) {
+      Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica(
+                  "alpha",
+                  new AgeReplicaStore(server.store("app"), keys),
+                  dev.walship.agent.ship.ShipSettings.DEFAULTS)
+              .start();
       try {
-        new Workload(c, 31).run(300, 200, done -> { });
+        new Workload(c, 31).run(300, 200, done -> {});
         assertTrue(r.stop(Duration.ofSeconds(30)));
       } finally {
         r.close();
@@ -48,11 +54,15 @@ class AgeOverSftpIT {
           assertTrue(AgeEnvelope.isAge(Files.readAllBytes(p)), p.toString());
         }
       }
-      String cfg = server.litestreamConfig(db, "app")
-          + "        age:\n          identities: [" + key.identity() + "]\n";
+      String cfg =
+          server.litestreamConfig(db, "app")
+              + "        age:\n          identities: ["
+              + key.identity()
+              + "]\n";
       Path yml = Files.writeString(tmp.resolve("litestream.yml"), cfg);
       Path out = tmp.resolve("restored.db");
-      Litestream.run("restore", "-config", yml.toString(), "-o", out.toString(), db.toString()).orThrow();
+      Litestream.run("restore", "-config", yml.toString(), "-o", out.toString(), db.toString())
+          .orThrow();
       assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
       assertEquals(Sqlite.dump(db), Sqlite.dump(out));
     }

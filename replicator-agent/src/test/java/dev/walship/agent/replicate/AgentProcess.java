@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real {@code replicator} in a child JVM (the test's class path, {@code dev.walship.agent.Main}),
- * as an operator runs it: signals, exit status and output. {@link #close()} always stops it.
+ * The real {@code replicator} in a child JVM (the test's class path, {@code
+ * dev.walship.agent.Main}), as an operator runs it: signals, exit status and output. {@link
+ * #close()} always stops it.
  */
 final class AgentProcess implements AutoCloseable {
   private final Process process;
@@ -29,8 +30,8 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** Like {@link #start}, with a maximum heap of {@code heap} ({@code -Xmx}). */
-  static AgentProcess startWithHeap(Path log, String heap, Map<String, String> env,
-      String... args) {
+  static AgentProcess startWithHeap(
+      Path log, String heap, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:+UseSerialGC");
@@ -40,8 +41,10 @@ final class AgentProcess implements AutoCloseable {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.walship.agent.Main");
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(
-        ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     try {
       return new AgentProcess(pb.start(), log);
@@ -97,7 +100,10 @@ final class AgentProcess implements AutoCloseable {
 
   /** Sends a signal by name through {@code kill -s}. */
   void signal(String name) throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    new ProcessBuilder("kill", "-s", name, Long.toString(process.pid()))
+        .inheritIO()
+        .start()
+        .waitFor();
   }
 
   /** Waits for it to exit and returns its status; fails after {@code timeout}. */

@@ -35,8 +35,12 @@ class AgentStatusIT {
   @Test
   void statusShowsTheRunningAgentsLastErrorSinceWhenAndAttempts() throws Exception {
     Path db = tmp.resolve("app.db");
-    try (TestServer server = TestServer.start(tmp); Connection c = Sqlite.openWal(db, 1000)) {
-      Path yml = Files.writeString(tmp.resolve("replicator.yml"), """
+    try (TestServer server = TestServer.start(tmp);
+        Connection c = Sqlite.openWal(db, 1000)) {
+      Path yml =
+          Files.writeString(
+              tmp.resolve("replicator.yml"),
+              """
           dbs:
             - path: %s
               replicas:
@@ -44,22 +48,38 @@ class AgentStatusIT {
                   url: sftp://%s@127.0.0.1:%d/outside/app
                   key-path: %s
                   host-key: %s
-          """.formatted(db, TestServer.USER, server.port(), server.key.privateKey(), server.server.hostKeyFingerprint()));
-      DbConfig cfg = new ConfigLoader(Map.of(), PathExpander.ofSystem()).parse(Files.readString(yml), yml.toString(), false)
-          .dbs().get(0);
+          """
+                  .formatted(
+                      db,
+                      TestServer.USER,
+                      server.port(),
+                      server.key.privateKey(),
+                      server.server.hostKeyFingerprint()));
+      DbConfig cfg =
+          new ConfigLoader(Map.of(), PathExpander.ofSystem())
+              .parse(Files.readString(yml), yml.toString(), false)
+              .dbs()
+              .get(0);
       Sqlite.exec(c, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
-      try (Replicator r = Replicator.builder().database(cfg).random(new SplittableRandom(2))
-          .shutdownTimeout(Duration.ofSeconds(1)).start()) {
+      try (Replicator r =
+          Replicator.builder()
+              .database(cfg)
+              .random(new SplittableRandom(2))
+              .shutdownTimeout(Duration.ofSeconds(1))
+              .start()) {
         Shipper s = r.databases().get(0).shippers().get(0);
         Await.until(Duration.ofSeconds(30), "uploads fail", () -> s.stats().failedAttempts() >= 2);
         String table = status(yml, 1);
         assertTrue(table.contains("permission denied"), table);
-        assertTrue(table.matches("(?s).*\\d+ attempts? failed since \\d{4}-\\d\\d-\\d\\dT.*"), table);
+        assertTrue(
+            table.matches("(?s).*\\d+ attempts? failed since \\d{4}-\\d\\d-\\d\\dT.*"), table);
         String json = status(yml, 1, "-json");
-        assertTrue(json.contains("\"last_error\":\"") && json.contains("(the running agent, pid "), json);
+        assertTrue(
+            json.contains("\"last_error\":\"") && json.contains("(the running agent, pid "), json);
       }
       String after = status(yml, 1);
-      assertFalse(after.contains("the running agent"), "a stopped agent's report is gone: " + after);
+      assertFalse(
+          after.contains("the running agent"), "a stopped agent's report is gone: " + after);
     }
   }
 
@@ -71,7 +91,11 @@ class AgentStatusIT {
     args[1] = "-config";
     args[2] = yml.toString();
     System.arraycopy(more, 0, args, 3, more.length);
-    int exit = Main.run(args, new CliContext(Map.of(), PathExpander.ofSystem(), new PrintWriter(out), new PrintWriter(err)));
+    int exit =
+        Main.run(
+            args,
+            new CliContext(
+                Map.of(), PathExpander.ofSystem(), new PrintWriter(out), new PrintWriter(err)));
     assertEquals(expectedExit, exit, out + "\n" + err);
     return out.toString();
   }

@@ -32,15 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
  * statement while the agent runs (the real {@code replicate} command in a child JVM with a 128 MB
  * heap, a file replica) and an application commits small rows every ~3 ms with SQLite's default
  * autocheckpoint. The transaction spills to the WAL long before it commits; the CLI's checkpoint
- * and close follow; capture's restarts then contend with the application's writes and
- * checkpoints for seconds. The WAL never restarts behind capture's back, so the history stays one
- * generation; the agent copies and ships the transaction without holding it in memory; the replica
- * restores to exactly the source. ({@code -Dbigtx.mb} sets the size.)
+ * and close follow; capture's restarts then contend with the application's writes and checkpoints
+ * for seconds. The WAL never restarts behind capture's back, so the history stays one generation;
+ * the agent copies and ships the transaction without holding it in memory; the replica restores to
+ * exactly the source. ({@code -Dbigtx.mb} sets the size.)
  */
 class BigTransactionIT {
   private static final int MB = Integer.getInteger("bigtx.mb", 400);
+
   /** The heap the agent gets, and the bound on its peak RSS (heap, code, SQLite, threads). */
   private static final String HEAP = "128m";
+
   private static final long RSS_BOUND_KB = 256 * 1024;
 
   @TempDir Path tmp;
@@ -49,28 +51,36 @@ class BigTransactionIT {
   void aFourHundredMegabyteTransactionOfTheCliLeavesOneGeneration() throws Exception {
     Path db = tmp.resolve("app.db");
     Path replica = tmp.resolve("replica");
-    Sqlite.cli(db, "pragma journal_mode=wal; create table t(id integer primary key, v blob);"
-        + " insert into t(v) values(randomblob(100));");
-    Path cfg = Files.writeString(tmp.resolve("replicator.yml"),
-        "dbs:\n  - path: " + db + "\n    replicas:\n      - path: " + replica + "\n");
+    Sqlite.cli(
+        db,
+        "pragma journal_mode=wal; create table t(id integer primary key, v blob);"
+            + " insert into t(v) values(randomblob(100));");
+    Path cfg =
+        Files.writeString(
+            tmp.resolve("replicator.yml"),
+            "dbs:\n  - path: " + db + "\n    replicas:\n      - path: " + replica + "\n");
     Path log = tmp.resolve("agent.log");
     long peakKb;
-    try (AgentProcess agent = AgentProcess.startWithHeap(log, HEAP, Map.of(), "replicate",
-        "-config", cfg.toString())) {
-      Await.until(Duration.ofSeconds(60), "the agent to run\n" + agent.log(),
+    try (AgentProcess agent =
+        AgentProcess.startWithHeap(log, HEAP, Map.of(), "replicate", "-config", cfg.toString())) {
+      Await.until(
+          Duration.ofSeconds(60),
+          "the agent to run\n" + agent.log(),
           () -> agent.log().contains("snapshot comes first"));
       AtomicLong peak = new AtomicLong();
       AtomicBoolean done = new AtomicBoolean();
-      Thread sampler = new Thread(() -> {
-        while (!done.get()) {
-          peak.accumulateAndGet(agent.peakRssKb(), Math::max);
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      Thread sampler =
+          new Thread(
+              () -> {
+                while (!done.get()) {
+                  peak.accumulateAndGet(agent.peakRssKb(), Math::max);
+                  try {
+                    Thread.sleep(50);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
       sampler.start();
       LoadWriter writer = new LoadWriter(db);
       try {
@@ -88,20 +98,30 @@ class BigTransactionIT {
       peakKb = peak.get();
     }
     String agentLog = Files.readString(log);
-    System.out.printf("%d MB transaction of the sqlite3 CLI: agent peak RSS %d MB (heap %s)%n",
+    System.out.printf(
+        "%d MB transaction of the sqlite3 CLI: agent peak RSS %d MB (heap %s)%n",
         MB, peakKb / 1024, HEAP);
-    agentLog.lines().filter(l -> l.contains("Engine") || l.contains("snapshot"))
+    agentLog
+        .lines()
+        .filter(l -> l.contains("Engine") || l.contains("snapshot"))
         .forEach(System.out::println);
     FileReplicaStore store = new FileReplicaStore(replica);
     assertEquals(1, store.generations().size(), agentLog);
     assertFalse(agentLog.contains("without capture"), agentLog);
     assertTrue(peakKb > 0 && peakKb < RSS_BOUND_KB, "peak RSS " + peakKb + " kB");
     Path out = tmp.resolve("restored.db");
-    new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-        new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(5), Ticker.SYSTEM))
+    new Restorer(
+            store,
+            new RestoreSettings(
+                4,
+                WalApplier.Mode.PAGES,
+                new PrintStream(new ByteArrayOutputStream()),
+                Duration.ofMinutes(5),
+                Ticker.SYSTEM))
         .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), out);
-    String content = "select count(*), sha3_query('select id, v from t order by id'),"
-        + " sha3_query('select * from items order by id') from t";
+    String content =
+        "select count(*), sha3_query('select id, v from t order by id'),"
+            + " sha3_query('select * from items order by id') from t";
     assertEquals(Sqlite.cli(db, content), Sqlite.cli(out, content));
   }
 
@@ -112,7 +132,13 @@ class BigTransactionIT {
       sql.append("insert into t(v) values(randomblob(4096));\n");
     }
     sql.append("COMMIT;\n");
-    Proc.run(Duration.ofMinutes(10), null, Map.of(), sql.toString(),
-        TestTools.onPath("sqlite3").toString(), db.toString()).orThrow();
+    Proc.run(
+            Duration.ofMinutes(10),
+            null,
+            Map.of(),
+            sql.toString(),
+            TestTools.onPath("sqlite3").toString(),
+            db.toString())
+        .orThrow();
   }
 }

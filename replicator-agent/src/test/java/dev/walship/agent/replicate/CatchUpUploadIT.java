@@ -36,10 +36,15 @@ class CatchUpUploadIT {
   @Test
   void aRestartUploadsTheChangedPagesNotTheDatabase() throws Exception {
     Path db = tmp.resolve("app.db");
-    Sqlite.cli(db, "pragma journal_mode=wal; create table t(id integer primary key, v blob);"
-        + " with recursive c(i) as (select 1 union all select i+1 from c where i < " + ROWS + ")"
-        + " insert into t(v) select randomblob(4000) from c;");
-    try (TestServer server = TestServer.start(tmp); Connection app = Sqlite.openWal(db, 1000)) {
+    Sqlite.cli(
+        db,
+        "pragma journal_mode=wal; create table t(id integer primary key, v blob);"
+            + " with recursive c(i) as (select 1 union all select i+1 from c where i < "
+            + ROWS
+            + ")"
+            + " insert into t(v) select randomblob(4000) from c;");
+    try (TestServer server = TestServer.start(tmp);
+        Connection app = Sqlite.openWal(db, 1000)) {
       Path replica = server.replicaDir("app");
       replicate(db, server);
       long before = bytes(replica);
@@ -61,8 +66,10 @@ class CatchUpUploadIT {
       long changed = changedPagesLz4(old, db);
       replicate(db, server);
       long uploaded = bytes(replica) - before;
-      System.out.printf("restart after %d of %d rows changed: %d bytes uploaded, changed pages %d"
-          + " bytes (LZ4), snapshot %d bytes%n", ids.length, ROWS, uploaded, changed, snapshot);
+      System.out.printf(
+          "restart after %d of %d rows changed: %d bytes uploaded, changed pages %d"
+              + " bytes (LZ4), snapshot %d bytes%n",
+          ids.length, ROWS, uploaded, changed, snapshot);
       assertTrue(uploaded <= 2 * changed, uploaded + " bytes uploaded, changed pages " + changed);
       assertTrue(uploaded < snapshot / 5, uploaded + " bytes uploaded, snapshot " + snapshot);
       assertEquals(1, new FileReplicaStore(replica).generations().size());
@@ -75,10 +82,16 @@ class CatchUpUploadIT {
   /** Runs the agent until the replica holds everything captured, then stops it. */
   private static void replicate(Path db, TestServer server) throws Exception {
     long files = files(server.replicaDir("app"));
-    Replicator r = Replicator.builder().database(db).replica(server.store("app"))
-        .random(new SplittableRandom(3)).start();
+    Replicator r =
+        Replicator.builder()
+            .database(db)
+            .replica(server.store("app"))
+            .random(new SplittableRandom(3))
+            .start();
     try {
-      Await.until(Duration.ofSeconds(60), "this run to ship, and the replica to catch up",
+      Await.until(
+          Duration.ofSeconds(60),
+          "this run to ship, and the replica to catch up",
           () -> files(server.replicaDir("app")) > files && r.sync(Duration.ofSeconds(1)));
       assertTrue(r.stop(Duration.ofSeconds(60)));
     } finally {
@@ -125,8 +138,10 @@ class CatchUpUploadIT {
 
   private static long bytes(Path dir, String suffix) throws Exception {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(suffix))
-          .mapToLong(p -> p.toFile().length()).sum();
+      return s.filter(Files::isRegularFile)
+          .filter(p -> p.toString().endsWith(suffix))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 }

@@ -1,18 +1,18 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.toolkit.time.Ticker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.restore.WalApplier;
 import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.testing.Await;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -42,23 +42,33 @@ class CrashIT {
     while (kills.size() < 20) {
       kills.add(50 + random.nextInt(1900));
     }
-    try (TestServer server = TestServer.start(tmp); Connection c = Sqlite.openWal(db, 1000)) {
+    try (TestServer server = TestServer.start(tmp);
+        Connection c = Sqlite.openWal(db, 1000)) {
       Workload load = new Workload(c, 77);
-      Path cfg = Files.writeString(tmp.resolve("replicator.yml"),
-          "dbs:\n  - path: " + db + "\n    replicas:\n" + server.walshipReplicaYaml("app"));
+      Path cfg =
+          Files.writeString(
+              tmp.resolve("replicator.yml"),
+              "dbs:\n  - path: " + db + "\n    replicas:\n" + server.walshipReplicaYaml("app"));
       Path log = tmp.resolve("agent.log");
       int[] starts = {1};
-      AgentProcess[] agent = {AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString())};
+      AgentProcess[] agent = {
+        AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString())
+      };
       try {
         awaitReady(agent[0], 1);
-        load.run(2000, 1000, done -> {
-          Thread.sleep(5); // ~200 transactions/s: each agent lives long enough to ship something
-          if (kills.contains(done)) {
-            agent[0].kill();
-            agent[0] = AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString());
-            awaitReady(agent[0], ++starts[0]);
-          }
-        });
+        load.run(
+            2000,
+            1000,
+            done -> {
+              Thread.sleep(
+                  5); // ~200 transactions/s: each agent lives long enough to ship something
+              if (kills.contains(done)) {
+                agent[0].kill();
+                agent[0] =
+                    AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString());
+                awaitReady(agent[0], ++starts[0]);
+              }
+            });
         agent[0].term();
         assertEquals(0, agent[0].waitFor(Duration.ofSeconds(60)), agent[0].log());
       } finally {
@@ -66,18 +76,31 @@ class CrashIT {
       }
       assertEquals(21, starts[0]);
       String agentLog = Files.readString(log);
-      agentLog.lines() // what the restarts did, for the test report
+      agentLog
+          .lines() // what the restarts did, for the test report
           .filter(l -> l.contains("Shipper") || l.contains("Engine") || l.contains("ERROR"))
           .forEach(System.out::println);
-      assertTrue(agentLog.lines().filter(l -> l.contains("resumes at")).count() >= 15,
+      assertTrue(
+          agentLog.lines().filter(l -> l.contains("resumes at")).count() >= 15,
           "most restarts resume from the replica without a new snapshot");
       String source = Sqlite.dump(db);
       try (SftpReplicaStore store = server.store("app")) {
-        assertEquals(1, store.generations().size(),
-            "generations " + store.generations() + " — restarts must not start one\n" + Files.readString(log));
+        assertEquals(
+            1,
+            store.generations().size(),
+            "generations "
+                + store.generations()
+                + " — restarts must not start one\n"
+                + Files.readString(log));
         Path out = tmp.resolve("restored.db");
-        new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-            new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
+        new Restorer(
+                store,
+                new RestoreSettings(
+                    4,
+                    WalApplier.Mode.PAGES,
+                    new PrintStream(new ByteArrayOutputStream()),
+                    Duration.ofMinutes(1),
+                    Ticker.SYSTEM))
             .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), out);
         assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
         assertEquals(source, Sqlite.dump(out));
@@ -90,11 +113,17 @@ class CrashIT {
    * holds the database), so the application's writes resume only once capture is back.
    */
   private static void awaitReady(AgentProcess agent, int n) {
-    Await.until(Duration.ofSeconds(60), "agent start " + n + " ready\n" + agent.log(), () -> {
-      String text = agent.log();
-      long ready = text.lines().filter(l -> l.contains("resumes at") || l.contains("a snapshot comes first")).count();
-      assertTrue(agent.isAlive(), "the agent died:\n" + text);
-      return ready >= n;
-    });
+    Await.until(
+        Duration.ofSeconds(60),
+        "agent start " + n + " ready\n" + agent.log(),
+        () -> {
+          String text = agent.log();
+          long ready =
+              text.lines()
+                  .filter(l -> l.contains("resumes at") || l.contains("a snapshot comes first"))
+                  .count();
+          assertTrue(agent.isAlive(), "the agent died:\n" + text);
+          return ready >= n;
+        });
   }
 }

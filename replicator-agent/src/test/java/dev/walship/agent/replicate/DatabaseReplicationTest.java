@@ -47,9 +47,13 @@ class DatabaseReplicationTest {
   void syncRightAfterAStartWaitsForCapturesFirstLook() throws Exception {
     AtomicBoolean started = new AtomicBoolean();
     FakeShadowLog log = new FakeShadowLog(tmp.resolve("app.db"), new SplittableRandom(1));
-    DatabaseReplication d = new DatabaseReplication("app.db", capture(log, started), List.of(), List.of(), Ticker.SYSTEM);
-    assertFalse(d.sync(Duration.ofMillis(50)), "nothing can be said before capture looked at the database");
+    DatabaseReplication d =
+        new DatabaseReplication(
+            "app.db", capture(log, started), List.of(), List.of(), Ticker.SYSTEM);
+    assertFalse(
+        d.sync(Duration.ofMillis(50)), "nothing can be said before capture looked at the database");
     started.set(true);
-    assertTrue(d.sync(Duration.ofMillis(50)), "a database that holds nothing yet is in sync at once");
+    assertTrue(
+        d.sync(Duration.ofMillis(50)), "a database that holds nothing yet is in sync at once");
   }
 }

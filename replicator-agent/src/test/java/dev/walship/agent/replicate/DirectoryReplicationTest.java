@@ -23,7 +23,9 @@ class DirectoryReplicationTest {
   @TempDir Path tmp;
 
   private AgentConfig config(boolean watch) throws Exception {
-    return new ConfigLoader(Map.of(), PathExpander.ofSystem()).parse("""
+    return new ConfigLoader(Map.of(), PathExpander.ofSystem())
+        .parse(
+            """
         dbs:
           - dir: %s
             pattern: "*.db"
@@ -31,7 +33,10 @@ class DirectoryReplicationTest {
             watch: %s
             replicas:
               - path: %s
-        """.formatted(tmp.resolve("data"), watch, tmp.resolve("backup")), "litestream.yml", false);
+        """
+                .formatted(tmp.resolve("data"), watch, tmp.resolve("backup")),
+            "litestream.yml",
+            false);
   }
 
   private static Connection create(Path db) throws Exception {
@@ -42,8 +47,9 @@ class DirectoryReplicationTest {
   }
 
   @Test
-  void watchedRecursiveDirectoryFollowsNewSubdirectoriesAndDeletedDatabasesAndSkipsWhatIsNotADatabase()
-      throws Exception {
+  void
+      watchedRecursiveDirectoryFollowsNewSubdirectoriesAndDeletedDatabasesAndSkipsWhatIsNotADatabase()
+          throws Exception {
     Path data = tmp.resolve("data");
     Path top = data.resolve("top.db");
     try (Connection c1 = create(top)) {
@@ -53,17 +59,24 @@ class DirectoryReplicationTest {
         assertEquals(List.of(top), r.paths());
         Path deep = data.resolve("eu/west/deep.db"); // a new subdirectory, then a database in it
         try (Connection c2 = create(deep)) {
-          Await.until(Duration.ofSeconds(10), "the database in a new subdirectory is followed",
+          Await.until(
+              Duration.ofSeconds(10),
+              "the database in a new subdirectory is followed",
               () -> r.paths().contains(deep));
           Sqlite.exec(c2, "INSERT INTO t VALUES ('more')");
           assertTrue(r.sync(Duration.ofSeconds(20)));
-          assertTrue(Files.isDirectory(tmp.resolve("backup/eu/west/deep.db/generations")),
+          assertTrue(
+              Files.isDirectory(tmp.resolve("backup/eu/west/deep.db/generations")),
               "its replica lies at the entry's path plus eu/west/deep.db");
         }
-        for (String f : new String[] {"eu/west/deep.db", "eu/west/deep.db-wal", "eu/west/deep.db-shm"}) {
+        for (String f :
+            new String[] {"eu/west/deep.db", "eu/west/deep.db-wal", "eu/west/deep.db-shm"}) {
           Files.deleteIfExists(data.resolve(f));
         }
-        Await.until(Duration.ofSeconds(10), "a deleted database is no longer followed", () -> !r.paths().contains(deep));
+        Await.until(
+            Duration.ofSeconds(10),
+            "a deleted database is no longer followed",
+            () -> !r.paths().contains(deep));
         assertFalse(r.paths().contains(data.resolve("notes.db")));
         Files.writeString(data.resolve("notes.db"), "still not SQLite");
         Sqlite.exec(c1, "INSERT INTO t VALUES ('top again')");

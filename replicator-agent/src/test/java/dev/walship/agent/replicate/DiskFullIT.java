@@ -39,7 +39,11 @@ class DiskFullIT {
   private Run replicator(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = Main.run(args, new CliContext(Map.of(), new PathExpander(tmp, tmp), new PrintWriter(out), new PrintWriter(err)));
+    int exit =
+        Main.run(
+            args,
+            new CliContext(
+                Map.of(), new PathExpander(tmp, tmp), new PrintWriter(out), new PrintWriter(err)));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -50,8 +54,12 @@ class DiskFullIT {
       Sqlite.exec(c, "create table t(id integer primary key, v blob)");
     }
     Path alphaDb = Files.createDirectories(tmp.resolve("alpha/replicator/db"));
-    try (Tmpfs disk = Tmpfs.mount(alphaDb, 2 << 20); TestServer server = TestServer.start(tmp)) {
-      Path cfg = Files.writeString(tmp.resolve("replicator.yml"), """
+    try (Tmpfs disk = Tmpfs.mount(alphaDb, 2 << 20);
+        TestServer server = TestServer.start(tmp)) {
+      Path cfg =
+          Files.writeString(
+              tmp.resolve("replicator.yml"),
+              """
           dbs:
             - path: %s
               replicas:
@@ -59,42 +67,65 @@ class DiskFullIT {
                   url: sftp://replicator@127.0.0.1:%d/db/app
                   key-path: %s
                   host-key: %s
-          """.formatted(db, server.port(), server.key.privateKey(), server.server.hostKeyFingerprint()));
-      try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent.log"), Map.of(), "replicate", "-config", cfg.toString())) {
+          """
+                  .formatted(
+                      db,
+                      server.port(),
+                      server.key.privateKey(),
+                      server.server.hostKeyFingerprint()));
+      try (AgentProcess agent =
+          AgentProcess.start(
+              tmp.resolve("agent.log"), Map.of(), "replicate", "-config", cfg.toString())) {
         await(agent, "the first snapshot on ALPHA", () -> has(alphaDb, ".snapshot.lz4"));
         Path filler = fill(alphaDb.resolve("filler"));
         try (Connection c = Sqlite.openWal(db, 1000)) {
-          Sqlite.exec(c, "insert into t(v) select randomblob(4000) from (select 1 union all select 2 union all select 3)");
+          Sqlite.exec(
+              c,
+              "insert into t(v) select randomblob(4000) from (select 1 union all select 2 union all select 3)");
         }
-        await(agent, "three failed attempts in the agent's log", () -> attempts(agent.log()).size() >= 3);
+        await(
+            agent,
+            "three failed attempts in the agent's log",
+            () -> attempts(agent.log()).size() >= 3);
         List<long[]> tries = attempts(agent.log());
-        assertTrue(tries.get(0)[0] == 1 && tries.get(1)[0] == 2 && tries.get(2)[0] == 3, agent.log());
+        assertTrue(
+            tries.get(0)[0] == 1 && tries.get(1)[0] == 2 && tries.get(2)[0] == 3, agent.log());
         assertTrue(tries.get(2)[1] > tries.get(0)[1], "the backoff grows: " + agent.log());
 
         Run full = replicator("status", "-config", cfg.toString());
         assertEquals(1, full.exit(), full.out() + full.err());
-        assertTrue(full.out().contains("no-space") && full.out().contains("no space left on device"), full.out());
+        assertTrue(
+            full.out().contains("no-space") && full.out().contains("no space left on device"),
+            full.out());
 
         Files.delete(filler);
-        await(agent, "the agent caught up once ALPHA had room", () -> replicator("status", "-config", cfg.toString()).exit() == 0);
+        await(
+            agent,
+            "the agent caught up once ALPHA had room",
+            () -> replicator("status", "-config", cfg.toString()).exit() == 0);
         agent.term();
         assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
       }
       Path out = tmp.resolve("restored.db");
-      Run restore = replicator("restore", "-config", cfg.toString(), "-o", out.toString(), db.toString());
+      Run restore =
+          replicator("restore", "-config", cfg.toString(), "-o", out.toString(), db.toString());
       assertEquals(0, restore.exit(), restore.err());
       assertEquals(Sqlite.dump(db), Sqlite.dump(out));
     }
   }
 
-  private static void await(AgentProcess agent, String what, java.util.concurrent.Callable<Boolean> condition) {
+  private static void await(
+      AgentProcess agent, String what, java.util.concurrent.Callable<Boolean> condition) {
     try {
-      Await.until(Duration.ofSeconds(60), what, () -> {
-        if (!agent.isAlive()) {
-          throw new IllegalStateException("the agent exited");
-        }
-        return condition.call();
-      });
+      Await.until(
+          Duration.ofSeconds(60),
+          what,
+          () -> {
+            if (!agent.isAlive()) {
+              throw new IllegalStateException("the agent exited");
+            }
+            return condition.call();
+          });
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; the agent's log:\n" + agent.log(), e);
     }
@@ -102,7 +133,10 @@ class DiskFullIT {
 
   /** The "no space left on device" failures in the log: each as {attempt, retry in ms}. */
   private static List<long[]> attempts(String log) {
-    Matcher m = Pattern.compile("no space left on device \\(attempt (\\d+) failed; retrying in (\\d+) ms\\)").matcher(log);
+    Matcher m =
+        Pattern.compile(
+                "no space left on device \\(attempt (\\d+) failed; retrying in (\\d+) ms\\)")
+            .matcher(log);
     List<long[]> out = new java.util.ArrayList<>();
     while (m.find()) {
       out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});

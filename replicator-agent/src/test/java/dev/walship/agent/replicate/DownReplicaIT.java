@@ -3,10 +3,10 @@ package dev.walship.agent.replicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.sftp.SftpOptions;
 import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.agent.sftp.SftpTarget;
-import dev.walship.agent.capture.ShadowLog;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.format.layout.Position;
@@ -38,23 +38,36 @@ class DownReplicaIT {
         TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port());
         Connection c = Sqlite.openWal(db, 1000)) {
       SftpTarget t = server.target("app");
-      SftpReplicaStore viaProxy = SftpReplicaStore.open(
-          new SftpTarget(t.host(), proxy.port(), t.user(), null, t.path(), t.keyPath(), null, t.hostKey(), null),
-          SftpOptions.defaults().withReconnect(1, Duration.ofMillis(50), Duration.ofMillis(50))
-              .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
-      ShipSettings quickRetries = ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
-      Replicator r = Replicator.builder()
-          .database(db)
-          .replica("sftp", viaProxy, quickRetries)
-          .replica("local", new FileReplicaStore(tmp.resolve("local")), ShipSettings.DEFAULTS)
-          .random(new SplittableRandom(9))
-          .start();
+      SftpReplicaStore viaProxy =
+          SftpReplicaStore.open(
+              new SftpTarget(
+                  t.host(),
+                  proxy.port(),
+                  t.user(),
+                  null,
+                  t.path(),
+                  t.keyPath(),
+                  null,
+                  t.hostKey(),
+                  null),
+              SftpOptions.defaults()
+                  .withReconnect(1, Duration.ofMillis(50), Duration.ofMillis(50))
+                  .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
+      ShipSettings quickRetries =
+          ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400));
+      Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica("sftp", viaProxy, quickRetries)
+              .replica("local", new FileReplicaStore(tmp.resolve("local")), ShipSettings.DEFAULTS)
+              .random(new SplittableRandom(9))
+              .start();
       try {
         Shipper sftp = r.databases().get(0).shippers().get(0);
         Shipper local = r.databases().get(0).shippers().get(1);
         Workload first = new Workload(c, 31);
         for (int i = 0; i < 10; i++) {
-          first.run(10, -1, done -> { });
+          first.run(10, -1, done -> {});
           assertTrue(r.sync(Duration.ofSeconds(20)));
         }
         assertTrue(sftp.stats().segments() >= 10, "segments: " + sftp.stats().segments());
@@ -62,24 +75,34 @@ class DownReplicaIT {
 
         proxy.refuse(true);
         proxy.cutAll();
-        new Workload(c, 32).run(300, -1, done -> { });
+        new Workload(c, 32).run(300, -1, done -> {});
         ShadowLog log = r.databases().get(0).log();
         Thread.sleep(200); // capture copies the last commits within milliseconds
         Position end = log.end();
-        Await.until(Duration.ofSeconds(20), "the local replica keeps up", () -> end.equals(local.stats().replicaPosition()));
-        Await.until(Duration.ofSeconds(20), "the SFTP shipper fails and retries", () -> sftp.stats().errors() >= 2);
+        Await.until(
+            Duration.ofSeconds(20),
+            "the local replica keeps up",
+            () -> end.equals(local.stats().replicaPosition()));
+        Await.until(
+            Duration.ofSeconds(20),
+            "the SFTP shipper fails and retries",
+            () -> sftp.stats().errors() >= 2);
         assertTrue(sftp.lagBytes() != 0, "the SFTP replica is behind");
 
         proxy.refuse(false);
-        assertTrue(r.sync(Duration.ofSeconds(30)), "caught up: " + sftp.stats().replicaPosition() + " vs " + end);
+        assertTrue(
+            r.sync(Duration.ofSeconds(30)),
+            "caught up: " + sftp.stats().replicaPosition() + " vs " + end);
         assertEquals(0, sftp.lagBytes());
       } finally {
         r.close();
         viaProxy.close();
       }
-      Path cfg = Files.writeString(tmp.resolve("litestream.yml"), server.litestreamConfig(db, "app"));
+      Path cfg =
+          Files.writeString(tmp.resolve("litestream.yml"), server.litestreamConfig(db, "app"));
       Path out = tmp.resolve("restored.db");
-      Litestream.run("restore", "-config", cfg.toString(), "-o", out.toString(), db.toString()).orThrow();
+      Litestream.run("restore", "-config", cfg.toString(), "-o", out.toString(), db.toString())
+          .orThrow();
       assertEquals(Sqlite.dump(db), Sqlite.dump(out));
     }
   }

@@ -17,14 +17,17 @@ class ExecChildTest {
   @Test
   void splitsLikeAShellSplitsASimpleCommand() {
     assertEquals(List.of("app", "-x", "1"), ExecChild.split("  app -x   1 "));
-    assertEquals(List.of("sh", "-c", "echo $HOME; exit 3"), ExecChild.split("sh -c 'echo $HOME; exit 3'"));
-    assertEquals(List.of("say", "a \"b\" c", "d\\e"), ExecChild.split("say \"a \\\"b\\\" c\" \"d\\e\""));
+    assertEquals(
+        List.of("sh", "-c", "echo $HOME; exit 3"), ExecChild.split("sh -c 'echo $HOME; exit 3'"));
+    assertEquals(
+        List.of("say", "a \"b\" c", "d\\e"), ExecChild.split("say \"a \\\"b\\\" c\" \"d\\e\""));
     assertEquals(List.of("one word", ""), ExecChild.split("one\\ word ''"));
   }
 
   @Test
   void refusesWhatOnlyAShellWouldUnderstand() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExecChild.split("app | tee log"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ExecChild.split("app | tee log"));
     assertTrue(e.getMessage().contains("sh -c"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ExecChild.split("app 'unterminated"));
     assertThrows(IllegalArgumentException.class, () -> ExecChild.split("   "));
@@ -40,7 +43,8 @@ class ExecChildTest {
   void forwardsTermAndIntToTheChild() throws Exception {
     for (String sig : List.of("TERM", "INT")) {
       Path ready = tmp.resolve("ready-" + sig);
-      String script = "trap 'exit 42' " + sig + "; touch " + ready + "; while true; do sleep 0.05; done";
+      String script =
+          "trap 'exit 42' " + sig + "; touch " + ready + "; while true; do sleep 0.05; done";
       ExecChild c = ExecChild.start("sh -c \"" + script + "\"");
       try {
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -10,18 +10,19 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A capture engine for replication tests of the wiring: a {@link FakeShadowLog} that a thread
- * feeds from the database's real WAL every few milliseconds (autocheckpoint must be off).
+ * A capture engine for replication tests of the wiring: a {@link FakeShadowLog} that a thread feeds
+ * from the database's real WAL every few milliseconds (autocheckpoint must be off).
  */
 final class FakeCapture implements Capture {
   /** Every capture started, by database path. */
   static final Map<String, FakeCapture> STARTED = new ConcurrentHashMap<>();
 
-  static final Capture.Factory FACTORY = db -> {
-    FakeCapture c = new FakeCapture(db);
-    STARTED.put(db.path().toString(), c);
-    return c;
-  };
+  static final Capture.Factory FACTORY =
+      db -> {
+        FakeCapture c = new FakeCapture(db);
+        STARTED.put(db.path().toString(), c);
+        return c;
+      };
 
   final FakeShadowLog log;
   private final Thread thread;
@@ -34,18 +35,21 @@ final class FakeCapture implements Capture {
   private FakeCapture(DbConfig db) {
     this.spool = db.metaPath().resolve("spool");
     this.log = new FakeShadowLog(db.path(), new SplittableRandom(db.path().hashCode()));
-    this.thread = new Thread(() -> {
-      while (running) {
-        try {
-          log.capture();
-          Thread.sleep(2);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "fake-capture");
+    this.thread =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  log.capture();
+                  Thread.sleep(2);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "fake-capture");
     thread.setDaemon(true);
     thread.start();
   }

@@ -27,13 +27,14 @@ class FileReplicationIT {
     Path db = tmp.resolve("app.db");
     Path replica = tmp.resolve("replica");
     try (Connection c = Sqlite.openWal(db, 1000)) {
-      Replicator r = Replicator.builder()
-          .database(db)
-          .replica(new FileReplicaStore(replica))
-          .random(new SplittableRandom(3))
-          .start();
+      Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica(new FileReplicaStore(replica))
+              .random(new SplittableRandom(3))
+              .start();
       try {
-        new Workload(c, 11).run(2000, 1000, done -> { });
+        new Workload(c, 11).run(2000, 1000, done -> {});
         assertTrue(r.stop(Duration.ofSeconds(30)));
       } finally {
         r.close();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code heartbeat-url}: a local HTTP server receives GETs while the SFTP replica is in sync, none
- * while the replica's server cannot be reached (the application keeps writing), and GETs again
- * once the replica caught up.
+ * while the replica's server cannot be reached (the application keeps writing), and GETs again once
+ * the replica caught up.
  */
 class HeartbeatIT {
   private static final Duration INTERVAL = Duration.ofMillis(200);
@@ -36,30 +36,47 @@ class HeartbeatIT {
   void beatsWhileHealthyAndNoneWhileTheReplicaIsDown() throws Exception {
     AtomicInteger gets = new AtomicInteger();
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/ping/secret-uuid", ex -> {
-      if (ex.getRequestMethod().equals("GET")) {
-        gets.incrementAndGet();
-      }
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
+    http.createContext(
+        "/ping/secret-uuid",
+        ex -> {
+          if (ex.getRequestMethod().equals("GET")) {
+            gets.incrementAndGet();
+          }
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
     http.start();
     Path db = tmp.resolve("app.db");
     try (TestServer server = TestServer.start(tmp);
         TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port());
         Connection c = Sqlite.openWal(db, 1000)) {
       SftpTarget t = server.target("app");
-      SftpReplicaStore viaProxy = SftpReplicaStore.open(
-          new SftpTarget(t.host(), proxy.port(), t.user(), null, t.path(), t.keyPath(), null, t.hostKey(), null),
-          SftpOptions.defaults().withReconnect(1, Duration.ofMillis(50), Duration.ofMillis(50))
-              .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
+      SftpReplicaStore viaProxy =
+          SftpReplicaStore.open(
+              new SftpTarget(
+                  t.host(),
+                  proxy.port(),
+                  t.user(),
+                  null,
+                  t.path(),
+                  t.keyPath(),
+                  null,
+                  t.hostKey(),
+                  null),
+              SftpOptions.defaults()
+                  .withReconnect(1, Duration.ofMillis(50), Duration.ofMillis(50))
+                  .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
       URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/ping/secret-uuid");
-      try (Replicator r = Replicator.builder()
-          .database(db)
-          .replica("sftp", viaProxy, ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400)))
-          .heartbeat(new HeartbeatConfig(url, INTERVAL))
-          .random(new SplittableRandom(4))
-          .start()) {
+      try (Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica(
+                  "sftp",
+                  viaProxy,
+                  ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(400)))
+              .heartbeat(new HeartbeatConfig(url, INTERVAL))
+              .random(new SplittableRandom(4))
+              .start()) {
         Sqlite.exec(c, "CREATE TABLE t(x)", "INSERT INTO t VALUES (1)");
         assertTrue(r.sync(Duration.ofSeconds(20)));
         Await.until(Duration.ofSeconds(20), "heartbeats while in sync", () -> gets.get() >= 3);
@@ -69,7 +86,8 @@ class HeartbeatIT {
         proxy.cutAll();
         long errors = sftp.stats().errors();
         Sqlite.exec(c, "INSERT INTO t VALUES (2)");
-        Await.until(Duration.ofSeconds(20), "the shipper fails", () -> sftp.stats().errors() > errors);
+        Await.until(
+            Duration.ofSeconds(20), "the shipper fails", () -> sftp.stats().errors() > errors);
         int whileDown = gets.get();
         for (int i = 0; i < 8; i++) { // 8 intervals with the replica down
           Sqlite.exec(c, "INSERT INTO t VALUES (3)");
@@ -79,7 +97,10 @@ class HeartbeatIT {
 
         proxy.refuse(false);
         assertTrue(r.sync(Duration.ofSeconds(30)));
-        Await.until(Duration.ofSeconds(20), "heartbeats again once caught up", () -> gets.get() >= whileDown + 2);
+        Await.until(
+            Duration.ofSeconds(20),
+            "heartbeats again once caught up",
+            () -> gets.get() >= whileDown + 2);
       } finally {
         viaProxy.close();
       }

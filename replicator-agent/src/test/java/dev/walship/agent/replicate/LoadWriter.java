@@ -56,9 +56,12 @@ final class LoadWriter {
 
   private static void transaction(Connection c, SplittableRandom r) throws Exception {
     int kind = r.nextInt(100);
-    String sql = kind < 85 ? "insert into items(v) values(?)"
-        : kind < 95 ? "update items set v = ? where id = (select max(id) - ? from items)"
-        : "delete from items where id = (select max(id) - ? from items)";
+    String sql =
+        kind < 85
+            ? "insert into items(v) values(?)"
+            : kind < 95
+                ? "update items set v = ? where id = (select max(id) - ? from items)"
+                : "delete from items where id = (select max(id) - ? from items)";
     try (PreparedStatement p = c.prepareStatement(sql)) {
       if (kind < 95) {
         byte[] b = new byte[10 + r.nextInt(6 * 1024 - 10)];

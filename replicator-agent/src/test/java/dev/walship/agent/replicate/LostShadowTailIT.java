@@ -63,7 +63,8 @@ class LostShadowTailIT {
     s.writeShipAndKill(300);
     Path shadow = CrashCut.currentShadow(s.db);
     long floor = CrashCut.durableFloor(s.db);
-    long walCut = CrashCut.commitAtOrBelow(shadow, floor, floor + (Files.size(shadow) - floor) * 2 / 3);
+    long walCut =
+        CrashCut.commitAtOrBelow(shadow, floor, floor + (Files.size(shadow) - floor) * 2 / 3);
     long shadowCut = CrashCut.commitAtOrBelow(shadow, floor, floor + (walCut - floor) / 2);
     s.crashTheDatabase(walCut);
     CrashCut.cut(shadow, shadowCut);
@@ -106,9 +107,15 @@ class LostShadowTailIT {
       // no WAL restart during the test (the whole run stays in one index) and no checkpoint by
       // the application: the database file holds nothing of the current WAL cycle, so any commit
       // frame of it is a state an operating-system crash could leave
-      this.cfg = Files.writeString(dir.resolve("replicator.yml"), "dbs:\n  - path: " + db
-          + "\n    min-checkpoint-page-count: 100000\n    max-checkpoint-page-count: 100000"
-          + "\n    checkpoint-interval: 1h\n    replicas:\n      - path: " + replica + "\n");
+      this.cfg =
+          Files.writeString(
+              dir.resolve("replicator.yml"),
+              "dbs:\n  - path: "
+                  + db
+                  + "\n    min-checkpoint-page-count: 100000\n    max-checkpoint-page-count: 100000"
+                  + "\n    checkpoint-interval: 1h\n    replicas:\n      - path: "
+                  + replica
+                  + "\n");
       this.app = Sqlite.openWal(db, 0);
     }
 
@@ -124,13 +131,22 @@ class LostShadowTailIT {
     void writeShipAndKill(int n) throws Exception {
       try (AgentProcess agent = start()) {
         awaitReady(agent, 1);
-        new Workload(app, 5).run(n, -1, done -> { });
+        new Workload(app, 5).run(n, -1, done -> {});
         try {
-          Await.until(Duration.ofSeconds(30), "the replica to hold the WAL", // capture's own frame too
+          Await.until(
+              Duration.ofSeconds(30),
+              "the replica to hold the WAL", // capture's own frame too
               () -> replicaEnd().offset() == walEnd());
         } catch (AssertionError e) {
-          throw new AssertionError(e.getMessage() + ": it holds up to " + replicaEnd() + ", the WAL "
-              + walEnd() + "\n" + agent.log(), e);
+          throw new AssertionError(
+              e.getMessage()
+                  + ": it holds up to "
+                  + replicaEnd()
+                  + ", the WAL "
+                  + walEnd()
+                  + "\n"
+                  + agent.log(),
+              e);
         }
         agent.kill();
       }
@@ -155,7 +171,7 @@ class LostShadowTailIT {
     void restartWriteAndStop(int n, long seed) throws Exception {
       try (AgentProcess agent = start()) {
         awaitReady(agent, 2);
-        new Workload(app, seed).run(n, -1, done -> { });
+        new Workload(app, seed).run(n, -1, done -> {});
         agent.term();
         assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
       }
@@ -163,7 +179,8 @@ class LostShadowTailIT {
     }
 
     void assertReplicaRestoresToTheSource() throws Exception {
-      log().lines() // what the restart did, for the test report
+      log()
+          .lines() // what the restart did, for the test report
           .filter(l -> l.contains("Shipper") || l.contains("Engine") || l.contains("ERROR"))
           .forEach(System.out::println);
       ReplicaCheck.Report check = ReplicaCheck.check(store());
@@ -176,11 +193,18 @@ class LostShadowTailIT {
 
     /** Waits until start {@code n}'s shipper knows where the replica ends (capture runs). */
     private static void awaitReady(AgentProcess agent, int n) {
-      Await.until(Duration.ofSeconds(60), "agent start " + n + " to be ready", () -> {
-        assertTrue(agent.isAlive(), agent.log());
-        return agent.log().lines()
-            .filter(l -> l.contains("resumes at") || l.contains("snapshot comes first")).count() >= n;
-      });
+      Await.until(
+          Duration.ofSeconds(60),
+          "agent start " + n + " to be ready",
+          () -> {
+            assertTrue(agent.isAlive(), agent.log());
+            return agent
+                    .log()
+                    .lines()
+                    .filter(l -> l.contains("resumes at") || l.contains("snapshot comes first"))
+                    .count()
+                >= n;
+          });
     }
 
     private AgentProcess start() {

@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12's acceptance: 200 databases in one directory, replicated by one {@code dir:} + {@code
  * watch:} entry to replica-server with its default limits (10 connections per user): 180 exist at
  * start, 20 are created later, 5 are deleted; every live one reaches the server over one SSH
- * connection (counted by the server) and restores exactly; the agent's threads do not grow with
- * the number of databases.
+ * connection (counted by the server) and restores exactly; the agent's threads do not grow with the
+ * number of databases.
  */
 class ManyDatabasesIT {
   private static final int AT_START = 180;
@@ -52,7 +52,8 @@ class ManyDatabasesIT {
   @TempDir Path tmp;
 
   @Test
-  void twoHundredDatabasesInOneWatchedDirectoryShareOneConnectionAndRestoreExactly() throws Exception {
+  void twoHundredDatabasesInOneWatchedDirectoryShareOneConnectionAndRestoreExactly()
+      throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("tenants"));
     Map<Path, Connection> open = new LinkedHashMap<>();
     try (TestServer server = TestServer.start(tmp)) {
@@ -61,7 +62,10 @@ class ManyDatabasesIT {
       }
       Files.writeString(dir.resolve("notes.txt"), "not a database\n");
       Files.write(dir.resolve("empty.db"), new byte[0]); // not (yet) a database: no SQLite header
-      Path cfgFile = Files.writeString(tmp.resolve("litestream.yml"), """
+      Path cfgFile =
+          Files.writeString(
+              tmp.resolve("litestream.yml"),
+              """
           dbs:
             - dir: %s
               pattern: "tenant-*.db"
@@ -70,37 +74,54 @@ class ManyDatabasesIT {
                 - url: sftp://%s@127.0.0.1:%d/db/tenants
                   key-path: %s
                   host-key: %s
-          """.formatted(dir, TestServer.USER, server.port(), server.key.privateKey(), server.server.hostKeyFingerprint()));
-      AgentConfig cfg = new ConfigLoader(Map.of(), PathExpander.ofSystem())
-          .parse(Files.readString(cfgFile), cfgFile.toString(), false);
+          """
+                  .formatted(
+                      dir,
+                      TestServer.USER,
+                      server.port(),
+                      server.key.privateKey(),
+                      server.server.hostKeyFingerprint()));
+      AgentConfig cfg =
+          new ConfigLoader(Map.of(), PathExpander.ofSystem())
+              .parse(Files.readString(cfgFile), cfgFile.toString(), false);
 
       AtomicInteger maxConnections = new AtomicInteger();
       AtomicBoolean sampling = new AtomicBoolean(true);
-      Thread sampler = new Thread(() -> {
-        while (sampling.get()) {
-          maxConnections.accumulateAndGet(server.server.connections(), Math::max);
-          try {
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      Thread sampler =
+          new Thread(
+              () -> {
+                while (sampling.get()) {
+                  maxConnections.accumulateAndGet(server.server.connections(), Math::max);
+                  try {
+                    Thread.sleep(5);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
       sampler.start();
       ReplicaStores stores = ReplicaStores.defaults();
       int threadsBefore = Thread.activeCount();
       Replicator r = Replicator.builder().stores(stores).directory(cfg.dirs().get(0)).start();
       try {
         assertEquals(AT_START, r.paths().size(), "found at start: " + r.paths().size());
-        assertTrue(r.sync(Duration.ofSeconds(120)), "the databases there at start reached the server");
+        assertTrue(
+            r.sync(Duration.ofSeconds(120)), "the databases there at start reached the server");
         int added = Thread.activeCount() - threadsBefore;
-        assertTrue(added <= 16 + 16 + 12, "threads do not grow with the " + AT_START + " databases: " + added
-            + " more (capture and shipping pools, watcher, SSH client)");
+        assertTrue(
+            added <= 16 + 16 + 12,
+            "threads do not grow with the "
+                + AT_START
+                + " databases: "
+                + added
+                + " more (capture and shipping pools, watcher, SSH client)");
 
         for (int i = AT_START; i < AT_START + LATER; i++) {
           open.put(dir.resolve(name(i)), create(dir.resolve(name(i)), i));
         }
-        Await.until(Duration.ofSeconds(30), "the databases created later are followed",
+        Await.until(
+            Duration.ofSeconds(30),
+            "the databases created later are followed",
             () -> r.paths().size() == AT_START + LATER);
         List<Path> deleted = new ArrayList<>();
         for (int i = 0; i < DELETED; i++) {
@@ -111,7 +132,9 @@ class ManyDatabasesIT {
           }
           deleted.add(db);
         }
-        Await.until(Duration.ofSeconds(30), "deleted databases are no longer followed",
+        Await.until(
+            Duration.ofSeconds(30),
+            "deleted databases are no longer followed",
             () -> r.paths().size() == AT_START + LATER - DELETED);
         assertTrue(deleted.stream().noneMatch(r.paths()::contains));
 
@@ -141,8 +164,11 @@ class ManyDatabasesIT {
       Map<Path, ReplicaStore> readers = new LinkedHashMap<>();
       try {
         for (Path db : open.keySet()) {
-          DbConfig d = cfg.db(db).orElseThrow(() -> new AssertionError(db + " not found by its path"));
-          assertEquals("/db/tenants/" + db.getFileName(), ((SftpReplicaConfig) d.replicas().get(0)).target().path(),
+          DbConfig d =
+              cfg.db(db).orElseThrow(() -> new AssertionError(db + " not found by its path"));
+          assertEquals(
+              "/db/tenants/" + db.getFileName(),
+              ((SftpReplicaConfig) d.replicas().get(0)).target().path(),
               "the entry's replica path plus the database's relative path");
           readers.put(db, restoreStores.open(d.replicas().get(0))); // all on one connection
         }
@@ -150,9 +176,17 @@ class ManyDatabasesIT {
           Path db = e.getKey();
           Path out = tmp.resolve("restored").resolve(db.getFileName());
           Files.createDirectories(out.getParent());
-          new Restorer(e.getValue(), new RestoreSettings(2, WalApplier.Mode.PAGES,
-              new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
-              .restore(RestorePlanner.plan(ReplicaCatalog.load(e.getValue()), RestoreTarget.LATEST), out);
+          new Restorer(
+                  e.getValue(),
+                  new RestoreSettings(
+                      2,
+                      WalApplier.Mode.PAGES,
+                      new PrintStream(new ByteArrayOutputStream()),
+                      Duration.ofMinutes(1),
+                      Ticker.SYSTEM))
+              .restore(
+                  RestorePlanner.plan(ReplicaCatalog.load(e.getValue()), RestoreTarget.LATEST),
+                  out);
           assertEquals(Sqlite.dump(db), Sqlite.dump(out), db + " restores exactly");
           restored.add(db);
         }
@@ -171,7 +205,10 @@ class ManyDatabasesIT {
 
   private static Connection create(Path db, int i) throws Exception {
     Connection c = Sqlite.openWal(db, 1000);
-    Sqlite.exec(c, "PRAGMA synchronous=OFF", "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)",
+    Sqlite.exec(
+        c,
+        "PRAGMA synchronous=OFF",
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)",
         "INSERT INTO t(v) VALUES ('" + db.getFileName() + "')",
         "INSERT INTO t(v) VALUES (hex(randomblob(" + (100 + i) + ")))");
     return c;

@@ -1,10 +1,10 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.toolkit.config.HostPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.toolkit.config.HostPort;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -36,8 +36,12 @@ class MetricsServerTest {
   @Test
   void aPortInUseIsReportedWithWhatToDo() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      IOException e = assertThrows(IOException.class,
-          () -> MetricsServer.start("127.0.0.1:" + taken.getLocalPort(), new PrometheusRegistry()));
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  MetricsServer.start(
+                      "127.0.0.1:" + taken.getLocalPort(), new PrometheusRegistry()));
       assertTrue(e.getMessage().contains("change addr"), e.getMessage());
     }
   }

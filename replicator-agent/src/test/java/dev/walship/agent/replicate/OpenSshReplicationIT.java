@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent replicates to the real OpenSSH sshd configured with the seed's recipe ({@code Match
- * User … ChrootDirectory … ForceCommand internal-sftp}), and Litestream v0.3.13 restores from there.
+ * User … ChrootDirectory … ForceCommand internal-sftp}), and Litestream v0.3.13 restores from
+ * there.
  */
 class OpenSshReplicationIT {
   @TempDir Path tmp;
@@ -31,27 +32,45 @@ class OpenSshReplicationIT {
   void replicatesToOpenSshAndLitestreamRestoresFromIt() throws Exception {
     Path db = tmp.resolve("app.db");
     SshKeys.KeyPair key = SshKeys.generate(tmp, "agent", "ed25519");
-    try (OpenSshServer sshd = OpenSshServer.builder(Files.createDirectories(tmp.resolve("sshd")))
-            .authorizedKey(key.publicLine()).chrootSftp().start();
+    try (OpenSshServer sshd =
+            OpenSshServer.builder(Files.createDirectories(tmp.resolve("sshd")))
+                .authorizedKey(key.publicLine())
+                .chrootSftp()
+                .start();
         Connection c = Sqlite.openWal(db, 1000)) {
-      SftpReplicaStore store = SftpReplicaStore.open(new SftpTarget(OpenSshServer.HOST, sshd.port(),
-          OpenSshServer.USER, null, "/db/app", key.privateKey(), null, sshd.hostKeyFingerprint(), null));
-      Replicator r = Replicator.builder()
-          .database(db)
-          .replica("openssh", store, ShipSettings.DEFAULTS)
-          .random(new SplittableRandom(13))
-          .start();
+      SftpReplicaStore store =
+          SftpReplicaStore.open(
+              new SftpTarget(
+                  OpenSshServer.HOST,
+                  sshd.port(),
+                  OpenSshServer.USER,
+                  null,
+                  "/db/app",
+                  key.privateKey(),
+                  null,
+                  sshd.hostKeyFingerprint(),
+                  null));
+      Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica("openssh", store, ShipSettings.DEFAULTS)
+              .random(new SplittableRandom(13))
+              .start();
       try {
-        new Workload(c, 41).run(600, 300, done -> { });
+        new Workload(c, 41).run(600, 300, done -> {});
         assertTrue(r.stop(Duration.ofSeconds(30)));
       } finally {
         r.close();
         store.close();
       }
-      ReplicaCheck.Report check = ReplicaCheck.check(new FileReplicaStore(sshd.chroot().resolve("db/app")));
+      ReplicaCheck.Report check =
+          ReplicaCheck.check(new FileReplicaStore(sshd.chroot().resolve("db/app")));
       assertTrue(check.ok(), check.problems().toString());
       assertEquals(0, check.temporaryFiles());
-      Path cfg = Files.writeString(tmp.resolve("litestream.yml"), """
+      Path cfg =
+          Files.writeString(
+              tmp.resolve("litestream.yml"),
+              """
           dbs:
             - path: %s
               replicas:
@@ -60,9 +79,12 @@ class OpenSshReplicationIT {
                   user: %s
                   key-path: %s
                   path: /db/app
-          """.formatted(db, OpenSshServer.HOST, sshd.port(), OpenSshServer.USER, key.privateKey()));
+          """
+                  .formatted(
+                      db, OpenSshServer.HOST, sshd.port(), OpenSshServer.USER, key.privateKey()));
       Path out = tmp.resolve("restored.db");
-      Litestream.run("restore", "-config", cfg.toString(), "-o", out.toString(), db.toString()).orThrow();
+      Litestream.run("restore", "-config", cfg.toString(), "-o", out.toString(), db.toString())
+          .orThrow();
       assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
       assertEquals(Sqlite.dump(db), Sqlite.dump(out));
     }

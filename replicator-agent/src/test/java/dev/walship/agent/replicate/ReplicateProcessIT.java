@@ -33,20 +33,29 @@ class ReplicateProcessIT {
     try (Connection c = Sqlite.openWal(db, 1000)) {
       Sqlite.exec(c, "create table t(id integer primary key, v text)");
     }
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       metricsPort = free.getLocalPort();
     }
-    return Files.writeString(tmp.resolve("replicator.yml"), "addr: 127.0.0.1:" + metricsPort + "\n" + """
+    return Files.writeString(
+        tmp.resolve("replicator.yml"),
+        "addr: 127.0.0.1:"
+            + metricsPort
+            + "\n"
+            + """
         dbs:
           - path: %s
             replicas:
               - name: local
                 path: %s
-        """.formatted(db, replica));
+        """
+                .formatted(db, replica));
   }
 
   private void awaitStarted(AgentProcess agent) {
-    Await.until(Duration.ofSeconds(60), "the agent's shipper running (log: " + agent.logPath() + ")",
+    Await.until(
+        Duration.ofSeconds(60),
+        "the agent's shipper running (log: " + agent.logPath() + ")",
         () -> agent.log().contains(" written (") || agent.log().contains("resumes at"));
   }
 
@@ -60,7 +69,9 @@ class ReplicateProcessIT {
   @Test
   void sigtermShipsWhatWasCapturedThenExitsZero() throws Exception {
     Path cfg = config();
-    try (AgentProcess agent = AgentProcess.start(tmp.resolve("agent.log"), Map.of(), "replicate", "-config", cfg.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(
+            tmp.resolve("agent.log"), Map.of(), "replicate", "-config", cfg.toString())) {
       awaitStarted(agent);
       try (Connection c = Sqlite.openWal(db, 1000)) {
         for (int i = 0; i < 300; i++) {
@@ -68,11 +79,15 @@ class ReplicateProcessIT {
         }
       }
       String metrics = ReplicatorTest.scrape(metricsPort);
-      assertTrue(metrics.contains("walship_replica_segments_total{db=\"" + db + "\",replica=\"local\"}"), metrics);
+      assertTrue(
+          metrics.contains("walship_replica_segments_total{db=\"" + db + "\",replica=\"local\"}"),
+          metrics);
       agent.term(); // at once: the last commits are captured and shipped on the way out
       assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
       assertTrue(agent.log().contains("SIGTERM received"), agent.log());
-      assertTrue(agent.log().contains(" written (generation "), "one line for the generation's snapshot\n" + agent.log());
+      assertTrue(
+          agent.log().contains(" written (generation "),
+          "one line for the generation's snapshot\n" + agent.log());
       assertTrue(agent.log().lines().count() < 20, "no line per segment at INFO\n" + agent.log());
     }
     assertEquals(Sqlite.dump(db), restored("after-term"));
@@ -82,15 +97,20 @@ class ReplicateProcessIT {
   void loggingTypeJsonWritesOneJsonObjectPerLine() throws Exception {
     Path cfg = config();
     Files.writeString(cfg, "logging:\n  type: json\n" + Files.readString(cfg));
-    try (AgentProcess agent = AgentProcess.start(tmp.resolve("json.log"), Map.of(), "replicate", "-config", cfg.toString())) {
+    try (AgentProcess agent =
+        AgentProcess.start(
+            tmp.resolve("json.log"), Map.of(), "replicate", "-config", cfg.toString())) {
       awaitStarted(agent);
       agent.term();
       assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
       List<String> lines = agent.log().lines().toList();
       assertTrue(lines.size() >= 3, agent.log());
       for (String line : lines) {
-        assertTrue(line.matches("\\{\"time\":\"\\d{4}-[^\"]+\",\"level\":\"(INFO|WARN)\",\"logger\":\"\\w+\","
-            + "\"msg\":\".*\"}"), "not a JSON log record: " + line);
+        assertTrue(
+            line.matches(
+                "\\{\"time\":\"\\d{4}-[^\"]+\",\"level\":\"(INFO|WARN)\",\"logger\":\"\\w+\","
+                    + "\"msg\":\".*\"}"),
+            "not a JSON log record: " + line);
       }
       assertTrue(agent.log().contains("\"msg\":\"SIGTERM received; shutting down\"}"), agent.log());
     }
@@ -99,8 +119,14 @@ class ReplicateProcessIT {
   @Test
   void aDatabaseAndReplicaUrlsOnTheCommandLine() throws Exception {
     config();
-    try (AgentProcess agent = AgentProcess.start(tmp.resolve("url.log"), Map.of(),
-        "replicate", db.toString(), "file://" + replica, "file://" + tmp.resolve("second"))) {
+    try (AgentProcess agent =
+        AgentProcess.start(
+            tmp.resolve("url.log"),
+            Map.of(),
+            "replicate",
+            db.toString(),
+            "file://" + replica,
+            "file://" + tmp.resolve("second"))) {
       awaitStarted(agent);
       try (Connection c = Sqlite.openWal(db, 1000)) {
         Sqlite.exec(c, "insert into t(v) values('from the command line')");
@@ -117,13 +143,27 @@ class ReplicateProcessIT {
     Path cfg = config();
     for (String sig : new String[] {"TERM", "INT"}) {
       Path ready = tmp.resolve("ready-" + sig);
-      String app = "sh -c 'trap \"exit 7\" " + sig + "; touch " + ready + "; while :; do sleep 0.05; done'";
-      try (AgentProcess agent = AgentProcess.start(tmp.resolve("exec-" + sig + ".log"), Map.of(),
-          "replicate", "-config", cfg.toString(), "-exec", app)) {
-        Await.until(Duration.ofSeconds(60), "the application started\n" + agent.log(), () -> Files.exists(ready));
+      String app =
+          "sh -c 'trap \"exit 7\" " + sig + "; touch " + ready + "; while :; do sleep 0.05; done'";
+      try (AgentProcess agent =
+          AgentProcess.start(
+              tmp.resolve("exec-" + sig + ".log"),
+              Map.of(),
+              "replicate",
+              "-config",
+              cfg.toString(),
+              "-exec",
+              app)) {
+        Await.until(
+            Duration.ofSeconds(60),
+            "the application started\n" + agent.log(),
+            () -> Files.exists(ready));
         awaitStarted(agent);
         agent.signal(sig);
-        assertEquals(7, agent.waitFor(Duration.ofSeconds(60)), "the application's trap status\n" + agent.log());
+        assertEquals(
+            7,
+            agent.waitFor(Duration.ofSeconds(60)),
+            "the application's trap status\n" + agent.log());
         assertTrue(agent.log().contains("forwarding SIG" + sig), agent.log());
       }
     }
@@ -132,9 +172,19 @@ class ReplicateProcessIT {
   @Test
   void whenTheApplicationExitsTheAgentSyncsAndExitsWithItsStatus() throws Exception {
     Path cfg = config();
-    String app = "sh -c 'sleep 1; sqlite3 " + db + " \"insert into t(v) values(\\\"written by the app\\\")\"; exit 5'";
-    try (AgentProcess agent = AgentProcess.start(tmp.resolve("exit.log"), Map.of(),
-        "replicate", "-config", cfg.toString(), "-exec", app)) {
+    String app =
+        "sh -c 'sleep 1; sqlite3 "
+            + db
+            + " \"insert into t(v) values(\\\"written by the app\\\")\"; exit 5'";
+    try (AgentProcess agent =
+        AgentProcess.start(
+            tmp.resolve("exit.log"),
+            Map.of(),
+            "replicate",
+            "-config",
+            cfg.toString(),
+            "-exec",
+            app)) {
       assertEquals(5, agent.waitFor(Duration.ofSeconds(60)), agent.log());
       assertTrue(agent.log().contains("exited with status 5"), agent.log());
     }

@@ -21,14 +21,18 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The wiring: databases, replicas, sync, metrics, stop; capture is a fake fed from the real WAL. */
+/**
+ * The wiring: databases, replicas, sync, metrics, stop; capture is a fake fed from the real WAL.
+ */
 class ReplicatorTest {
   @TempDir Path tmp;
 
   static String scrape(int port) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     return r.body();
   }
@@ -42,24 +46,27 @@ class ReplicatorTest {
   void twoDatabasesEachWithTwoReplicasSyncServeMetricsAndStop() throws Exception {
     Path a = tmp.resolve("a.db");
     Path b = tmp.resolve("b.db");
-    try (TestDb dbA = new TestDb(a); TestDb dbB = new TestDb(b)) {
-      Replicator r = Replicator.builder()
-          .database(a)
-          .replica(new FileReplicaStore(tmp.resolve("a1")))
-          .replica("file://" + tmp.resolve("a2"))
-          .database(b)
-          .replica("one", new FileReplicaStore(tmp.resolve("b1")), ShipSettings.DEFAULTS)
-          .replica("two", new FileReplicaStore(tmp.resolve("b2")), ShipSettings.DEFAULTS)
-          .metrics("127.0.0.1:0")
-          .random(new SplittableRandom(1))
-          .captureFactory(FakeCapture.FACTORY)
-          .start();
+    try (TestDb dbA = new TestDb(a);
+        TestDb dbB = new TestDb(b)) {
+      Replicator r =
+          Replicator.builder()
+              .database(a)
+              .replica(new FileReplicaStore(tmp.resolve("a1")))
+              .replica("file://" + tmp.resolve("a2"))
+              .database(b)
+              .replica("one", new FileReplicaStore(tmp.resolve("b1")), ShipSettings.DEFAULTS)
+              .replica("two", new FileReplicaStore(tmp.resolve("b2")), ShipSettings.DEFAULTS)
+              .metrics("127.0.0.1:0")
+              .random(new SplittableRandom(1))
+              .captureFactory(FakeCapture.FACTORY)
+              .start();
       try {
         for (int i = 0; i < 20; i++) {
           dbA.insert(3, 500);
           dbB.insert(2, 3000);
         }
-        // the fake capture sees the last commits a moment later: scrape until the end held still across it
+        // the fake capture sees the last commits a moment later: scrape until the end held still
+        // across it
         Position endA;
         String m;
         int tries = 0;
@@ -69,16 +76,47 @@ class ReplicatorTest {
           m = scrape(r.metricsPort());
           Thread.sleep(20);
         } while (!endA.equals(FakeCapture.STARTED.get(a.toString()).log.end()) && ++tries < 100);
-        assertTrue(m.contains("walship_shadow_wal_offset_bytes{db=\"" + a + "\"} " + endA.offset() + ".0"), m);
-        assertTrue(m.contains("walship_replica_wal_offset_bytes{db=\"" + a + "\",replica=\"replica\"} " + endA.offset() + ".0"), m);
-        assertTrue(m.contains("walship_replica_wal_offset_bytes{db=\"" + a + "\",replica=\"file\"} " + endA.offset() + ".0"), m);
-        assertTrue(m.contains("walship_replica_lag_bytes{db=\"" + b + "\",replica=\"two\"} 0.0"), m);
-        assertTrue(m.contains("walship_replica_lag_seconds{db=\"" + b + "\",replica=\"one\"} 0.0"), m);
-        assertTrue(m.contains("walship_replica_snapshots_total{db=\"" + b + "\",replica=\"one\"} 1.0"), m);
-        assertTrue(m.contains("walship_replica_errors_total{db=\"" + a + "\",replica=\"replica\"} 0.0"), m);
-        assertTrue(m.contains("walship_replica_wal_bytes_total{db=\"" + a + "\",replica=\"replica\"} " + endA.offset() + ".0"), m);
+        assertTrue(
+            m.contains("walship_shadow_wal_offset_bytes{db=\"" + a + "\"} " + endA.offset() + ".0"),
+            m);
+        assertTrue(
+            m.contains(
+                "walship_replica_wal_offset_bytes{db=\""
+                    + a
+                    + "\",replica=\"replica\"} "
+                    + endA.offset()
+                    + ".0"),
+            m);
+        assertTrue(
+            m.contains(
+                "walship_replica_wal_offset_bytes{db=\""
+                    + a
+                    + "\",replica=\"file\"} "
+                    + endA.offset()
+                    + ".0"),
+            m);
+        assertTrue(
+            m.contains("walship_replica_lag_bytes{db=\"" + b + "\",replica=\"two\"} 0.0"), m);
+        assertTrue(
+            m.contains("walship_replica_lag_seconds{db=\"" + b + "\",replica=\"one\"} 0.0"), m);
+        assertTrue(
+            m.contains("walship_replica_snapshots_total{db=\"" + b + "\",replica=\"one\"} 1.0"), m);
+        assertTrue(
+            m.contains("walship_replica_errors_total{db=\"" + a + "\",replica=\"replica\"} 0.0"),
+            m);
+        assertTrue(
+            m.contains(
+                "walship_replica_wal_bytes_total{db=\""
+                    + a
+                    + "\",replica=\"replica\"} "
+                    + endA.offset()
+                    + ".0"),
+            m);
         assertTrue(m.contains("# TYPE walship_replica_segments_total counter"), m);
-        assertTrue(m.contains("walship_replica_last_sync_timestamp_seconds{db=\"" + a + "\",replica=\"file\"}"), m);
+        assertTrue(
+            m.contains(
+                "walship_replica_last_sync_timestamp_seconds{db=\"" + a + "\",replica=\"file\"}"),
+            m);
         dbA.insert(5, 100); // committed, not yet synced: stop must ship it
         assertTrue(r.stop(Duration.ofSeconds(20)));
       } finally {
@@ -98,8 +136,10 @@ class ReplicatorTest {
   @Test
   void replicasComeAfterTheirDatabaseAndUrlsAreChecked() {
     assertThrows(IllegalStateException.class, () -> Replicator.builder().replica("file:///x"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Replicator.builder().database(tmp.resolve("x.db")).replica("gcs://bucket/x"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Replicator.builder().database(tmp.resolve("x.db")).replica("gcs://bucket/x"));
     assertFalse(e.getMessage().isEmpty());
     assertThrows(IllegalArgumentException.class, () -> Replicator.builder().metrics("9090"));
   }

@@ -44,8 +44,10 @@ class RestartUnderLoadIT {
   void fortyRestartsDuringAWriterLoadLeaveOneGeneration() throws Exception {
     Path db = tmp.resolve("app.db");
     Path replica = tmp.resolve("replica");
-    Path cfg = Files.writeString(tmp.resolve("replicator.yml"),
-        "dbs:\n  - path: " + db + "\n    replicas:\n      - path: " + replica + "\n");
+    Path cfg =
+        Files.writeString(
+            tmp.resolve("replicator.yml"),
+            "dbs:\n  - path: " + db + "\n    replicas:\n      - path: " + replica + "\n");
     Path log = tmp.resolve("agent.log");
     LoadWriter writer = new LoadWriter(db);
     SplittableRandom random = new SplittableRandom(10);
@@ -56,8 +58,8 @@ class RestartUnderLoadIT {
     try {
       writer.start();
       for (int round = 1; round <= KILLS + TERMS; round++) {
-        try (AgentProcess agent = AgentProcess.start(log, Map.of(), "replicate", "-config",
-            cfg.toString())) {
+        try (AgentProcess agent =
+            AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString())) {
           awaitReady(agent, round);
           Thread.sleep(200 + random.nextInt(500));
           boolean kill = round % 2 == 1;
@@ -83,8 +85,8 @@ class RestartUnderLoadIT {
         }
       }
       writer.stopAndCheck();
-      try (AgentProcess agent = AgentProcess.start(log, Map.of(), "replicate", "-config",
-          cfg.toString())) {
+      try (AgentProcess agent =
+          AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString())) {
         awaitReady(agent, KILLS + TERMS + 1);
         agent.term();
         assertEquals(0, agent.waitFor(Duration.ofSeconds(60)), agent.log());
@@ -94,32 +96,46 @@ class RestartUnderLoadIT {
     }
     String agentLog = Files.readString(log);
     long caughtUp = agentLog.lines().filter(l -> l.contains("caught up")).count();
-    long started = agentLog.lines().filter(l -> l.contains("generation") && l.contains("started"))
-        .count();
-    System.out.printf("restart under load: %d commits, %d SIGKILL, %d SIGTERM, %d catch-ups,"
-        + " %d generation(s) started%n", writer.commits.get(), kills, terms, caughtUp, started);
+    long started =
+        agentLog.lines().filter(l -> l.contains("generation") && l.contains("started")).count();
+    System.out.printf(
+        "restart under load: %d commits, %d SIGKILL, %d SIGTERM, %d catch-ups,"
+            + " %d generation(s) started%n",
+        writer.commits.get(), kills, terms, caughtUp, started);
     agentLog.lines().filter(l -> l.contains("Engine")).forEach(System.out::println);
 
     FileReplicaStore store = new FileReplicaStore(replica);
-    assertEquals(1, store.generations().size(), "generations " + store.generations()
-        + ": restarts must not start one\n" + agentLog);
-    assertTrue(caughtUp >= 1, "the application restarted the WAL while the agent was down at least"
-        + " once, and a catch-up carried the generation on\n" + agentLog);
+    assertEquals(
+        1,
+        store.generations().size(),
+        "generations " + store.generations() + ": restarts must not start one\n" + agentLog);
+    assertTrue(
+        caughtUp >= 1,
+        "the application restarted the WAL while the agent was down at least"
+            + " once, and a catch-up carried the generation on\n"
+            + agentLog);
     String source = Sqlite.dump(db);
     assertEquals(source, Sqlite.dump(restore(store, RestoreTarget.LATEST, "latest.db")));
-    assertEquals(atPause, Sqlite.dump(restore(store, new RestoreTarget(null, null, pausedAt),
-        "at-pause.db")), "the state at " + pausedAt);
+    assertEquals(
+        atPause,
+        Sqlite.dump(restore(store, new RestoreTarget(null, null, pausedAt), "at-pause.db")),
+        "the state at " + pausedAt);
     Path out = tmp.resolve("litestream.db");
     Litestream.run("restore", "-o", out.toString(), "file://" + replica).orThrow();
     assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
     assertEquals(source, Sqlite.dump(out));
   }
 
-  private Path restore(FileReplicaStore store, RestoreTarget target, String name)
-      throws Exception {
+  private Path restore(FileReplicaStore store, RestoreTarget target, String name) throws Exception {
     Path out = tmp.resolve(name);
-    new Restorer(store, new RestoreSettings(4, WalApplier.Mode.PAGES,
-        new PrintStream(new ByteArrayOutputStream()), Duration.ofMinutes(1), Ticker.SYSTEM))
+    new Restorer(
+            store,
+            new RestoreSettings(
+                4,
+                WalApplier.Mode.PAGES,
+                new PrintStream(new ByteArrayOutputStream()),
+                Duration.ofMinutes(1),
+                Ticker.SYSTEM))
         .restore(RestorePlanner.plan(ReplicaCatalog.load(store), target), out);
     assertEquals("ok\n", Sqlite.cli(out, "PRAGMA integrity_check"));
     return out;
@@ -127,10 +143,17 @@ class RestartUnderLoadIT {
 
   /** Waits until start {@code n}'s shipper knows where the replica ends (capture runs). */
   private static void awaitReady(AgentProcess agent, int n) {
-    Await.until(Duration.ofSeconds(60), "agent start " + n + " ready\n" + agent.log(), () -> {
-      assertTrue(agent.isAlive(), "the agent died:\n" + agent.log());
-      return agent.log().lines()
-          .filter(l -> l.contains("resumes at") || l.contains("snapshot comes first")).count() >= n;
-    });
+    Await.until(
+        Duration.ofSeconds(60),
+        "agent start " + n + " ready\n" + agent.log(),
+        () -> {
+          assertTrue(agent.isAlive(), "the agent died:\n" + agent.log());
+          return agent
+                  .log()
+                  .lines()
+                  .filter(l -> l.contains("resumes at") || l.contains("snapshot comes first"))
+                  .count()
+              >= n;
+        });
   }
 }

@@ -8,14 +8,14 @@ import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.PathExpander;
 import dev.walship.agent.config.ReplicaConfig;
-import dev.walship.format.catalog.ReplicaCatalog;
-import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.restore.RestorePlanner;
 import dev.walship.agent.restore.RestoreSettings;
 import dev.walship.agent.restore.RestoreTarget;
 import dev.walship.agent.restore.Restorer;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
+import dev.walship.agent.store.ReplicaStores;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.ReplicaStore;
 import dev.walship.testing.AgeCli;
 import dev.walship.testing.Await;
@@ -54,7 +54,8 @@ class S3FailuresIT {
   }
 
   private ReplicaConfig replica(String bucket, AgeCli.KeyPair age) throws Exception {
-    String yaml = """
+    String yaml =
+        """
         dbs:
           - path: %s
             replicas:
@@ -62,15 +63,32 @@ class S3FailuresIT {
                 endpoint: %s
                 access-key-id: %s
                 secret-access-key: %s
-        """.formatted(tmp.resolve("app.db"), bucket, s3.endpoint(), S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)
-        + (age == null ? "" : "        age: {identities: [%s], recipients: [%s]}\n".formatted(age.identity(), age.recipient()));
-    DbConfig db = new ConfigLoader(Map.of(), new PathExpander(tmp, tmp)).parse(yaml, "litestream.yml", false).dbs().get(0);
+        """
+                .formatted(
+                    tmp.resolve("app.db"),
+                    bucket,
+                    s3.endpoint(),
+                    S3Proxy.ACCESS_KEY,
+                    S3Proxy.SECRET_KEY)
+            + (age == null
+                ? ""
+                : "        age: {identities: [%s], recipients: [%s]}\n"
+                    .formatted(age.identity(), age.recipient()));
+    DbConfig db =
+        new ConfigLoader(Map.of(), new PathExpander(tmp, tmp))
+            .parse(yaml, "litestream.yml", false)
+            .dbs()
+            .get(0);
     return db.replicas().get(0);
   }
 
   private Replicator start(Path db, ReplicaStore store) throws Exception {
-    return Replicator.builder().database(db)
-        .replica("s3", store, ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)))
+    return Replicator.builder()
+        .database(db)
+        .replica(
+            "s3",
+            store,
+            ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400)))
         .start();
   }
 
@@ -78,12 +96,18 @@ class S3FailuresIT {
     return r.databases().get(0).shippers().get(0);
   }
 
-  /** Waits for the shipper's error line to contain {@code cause}; checks it is one line without keys. */
+  /**
+   * Waits for the shipper's error line to contain {@code cause}; checks it is one line without
+   * keys.
+   */
   private static void awaitError(Replicator r, String cause, String... secrets) {
-    Await.until(Duration.ofSeconds(60), "an error naming: " + cause, () -> {
-      String e = shipper(r).stats().lastError();
-      return e != null && e.contains(cause);
-    });
+    Await.until(
+        Duration.ofSeconds(60),
+        "an error naming: " + cause,
+        () -> {
+          String e = shipper(r).stats().lastError();
+          return e != null && e.contains(cause);
+        });
     String e = shipper(r).stats().lastError();
     assertFalse(e.contains("\n"), e);
     for (String secret : List.of(secrets)) {
@@ -92,16 +116,19 @@ class S3FailuresIT {
   }
 
   private static void awaitCaughtUp(Replicator r, Path db, ReplicaStore store) {
-    Await.until(Duration.ofSeconds(90), "the replica holds the database", () -> {
-      r.sync(Duration.ofSeconds(5));
-      return Sqlite.dump(db).equals(restored(store, db));
-    });
+    Await.until(
+        Duration.ofSeconds(90),
+        "the replica holds the database",
+        () -> {
+          r.sync(Duration.ofSeconds(5));
+          return Sqlite.dump(db).equals(restored(store, db));
+        });
   }
 
   private static String restored(ReplicaStore store, Path db) throws Exception {
     Path out = Path.of(db + "-restored-" + System.nanoTime());
-    new Restorer(store, RestoreSettings.defaults()).restore(RestorePlanner.plan(ReplicaCatalog.load(store),
-        RestoreTarget.LATEST), out);
+    new Restorer(store, RestoreSettings.defaults())
+        .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), out);
     return Sqlite.dump(out);
   }
 
@@ -115,11 +142,13 @@ class S3FailuresIT {
   void unknownBucketEndpointDownAndWrongCredentialsEachSayWhatAndRecover() throws Exception {
     Path db = tmp.resolve("app.db");
     String bucket = "created-later-" + System.nanoTime();
-    try (Connection c = Sqlite.openWal(db, 0); ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, null))) {
+    try (Connection c = Sqlite.openWal(db, 0);
+        ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, null))) {
       Sqlite.exec(c, "create table t(i, b)");
       try (Replicator r = start(db, store)) {
         write(c, 0, 50);
-        awaitError(r, "bucket \"" + bucket + "\" does not exist at " + s3.endpoint(), S3Proxy.SECRET_KEY);
+        awaitError(
+            r, "bucket \"" + bucket + "\" does not exist at " + s3.endpoint(), S3Proxy.SECRET_KEY);
         s3.createBucket(bucket);
         awaitCaughtUp(r, db, store);
 
@@ -129,8 +158,11 @@ class S3FailuresIT {
 
         s3.restartAccepting("AKIAOTHERKEY00000000", "another/secret/key/abcdefghijklmnopqrst");
         write(c, 100, 150);
-        awaitError(r, "the server does not know the access key (credentials from access-key-id at litestream.yml:",
-            S3Proxy.SECRET_KEY, "another/secret");
+        awaitError(
+            r,
+            "the server does not know the access key (credentials from access-key-id at litestream.yml:",
+            S3Proxy.SECRET_KEY,
+            "another/secret");
 
         s3.restartAccepting(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY);
         write(c, 150, 200);
@@ -148,20 +180,29 @@ class S3FailuresIT {
     String bucket = s3.newBucket("age");
     try (Connection c = Sqlite.openWal(db, 0)) {
       Sqlite.exec(c, "create table t(i, b)");
-      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, right)); Replicator r = start(db, store)) {
+      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, right));
+          Replicator r = start(db, store)) {
         write(c, 0, 50);
         awaitCaughtUp(r, db, store);
       }
       List<String> before = s3.keys(bucket);
-      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, wrong)); Replicator r = start(db, store)) {
+      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, wrong));
+          Replicator r = start(db, store)) {
         write(c, 50, 100);
-        awaitError(r, "none of the 1 age identities decrypts it (it was encrypted to other recipients; check age.identities)",
-            wrong.identity(), right.identity());
-        Await.until(Duration.ofSeconds(30), "a few more failed attempts", () -> shipper(r).stats().errors() >= 3);
+        awaitError(
+            r,
+            "none of the 1 age identities decrypts it (it was encrypted to other recipients; check age.identities)",
+            wrong.identity(),
+            right.identity());
+        Await.until(
+            Duration.ofSeconds(30),
+            "a few more failed attempts",
+            () -> shipper(r).stats().errors() >= 3);
         assertEquals(before, s3.keys(bucket), "nothing replaced, nothing deleted");
         assertFalse(r.stop(Duration.ofMillis(200)), "it could not ship");
       }
-      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, right)); Replicator r = start(db, store)) {
+      try (ReplicaStore store = ReplicaStores.defaults().open(replica(bucket, right));
+          Replicator r = start(db, store)) {
         write(c, 100, 120);
         awaitCaughtUp(r, db, store);
         assertTrue(s3.keys(bucket).containsAll(before));

@@ -33,7 +33,10 @@ class S3SecretsIT {
     AgeCli.KeyPair age = AgeCli.keygen(tmp, "age.txt");
     Path db = tmp.resolve("app.db");
     Sqlite.cli(db, "PRAGMA journal_mode=WAL; create table t(x); insert into t values(1);");
-    Path cfg = Files.writeString(tmp.resolve("litestream.yml"), """
+    Path cfg =
+        Files.writeString(
+            tmp.resolve("litestream.yml"),
+            """
         logging:
           level: debug
         dbs:
@@ -46,14 +49,29 @@ class S3SecretsIT {
                 age:
                   identities: [%s]
                   recipients: [%s]
-        """.formatted(db, S3.newBucket("secrets"), S3.endpoint(), KEY_ID, SECRET, age.identity(), age.recipient()));
+        """
+                .formatted(
+                    db,
+                    S3.newBucket("secrets"),
+                    S3.endpoint(),
+                    KEY_ID,
+                    SECRET,
+                    age.identity(),
+                    age.recipient()));
     List<String> secrets = List.of(KEY_ID, SECRET, age.identity());
 
     String databases = run("databases", "-config", cfg.toString());
     assertTrue(databases.contains(db.toString()), databases);
     String generations = run("generations", "-config", cfg.toString(), db.toString());
     assertTrue(generations.contains("the server does not know the access key"), generations);
-    String restore = run("restore", "-config", cfg.toString(), "-o", tmp.resolve("out.db").toString(), db.toString());
+    String restore =
+        run(
+            "restore",
+            "-config",
+            cfg.toString(),
+            "-o",
+            tmp.resolve("out.db").toString(),
+            db.toString());
     assertTrue(restore.contains("the server does not know the access key"), restore);
     for (String out : List.of(databases, generations, restore)) {
       for (String s : secrets) {
@@ -62,9 +80,12 @@ class S3SecretsIT {
     }
 
     Path log = tmp.resolve("replicate.log");
-    try (AgentProcess p = AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString())) {
-      Await.until(Duration.ofSeconds(60), "two failed attempts logged", () ->
-          p.log().split("the server does not know the access key", -1).length > 2);
+    try (AgentProcess p =
+        AgentProcess.start(log, Map.of(), "replicate", "-config", cfg.toString())) {
+      Await.until(
+          Duration.ofSeconds(60),
+          "two failed attempts logged",
+          () -> p.log().split("the server does not know the access key", -1).length > 2);
       p.kill(); // a clean stop would wait for the replica that refuses the keys
     }
     String text = Files.readString(log);

@@ -33,11 +33,13 @@ final class TestServer implements AutoCloseable {
     SshKeys.KeyPair key = SshKeys.generate(keys, "agent", "ed25519");
     Path auth = Files.writeString(keys.resolve("authorized_keys"), key.publicLine() + "\n");
     Path root = Files.createDirectories(dir.resolve("alpha").resolve(USER));
-    ReplicaServer s = ReplicaServer.start(ServerConfig.builder()
-        .listen("127.0.0.1", 0)
-        .hostKey(keys.resolve("host_key"))
-        .user(USER, root, auth, List.of("db"))
-        .build());
+    ReplicaServer s =
+        ReplicaServer.start(
+            ServerConfig.builder()
+                .listen("127.0.0.1", 0)
+                .hostKey(keys.resolve("host_key"))
+                .user(USER, root, auth, List.of("db"))
+                .build());
     return new TestServer(s, key, root);
   }
 
@@ -51,8 +53,16 @@ final class TestServer implements AutoCloseable {
   }
 
   SftpTarget target(String name) {
-    return new SftpTarget("127.0.0.1", port(), USER, null, "/db/" + name, key.privateKey(), null,
-        server.hostKeyFingerprint(), null);
+    return new SftpTarget(
+        "127.0.0.1",
+        port(),
+        USER,
+        null,
+        "/db/" + name,
+        key.privateKey(),
+        null,
+        server.hostKeyFingerprint(),
+        null);
   }
 
   SftpReplicaStore store(String name) throws IOException {
@@ -65,10 +75,14 @@ final class TestServer implements AutoCloseable {
               - url: sftp://%s@127.0.0.1:%d/db/%s
                 key-path: %s
                 host-key: %s
-        """.formatted(USER, port(), name, key.privateKey(), server.hostKeyFingerprint());
+        """
+        .formatted(USER, port(), name, key.privateKey(), server.hostKeyFingerprint());
   }
 
-  /** A Litestream v0.3.13 config whose one database {@code db} has this server's replica {@code name}. */
+  /**
+   * A Litestream v0.3.13 config whose one database {@code db} has this server's replica {@code
+   * name}.
+   */
   String litestreamConfig(Path db, String name) {
     return """
         dbs:
@@ -79,7 +93,8 @@ final class TestServer implements AutoCloseable {
                 user: %s
                 key-path: %s
                 path: /db/%s
-        """.formatted(db, port(), USER, key.privateKey(), name);
+        """
+        .formatted(db, port(), USER, key.privateKey(), name);
   }
 
   @Override

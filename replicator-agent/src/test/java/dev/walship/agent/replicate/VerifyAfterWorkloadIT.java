@@ -35,29 +35,48 @@ class VerifyAfterWorkloadIT {
   @Test
   void validationFindsNoMismatchUnderLoadAndVerifyPassesAfterwards() throws Exception {
     Path db = tmp.resolve("app.db");
-    try (TestServer server = TestServer.start(tmp); Connection c = Sqlite.openWal(db, 1000)) {
-      Path yml = Files.writeString(tmp.resolve("replicator.yml"), """
+    try (TestServer server = TestServer.start(tmp);
+        Connection c = Sqlite.openWal(db, 1000)) {
+      Path yml =
+          Files.writeString(
+              tmp.resolve("replicator.yml"),
+              """
           dbs:
             - path: %s
               min-checkpoint-page-count: 100
               replicas:
                 - name: alpha
                   validation-interval: 300ms
-          """.formatted(db) + server.walshipReplicaYaml("app").replaceFirst("- url:", "  url:"));
-      DbConfig cfg = new ConfigLoader(Map.of(), PathExpander.ofSystem()).parse(Files.readString(yml), yml.toString(), false)
-          .dbs().get(0);
-      try (Replicator r = Replicator.builder().database(cfg).random(new SplittableRandom(8)).start()) {
+          """
+                      .formatted(db)
+                  + server.walshipReplicaYaml("app").replaceFirst("- url:", "  url:"));
+      DbConfig cfg =
+          new ConfigLoader(Map.of(), PathExpander.ofSystem())
+              .parse(Files.readString(yml), yml.toString(), false)
+              .dbs()
+              .get(0);
+      try (Replicator r =
+          Replicator.builder().database(cfg).random(new SplittableRandom(8)).start()) {
         ValidationLoop loop = r.validations().get(0);
-        new Workload(c, 21).run(1500, 700, done -> { });
+        new Workload(c, 21).run(1500, 700, done -> {});
         assertTrue(r.sync(Duration.ofSeconds(60)));
         long oks = loop.count(Verdict.Result.OK);
-        Await.until(Duration.ofSeconds(60), "a check after the workload", () -> loop.count(Verdict.Result.OK) > oks);
+        Await.until(
+            Duration.ofSeconds(60),
+            "a check after the workload",
+            () -> loop.count(Verdict.Result.OK) > oks);
         assertEquals(0, loop.count(Verdict.Result.MISMATCH), "last: " + loop.last());
         assertTrue(loop.last().position().index() > 2, "several WAL indices: " + loop.last());
       }
       StringWriter out = new StringWriter();
-      int exit = Main.run(new String[] {"verify", "-config", yml.toString()},
-          new CliContext(Map.of(), PathExpander.ofSystem(), new PrintWriter(out), new PrintWriter(new StringWriter())));
+      int exit =
+          Main.run(
+              new String[] {"verify", "-config", yml.toString()},
+              new CliContext(
+                  Map.of(),
+                  PathExpander.ofSystem(),
+                  new PrintWriter(out),
+                  new PrintWriter(new StringWriter())));
       assertEquals(0, exit, out.toString());
       assertTrue(out.toString().contains("[alpha]: validation ok at "), out.toString());
     }

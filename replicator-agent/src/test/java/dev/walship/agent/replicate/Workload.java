@@ -35,7 +35,10 @@ final class Workload {
     }
   }
 
-  /** Runs {@code n} transactions; {@code vacuumAt} is the transaction replaced by a VACUUM (-1: none). */
+  /**
+   * Runs {@code n} transactions; {@code vacuumAt} is the transaction replaced by a VACUUM (-1:
+   * none).
+   */
   void run(int n, int vacuumAt, Between between) throws Exception {
     for (int i = 0; i < n; i++) {
       if (i == vacuumAt) {

@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 /**
  * A replica written by the real Litestream v0.3.13, with a recorded history: several WAL indices
  * (checkpoints), two generations (Litestream restarted while the app wrote and reset its WAL), and
- * the source's {@code .dump} at recorded moments when the replica had caught up. Built once per
- * JVM in a temporary directory; tests copy the replica before damaging it.
+ * the source's {@code .dump} at recorded moments when the replica had caught up. Built once per JVM
+ * in a temporary directory; tests copy the replica before damaging it.
  */
 public final class LitestreamHistory {
   private static LitestreamHistory instance;
@@ -28,10 +28,13 @@ public final class LitestreamHistory {
   public final Path db;
   public final Path replica;
   public final Path config;
+
   /** Recorded moment → the source's dump then (the replica held exactly that state). */
   public final Map<Instant, String> dumps = new LinkedHashMap<>();
+
   /** A moment after Litestream stopped and before the app wrote more: between the generations. */
   public Instant betweenGenerations;
+
   public String dumpBetweenGenerations;
   public String latestDump;
 
@@ -59,7 +62,9 @@ public final class LitestreamHistory {
   }
 
   private void build() throws Exception {
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             monitor-interval: 50ms
@@ -68,10 +73,14 @@ public final class LitestreamHistory {
             replicas:
               - url: file://%s
                 sync-interval: 50ms
-        """.formatted(db, replica));
+        """
+            .formatted(db, replica));
     try (Connection c = Sqlite.openWal(db, 0)) {
-      Sqlite.exec(c, "create table fruits(name text, color text, blob)",
-          "insert into fruits values('appple','red',null)", "insert into fruits values('banana','yellow',null)");
+      Sqlite.exec(
+          c,
+          "create table fruits(name text, color text, blob)",
+          "insert into fruits values('appple','red',null)",
+          "insert into fruits values('banana','yellow',null)");
       try (Litestream ls = Litestream.replicate(config)) {
         awaitSnapshot(ls);
         for (int burst = 0; burst < 4; burst++) { // several segments in one index, so that tests
@@ -93,7 +102,9 @@ public final class LitestreamHistory {
       phase(c, 200, 230); // while Litestream is down
       Sqlite.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)"); // WAL reset behind Litestream's back
       try (Litestream ls = Litestream.replicate(config)) {
-        Await.until(Duration.ofSeconds(30), "a second generation with its snapshot\n" + ls.log(),
+        Await.until(
+            Duration.ofSeconds(30),
+            "a second generation with its snapshot\n" + ls.log(),
             () -> generationsWithSnapshot() == 2);
         Thread.sleep(1000);
         phase(c, 230, 300);
@@ -115,15 +126,26 @@ public final class LitestreamHistory {
   }
 
   private void awaitSnapshot(Litestream ls) {
-    Await.until(Duration.ofSeconds(30), "Litestream's first snapshot\n" + ls.log(), () -> {
-      FileReplicaStore s = new FileReplicaStore(replica);
-      return !s.generations().isEmpty() && !s.snapshots(s.generations().get(0)).isEmpty();
-    });
+    Await.until(
+        Duration.ofSeconds(30),
+        "Litestream's first snapshot\n" + ls.log(),
+        () -> {
+          FileReplicaStore s = new FileReplicaStore(replica);
+          return !s.generations().isEmpty() && !s.snapshots(s.generations().get(0)).isEmpty();
+        });
   }
 
   private static void phase(Connection c, int from, int to) throws Exception {
     for (int i = from; i < to; i++) {
-      Sqlite.exec(c, "insert into fruits values('fruit" + i + "', 'color" + (i % 7) + "', randomblob(" + (100 + (i * 37) % 3000) + "))");
+      Sqlite.exec(
+          c,
+          "insert into fruits values('fruit"
+              + i
+              + "', 'color"
+              + (i % 7)
+              + "', randomblob("
+              + (100 + (i * 37) % 3000)
+              + "))");
     }
   }
 

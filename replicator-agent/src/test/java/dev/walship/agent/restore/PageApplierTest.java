@@ -101,6 +101,7 @@ class PageApplierTest {
     b[16] = 0x20; // 8192
     Files.write(db, b);
     IOException e = assertThrows(IOException.class, () -> apply(new PageApplier(), db, tmp, wal));
-    assertTrue(e.getMessage().endsWith("page size 8192 != the WAL's page size 4096"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("page size 8192 != the WAL's page size 4096"), e.getMessage());
   }
 }

@@ -78,7 +78,8 @@ class ParallelDownloadsTest {
     }
 
     @Override
-    public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
+    public Entry write(LayoutFile file, Instant modified, ContentWriter content)
+        throws IOException {
       return files.write(file, modified, content);
     }
 
@@ -89,8 +90,12 @@ class ParallelDownloadsTest {
   }
 
   private static RestoreSettings quiet() {
-    return new RestoreSettings(4, WalApplier.Mode.PAGES, new PrintStream(new ByteArrayOutputStream()),
-        Duration.ofMinutes(1), Ticker.SYSTEM);
+    return new RestoreSettings(
+        4,
+        WalApplier.Mode.PAGES,
+        new PrintStream(new ByteArrayOutputStream()),
+        Duration.ofMinutes(1),
+        Ticker.SYSTEM);
   }
 
   private static RestorePlan plan(ReplicaStore store) throws Exception {
@@ -102,26 +107,29 @@ class ParallelDownloadsTest {
     Path r = tmp.resolve("large");
     SyntheticReplica synthetic = SyntheticReplica.write(r, tmp, 3, 5 << 20);
     CountDownLatch segmentOpened = new CountDownLatch(1);
-    Remote store = new Remote(r) {
-      @Override
-      public InputStream open(String path) throws IOException {
-        if (path.contains("/wal/")) {
-          segmentOpened.countDown();
-          return super.open(path);
-        }
-        try { // the snapshot's bytes wait until a segment is being fetched: serial downloads fail here
-          if (!segmentOpened.await(30, TimeUnit.SECONDS)) {
-            throw new IOException("no segment was fetched while the snapshot downloaded");
+    Remote store =
+        new Remote(r) {
+          @Override
+          public InputStream open(String path) throws IOException {
+            if (path.contains("/wal/")) {
+              segmentOpened.countDown();
+              return super.open(path);
+            }
+            try { // the snapshot's bytes wait until a segment is being fetched: serial downloads
+              // fail here
+              if (!segmentOpened.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("no segment was fetched while the snapshot downloaded");
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IOException(e);
+            }
+            return super.open(path);
           }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException(e);
-        }
-        return super.open(path);
-      }
-    };
+        };
     RestorePlan plan = plan(store);
-    assertTrue(plan.indices().get(0).segments().stream().allMatch(w -> w.size() > 5_000_000),
+    assertTrue(
+        plan.indices().get(0).segments().stream().allMatch(w -> w.size() > 5_000_000),
         "every segment is larger than 5 MB: " + plan.indices());
     Path out = tmp.resolve("large.db");
     new Restorer(store, quiet()).restore(plan, out);
@@ -135,23 +143,33 @@ class ParallelDownloadsTest {
     Path r = tmp.resolve("damaged");
     SyntheticReplica.write(r, tmp, 40);
     Remote store = new Remote(r);
-    List<WalSegmentInfo> segs = plan(store).indices().stream().flatMap(i -> i.segments().stream()).toList();
+    List<WalSegmentInfo> segs =
+        plan(store).indices().stream().flatMap(i -> i.segments().stream()).toList();
     WalSegmentInfo victim = segs.get(20);
-    try (RandomAccessFile f = new RandomAccessFile(r.resolve(victim.name().path()).toFile(), "rw")) {
+    try (RandomAccessFile f =
+        new RandomAccessFile(r.resolve(victim.name().path()).toFile(), "rw")) {
       f.seek(f.length() - 6); // inside the last frame's page or its LZ4 block checksum
       int x = f.read();
       f.seek(f.length() - 6);
       f.write(x ^ 0x20);
     }
     Path out = tmp.resolve("never.db");
-    RestoreException e = assertThrows(RestoreException.class, () -> new Restorer(store, quiet()).restore(plan(store), out));
-    assertTrue(e.getMessage().startsWith("file://" + r + "/" + victim.name().path() + ": "), e.getMessage());
-    assertTrue(e.getMessage().contains("newest restorable point: " + segs.get(19).name().path()), e.getMessage());
+    RestoreException e =
+        assertThrows(
+            RestoreException.class, () -> new Restorer(store, quiet()).restore(plan(store), out));
+    assertTrue(
+        e.getMessage().startsWith("file://" + r + "/" + victim.name().path() + ": "),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("newest restorable point: " + segs.get(19).name().path()),
+        e.getMessage());
     assertTrue(store.mostOpen.get() >= 2, "downloads at once: " + store.mostOpen.get());
     assertEquals(0, store.open.get(), "every download was closed");
     assertFalse(Files.exists(out), "nothing at the output path");
     try (Stream<Path> s = Files.list(tmp)) {
-      assertEquals(List.of(), s.filter(p -> p.getFileName().toString().startsWith(".never.db")).toList(),
+      assertEquals(
+          List.of(),
+          s.filter(p -> p.getFileName().toString().startsWith(".never.db")).toList(),
           "the work directory is gone");
     }
   }

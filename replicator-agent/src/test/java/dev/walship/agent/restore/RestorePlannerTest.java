@@ -1,11 +1,11 @@
 package dev.walship.agent.restore;
 
-import dev.walship.format.catalog.ReplicaCatalog;
-import dev.walship.format.catalog.GenerationFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.format.catalog.GenerationFiles;
+import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.layout.WalSegmentName;
@@ -34,12 +34,18 @@ class RestorePlannerTest {
     return new WalSegmentInfo(new WalSegmentName(g, index, offset), 10, t(at));
   }
 
-  /** A: snapshot 0 at 10 s, index 0 (10, 20), index 1 (30, 40), snapshot 1 at 35 s. B: snapshot 0 at 100 s, index 0 (110). */
+  /**
+   * A: snapshot 0 at 10 s, index 0 (10, 20), index 1 (30, 40), snapshot 1 at 35 s. B: snapshot 0 at
+   * 100 s, index 0 (110).
+   */
   static ReplicaCatalog catalog() {
-    GenerationFiles a = new GenerationFiles(A,
-        List.of(snap(A, 0, 10), snap(A, 1, 35)),
-        List.of(seg(A, 0, 0, 10), seg(A, 0, 4152, 20), seg(A, 1, 0, 30), seg(A, 1, 4152, 40)));
-    GenerationFiles b = new GenerationFiles(B, List.of(snap(B, 0, 100)), List.of(seg(B, 0, 0, 110)));
+    GenerationFiles a =
+        new GenerationFiles(
+            A,
+            List.of(snap(A, 0, 10), snap(A, 1, 35)),
+            List.of(seg(A, 0, 0, 10), seg(A, 0, 4152, 20), seg(A, 1, 0, 30), seg(A, 1, 4152, 40)));
+    GenerationFiles b =
+        new GenerationFiles(B, List.of(snap(B, 0, 100)), List.of(seg(B, 0, 0, 110)));
     return new ReplicaCatalog("file:///r", List.of(a, b));
   }
 
@@ -66,7 +72,8 @@ class RestorePlannerTest {
     assertEquals(new SnapshotName(A, 0), p.snapshot().name());
     assertEquals(List.of("00000000_00000000", "00000000_00001038"), segments(p));
     RestorePlan later = RestorePlanner.plan(catalog(), new RestoreTarget(null, null, t(37)));
-    assertEquals(new SnapshotName(A, 1), later.snapshot().name(), "the newest snapshot at or before T");
+    assertEquals(
+        new SnapshotName(A, 1), later.snapshot().name(), "the newest snapshot at or before T");
     assertEquals(List.of("00000001_00000000"), segments(later));
   }
 
@@ -86,10 +93,14 @@ class RestorePlannerTest {
 
   @Test
   void aTimeBeforeEverySnapshotHasNoBackup() {
-    NoBackupsException e = assertThrows(NoBackupsException.class,
-        () -> RestorePlanner.plan(catalog(), new RestoreTarget(null, null, t(5))));
-    assertEquals("no matching backups found: no snapshot at or before 2026-01-01T00:00:05Z in file:///r; "
-        + "the oldest is generations/aaaaaaaaaaaaaaaa/snapshots/00000000.snapshot.lz4 from 2026-01-01T00:00:10Z", e.getMessage());
+    NoBackupsException e =
+        assertThrows(
+            NoBackupsException.class,
+            () -> RestorePlanner.plan(catalog(), new RestoreTarget(null, null, t(5))));
+    assertEquals(
+        "no matching backups found: no snapshot at or before 2026-01-01T00:00:05Z in file:///r; "
+            + "the oldest is generations/aaaaaaaaaaaaaaaa/snapshots/00000000.snapshot.lz4 from 2026-01-01T00:00:10Z",
+        e.getMessage());
   }
 
   @Test
@@ -103,48 +114,83 @@ class RestorePlannerTest {
 
   @Test
   void anIndexBeyondWhatExistsIsAnError() {
-    RestoreException e = assertThrows(RestoreException.class,
-        () -> RestorePlanner.plan(catalog(), new RestoreTarget(A, 7, null)));
-    assertEquals("-index 00000007 is beyond what file:///r holds: generation aaaaaaaaaaaaaaaa ends at index 00000001",
+    RestoreException e =
+        assertThrows(
+            RestoreException.class,
+            () -> RestorePlanner.plan(catalog(), new RestoreTarget(A, 7, null)));
+    assertEquals(
+        "-index 00000007 is beyond what file:///r holds: generation aaaaaaaaaaaaaaaa ends at index 00000001",
         e.getMessage());
   }
 
   @Test
   void anUnknownGenerationOrAnEmptyReplicaHasNoBackup() {
-    assertEquals("no matching backups found: generation cccccccccccccccc is not in file:///r",
-        assertThrows(NoBackupsException.class, () -> RestorePlanner.plan(catalog(),
-            new RestoreTarget(Generation.parse("cccccccccccccccc"), null, null))).getMessage());
-    assertEquals("no matching backups found: no generations in file:///e",
-        assertThrows(NoBackupsException.class,
-            () -> RestorePlanner.plan(new ReplicaCatalog("file:///e", List.of()), RestoreTarget.LATEST)).getMessage());
+    assertEquals(
+        "no matching backups found: generation cccccccccccccccc is not in file:///r",
+        assertThrows(
+                NoBackupsException.class,
+                () ->
+                    RestorePlanner.plan(
+                        catalog(),
+                        new RestoreTarget(Generation.parse("cccccccccccccccc"), null, null)))
+            .getMessage());
+    assertEquals(
+        "no matching backups found: no generations in file:///e",
+        assertThrows(
+                NoBackupsException.class,
+                () ->
+                    RestorePlanner.plan(
+                        new ReplicaCatalog("file:///e", List.of()), RestoreTarget.LATEST))
+            .getMessage());
   }
 
   @Test
   void aMissingIndexNamesItAndTheNewestRestorablePoint() {
-    GenerationFiles g = new GenerationFiles(A, List.of(snap(A, 0, 10)),
-        List.of(seg(A, 0, 0, 10), seg(A, 2, 0, 30)));
-    RestoreException e = assertThrows(RestoreException.class,
-        () -> RestorePlanner.plan(new ReplicaCatalog("file:///r", List.of(g)), RestoreTarget.LATEST));
-    assertEquals("file:///r/generations/aaaaaaaaaaaaaaaa/wal: WAL index 00000001 is missing (no segment between the "
-        + "snapshot and the target); newest restorable point: the end of index 00000000 of generation aaaaaaaaaaaaaaaa "
-        + "(restore it with -generation aaaaaaaaaaaaaaaa -index 0)", e.getMessage());
+    GenerationFiles g =
+        new GenerationFiles(
+            A, List.of(snap(A, 0, 10)), List.of(seg(A, 0, 0, 10), seg(A, 2, 0, 30)));
+    RestoreException e =
+        assertThrows(
+            RestoreException.class,
+            () ->
+                RestorePlanner.plan(
+                    new ReplicaCatalog("file:///r", List.of(g)), RestoreTarget.LATEST));
+    assertEquals(
+        "file:///r/generations/aaaaaaaaaaaaaaaa/wal: WAL index 00000001 is missing (no segment between the "
+            + "snapshot and the target); newest restorable point: the end of index 00000000 of generation aaaaaaaaaaaaaaaa "
+            + "(restore it with -generation aaaaaaaaaaaaaaaa -index 0)",
+        e.getMessage());
   }
 
   @Test
   void anIndexThatDoesNotStartAtZeroIsAnError() {
-    GenerationFiles g = new GenerationFiles(A, List.of(snap(A, 0, 10)), List.of(seg(A, 0, 4152, 10)));
-    RestoreException e = assertThrows(RestoreException.class,
-        () -> RestorePlanner.plan(new ReplicaCatalog("file:///r", List.of(g)), RestoreTarget.LATEST));
-    assertTrue(e.getMessage().startsWith("file:///r/generations/aaaaaaaaaaaaaaaa/wal/00000000_00001038.wal.lz4: "
-        + "WAL index 00000000 starts at offset 0x1038, not 0"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("nothing newer than the snapshot generations/aaaaaaaaaaaaaaaa/snapshots/"
-        + "00000000.snapshot.lz4 can be restored from generation aaaaaaaaaaaaaaaa"), e.getMessage());
+    GenerationFiles g =
+        new GenerationFiles(A, List.of(snap(A, 0, 10)), List.of(seg(A, 0, 4152, 10)));
+    RestoreException e =
+        assertThrows(
+            RestoreException.class,
+            () ->
+                RestorePlanner.plan(
+                    new ReplicaCatalog("file:///r", List.of(g)), RestoreTarget.LATEST));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "file:///r/generations/aaaaaaaaaaaaaaaa/wal/00000000_00001038.wal.lz4: "
+                    + "WAL index 00000000 starts at offset 0x1038, not 0"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "nothing newer than the snapshot generations/aaaaaaaaaaaaaaaa/snapshots/"
+                    + "00000000.snapshot.lz4 can be restored from generation aaaaaaaaaaaaaaaa"),
+        e.getMessage());
   }
 
   @Test
   void aSnapshotWithoutSegmentsIsRestoredAlone() throws Exception {
     GenerationFiles g = new GenerationFiles(A, List.of(snap(A, 3, 10)), List.of());
-    RestorePlan p = RestorePlanner.plan(new ReplicaCatalog("file:///r", List.of(g)), RestoreTarget.LATEST);
+    RestorePlan p =
+        RestorePlanner.plan(new ReplicaCatalog("file:///r", List.of(g)), RestoreTarget.LATEST);
     assertEquals(List.of(), p.indices());
   }
 

@@ -26,6 +26,7 @@ public final class SyntheticReplica {
 
   /** The dump of the source after every row: what a restore of the whole replica must give. */
   public final String dump;
+
   public final int segments;
 
   private SyntheticReplica(String dump, int segments) {
@@ -39,10 +40,11 @@ public final class SyntheticReplica {
   }
 
   /**
-   * Like {@link #write(Path, Path, int)}, each row a random blob of {@code blobBytes} (0: the
-   * text {@code 'row i'}), so that segments can be made megabytes large.
+   * Like {@link #write(Path, Path, int)}, each row a random blob of {@code blobBytes} (0: the text
+   * {@code 'row i'}), so that segments can be made megabytes large.
    */
-  public static SyntheticReplica write(Path root, Path work, int rows, int blobBytes) throws Exception {
+  public static SyntheticReplica write(Path root, Path work, int rows, int blobBytes)
+      throws Exception {
     Path src = work.resolve("synthetic-src-" + System.nanoTime() + ".db");
     byte[] snapshot;
     byte[] wal;
@@ -50,14 +52,18 @@ public final class SyntheticReplica {
       Sqlite.exec(c, "create table t(x)", "PRAGMA wal_checkpoint(TRUNCATE)");
       snapshot = Files.readAllBytes(src);
       for (int i = 0; i < rows; i++) {
-        Sqlite.exec(c, blobBytes > 0 ? "insert into t values(randomblob(" + blobBytes + "))"
-            : "insert into t values('row " + i + "')");
+        Sqlite.exec(
+            c,
+            blobBytes > 0
+                ? "insert into t values(randomblob(" + blobBytes + "))"
+                : "insert into t values('row " + i + "')");
       }
       wal = Files.readAllBytes(Path.of(src + "-wal"));
     }
     String dump = Sqlite.dump(src);
     FileReplicaStore store = new FileReplicaStore(root);
-    store.write(new SnapshotName(GENERATION, 0), START, out -> lz4(out, snapshot, 0, snapshot.length));
+    store.write(
+        new SnapshotName(GENERATION, 0), START, out -> lz4(out, snapshot, 0, snapshot.length));
     WalReader reader = WalReader.open(new ByteArrayInputStream(wal));
     long from = 0;
     int segments = 0;
@@ -65,7 +71,9 @@ public final class SyntheticReplica {
       if (reader.frameHeader().isCommit()) {
         long f = from;
         long to = reader.offset();
-        store.write(new WalSegmentName(GENERATION, 0, from), START.plusMillis(1 + segments),
+        store.write(
+            new WalSegmentName(GENERATION, 0, from),
+            START.plusMillis(1 + segments),
             out -> lz4(out, wal, (int) f, (int) to));
         from = to;
         segments++;

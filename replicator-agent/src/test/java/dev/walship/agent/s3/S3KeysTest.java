@@ -27,7 +27,10 @@ class S3KeysTest {
     assertEquals("backups/app/generations/", db.prefix("generations"));
     assertEquals("backups/app/", db.prefix(""));
     S3Keys rooted = new S3Keys("/db");
-    assertEquals("/db/generations/g", rooted.key("generations/g"), "path: /db keeps its slash, as Litestream's keys do");
+    assertEquals(
+        "/db/generations/g",
+        rooted.key("generations/g"),
+        "path: /db keeps its slash, as Litestream's keys do");
     assertEquals("generations/g", new S3Keys(".").key("generations/g"));
   }
 
@@ -37,7 +40,9 @@ class S3KeysTest {
     assertEquals("s3://b/x/y", new S3Target("b", "x//y/", null, null, false, false, c).location());
     assertEquals("s3://b", new S3Target("b", "", null, null, false, false, c).location());
     assertEquals("s3://b/db", new S3Target("b", "/db", null, null, false, false, c).location());
-    assertEquals("s3://b/x (AWS S3, credentials from test)", new S3Target("b", "x", null, null, false, false, c).toString());
+    assertEquals(
+        "s3://b/x (AWS S3, credentials from test)",
+        new S3Target("b", "x", null, null, false, false, c).toString());
     assertEquals("S3Credentials[from test]", c.toString());
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.walship.toolkit.time.Backoff;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.Position;
@@ -16,6 +15,7 @@ import dev.walship.format.store.Entry;
 import dev.walship.format.store.WalSegmentInfo;
 import dev.walship.testing.S3Proxy;
 import dev.walship.testing.TcpProxy;
+import dev.walship.toolkit.time.Backoff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +35,10 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@link S3ReplicaStore} against a real S3 API server (s3proxy): the store contract, parts, pages, errors. */
+/**
+ * {@link S3ReplicaStore} against a real S3 API server (s3proxy): the store contract, parts, pages,
+ * errors.
+ */
 class S3ReplicaStoreTest {
   static final S3Proxy S3 = S3Proxy.shared();
   static final Generation G = Generation.parse("00112233aabbccdd");
@@ -50,13 +53,18 @@ class S3ReplicaStoreTest {
   }
 
   static S3ReplicaStore store(String bucket) {
-    return S3ReplicaStore.open(target(bucket, "db", good()), S3Options.defaults().withParts(S3Options.MIN_PART_SIZE, 2));
+    return S3ReplicaStore.open(
+        target(bucket, "db", good()), S3Options.defaults().withParts(S3Options.MIN_PART_SIZE, 2));
   }
 
   static S3Client sdk() {
-    return S3Client.builder().endpointOverride(URI.create(S3.endpoint())).forcePathStyle(true)
+    return S3Client.builder()
+        .endpointOverride(URI.create(S3.endpoint()))
+        .forcePathStyle(true)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3.accessKey(), S3.secretKey())))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(S3.accessKey(), S3.secretKey())))
         .build();
   }
 
@@ -74,7 +82,8 @@ class S3ReplicaStoreTest {
       byte[] bytes = "segment bytes".getBytes(StandardCharsets.US_ASCII);
       Entry e = store.write(seg, Instant.now(), out -> out.write(bytes));
       assertEquals(bytes.length, e.size());
-      assertEquals(List.of("db/generations/" + G + "/wal/00000001_00001038.wal.lz4"), S3.keys(bucket));
+      assertEquals(
+          List.of("db/generations/" + G + "/wal/00000001_00001038.wal.lz4"), S3.keys(bucket));
       assertArrayEquals(bytes, read(store, seg.path()));
 
       List<Entry> gens = store.list(Layout.GENERATIONS);
@@ -84,10 +93,17 @@ class S3ReplicaStoreTest {
       List<WalSegmentInfo> segs = store.walSegments(G);
       assertEquals(1, segs.size());
       assertEquals(bytes.length, segs.get(0).size());
-      assertTrue(Duration.between(segs.get(0).created(), Instant.now()).abs().toSeconds() < 30, "LastModified is now");
-      assertEquals(List.of(), store.list("generations/" + G + "/snapshots"), "a prefix without objects is an empty dir");
+      assertTrue(
+          Duration.between(segs.get(0).created(), Instant.now()).abs().toSeconds() < 30,
+          "LastModified is now");
+      assertEquals(
+          List.of(),
+          store.list("generations/" + G + "/snapshots"),
+          "a prefix without objects is an empty dir");
 
-      assertThrows(NoSuchFileException.class, () -> store.open("generations/" + G + "/wal/00000009_00000000.wal.lz4"));
+      assertThrows(
+          NoSuchFileException.class,
+          () -> store.open("generations/" + G + "/wal/00000009_00000000.wal.lz4"));
       store.delete(seg.path());
       store.delete(seg.path()); // gone already: not an error
       assertEquals(List.of(), store.walSegments(G));
@@ -129,11 +145,15 @@ class S3ReplicaStoreTest {
     new SplittableRandom(1).nextBytes(big);
     SnapshotName snap = new SnapshotName(G, 3);
     try (S3ReplicaStore store = store(bucket)) {
-      Entry e = store.write(snap, Instant.now(), out -> {
-        for (int off = 0; off < big.length; off += 100_000) {
-          out.write(big, off, Math.min(100_000, big.length - off));
-        }
-      });
+      Entry e =
+          store.write(
+              snap,
+              Instant.now(),
+              out -> {
+                for (int off = 0; off < big.length; off += 100_000) {
+                  out.write(big, off, Math.min(100_000, big.length - off));
+                }
+              });
       assertEquals(big.length, e.size());
       assertArrayEquals(big, read(store, snap.path()));
     }
@@ -144,10 +164,17 @@ class S3ReplicaStoreTest {
     String bucket = S3.newBucket("abort");
     SnapshotName snap = new SnapshotName(G, 0);
     try (S3ReplicaStore store = store(bucket)) {
-      IOException thrown = assertThrows(IOException.class, () -> store.write(snap, Instant.now(), out -> {
-        out.write(new byte[11 * 1024 * 1024]);
-        throw new IOException("the snapshot source broke");
-      }));
+      IOException thrown =
+          assertThrows(
+              IOException.class,
+              () ->
+                  store.write(
+                      snap,
+                      Instant.now(),
+                      out -> {
+                        out.write(new byte[11 * 1024 * 1024]);
+                        throw new IOException("the snapshot source broke");
+                      }));
       assertEquals("the snapshot source broke", thrown.getMessage());
       assertEquals(List.of(), store.snapshots(G));
       assertEquals(List.of(), S3.keys(bucket), "no object, no part left");
@@ -164,8 +191,18 @@ class S3ReplicaStoreTest {
         Generation b = i % 2 == 0 ? G2 : G;
         store.write(WalSegmentName.at(new Position(a, i, 0)), Instant.now(), out -> out.write(1));
         store.write(new SnapshotName(b, i + 1), Instant.now(), out -> out.write(2));
-        Instant older = store.walSegments(a).stream().filter(s -> s.name().index() == i).findFirst().orElseThrow().created();
-        Instant newer = store.snapshots(b).stream().filter(s -> s.name().index() == i + 1).findFirst().orElseThrow().created();
+        Instant older =
+            store.walSegments(a).stream()
+                .filter(s -> s.name().index() == i)
+                .findFirst()
+                .orElseThrow()
+                .created();
+        Instant newer =
+            store.snapshots(b).stream()
+                .filter(s -> s.name().index() == i + 1)
+                .findFirst()
+                .orElseThrow()
+                .created();
         assertTrue(newer.getEpochSecond() > older.getEpochSecond(), older + " then " + newer);
       }
     }
@@ -174,12 +211,21 @@ class S3ReplicaStoreTest {
   @Test
   void aDownloadThatBreaksOffResumesWhereItStopped() throws IOException {
     String bucket = S3.newBucket("resume");
-    byte[] big = new byte[40 * 1024 * 1024]; // more than socket buffers hold: the cut lands mid-body
+    byte[] big =
+        new byte[40 * 1024 * 1024]; // more than socket buffers hold: the cut lands mid-body
     new SplittableRandom(7).nextBytes(big);
     SnapshotName snap = new SnapshotName(G, 1);
     try (TcpProxy proxy = TcpProxy.start("127.0.0.1", S3.port());
-        S3ReplicaStore store = S3ReplicaStore.open(
-            new S3Target(bucket, "db", null, URI.create("http://127.0.0.1:" + proxy.port()), true, false, good()))) {
+        S3ReplicaStore store =
+            S3ReplicaStore.open(
+                new S3Target(
+                    bucket,
+                    "db",
+                    null,
+                    URI.create("http://127.0.0.1:" + proxy.port()),
+                    true,
+                    false,
+                    good()))) {
       store.write(snap, Instant.now(), out -> out.write(big));
       int connections = proxy.accepted();
       try (InputStream in = store.open(snap.path())) {
@@ -200,16 +246,33 @@ class S3ReplicaStoreTest {
   void failuresAreOneLineNamingTheCauseAndNeverTheKeys() throws IOException {
     String bucket = S3.newBucket("errors");
     String wrongSecret = "wrong/secret/Zq8cR1dH9tXy2LmN4bVw7uEk";
-    assertError("the secret access key does not match the access key (credentials from the test; SignatureDoesNotMatch)",
-        target(bucket, "db", S3Credentials.of(S3.accessKey(), wrongSecret, null, "the test")), wrongSecret);
-    assertError("the server does not know the access key (credentials from the test; InvalidAccessKeyId)",
-        target(bucket, "db", S3Credentials.of("AKIANOSUCHKEY0000000", wrongSecret, null, "the test")), wrongSecret);
-    assertError("bucket \"no-such-bucket\" does not exist at " + S3.endpoint() + " (create it, or fix bucket:)",
-        target("no-such-bucket", "db", good()), S3.secretKey());
+    assertError(
+        "the secret access key does not match the access key (credentials from the test; SignatureDoesNotMatch)",
+        target(bucket, "db", S3Credentials.of(S3.accessKey(), wrongSecret, null, "the test")),
+        wrongSecret);
+    assertError(
+        "the server does not know the access key (credentials from the test; InvalidAccessKeyId)",
+        target(
+            bucket, "db", S3Credentials.of("AKIANOSUCHKEY0000000", wrongSecret, null, "the test")),
+        wrongSecret);
+    assertError(
+        "bucket \"no-such-bucket\" does not exist at "
+            + S3.endpoint()
+            + " (create it, or fix bucket:)",
+        target("no-such-bucket", "db", good()),
+        S3.secretKey());
     int closed = S3Proxy.freePort();
-    S3Target down = new S3Target(bucket, "db", null, URI.create("http://127.0.0.1:" + closed), true, false, good());
+    S3Target down =
+        new S3Target(
+            bucket, "db", null, URI.create("http://127.0.0.1:" + closed), true, false, good());
     String m = message(down);
-    assertTrue(m.startsWith("s3://" + bucket + "/db/generations: list: cannot connect to http://127.0.0.1:" + closed), m);
+    assertTrue(
+        m.startsWith(
+            "s3://"
+                + bucket
+                + "/db/generations: list: cannot connect to http://127.0.0.1:"
+                + closed),
+        m);
   }
 
   private static void assertError(String problem, S3Target t, String secret) {
@@ -219,7 +282,8 @@ class S3ReplicaStoreTest {
   }
 
   private static String message(S3Target t) {
-    S3Options fast = S3Options.defaults().withRetry(2, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)));
+    S3Options fast =
+        S3Options.defaults().withRetry(2, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)));
     try (S3ReplicaStore store = S3ReplicaStore.open(t, fast)) {
       String m = assertThrows(IOException.class, store::generations).getMessage();
       assertFalse(m.contains("\n"), m);

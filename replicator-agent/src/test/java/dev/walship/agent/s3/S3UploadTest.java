@@ -35,14 +35,29 @@ class S3UploadTest {
   void client() {
     bucket = S3.newBucket("upload");
     pool = Executors.newFixedThreadPool(3);
-    S3Target t = new S3Target(bucket, "", null, URI.create(S3.endpoint()), true, false,
-        S3Credentials.of(S3.accessKey(), S3.secretKey(), null, "test"));
-    s3 = S3Clients.build(t, S3Options.defaults(), "us-east-1", ServerClock.system(), List.of(new ExecutionInterceptor() {
-      @Override
-      public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-        ops.add(a.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-      }
-    }));
+    S3Target t =
+        new S3Target(
+            bucket,
+            "",
+            null,
+            URI.create(S3.endpoint()),
+            true,
+            false,
+            S3Credentials.of(S3.accessKey(), S3.secretKey(), null, "test"));
+    s3 =
+        S3Clients.build(
+            t,
+            S3Options.defaults(),
+            "us-east-1",
+            ServerClock.system(),
+            List.of(
+                new ExecutionInterceptor() {
+                  @Override
+                  public void beforeTransmission(
+                      Context.BeforeTransmission c, ExecutionAttributes a) {
+                    ops.add(a.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                  }
+                }));
   }
 
   @AfterEach
@@ -54,7 +69,8 @@ class S3UploadTest {
   private byte[] upload(int size) throws Exception {
     byte[] data = new byte[size];
     new SplittableRandom(size).nextBytes(data);
-    S3Upload u = new S3Upload(s3, bucket, "k" + size, S3Options.defaults().withParts(PART, 3), pool);
+    S3Upload u =
+        new S3Upload(s3, bucket, "k" + size, S3Options.defaults().withParts(PART, 3), pool);
     for (int off = 0; off < size; off += 65_536) {
       u.write(data, off, Math.min(65_536, size - off));
     }
@@ -66,7 +82,8 @@ class S3UploadTest {
   void upToOnePartIsOnePut() throws Exception {
     byte[] data = upload(PART);
     assertEquals(List.of("PutObject"), ops);
-    assertArrayEquals(data, s3.getObjectAsBytes(g -> g.bucket(bucket).key("k" + PART)).asByteArray());
+    assertArrayEquals(
+        data, s3.getObjectAsBytes(g -> g.bucket(bucket).key("k" + PART)).asByteArray());
   }
 
   @Test
@@ -74,10 +91,13 @@ class S3UploadTest {
     int size = 3 * PART + 17;
     byte[] data = upload(size);
     assertEquals("CreateMultipartUpload", ops.get(0));
-    assertEquals(List.of("UploadPart", "UploadPart", "UploadPart", "UploadPart"), ops.subList(1, 5).stream().sorted().toList());
+    assertEquals(
+        List.of("UploadPart", "UploadPart", "UploadPart", "UploadPart"),
+        ops.subList(1, 5).stream().sorted().toList());
     assertEquals("CompleteMultipartUpload", ops.get(5));
     assertEquals(6, ops.size());
-    assertArrayEquals(data, s3.getObjectAsBytes(g -> g.bucket(bucket).key("k" + size)).asByteArray());
+    assertArrayEquals(
+        data, s3.getObjectAsBytes(g -> g.bucket(bucket).key("k" + size)).asByteArray());
   }
 
   @Test

@@ -10,9 +10,9 @@ import org.apache.sshd.client.session.ClientSession;
  * Run in a JVM whose {@code user.home} holds a {@code .ssh/config} and an {@code id_ed25519} that
  * would log in (see {@link SshClientFactoryTest}). Prints one {@code RESULT <mode> …} line.
  *
- * <p>Modes: {@code mina-alias} and {@code mina-direct} use MINA's default client (the control:
- * they show the trap works); {@code store-alias} and {@code store-direct} use the store.
- * Arguments: mode port stranger-key host-key-fingerprint.
+ * <p>Modes: {@code mina-alias} and {@code mina-direct} use MINA's default client (the control: they
+ * show the trap works); {@code store-alias} and {@code store-direct} use the store. Arguments: mode
+ * port stranger-key host-key-fingerprint.
  */
 public final class HomeTrapProbe {
   static final String ALIAS = "walship-trap-alias";
@@ -41,7 +41,8 @@ public final class HomeTrapProbe {
     SshClient client = SshClient.setUpDefaultClient();
     client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
     client.start();
-    try (ClientSession s = client.connect("root", host, port).verify(Duration.ofSeconds(10)).getSession()) {
+    try (ClientSession s =
+        client.connect("root", host, port).verify(Duration.ofSeconds(10)).getSession()) {
       s.auth().verify(Duration.ofSeconds(10));
     } finally {
       client.stop();
@@ -49,7 +50,8 @@ public final class HomeTrapProbe {
   }
 
   private static void store(String host, int port, String[] args) throws Exception {
-    SftpTarget t = new SftpTarget(host, port, "root", null, "", Path.of(args[2]), null, args[3], null);
+    SftpTarget t =
+        new SftpTarget(host, port, "root", null, "", Path.of(args[2]), null, args[3], null);
     SftpOptions o = SftpOptions.defaults().withReconnect(1, Duration.ZERO, Duration.ZERO);
     try (SftpReplicaStore store = SftpReplicaStore.open(t, o)) {
       store.checkAccess();

@@ -25,22 +25,29 @@ class KnownHostsFileTest {
   void linesForAHostKeepTheirNumbersAndSkipWhatDoesNotParse(@TempDir Path dir) throws IOException {
     SshKeys.KeyPair a = SshKeys.generate(dir, "a", "ed25519");
     SshKeys.KeyPair b = SshKeys.generate(dir, "b", "ecdsa");
-    Path f = Files.write(dir.resolve("known_hosts"), List.of(
-        "# a comment",
-        "",
-        "[replica.example]:2222 " + key(a),
-        "replica.example " + key(b),
-        "[replica.example]:2222 ssh-ed25519 not-base64!",
-        "@cert-authority *.example " + key(b),
-        "@revoked [replica.example]:2222 " + key(b),
-        "*.example,[*.example]:2222 " + key(b) + " trailing comment"));
+    Path f =
+        Files.write(
+            dir.resolve("known_hosts"),
+            List.of(
+                "# a comment",
+                "",
+                "[replica.example]:2222 " + key(a),
+                "replica.example " + key(b),
+                "[replica.example]:2222 ssh-ed25519 not-base64!",
+                "@cert-authority *.example " + key(b),
+                "@revoked [replica.example]:2222 " + key(b),
+                "*.example,[*.example]:2222 " + key(b) + " trailing comment"));
     List<KnownHostsFile.Line> lines = new KnownHostsFile(f, true).linesFor("replica.example", 2222);
     assertEquals(List.of(3, 7, 8), lines.stream().map(KnownHostsFile.Line::number).toList());
-    assertEquals(List.of(false, true, false), lines.stream().map(KnownHostsFile.Line::revoked).toList());
+    assertEquals(
+        List.of(false, true, false), lines.stream().map(KnownHostsFile.Line::revoked).toList());
     assertEquals(a.fingerprint(), HostKeyPolicy.fingerprint(lines.get(0).key()));
     assertEquals(f + ":3", lines.get(0).where());
-    assertEquals(List.of(4, 8), new KnownHostsFile(f, true).linesFor("replica.example", 22).stream()
-        .map(KnownHostsFile.Line::number).toList(), "port 22 is looked up without brackets");
+    assertEquals(
+        List.of(4, 8),
+        new KnownHostsFile(f, true)
+            .linesFor("replica.example", 22).stream().map(KnownHostsFile.Line::number).toList(),
+        "port 22 is looked up without brackets");
     assertEquals(List.of(), new KnownHostsFile(f, true).linesFor("REPLICA.example.org", 22));
   }
 
@@ -56,9 +63,12 @@ class KnownHostsFileTest {
   @Test
   void aNamedFileMustExistTheDefaultOneNeedNot(@TempDir Path dir) throws IOException {
     Path missing = dir.resolve("nope");
-    NoSuchFileException e = assertThrows(NoSuchFileException.class,
-        () -> new KnownHostsFile(missing, true).linesFor("h", 22));
-    assertTrue(e.getMessage().contains(missing.toString()) && e.getMessage().contains("known-hosts"), e.getMessage());
+    NoSuchFileException e =
+        assertThrows(
+            NoSuchFileException.class, () -> new KnownHostsFile(missing, true).linesFor("h", 22));
+    assertTrue(
+        e.getMessage().contains(missing.toString()) && e.getMessage().contains("known-hosts"),
+        e.getMessage());
     assertEquals(List.of(), new KnownHostsFile(missing, false).linesFor("h", 22));
   }
 }

@@ -2,29 +2,29 @@ package dev.walship.agent.sftp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.CopyOption;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.nio.file.CopyOption;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.sshd.server.session.ServerSession;
-import org.apache.sshd.sftp.server.Handle;
-import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.server.Handle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
- * A second real SFTP server for what OpenSSH's sshd cannot show: Apache MINA's own SFTP
- * subsystem on 127.0.0.1, port 0, rooted in a directory, logging in one user by password, and
- * optionally advertising none of the OpenSSH extensions (no {@code fsync@openssh.com}, no
- * {@code posix-rename@openssh.com}), like a minimal SFTP server.
+ * A second real SFTP server for what OpenSSH's sshd cannot show: Apache MINA's own SFTP subsystem
+ * on 127.0.0.1, port 0, rooted in a directory, logging in one user by password, and optionally
+ * advertising none of the OpenSSH extensions (no {@code fsync@openssh.com}, no {@code
+ * posix-rename@openssh.com}), like a minimal SFTP server.
  */
 final class MinaSftpServer implements AutoCloseable {
   static final String USER = "walship";
@@ -44,9 +44,11 @@ final class MinaSftpServer implements AutoCloseable {
     SshServer sshd = SshServer.setUpDefaultServer();
     sshd.setHost("127.0.0.1");
     sshd.setPort(0);
-    SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve("mina-host-key"));
+    SimpleGeneratorHostKeyProvider keys =
+        new SimpleGeneratorHostKeyProvider(dir.resolve("mina-host-key"));
     sshd.setKeyPairProvider(keys);
-    sshd.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+    sshd.setPasswordAuthenticator(
+        (user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
     sshd.setPublickeyAuthenticator(null);
     sshd.setKeyboardInteractiveAuthenticator(null);
     sshd.setFileSystemFactory(new VirtualFileSystemFactory(root));

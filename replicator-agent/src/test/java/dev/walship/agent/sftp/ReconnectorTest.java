@@ -1,11 +1,11 @@
 package dev.walship.agent.sftp;
 
-import dev.walship.testing.FixedRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.walship.testing.FixedRandom;
 import dev.walship.testing.OpenSshServer;
 import dev.walship.testing.TcpProxy;
 import java.io.IOException;
@@ -45,16 +45,20 @@ class ReconnectorTest {
   void waitsWithExactBackoffUntilTheServerIsBack() throws IOException {
     List<Duration> waits = new CopyOnWriteArrayList<>();
     try (TcpProxy proxy = TcpProxy.start(OpenSshServer.HOST, fx.server.port())) {
-      SftpOptions options = fx.options()
-          .withReconnect(5, Duration.ofMillis(100), Duration.ofSeconds(1))
-          .withClock(new FixedRandom(0.5), d -> {
-            waits.add(d);
-            if (waits.size() == 2) {
-              proxy.refuse(false); // the server comes back during the second wait
-            }
-          });
+      SftpOptions options =
+          fx.options()
+              .withReconnect(5, Duration.ofMillis(100), Duration.ofSeconds(1))
+              .withClock(
+                  new FixedRandom(0.5),
+                  d -> {
+                    waits.add(d);
+                    if (waits.size() == 2) {
+                      proxy.refuse(false); // the server comes back during the second wait
+                    }
+                  });
       proxy.refuse(true);
-      try (SftpReplicaStore store = SftpReplicaStore.open(fx.target(tmp.toString(), proxy.port()), options)) {
+      try (SftpReplicaStore store =
+          SftpReplicaStore.open(fx.target(tmp.toString(), proxy.port()), options)) {
         store.list("");
         assertEquals(List.of(Duration.ofMillis(75), Duration.ofMillis(150)), waits);
         assertEquals(3, proxy.accepted(), "two refused attempts, then the one that worked");
@@ -72,7 +76,10 @@ class ReconnectorTest {
     fx.sleeps.clear();
     try (SftpReplicaStore store = SftpReplicaStore.open(fx.target("/db", port), fx.options())) {
       SftpStoreException e = assertThrows(SftpStoreException.class, () -> store.list(""));
-      assertEquals("sftp://root@127.0.0.1:" + port + "/db: connect: connection refused (is replica-server running?)",
+      assertEquals(
+          "sftp://root@127.0.0.1:"
+              + port
+              + "/db: connect: connection refused (is replica-server running?)",
           e.getMessage());
       assertFalse(e.permanent());
       assertEquals(4, fx.sleeps.size(), "five attempts, four waits");
@@ -82,22 +89,25 @@ class ReconnectorTest {
   @Test
   void threadsThatSawTheSameFailureReconnectOnce() throws Exception {
     try (TcpProxy proxy = TcpProxy.start(OpenSshServer.HOST, fx.server.port());
-        SftpReplicaStore store = SftpReplicaStore.open(fx.target(tmp.toString(), proxy.port()), fx.options())) {
+        SftpReplicaStore store =
+            SftpReplicaStore.open(fx.target(tmp.toString(), proxy.port()), fx.options())) {
       store.list("");
       ExecutorService pool = Executors.newFixedThreadPool(8);
       CountDownLatch halfway = new CountDownLatch(8);
       try {
         List<Future<?>> jobs = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
-          jobs.add(pool.submit(() -> {
-            for (int i = 0; i < 40; i++) {
-              store.list("");
-              if (i == 20) {
-                halfway.countDown();
-              }
-            }
-            return null;
-          }));
+          jobs.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < 40; i++) {
+                      store.list("");
+                      if (i == 20) {
+                        halfway.countDown();
+                      }
+                    }
+                    return null;
+                  }));
         }
         halfway.await();
         proxy.cutAll();

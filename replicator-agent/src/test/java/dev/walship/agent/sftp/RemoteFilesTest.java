@@ -33,12 +33,15 @@ class RemoteFilesTest {
       assertTrue(Files.isDirectory(deep));
       RemoteFiles.mkdirs(c.sftp(), deep.toString()); // exists: fine
       Files.writeString(dir.resolve("a/file"), "x");
-      SftpException e = assertThrows(SftpException.class,
-          () -> RemoteFiles.mkdirs(c.sftp(), dir.resolve("a/file/sub").toString()));
+      SftpException e =
+          assertThrows(
+              SftpException.class,
+              () -> RemoteFiles.mkdirs(c.sftp(), dir.resolve("a/file/sub").toString()));
       assertFalse(Files.exists(dir.resolve("a/file/sub")), e.toString());
       assertNull(RemoteFiles.lstatOrNull(c.sftp(), dir.resolve("missing").toString()));
       assertNull(RemoteFiles.listOrNull(c.sftp(), dir.resolve("missing").toString()));
-      assertEquals(1, RemoteFiles.listOrNull(c.sftp(), dir.resolve("a/b").toString()).size(), "no . and ..");
+      assertEquals(
+          1, RemoteFiles.listOrNull(c.sftp(), dir.resolve("a/b").toString()).size(), "no . and ..");
     }
   }
 
@@ -61,7 +64,8 @@ class RemoteFilesTest {
     assertTrue(RemoteFiles.isConnectionFailure(new EOFException()));
     assertTrue(RemoteFiles.isConnectionFailure(new SshException("Channel is being closed")));
     assertTrue(RemoteFiles.isConnectionFailure(new RuntimeSshException("closed")));
-    assertFalse(RemoteFiles.isConnectionFailure(new SftpException(SftpConstants.SSH_FX_FAILURE, "no")));
+    assertFalse(
+        RemoteFiles.isConnectionFailure(new SftpException(SftpConstants.SSH_FX_FAILURE, "no")));
     assertFalse(RemoteFiles.isConnectionFailure(new SftpStoreException("x", false, null)));
     assertFalse(RemoteFiles.isConnectionFailure(new InterruptedIOException()));
     assertFalse(RemoteFiles.isConnectionFailure(new IllegalStateException()));
@@ -70,23 +74,44 @@ class RemoteFilesTest {
   @Test
   void statusRepliesBecomeOperatorMessages() {
     String where = "sftp://u@h:22/db/generations/x";
-    IOException missing = RemoteFiles.failure(where, "open",
-        new SftpException(SftpConstants.SSH_FX_NO_SUCH_FILE, "No such file"));
+    IOException missing =
+        RemoteFiles.failure(
+            where, "open", new SftpException(SftpConstants.SSH_FX_NO_SUCH_FILE, "No such file"));
     assertInstanceOf(NoSuchFileException.class, missing);
     assertEquals(where + ": open: no such file or directory", missing.getMessage());
-    IOException denied = RemoteFiles.failure(where, "write",
-        new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED, "Permission denied"));
+    IOException denied =
+        RemoteFiles.failure(
+            where,
+            "write",
+            new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED, "Permission denied"));
     assertInstanceOf(AccessDeniedException.class, denied);
-    assertEquals(where + ": write: permission denied by the server (may this user write there?)", denied.getMessage());
-    IOException immutable = RemoteFiles.failure(where, "delete", new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED,
-        "Permission denied: /db/generations/x: immutable: published 5 s ago; immutable-for 86400 s"));
-    assertEquals(where + ": delete: permission denied by the server (/db/generations/x: immutable: published 5 s ago;"
-        + " immutable-for 86400 s)", immutable.getMessage());
-    IOException other = RemoteFiles.failure(where, "delete",
-        new SftpException(SftpConstants.SSH_FX_FAILURE, "Failure"));
+    assertEquals(
+        where + ": write: permission denied by the server (may this user write there?)",
+        denied.getMessage());
+    IOException immutable =
+        RemoteFiles.failure(
+            where,
+            "delete",
+            new SftpException(
+                SftpConstants.SSH_FX_PERMISSION_DENIED,
+                "Permission denied: /db/generations/x: immutable: published 5 s ago; immutable-for 86400 s"));
+    assertEquals(
+        where
+            + ": delete: permission denied by the server (/db/generations/x: immutable: published 5 s ago;"
+            + " immutable-for 86400 s)",
+        immutable.getMessage());
+    IOException other =
+        RemoteFiles.failure(
+            where, "delete", new SftpException(SftpConstants.SSH_FX_FAILURE, "Failure"));
     assertEquals(where + ": delete: the server refused: Failure", other.getMessage());
-    IOException full = RemoteFiles.failure(where, "write",
-        new SftpException(SftpConstants.SSH_FX_FAILURE, "General failure: no space left on device"));
-    assertEquals(where + ": write: the server refused: General failure: no space left on device", full.getMessage());
+    IOException full =
+        RemoteFiles.failure(
+            where,
+            "write",
+            new SftpException(
+                SftpConstants.SSH_FX_FAILURE, "General failure: no space left on device"));
+    assertEquals(
+        where + ": write: the server refused: General failure: no space left on device",
+        full.getMessage());
   }
 }

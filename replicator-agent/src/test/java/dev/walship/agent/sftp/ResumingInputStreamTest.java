@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reads that survive a dropped connection, through a {@link TcpProxy} in front of OpenSSH's sshd. */
+/**
+ * Reads that survive a dropped connection, through a {@link TcpProxy} in front of OpenSSH's sshd.
+ */
 class ResumingInputStreamTest {
   private static final int SIZE = 24 << 20;
 
@@ -52,8 +54,10 @@ class ResumingInputStreamTest {
     return f;
   }
 
-  private static SftpReplicaStore store(Path root, TcpProxy proxy, int attempts) throws IOException {
-    return SftpReplicaStore.open(fx.target(root.toString(), proxy.port()),
+  private static SftpReplicaStore store(Path root, TcpProxy proxy, int attempts)
+      throws IOException {
+    return SftpReplicaStore.open(
+        fx.target(root.toString(), proxy.port()),
         fx.options().withReconnect(attempts, Duration.ofMillis(10), Duration.ofMillis(40)));
   }
 
@@ -83,9 +87,16 @@ class ResumingInputStreamTest {
       in.readNBytes(1_000_000);
       Files.write(f, Arrays.copyOf(content, SIZE / 2)); // another file took the name
       proxy.cutAll();
-      IOException e = assertThrows(IOException.class, () -> in.transferTo(OutputStreamSink.INSTANCE));
-      assertTrue(e.getMessage().contains("big.snapshot.lz4: read: the file changed while it was read (size "
-          + SIZE + " -> " + SIZE / 2), e.getMessage());
+      IOException e =
+          assertThrows(IOException.class, () -> in.transferTo(OutputStreamSink.INSTANCE));
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "big.snapshot.lz4: read: the file changed while it was read (size "
+                      + SIZE
+                      + " -> "
+                      + SIZE / 2),
+          e.getMessage());
     }
   }
 
@@ -99,7 +110,8 @@ class ResumingInputStreamTest {
       proxy.refuse(true);
       fx.sleeps.clear();
       proxy.cutAll();
-      IOException e = assertThrows(IOException.class, () -> in.transferTo(OutputStreamSink.INSTANCE));
+      IOException e =
+          assertThrows(IOException.class, () -> in.transferTo(OutputStreamSink.INSTANCE));
       assertTrue(e.getMessage().startsWith(store.location() + ": "), e.getMessage());
       assertEquals(2, fx.sleeps.size(), "waited between the three connection attempts");
     }

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * A private OpenSSH sshd that lets a fresh client key log in as root, and the targets and options
  * the tests of this package connect with. Options point {@code user.home} at the test's directory,
- * so nothing of the machine's own {@code ~/.ssh} is ever used, and record reconnect waits instead of
- * sleeping them.
+ * so nothing of the machine's own {@code ~/.ssh} is ever used, and record reconnect waits instead
+ * of sleeping them.
  */
 final class SftpFixture implements AutoCloseable {
   final Path dir;
@@ -55,8 +55,15 @@ final class SftpFixture implements AutoCloseable {
   /** The same through another port (a {@link dev.walship.testing.TcpProxy}). */
   SftpTarget target(String path, int port) {
     return new SftpTarget(
-        OpenSshServer.HOST, port, OpenSshServer.USER, null, path, clientKey.privateKey(), null,
-        server.hostKeyFingerprint(), null);
+        OpenSshServer.HOST,
+        port,
+        OpenSshServer.USER,
+        null,
+        path,
+        clientKey.privateKey(),
+        null,
+        server.hostKeyFingerprint(),
+        null);
   }
 
   /** Defaults, but home is the test's directory, and waits are recorded (and shortened to 1 ms). */

@@ -23,8 +23,11 @@ class SftpOptionsTest {
 
   @Test
   void withersChangeOnlyTheirPart() {
-    SftpOptions o = SftpOptions.defaults().withReconnect(2, Duration.ofMillis(5), Duration.ofMillis(9))
-        .withUserHome(Path.of("/nowhere")).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    SftpOptions o =
+        SftpOptions.defaults()
+            .withReconnect(2, Duration.ofMillis(5), Duration.ofMillis(9))
+            .withUserHome(Path.of("/nowhere"))
+            .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertEquals(new Backoff(Duration.ofMillis(5), Duration.ofMillis(9)), o.backoff());
     assertEquals(2, o.reconnectAttempts());
     assertEquals(Path.of("/nowhere"), o.userHome());
@@ -35,7 +38,8 @@ class SftpOptionsTest {
 
   @Test
   void aBadScheduleIsRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SftpOptions.defaults().withReconnect(0, Duration.ZERO, Duration.ZERO));
   }
 }

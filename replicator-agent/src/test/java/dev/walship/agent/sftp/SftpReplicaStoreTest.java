@@ -21,8 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -81,7 +81,9 @@ class SftpReplicaStoreTest {
       Entry e1 = store.write(snap, t1, out -> out.write(snapBytes));
       Entry e2 = store.write(seg, t2, out -> out.write(segBytes));
       assertEquals(new Entry(snap.fileName(), false, snapBytes.length, t1), e1);
-      assertEquals(new Entry(seg.fileName(), false, segBytes.length, Instant.parse("2026-11-27T10:00:02Z")), e2);
+      assertEquals(
+          new Entry(seg.fileName(), false, segBytes.length, Instant.parse("2026-11-27T10:00:02Z")),
+          e2);
 
       // what the server's disk holds: the bytes, the mtime (whole seconds), no temp name
       Path onDisk = root.resolve(snap.path());
@@ -89,25 +91,48 @@ class SftpReplicaStoreTest {
       assertEquals(t1, Files.getLastModifiedTime(onDisk).toInstant());
       assertFalse(Files.exists(root.resolve(Layout.tempPath(snap))));
 
-      assertEquals(List.of(new Entry("generations", true, dirSize(root.resolve("generations")), mtime(root.resolve("generations")))),
+      assertEquals(
+          List.of(
+              new Entry(
+                  "generations",
+                  true,
+                  dirSize(root.resolve("generations")),
+                  mtime(root.resolve("generations")))),
           store.list(""));
       assertEquals(List.of(GEN), store.generations());
-      assertEquals(List.of(new Entry(snap.fileName(), false, snapBytes.length, t1)), store.list(Layout.snapshotsDir(GEN)));
+      assertEquals(
+          List.of(new Entry(snap.fileName(), false, snapBytes.length, t1)),
+          store.list(Layout.snapshotsDir(GEN)));
       assertEquals(1, store.snapshots(GEN).size());
       assertEquals(seg, store.walSegments(GEN).get(0).name());
-      assertEquals(List.of(), store.list("generations/fedcba9876543210/wal"), "a missing directory lists empty");
+      assertEquals(
+          List.of(),
+          store.list("generations/fedcba9876543210/wal"),
+          "a missing directory lists empty");
 
       try (InputStream in = store.open(snap)) {
         assertArrayEquals(snapBytes, in.readAllBytes());
       }
-      NoSuchFileException missing = assertThrows(NoSuchFileException.class, () -> store.open("generations/nope"));
+      NoSuchFileException missing =
+          assertThrows(NoSuchFileException.class, () -> store.open("generations/nope"));
       assertEquals(
-          "sftp://root@127.0.0.1:" + fx.server.port() + root + "/generations/nope: open: no such file or directory",
+          "sftp://root@127.0.0.1:"
+              + fx.server.port()
+              + root
+              + "/generations/nope: open: no such file or directory",
           missing.getMessage());
 
-      SftpStoreException notEmpty = assertThrows(SftpStoreException.class, () -> store.delete(Layout.walDir(GEN)));
-      assertTrue(notEmpty.getMessage().startsWith(store.location() + "/" + Layout.walDir(GEN)
-          + ": delete: the server did not remove the directory (is it empty?)"), notEmpty.getMessage());
+      SftpStoreException notEmpty =
+          assertThrows(SftpStoreException.class, () -> store.delete(Layout.walDir(GEN)));
+      assertTrue(
+          notEmpty
+              .getMessage()
+              .startsWith(
+                  store.location()
+                      + "/"
+                      + Layout.walDir(GEN)
+                      + ": delete: the server did not remove the directory (is it empty?)"),
+          notEmpty.getMessage());
       store.delete(seg.path());
       assertFalse(Files.exists(root.resolve(seg.path())));
       store.delete(seg.path()); // missing: fine
@@ -123,7 +148,9 @@ class SftpReplicaStoreTest {
   }
 
   private static Instant mtime(Path p) throws IOException {
-    return Files.getLastModifiedTime(p).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    return Files.getLastModifiedTime(p)
+        .toInstant()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }
 
   @Test
@@ -135,17 +162,25 @@ class SftpReplicaStoreTest {
     byte[] first = random(3_000_000, 3);
     byte[] second = random(2_500_000, 4);
     try (SftpReplicaStore store = fx.store(root.toString())) {
-      store.write(snap, Instant.parse("2026-11-27T10:00:00Z"), out -> {
-        out.write(first, 0, 1_000_000);
-        assertFalse(Files.exists(finalPath), "the final name must not exist while writing");
-        assertTrue(Files.exists(tempPath), "bytes go to the temporary name");
-        out.write(first, 1_000_000, first.length - 1_000_000);
-      });
-      store.write(snap, Instant.parse("2026-11-27T10:00:05Z"), out -> {
-        out.write(second, 0, 2_000_000);
-        out.close(); // a writer wrapping the stream may close it: the store still finishes the file
-        assertArrayEquals(first, Files.readAllBytes(finalPath), "readers still see the old file whole");
-      });
+      store.write(
+          snap,
+          Instant.parse("2026-11-27T10:00:00Z"),
+          out -> {
+            out.write(first, 0, 1_000_000);
+            assertFalse(Files.exists(finalPath), "the final name must not exist while writing");
+            assertTrue(Files.exists(tempPath), "bytes go to the temporary name");
+            out.write(first, 1_000_000, first.length - 1_000_000);
+          });
+      store.write(
+          snap,
+          Instant.parse("2026-11-27T10:00:05Z"),
+          out -> {
+            out.write(second, 0, 2_000_000);
+            out.close(); // a writer wrapping the stream may close it: the store still finishes the
+            // file
+            assertArrayEquals(
+                first, Files.readAllBytes(finalPath), "readers still see the old file whole");
+          });
       assertArrayEquals(java.util.Arrays.copyOf(second, 2_000_000), Files.readAllBytes(finalPath));
       assertFalse(Files.exists(tempPath));
       try (Stream<Path> s = Files.list(finalPath.getParent())) {
@@ -160,11 +195,18 @@ class SftpReplicaStoreTest {
     WalSegmentName seg = new WalSegmentName(GEN, 1, 0);
     int[] calls = {0};
     try (SftpReplicaStore store = fx.store(root.toString())) {
-      IOException e = assertThrows(IOException.class, () -> store.write(seg, Instant.now(), out -> {
-        calls[0]++;
-        out.write(new byte[100_000]);
-        throw new IOException("shadow WAL unreadable");
-      }));
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  store.write(
+                      seg,
+                      Instant.now(),
+                      out -> {
+                        calls[0]++;
+                        out.write(new byte[100_000]);
+                        throw new IOException("shadow WAL unreadable");
+                      }));
       assertEquals("shadow WAL unreadable", e.getMessage());
       assertEquals(1, calls[0]);
       assertFalse(Files.exists(root.resolve(seg.path())));
@@ -191,7 +233,9 @@ class SftpReplicaStoreTest {
       Path onDisk = chrooted.server.chroot().resolve("db").resolve(seg.path());
       assertArrayEquals(bytes, Files.readAllBytes(onDisk), "/db is the chroot's db directory");
       assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
-      assertEquals(List.of(new Entry(seg.fileName(), false, bytes.length, t)), store.list(Layout.walDir(GEN)));
+      assertEquals(
+          List.of(new Entry(seg.fileName(), false, bytes.length, t)),
+          store.list(Layout.walDir(GEN)));
       assertThrows(IllegalArgumentException.class, () -> store.open("../etc/passwd"));
       assertThrows(IllegalArgumentException.class, () -> store.list("/etc"));
     }
@@ -213,7 +257,8 @@ class SftpReplicaStoreTest {
       total += b.length;
     }
     try (TcpProxy proxy = TcpProxy.start(OpenSshServer.HOST, fx.server.port());
-        SftpReplicaStore store = SftpReplicaStore.open(fx.target(root.toString(), proxy.port()), fx.options())) {
+        SftpReplicaStore store =
+            SftpReplicaStore.open(fx.target(root.toString(), proxy.port()), fx.options())) {
       List<WalSegmentInfo> listed = store.walSegments(GEN);
       assertEquals(1000, listed.size());
       proxy.cutAfter(total / 2);
@@ -221,11 +266,13 @@ class SftpReplicaStoreTest {
       try {
         List<Future<byte[]>> reads = new ArrayList<>();
         for (WalSegmentInfo info : listed) {
-          reads.add(pool.submit(() -> {
-            try (InputStream in = store.open(info.name())) {
-              return in.readAllBytes();
-            }
-          }));
+          reads.add(
+              pool.submit(
+                  () -> {
+                    try (InputStream in = store.open(info.name())) {
+                      return in.readAllBytes();
+                    }
+                  }));
         }
         int i = 0;
         for (byte[] expected : files.values()) {
@@ -246,20 +293,27 @@ class SftpReplicaStoreTest {
     byte[] bytes = random(8_000_000, 8);
     AtomicInteger calls = new AtomicInteger();
     try (TcpProxy proxy = TcpProxy.start(OpenSshServer.HOST, fx.server.port());
-        SftpReplicaStore store = SftpReplicaStore.open(fx.target(root.toString(), proxy.port()), fx.options())) {
+        SftpReplicaStore store =
+            SftpReplicaStore.open(fx.target(root.toString(), proxy.port()), fx.options())) {
       store.list("");
       proxy.cutAfter(3_000_000);
-      Entry e = store.write(snap, Instant.parse("2026-11-27T10:30:00Z"), out -> {
-        calls.incrementAndGet();
-        out.write(bytes);
-      });
+      Entry e =
+          store.write(
+              snap,
+              Instant.parse("2026-11-27T10:30:00Z"),
+              out -> {
+                calls.incrementAndGet();
+                out.write(bytes);
+              });
       assertEquals(2, calls.get(), "the content was written again on the new connection");
       assertEquals(1, proxy.cuts());
       assertEquals(2, store.connectionNumber());
       assertEquals(bytes.length, e.size());
       assertArrayEquals(bytes, Files.readAllBytes(root.resolve(snap.path())));
       try (Stream<Path> s = Files.list(root.resolve(snap.directory()))) {
-        assertEquals(List.of(snap.fileName()), s.map(p -> p.getFileName().toString()).toList(),
+        assertEquals(
+            List.of(snap.fileName()),
+            s.map(p -> p.getFileName().toString()).toList(),
             "one file, no temporary left");
       }
     }
@@ -274,15 +328,17 @@ class SftpReplicaStoreTest {
         List<Future<?>> jobs = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
           int n = i;
-          jobs.add(pool.submit(() -> {
-            WalSegmentName name = new WalSegmentName(GEN, n, 0);
-            byte[] b = random(300_000 + n * 1000, n);
-            store.write(name, Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(b));
-            try (InputStream in = store.open(name)) {
-              assertArrayEquals(b, in.readAllBytes());
-            }
-            return null;
-          }));
+          jobs.add(
+              pool.submit(
+                  () -> {
+                    WalSegmentName name = new WalSegmentName(GEN, n, 0);
+                    byte[] b = random(300_000 + n * 1000, n);
+                    store.write(name, Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(b));
+                    try (InputStream in = store.open(name)) {
+                      assertArrayEquals(b, in.readAllBytes());
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : jobs) {
           f.get();
@@ -302,8 +358,10 @@ class SftpReplicaStoreTest {
     Path b = newRoot("shared-b");
     SftpReplicaStore one = shared.open(fx.target(a.toString()));
     SftpReplicaStore two = shared.open(fx.target(b.toString()));
-    one.write(new WalSegmentName(GEN, 0, 0), Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(1));
-    two.write(new WalSegmentName(GEN, 1, 0), Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(2));
+    one.write(
+        new WalSegmentName(GEN, 0, 0), Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(1));
+    two.write(
+        new WalSegmentName(GEN, 1, 0), Instant.parse("2026-11-27T10:00:00Z"), out -> out.write(2));
     assertEquals(1, shared.destinations());
     assertEquals(1, two.connectionNumber(), "the second store reuses the first one's connection");
     Connection first = one.connections().peek();
@@ -312,11 +370,22 @@ class SftpReplicaStoreTest {
     one.close();
     one.close(); // twice: still one release
     assertThrows(SftpStoreException.class, () -> one.list(""), "a closed store refuses");
-    assertEquals(1, two.walSegments(GEN).size(), "the other store goes on over the same connection");
+    assertEquals(
+        1, two.walSegments(GEN).size(), "the other store goes on over the same connection");
     assertTrue(first.isOpen());
 
-    SftpReplicaStore other = shared.open(new SftpTarget(OpenSshServer.HOST, fx.server.port(), OpenSshServer.USER,
-        null, a.toString(), fx.clientKey.privateKey(), null, fx.server.hostKey().publicLine(), null));
+    SftpReplicaStore other =
+        shared.open(
+            new SftpTarget(
+                OpenSshServer.HOST,
+                fx.server.port(),
+                OpenSshServer.USER,
+                null,
+                a.toString(),
+                fx.clientKey.privateKey(),
+                null,
+                fx.server.hostKey().publicLine(),
+                null));
     assertEquals(2, shared.destinations(), "another host-key rule is another destination");
     other.close();
     two.close();
@@ -328,15 +397,31 @@ class SftpReplicaStoreTest {
   void streamsAFileLargerThanItsHeap() throws IOException {
     Path root = newRoot("large");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Proc.Result r =
-        Proc.run(Duration.ofMinutes(5), null, Map.of(), null,
-            java, "-Xmx48m", "-cp", cp, StreamingProbe.class.getName(),
-            OpenSshServer.HOST, String.valueOf(fx.server.port()), OpenSshServer.USER,
-            fx.clientKey.privateKey().toString(), fx.server.hostKeyFingerprint(), root.toString(), "160");
+        Proc.run(
+            Duration.ofMinutes(5),
+            null,
+            Map.of(),
+            null,
+            java,
+            "-Xmx48m",
+            "-cp",
+            cp,
+            StreamingProbe.class.getName(),
+            OpenSshServer.HOST,
+            String.valueOf(fx.server.port()),
+            OpenSshServer.USER,
+            fx.clientKey.privateKey().toString(),
+            fx.server.hostKeyFingerprint(),
+            root.toString(),
+            "160");
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.stdout().contains("OK "), r.toString());
-    assertEquals(160L << 20, Files.size(root.resolve(new SnapshotName(Generation.parse("00000000000000aa"), 1).path())));
+    assertEquals(
+        160L << 20,
+        Files.size(root.resolve(new SnapshotName(Generation.parse("00000000000000aa"), 1).path())));
   }
 
   static String text(InputStream in) throws IOException {

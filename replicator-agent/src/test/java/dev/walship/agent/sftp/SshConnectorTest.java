@@ -26,14 +26,16 @@ class SshConnectorTest {
   void connectsWithSftpVersion3AndGcm(@TempDir Path dir) throws IOException {
     try (SftpFixture fx = SftpFixture.start(dir)) {
       SftpTarget t = fx.target(dir.toString());
-      try (SshConnector connector = new SshConnector(t, fx.options(),
-              HostKeyPolicy.of(t, dir), ClientIdentity.of(t));
+      try (SshConnector connector =
+              new SshConnector(t, fx.options(), HostKeyPolicy.of(t, dir), ClientIdentity.of(t));
           Connection c = connector.connect()) {
         assertTrue(c.isOpen());
         assertEquals(3, c.sftp().getVersion());
         assertEquals("aes128-gcm@openssh.com", c.cipher());
         assertEquals(1, c.number());
-        assertEquals(SshClientFactory.WINDOW_SIZE, c.sftp().getChannel().getLocalWindow().getMaxSize(),
+        assertEquals(
+            SshClientFactory.WINDOW_SIZE,
+            c.sftp().getChannel().getLocalWindow().getMaxSize(),
             "downloads keep 8 MiB of reads in flight");
       }
     }
@@ -43,24 +45,42 @@ class SshConnectorTest {
   void aSilentServerTimesOutWithAMessage(@TempDir Path dir) throws IOException {
     try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       List<Socket> held = new ArrayList<>();
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            held.add(silent.accept()); // accepts, never speaks SSH
-          }
-        } catch (IOException closed) {
-          // test over
-        }
-      });
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept()); // accepts, never speaks SSH
+                  }
+                } catch (IOException closed) {
+                  // test over
+                }
+              });
       acceptor.setDaemon(true);
       acceptor.start();
-      SftpTarget t = new SftpTarget("127.0.0.1", silent.getLocalPort(), "root", "pw", "/db", null, null,
-          "SHA256:AAAA", null);
-      SftpOptions o = SftpOptions.defaults().withUserHome(dir).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
-      try (SshConnector connector = new SshConnector(t, o, HostKeyPolicy.of(t, dir), ClientIdentity.of(t))) {
+      SftpTarget t =
+          new SftpTarget(
+              "127.0.0.1",
+              silent.getLocalPort(),
+              "root",
+              "pw",
+              "/db",
+              null,
+              null,
+              "SHA256:AAAA",
+              null);
+      SftpOptions o =
+          SftpOptions.defaults()
+              .withUserHome(dir)
+              .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
+      try (SshConnector connector =
+          new SshConnector(t, o, HostKeyPolicy.of(t, dir), ClientIdentity.of(t))) {
         SftpStoreException e = assertThrows(SftpStoreException.class, connector::connect);
-        assertEquals("sftp://root@127.0.0.1:" + silent.getLocalPort()
-            + "/db: no SSH handshake within 1s (is this an SSH server?)", e.getMessage());
+        assertEquals(
+            "sftp://root@127.0.0.1:"
+                + silent.getLocalPort()
+                + "/db: no SSH handshake within 1s (is this an SSH server?)",
+            e.getMessage());
         assertFalse(e.permanent(), "a slow server may answer next time");
       }
     }
@@ -68,9 +88,12 @@ class SshConnectorTest {
 
   @Test
   void connectFailuresAreNamedForOperators() {
-    assertEquals("connection refused (is replica-server running?)",
-        SshConnector.describeConnect(new SshException("wrapped", new ConnectException("Connection refused"))));
-    assertEquals("unknown host (check the host name)",
+    assertEquals(
+        "connection refused (is replica-server running?)",
+        SshConnector.describeConnect(
+            new SshException("wrapped", new ConnectException("Connection refused"))));
+    assertEquals(
+        "unknown host (check the host name)",
         SshConnector.describeConnect(new UnknownHostException("nowhere.invalid")));
     assertEquals("something odd", SshConnector.describeConnect(new IOException("something odd")));
     assertEquals("IOException", SshConnector.describe(new IOException()));
@@ -78,11 +101,18 @@ class SshConnectorTest {
 
   @Test
   void anUnknownHostIsReported(@TempDir Path dir) throws IOException {
-    SftpTarget t = new SftpTarget("nowhere.invalid", 22, "root", "pw", "", null, null, "SHA256:AAAA", null);
-    try (SshConnector connector = new SshConnector(t, SftpOptions.defaults().withUserHome(dir),
-        HostKeyPolicy.of(t, dir), ClientIdentity.of(t))) {
+    SftpTarget t =
+        new SftpTarget("nowhere.invalid", 22, "root", "pw", "", null, null, "SHA256:AAAA", null);
+    try (SshConnector connector =
+        new SshConnector(
+            t,
+            SftpOptions.defaults().withUserHome(dir),
+            HostKeyPolicy.of(t, dir),
+            ClientIdentity.of(t))) {
       SftpStoreException e = assertThrows(SftpStoreException.class, connector::connect);
-      assertEquals("sftp://root@nowhere.invalid:22: connect: unknown host (check the host name)", e.getMessage());
+      assertEquals(
+          "sftp://root@nowhere.invalid:22: connect: unknown host (check the host name)",
+          e.getMessage());
     }
   }
 }

@@ -18,9 +18,8 @@ import java.util.SplittableRandom;
  * lines are the throughput measurement quoted in the report.
  *
  * <p>Arguments: host port user private-key host-key-fingerprint remote-root size-MiB [rounds]
- * (several rounds measure a warm JVM; every round is checked).
- * Prints {@code upload <bytes> <seconds> <MB/s>}, {@code download …}, then {@code OK} (exit 0), or
- * a mismatch (exit 1).
+ * (several rounds measure a warm JVM; every round is checked). Prints {@code upload <bytes>
+ * <seconds> <MB/s>}, {@code download …}, then {@code OK} (exit 0), or a mismatch (exit 1).
  */
 public final class StreamingProbe {
   private static final int BLOCK = 1 << 20;
@@ -29,8 +28,16 @@ public final class StreamingProbe {
 
   public static void main(String[] args) throws Exception {
     SftpTarget target =
-        new SftpTarget(args[0], Integer.parseInt(args[1]), args[2], null, args[5],
-            Path.of(args[3]), null, args[4], null);
+        new SftpTarget(
+            args[0],
+            Integer.parseInt(args[1]),
+            args[2],
+            null,
+            args[5],
+            Path.of(args[3]),
+            null,
+            args[4],
+            null);
     long size = Long.parseLong(args[6]) * BLOCK;
     SnapshotName name = new SnapshotName(Generation.parse("00000000000000aa"), 1);
     int rounds = args.length > 7 ? Integer.parseInt(args[7]) : 1;
@@ -61,14 +68,16 @@ public final class StreamingProbe {
     String a = HexFormat.of().formatHex(sent.digest());
     String b = HexFormat.of().formatHex(got.digest());
     if (e.size() != size || n != size || !a.equals(b)) {
-      System.out.println("MISMATCH size " + size + " stored " + e.size() + " read " + n + " " + a + " " + b);
+      System.out.println(
+          "MISMATCH size " + size + " stored " + e.size() + " read " + n + " " + a + " " + b);
       System.exit(1);
     }
     System.out.println("OK " + a);
   }
 
   /** {@code size} bytes: 1 MiB blocks of random bytes, each stamped with its number. */
-  private static void writeContent(OutputStream out, long size, MessageDigest digest) throws java.io.IOException {
+  private static void writeContent(OutputStream out, long size, MessageDigest digest)
+      throws java.io.IOException {
     digest.reset();
     byte[] block = new byte[BLOCK];
     new SplittableRandom(7).nextBytes(block);

@@ -25,17 +25,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
- * A hand-written {@link ShadowLog} for shipper tests, fed from a real SQLite WAL: {@link #capture()}
- * copies the committed frames the WAL has beyond the shadow, and starts a new index when SQLite
- * restarted the WAL (new salts). The test controls when that happens (autocheckpoint off; it runs
- * {@code PRAGMA wal_checkpoint(TRUNCATE)} only after a capture), so nothing is lost. Snapshots copy
- * the database file, which then holds everything before the current index.
+ * A hand-written {@link ShadowLog} for shipper tests, fed from a real SQLite WAL: {@link
+ * #capture()} copies the committed frames the WAL has beyond the shadow, and starts a new index
+ * when SQLite restarted the WAL (new salts). The test controls when that happens (autocheckpoint
+ * off; it runs {@code PRAGMA wal_checkpoint(TRUNCATE)} only after a capture), so nothing is lost.
+ * Snapshots copy the database file, which then holds everything before the current index.
  */
 public final class FakeShadowLog implements ShadowLog {
-  private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Runnable> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Path db;
   private final RandomGenerator random;
-  private final Map<Generation, TreeMap<Integer, ByteArrayOutputStream>> generations = new HashMap<>();
+  private final Map<Generation, TreeMap<Integer, ByteArrayOutputStream>> generations =
+      new HashMap<>();
   private final Map<String, Position> shipped = new ConcurrentHashMap<>();
   private Generation generation;
   private WalHeader header;
@@ -144,7 +146,8 @@ public final class FakeShadowLog implements ShadowLog {
   }
 
   @Override
-  public synchronized Position awaitChange(Position seen, Duration timeout) throws InterruptedException {
+  public synchronized Position awaitChange(Position seen, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long left;
     while (java.util.Objects.equals(end, seen) && (left = deadline - System.nanoTime()) > 0) {

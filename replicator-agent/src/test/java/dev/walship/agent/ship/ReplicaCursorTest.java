@@ -79,7 +79,9 @@ class ReplicaCursorTest {
     Generation g = shipTwoSegments();
     WalSegmentName tail = f.files.walSegments(g).get(1).name();
     Path file = f.replicaRoot.resolve(tail.path());
-    Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) / 2)); // cut short
+    Files.write(
+        file,
+        java.util.Arrays.copyOf(Files.readAllBytes(file), (int) Files.size(file) / 2)); // cut short
     Shipper restarted = f.shipper();
     drain(restarted);
     assertArrayEquals(f.log.bytes(g, 0), Replicas.index(f.files, g, 0));
@@ -106,7 +108,9 @@ class ReplicaCursorTest {
     drain(restarted);
     assertArrayEquals(f.log.bytes(g, 0), Replicas.index(f.files, g, 0));
     Replicas.assertValid(f.files);
-    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(
+        Sqlite.dump(f.db.path),
+        Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test
@@ -116,7 +120,8 @@ class ReplicaCursorTest {
     f.log.truncateCurrent(firstEnd); // the shadow lost what the second segment holds
     Shipper restarted = f.shipper();
     drain(restarted);
-    assertEquals(1, f.files.walSegments(g).size(), "the segment the shadow cannot vouch for is gone");
+    assertEquals(
+        1, f.files.walSegments(g).size(), "the segment the shadow cannot vouch for is gone");
     assertEquals(new Position(g, 0, firstEnd), restarted.stats().replicaPosition());
     f.log.capture(); // capture copies the WAL's frames again
     drain(restarted);
@@ -132,7 +137,10 @@ class ReplicaCursorTest {
     f.store.keeps = path -> true; // replica-server's immutable-for
     Shipper restarted = f.shipper();
     IOException e = assertThrows(IOException.class, restarted::step);
-    assertTrue(e.getMessage().contains("the replica keeps segment") && e.getMessage().contains("new generation"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("the replica keeps segment")
+            && e.getMessage().contains("new generation"),
+        e.getMessage());
     assertEquals(1, f.log.restarts.size());
     Generation next = f.log.end().generation();
     assertNotEquals(g, next);
@@ -142,7 +150,9 @@ class ReplicaCursorTest {
     assertEquals(2, f.files.walSegments(g).size(), "the kept tail stays where it was");
     assertEquals(1, f.files.snapshots(next).size(), "the new generation starts with a snapshot");
     Replicas.assertValid(f.files);
-    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(
+        Sqlite.dump(f.db.path),
+        Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test
@@ -158,7 +168,9 @@ class ReplicaCursorTest {
     assertArrayEquals(f.log.bytes(g, 1), Replicas.index(f.files, g, 1));
     assertEquals(f.log.end().withOffset(0), f.log.shippedBy("r"));
     Replicas.assertValid(f.files);
-    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(
+        Sqlite.dump(f.db.path),
+        Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test
@@ -206,7 +218,10 @@ class ReplicaCursorTest {
     f.log.capture(); // index 1
     s.step(); // index 0 is complete: on to index 1, nothing uploaded yet
     assertEquals(new Position(g, 1, 0), s.stats().replicaPosition());
-    assertEquals(new Position(g, 0, lastStart), f.log.shippedBy("r"), "index 0 still needed to check the tail");
+    assertEquals(
+        new Position(g, 0, lastStart),
+        f.log.shippedBy("r"),
+        "index 0 still needed to check the tail");
     s.step(); // the first segment of index 1
     assertEquals(new Position(g, 1, 0), f.log.shippedBy("r"));
   }

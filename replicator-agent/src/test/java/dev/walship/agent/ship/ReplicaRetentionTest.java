@@ -63,7 +63,8 @@ class ReplicaRetentionTest {
     }
 
     GenerationFiles files() {
-      return new GenerationFiles(g, List.copyOf(snapshots), List.copyOf(segments), List.copyOf(temps));
+      return new GenerationFiles(
+          g, List.copyOf(snapshots), List.copyOf(segments), List.copyOf(temps));
     }
   }
 
@@ -76,43 +77,70 @@ class ReplicaRetentionTest {
   }
 
   static ReplicaRetention.Plan plan(Gen... gens) {
-    return ReplicaRetention.plan(new ReplicaCatalog("file:///r", List.of(gens).stream().map(Gen::files).toList()), CUTOFF);
+    return ReplicaRetention.plan(
+        new ReplicaCatalog("file:///r", List.of(gens).stream().map(Gen::files).toList()), CUTOFF);
   }
 
   @Test
   void deletesSnapshotsAndWholeIndicesBeforeTheOldestKeptSnapshot() {
-    Gen g = new Gen(G1)
-        .snapshot(0, hoursAgo(48)).segment(0, 0, hoursAgo(48)).segment(0, 4152, hoursAgo(47))
-        .snapshot(1, hoursAgo(30)).segment(1, 0, hoursAgo(30)).segment(1, 4152, hoursAgo(25))
-        .snapshot(2, hoursAgo(1)).segment(2, 0, hoursAgo(1)).segment(2, 4152, hoursAgo(0));
+    Gen g =
+        new Gen(G1)
+            .snapshot(0, hoursAgo(48))
+            .segment(0, 0, hoursAgo(48))
+            .segment(0, 4152, hoursAgo(47))
+            .snapshot(1, hoursAgo(30))
+            .segment(1, 0, hoursAgo(30))
+            .segment(1, 4152, hoursAgo(25))
+            .snapshot(2, hoursAgo(1))
+            .segment(2, 0, hoursAgo(1))
+            .segment(2, 4152, hoursAgo(0));
     ReplicaRetention.Plan p = plan(g);
     assertEquals(List.of(), p.generations());
-    assertEquals(List.of(snap(G1, 0), snap(G1, 1),
-        seg(G1, 0, 4152), seg(G1, 0, 0), seg(G1, 1, 4152), seg(G1, 1, 0)), p.files(),
+    assertEquals(
+        List.of(
+            snap(G1, 0),
+            snap(G1, 1),
+            seg(G1, 0, 4152),
+            seg(G1, 0, 0),
+            seg(G1, 1, 4152),
+            seg(G1, 1, 0)),
+        p.files(),
         "snapshots first, then each index from its highest offset down to 0");
   }
 
   @Test
   void aSnapshotYoungerThanRetentionKeepsItsChain() {
-    Gen g = new Gen(G1)
-        .snapshot(0, hoursAgo(48)).segment(0, 0, hoursAgo(48))
-        .snapshot(1, hoursAgo(23)).segment(1, 0, hoursAgo(23))
-        .snapshot(2, hoursAgo(1)).segment(2, 0, hoursAgo(1));
+    Gen g =
+        new Gen(G1)
+            .snapshot(0, hoursAgo(48))
+            .segment(0, 0, hoursAgo(48))
+            .snapshot(1, hoursAgo(23))
+            .segment(1, 0, hoursAgo(23))
+            .snapshot(2, hoursAgo(1))
+            .segment(2, 0, hoursAgo(1));
     assertEquals(List.of(snap(G1, 0), seg(G1, 0, 0)), plan(g).files());
   }
 
   @Test
   void neverDeletesTheOnlySnapshotNorWhatFollowsIt() {
-    Gen g = new Gen(G1).snapshot(0, hoursAgo(72)).segment(0, 0, hoursAgo(72))
-        .segment(1, 0, hoursAgo(50)).segment(2, 0, hoursAgo(2));
+    Gen g =
+        new Gen(G1)
+            .snapshot(0, hoursAgo(72))
+            .segment(0, 0, hoursAgo(72))
+            .segment(1, 0, hoursAgo(50))
+            .segment(2, 0, hoursAgo(2));
     assertTrue(plan(g).isEmpty());
   }
 
   @Test
   void anIndexWithOneSegmentYoungerThanRetentionStaysWhole() {
-    Gen g = new Gen(G1)
-        .snapshot(0, hoursAgo(48)).segment(0, 0, hoursAgo(48)).segment(0, 4152, hoursAgo(2)) // shipped late
-        .snapshot(1, hoursAgo(3)).segment(1, 0, hoursAgo(3));
+    Gen g =
+        new Gen(G1)
+            .snapshot(0, hoursAgo(48))
+            .segment(0, 0, hoursAgo(48))
+            .segment(0, 4152, hoursAgo(2)) // shipped late
+            .snapshot(1, hoursAgo(3))
+            .segment(1, 0, hoursAgo(3));
     assertEquals(List.of(snap(G1, 0)), plan(g).files());
   }
 
@@ -127,12 +155,17 @@ class ReplicaRetentionTest {
 
   @Test
   void anOldGenerationStaysWhileTheNewerOneHasNoSnapshot() {
-    Gen old = new Gen(G1).snapshot(0, hoursAgo(50)).segment(0, 0, hoursAgo(49))
-        .snapshot(1, hoursAgo(30)).segment(1, 0, hoursAgo(29));
+    Gen old =
+        new Gen(G1)
+            .snapshot(0, hoursAgo(50))
+            .segment(0, 0, hoursAgo(49))
+            .snapshot(1, hoursAgo(30))
+            .segment(1, 0, hoursAgo(29));
     Gen current = new Gen(G2).segment(0, 0, hoursAgo(0.5));
     ReplicaRetention.Plan p = plan(old, current);
     assertEquals(List.of(), p.generations());
-    assertEquals(List.of(snap(G1, 0), seg(G1, 0, 0)), p.files(), "the old one keeps its newest chain");
+    assertEquals(
+        List.of(snap(G1, 0), seg(G1, 0, 0)), p.files(), "the old one keeps its newest chain");
   }
 
   @Test
@@ -146,7 +179,11 @@ class ReplicaRetentionTest {
   void leftoverTemporaryFilesGoWhenOld() {
     String oldTemp = Layout.tempPath(new WalSegmentName(G1, 0, 4152));
     String youngTemp = Layout.tempPath(new WalSegmentName(G1, 0, 8304));
-    Gen g = new Gen(G1).snapshot(0, hoursAgo(1)).temp(oldTemp, hoursAgo(30)).temp(youngTemp, hoursAgo(1));
+    Gen g =
+        new Gen(G1)
+            .snapshot(0, hoursAgo(1))
+            .temp(oldTemp, hoursAgo(30))
+            .temp(youngTemp, hoursAgo(1));
     assertEquals(List.of(oldTemp), plan(g).files());
   }
 
@@ -185,9 +222,11 @@ class ReplicaRetentionTest {
   }
 
   @Test
-  void theShipperRunsRetentionEveryCheckIntervalAndSnapshotsFirstWhenItsNewestIsTooOld() throws Exception {
+  void theShipperRunsRetentionEveryCheckIntervalAndSnapshotsFirstWhenItsNewestIsTooOld()
+      throws Exception {
     try (ShipFixture f = new ShipFixture(tmp)) {
-      Shipper s = f.shipper(ShipSettings.DEFAULTS.withRetention(Duration.ofHours(24), Duration.ofHours(1)));
+      Shipper s =
+          f.shipper(ShipSettings.DEFAULTS.withRetention(Duration.ofHours(24), Duration.ofHours(1)));
       f.db.insert(3, 100);
       Generation g = f.log.capture().generation();
       drain(s); // snapshot 0 and index 0 at T0
@@ -199,12 +238,18 @@ class ReplicaRetentionTest {
       assertEquals(0, s.stats().retentionDeletes(), "not due before the check interval");
       f.clock.advance(Duration.ofHours(24)); // T0+24h30m: cutoff T0+30m
       drain(s);
-      assertEquals(List.of(1), f.files.snapshots(g).stream().map(x -> x.name().index()).toList(),
+      assertEquals(
+          List.of(1),
+          f.files.snapshots(g).stream().map(x -> x.name().index()).toList(),
           "a new snapshot of index 1, then snapshot 0 and index 0 deleted");
-      assertEquals(List.of(1), f.files.walSegments(g).stream().map(x -> x.name().index()).distinct().toList());
+      assertEquals(
+          List.of(1),
+          f.files.walSegments(g).stream().map(x -> x.name().index()).distinct().toList());
       assertEquals(2, s.stats().retentionDeletes());
       Replicas.assertValid(f.files);
-      assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+      assertEquals(
+          Sqlite.dump(f.db.path),
+          Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
       f.clock.advance(Duration.ofMinutes(59));
       int writes = f.store.writes.get();
       drain(s);

@@ -27,7 +27,8 @@ public final class Replicas {
       if (s.name().index() != index) {
         continue;
       }
-      assertEquals(out.size(), s.name().offset(), "segment " + s.name().shortName() + " is contiguous");
+      assertEquals(
+          out.size(), s.name().offset(), "segment " + s.name().shortName() + " is contiguous");
       try (InputStream in = Lz4.decompressing(store.open(s.name()))) {
         in.transferTo(out);
       }
@@ -36,7 +37,8 @@ public final class Replicas {
   }
 
   /** Segments of one index, in order. */
-  public static List<WalSegmentInfo> segments(ReplicaStore store, Generation g, int index) throws IOException {
+  public static List<WalSegmentInfo> segments(ReplicaStore store, Generation g, int index)
+      throws IOException {
     return store.walSegments(g).stream().filter(s -> s.name().index() == index).toList();
   }
 

@@ -1,8 +1,8 @@
 package dev.walship.agent.ship;
 
+import dev.walship.format.store.FileReplicaStore;
 import dev.walship.testing.FixedRandom;
 import dev.walship.toolkit.time.Ticker;
-import dev.walship.format.store.FileReplicaStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +35,15 @@ final class ShipFixture implements AutoCloseable {
   }
 
   ShipEnvironment env() {
-    return new ShipEnvironment(clock, Ticker.SYSTEM, new FixedRandom(0.5), d -> {
-      sleeps.add(d);
-      Thread.sleep(1);
-    }, dir.resolve("spool"));
+    return new ShipEnvironment(
+        clock,
+        Ticker.SYSTEM,
+        new FixedRandom(0.5),
+        d -> {
+          sleeps.add(d);
+          Thread.sleep(1);
+        },
+        dir.resolve("spool"));
   }
 
   Shipper shipper(ShipSettings settings) {

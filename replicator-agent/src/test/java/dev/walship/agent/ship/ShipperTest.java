@@ -1,7 +1,5 @@
 package dev.walship.agent.ship;
 
-import dev.walship.testing.FixedRandom;
-import dev.walship.toolkit.time.Ticker;
 import static dev.walship.agent.ship.ShipFixture.drain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
+import dev.walship.format.store.FileReplicaStore;
 import dev.walship.format.store.SnapshotInfo;
 import dev.walship.format.store.WalSegmentInfo;
-import dev.walship.format.store.FileReplicaStore;
 import dev.walship.testing.Await;
+import dev.walship.testing.FixedRandom;
 import dev.walship.testing.Sqlite;
+import dev.walship.toolkit.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipper driven step by step: snapshots, segments, mtimes, sync interval, indices, generations. */
+/**
+ * The shipper driven step by step: snapshots, segments, mtimes, sync interval, indices,
+ * generations.
+ */
 class ShipperTest {
   @TempDir Path tmp;
   ShipFixture f;
@@ -48,7 +51,9 @@ class ShipperTest {
     Shipper s = f.shipper();
     assertEquals(3, drain(s), "recover, snapshot, one segment");
     Generation g = end.generation();
-    assertEquals(List.of(new SnapshotName(g, 0)), f.files.snapshots(g).stream().map(SnapshotInfo::name).toList());
+    assertEquals(
+        List.of(new SnapshotName(g, 0)),
+        f.files.snapshots(g).stream().map(SnapshotInfo::name).toList());
     assertEquals(1, f.files.walSegments(g).size());
     assertArrayEquals(f.log.bytes(g, 0), Replicas.index(f.files, g, 0));
 
@@ -59,13 +64,18 @@ class ShipperTest {
     assertEquals(2, segs.size(), "the three transactions went out as one segment");
     assertEquals(end.offset(), segs.get(1).name().offset());
     assertArrayEquals(f.log.bytes(g, 0), Replicas.index(f.files, g, 0));
-    assertEquals(new Position(g, 0, end.offset()), f.log.shippedBy("r"), "capture keeps the last segment's index");
+    assertEquals(
+        new Position(g, 0, end.offset()),
+        f.log.shippedBy("r"),
+        "capture keeps the last segment's index");
     assertEquals(end2, s.stats().replicaPosition());
     assertEquals(2, s.stats().segments());
     assertEquals(end2.offset(), s.stats().walBytes());
     assertEquals(0, s.lagBytes());
     Replicas.assertValid(f.files);
-    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(
+        Sqlite.dump(f.db.path),
+        Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test
@@ -89,7 +99,8 @@ class ShipperTest {
     assertEquals(ShipFixture.T0, f.files.snapshots(g).get(0).created());
     List<Instant> mtimes = f.files.walSegments(g).stream().map(WalSegmentInfo::created).toList();
     Instant t0 = ShipFixture.T0;
-    assertEquals(List.of(t0.plusMillis(1), t0.plusMillis(2), t0.plusMillis(3), t0.plusSeconds(10)), mtimes);
+    assertEquals(
+        List.of(t0.plusMillis(1), t0.plusMillis(2), t0.plusMillis(3), t0.plusSeconds(10)), mtimes);
   }
 
   @Test
@@ -128,7 +139,10 @@ class ShipperTest {
     f.db.insert(1, 100);
     f.log.capture();
     f.clock.advance(Duration.ofMillis(999));
-    assertEquals(new Shipper.Wait(Duration.ofMillis(1), false), s.step(), "the next round a second after the last");
+    assertEquals(
+        new Shipper.Wait(Duration.ofMillis(1), false),
+        s.step(),
+        "the next round a second after the last");
   }
 
   @Test
@@ -151,7 +165,9 @@ class ShipperTest {
     assertEquals(3, f.files.walSegments(g).size());
     assertEquals(end.withOffset(0), f.log.shippedBy("r"), "the last segment starts index 1");
     Replicas.assertValid(f.files);
-    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(
+        Sqlite.dump(f.db.path),
+        Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test
@@ -189,15 +205,19 @@ class ShipperTest {
     f.db.insert(1, 100);
     Position end = f.log.capture();
     drain(s);
-    assertArrayEquals(f.log.bytes(old, 0), Replicas.index(f.files, old, 0), "old generation shipped to its end");
+    assertArrayEquals(
+        f.log.bytes(old, 0), Replicas.index(f.files, old, 0), "old generation shipped to its end");
     assertEquals(1, f.files.snapshots(next).size());
     assertArrayEquals(f.log.bytes(next, 0), Replicas.index(f.files, next, 0));
     Instant oldLast = f.files.walSegments(old).get(1).created();
-    assertTrue(f.files.snapshots(next).get(0).created().getEpochSecond() > oldLast.getEpochSecond(),
+    assertTrue(
+        f.files.snapshots(next).get(0).created().getEpochSecond() > oldLast.getEpochSecond(),
         "the new generation is newer by mtime, even in whole seconds (SFTP)");
     assertEquals(end.withOffset(0), f.log.shippedBy("r"));
     Replicas.assertValid(f.files);
-    assertEquals(Sqlite.dump(f.db.path), Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
+    assertEquals(
+        Sqlite.dump(f.db.path),
+        Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
   }
 
   @Test
@@ -256,9 +276,18 @@ class ShipperTest {
   @Test
   void aReplicaThatIsDownRetriesWithBackoffWithoutHoldingUpTheOtherAndCatchesUp() throws Exception {
     FileReplicaStore healthyFiles = new FileReplicaStore(tmp.resolve("healthy"));
-    Shipper healthy = new Shipper("app.db", "healthy", healthyFiles, f.log, ShipSettings.DEFAULTS,
-        new ShipEnvironment(f.clock, Ticker.SYSTEM, new FixedRandom(0.5), null, tmp.resolve("spool")));
-    Shipper down = f.shipper(ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
+    Shipper healthy =
+        new Shipper(
+            "app.db",
+            "healthy",
+            healthyFiles,
+            f.log,
+            ShipSettings.DEFAULTS,
+            new ShipEnvironment(
+                f.clock, Ticker.SYSTEM, new FixedRandom(0.5), null, tmp.resolve("spool")));
+    Shipper down =
+        f.shipper(
+            ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
     f.store.down = true;
     healthy.start();
     down.start();
@@ -266,17 +295,25 @@ class ShipperTest {
       for (int i = 0; i < 20; i++) {
         f.db.insert(5, 300);
         Position end = f.log.capture();
-        Await.until(Duration.ofSeconds(10), "healthy replica at " + end, () -> end.equals(healthy.stats().replicaPosition()));
+        Await.until(
+            Duration.ofSeconds(10),
+            "healthy replica at " + end,
+            () -> end.equals(healthy.stats().replicaPosition()));
       }
       Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
-      assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
-          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "backoff with jitter, capped");
+      assertEquals(
+          List.of(75L, 150L, 300L, 600L, 600L, 600L),
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(),
+          "backoff with jitter, capped");
       assertEquals(null, f.log.shippedBy("r"));
       assertEquals(null, down.stats().replicaPosition());
       assertTrue(down.stats().errors() >= 6);
       f.store.down = false;
       Position end = f.log.end();
-      Await.until(Duration.ofSeconds(10), "the replica that was down catches up", () -> end.equals(down.stats().replicaPosition()));
+      Await.until(
+          Duration.ofSeconds(10),
+          "the replica that was down catches up",
+          () -> end.equals(down.stats().replicaPosition()));
     } finally {
       healthy.close();
       down.close();
@@ -284,10 +321,14 @@ class ShipperTest {
     Replicas.assertValid(f.files);
     String source = Sqlite.dump(f.db.path);
     assertEquals(source, Replicas.litestreamRestoreDump(f.replicaRoot, tmp.resolve("restored.db")));
-    assertEquals(source, Replicas.litestreamRestoreDump(healthyFiles.root(), tmp.resolve("restored2.db")));
+    assertEquals(
+        source, Replicas.litestreamRestoreDump(healthyFiles.root(), tmp.resolve("restored2.db")));
   }
 
-  /** replica-server's immutable-for keeps a young snapshot: a second one of the same index is not needed. */
+  /**
+   * replica-server's immutable-for keeps a young snapshot: a second one of the same index is not
+   * needed.
+   */
   @Test
   void aSnapshotTheServerKeepsServesAsTheIndexsSnapshot() throws Exception {
     Shipper s = f.shipper(ShipSettings.DEFAULTS.withSnapshotInterval(Duration.ofHours(1)));
@@ -307,22 +348,32 @@ class ShipperTest {
     assertEquals(List.of(0), f.files.snapshots(g).stream().map(x -> x.name().index()).toList());
   }
 
-  /** Issue 15: listing works, every upload fails (disk full): the backoff still grows across attempts. */
+  /**
+   * Issue 15: listing works, every upload fails (disk full): the backoff still grows across
+   * attempts.
+   */
   @Test
   void aServerThatRefusesEveryWriteGetsAGrowingBackoffAndTheReasonIsKept() throws Exception {
-    Shipper s = f.shipper(ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
+    Shipper s =
+        f.shipper(
+            ShipSettings.DEFAULTS.withBackoff(Duration.ofMillis(100), Duration.ofMillis(800)));
     f.store.writeRefusal = "the server refused: no space left on device";
     f.db.insert(5, 300);
     f.log.capture();
     s.start();
     try {
       Await.until(Duration.ofSeconds(10), "six retries", () -> f.sleeps.size() >= 6);
-      assertEquals(List.of(75L, 150L, 300L, 600L, 600L, 600L),
-          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(), "the attempt count survives the re-listing");
+      assertEquals(
+          List.of(75L, 150L, 300L, 600L, 600L, 600L),
+          List.copyOf(f.sleeps).subList(0, 6).stream().map(Duration::toMillis).toList(),
+          "the attempt count survives the re-listing");
       assertTrue(s.stats().lastError().endsWith("no space left on device"), s.stats().lastError());
       f.store.writeRefusal = null;
       Position end = f.log.end();
-      Await.until(Duration.ofSeconds(10), "caught up once the disk has room", () -> end.equals(s.stats().replicaPosition()));
+      Await.until(
+          Duration.ofSeconds(10),
+          "caught up once the disk has room",
+          () -> end.equals(s.stats().replicaPosition()));
     } finally {
       s.close();
     }
@@ -339,13 +390,21 @@ class ShipperTest {
     }
     assertTrue(s.stop(Duration.ofSeconds(20)));
     assertEquals(end, s.stats().replicaPosition());
-    assertArrayEquals(f.log.bytes(end.generation(), 0), Replicas.index(f.files, end.generation(), 0));
+    assertArrayEquals(
+        f.log.bytes(end.generation(), 0), Replicas.index(f.files, end.generation(), 0));
   }
 
   @Test
   void stopGivesUpAtItsDeadlineWhenTheReplicaIsDown() throws Exception {
-    Shipper s = new Shipper("app.db", "r", f.store, f.log, ShipSettings.DEFAULTS,
-        new ShipEnvironment(f.clock, Ticker.SYSTEM, new FixedRandom(0.5), null, tmp.resolve("spool")));
+    Shipper s =
+        new Shipper(
+            "app.db",
+            "r",
+            f.store,
+            f.log,
+            ShipSettings.DEFAULTS,
+            new ShipEnvironment(
+                f.clock, Ticker.SYSTEM, new FixedRandom(0.5), null, tmp.resolve("spool")));
     f.store.down = true;
     f.db.insert(1, 100);
     f.log.capture();

@@ -21,10 +21,13 @@ import java.util.function.Predicate;
 public final class SwitchableStore implements ReplicaStore {
   private final ReplicaStore real;
   public volatile boolean down;
+
   /** When set, every write fails with this message (the server answers, but refuses to store). */
   public volatile String writeRefusal;
+
   /** Paths the server refuses to delete or replace (replica-server's immutable-for). */
   public volatile Predicate<String> keeps = p -> false;
+
   public final AtomicInteger writes = new AtomicInteger();
   public final AtomicInteger failures = new AtomicInteger();
 
@@ -59,8 +62,12 @@ public final class SwitchableStore implements ReplicaStore {
   @Override
   public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
     check();
-    if (keeps.test(file.path()) && !real.list(file.directory()).stream().noneMatch(e -> e.name().equals(file.fileName()))) {
-      throw new AccessDeniedException(location() + "/" + file.path(), null, "write: permission denied by the server (immutable)");
+    if (keeps.test(file.path())
+        && !real.list(file.directory()).stream().noneMatch(e -> e.name().equals(file.fileName()))) {
+      throw new AccessDeniedException(
+          location() + "/" + file.path(),
+          null,
+          "write: permission denied by the server (immutable)");
     }
     if (writeRefusal != null) {
       failures.incrementAndGet();
@@ -74,7 +81,8 @@ public final class SwitchableStore implements ReplicaStore {
   public void delete(String path) throws IOException {
     check();
     if (keeps.test(path)) {
-      throw new AccessDeniedException(location() + "/" + path, null, "delete: permission denied by the server (immutable)");
+      throw new AccessDeniedException(
+          location() + "/" + path, null, "delete: permission denied by the server (immutable)");
     }
     real.delete(path);
   }

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The class-data-sharing training run does a real restore over SFTP and from file:// (any step
- * that fails fails it, so an archive is never trained on an error path) and leaves nothing behind.
+ * The class-data-sharing training run does a real restore over SFTP and from file:// (any step that
+ * fails fails it, so an archive is never trained on an error path) and leaves nothing behind.
  */
 class CdsTrainingTest {
   @Test
@@ -23,7 +23,9 @@ class CdsTrainingTest {
 
   private static List<Path> trainingDirs() throws IOException {
     try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return s.filter(p -> p.getFileName().toString().startsWith("walship-cds-training")).sorted().toList();
+      return s.filter(p -> p.getFileName().toString().startsWith("walship-cds-training"))
+          .sorted()
+          .toList();
     }
   }
 }

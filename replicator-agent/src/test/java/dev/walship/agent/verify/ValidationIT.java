@@ -56,8 +56,14 @@ class ValidationIT {
     Path replica = tmp.resolve("replica");
     try (Connection c = Sqlite.openWal(db, 1000)) {
       Sqlite.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
-      try (Replicator r = Replicator.builder().database(db).replica(new FileReplicaStore(replica))
-          .validation(INTERVAL).random(new SplittableRandom(5)).metrics("127.0.0.1:0").start()) {
+      try (Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica(new FileReplicaStore(replica))
+              .validation(INTERVAL)
+              .random(new SplittableRandom(5))
+              .metrics("127.0.0.1:0")
+              .start()) {
         for (int i = 0; i < 20; i++) {
           Sqlite.exec(c, "INSERT INTO t(v) VALUES (printf('%.3000c', 'x'))");
         }
@@ -70,27 +76,45 @@ class ValidationIT {
         corrupt(seg, fixChecksums);
         long before = loop.count(Verdict.Result.MISMATCH);
         long start = System.nanoTime();
-        Verdict bad = await(loop, v -> loop.count(Verdict.Result.MISMATCH) > before, Duration.ofSeconds(30));
+        Verdict bad =
+            await(loop, v -> loop.count(Verdict.Result.MISMATCH) > before, Duration.ofSeconds(30));
         assertEquals(Verdict.Result.MISMATCH, bad.result(), bad.toString());
         assertTrue(bad.detail().contains(seg.getFileName().toString()), bad.toString());
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(INTERVAL.multipliedBy(10)) < 0,
+        assertTrue(
+            Duration.ofNanos(System.nanoTime() - start).compareTo(INTERVAL.multipliedBy(10)) < 0,
             "reported within the next checks");
-        String metrics = new String(java.net.URI.create("http://127.0.0.1:" + r.metricsPort() + "/metrics").toURL()
-            .openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(java.util.regex.Pattern.compile(
-            "(?m)^walship_replica_validations_total\\{db=\"[^\"]+\",replica=\"replica\",result=\"mismatch\"} [1-9]")
-            .matcher(metrics).find(), metrics);
+        String metrics =
+            new String(
+                java.net
+                    .URI
+                    .create("http://127.0.0.1:" + r.metricsPort() + "/metrics")
+                    .toURL()
+                    .openStream()
+                    .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(
+            java.util.regex.Pattern.compile(
+                    "(?m)^walship_replica_validations_total\\{db=\"[^\"]+\",replica=\"replica\",result=\"mismatch\"} [1-9]")
+                .matcher(metrics)
+                .find(),
+            metrics);
       }
     }
     Path config = tmp.resolve("litestream.yml");
-    Files.writeString(config, "dbs:\n  - path: " + db + "\n    replicas:\n      - url: file://" + replica + "\n");
+    Files.writeString(
+        config, "dbs:\n  - path: " + db + "\n    replicas:\n      - url: file://" + replica + "\n");
     StringWriter out = new StringWriter();
-    CliContext ctx = new CliContext(Map.of(), new PathExpander(tmp, tmp), new PrintWriter(out),
-        new PrintWriter(new StringWriter()));
+    CliContext ctx =
+        new CliContext(
+            Map.of(),
+            new PathExpander(tmp, tmp),
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()));
     int exit = Main.run(new String[] {"verify", "-config", config.toString(), db.toString()}, ctx);
     assertEquals(1, exit, out.toString());
     assertTrue(out.toString().contains("validation mismatch"), out.toString());
-    assertTrue(out.toString().contains(lastSegment(replica).getFileName().toString()), out.toString());
+    assertTrue(
+        out.toString().contains(lastSegment(replica).getFileName().toString()), out.toString());
   }
 
   @Test
@@ -99,7 +123,8 @@ class ValidationIT {
     Path replica = tmp.resolve("okreplica");
     try (Connection c = Sqlite.openWal(db, 1000)) {
       Sqlite.exec(c, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
-      try (Replicator r = Replicator.builder().database(db).replica(new FileReplicaStore(replica)).start()) {
+      try (Replicator r =
+          Replicator.builder().database(db).replica(new FileReplicaStore(replica)).start()) {
         for (int i = 0; i < 50; i++) {
           Sqlite.exec(c, "INSERT INTO t(v) VALUES (printf('%.500c', 'y'))");
         }
@@ -108,15 +133,22 @@ class ValidationIT {
       Sqlite.exec(c, "INSERT INTO t(v) VALUES ('written after the agent stopped')");
     }
     Path config = tmp.resolve("ok.yml");
-    Files.writeString(config, "dbs:\n  - path: " + db + "\n    replicas:\n      - url: file://" + replica + "\n");
+    Files.writeString(
+        config, "dbs:\n  - path: " + db + "\n    replicas:\n      - url: file://" + replica + "\n");
     StringWriter out = new StringWriter();
-    CliContext ctx = new CliContext(Map.of(), new PathExpander(tmp, tmp), new PrintWriter(out),
-        new PrintWriter(new StringWriter()));
-    assertEquals(0, Main.run(new String[] {"verify", "-config", config.toString()}, ctx), out.toString());
+    CliContext ctx =
+        new CliContext(
+            Map.of(),
+            new PathExpander(tmp, tmp),
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()));
+    assertEquals(
+        0, Main.run(new String[] {"verify", "-config", config.toString()}, ctx), out.toString());
     assertTrue(out.toString().contains("validation ok"), out.toString());
   }
 
-  private static Verdict await(ValidationLoop loop, Predicate<Verdict> done, Duration timeout) throws Exception {
+  private static Verdict await(ValidationLoop loop, Predicate<Verdict> done, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       Verdict v = loop.last();
@@ -131,14 +163,16 @@ class ValidationIT {
   private static Path lastSegment(Path replica) throws Exception {
     try (Stream<Path> s = Files.walk(replica)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".wal.lz4"))
-          .max(Comparator.comparing(p -> p.getParent().getParent().getFileName() + "/" + p.getFileName()))
+          .max(
+              Comparator.comparing(
+                  p -> p.getParent().getParent().getFileName() + "/" + p.getFileName()))
           .orElseThrow();
     }
   }
 
   /**
-   * Rewrites the last frame's page of {@code seg} (a byte in its middle), LZ4 again, same name; with
-   * {@code fixChecksums}, the frame's checksum is recomputed from the previous frame's.
+   * Rewrites the last frame's page of {@code seg} (a byte in its middle), LZ4 again, same name;
+   * with {@code fixChecksums}, the frame's checksum is recomputed from the previous frame's.
    */
   private static void corrupt(Path seg, boolean fixChecksums) throws Exception {
     byte[] wal;
@@ -147,14 +181,19 @@ class ValidationIT {
     }
     long offset = Long.parseLong(seg.getFileName().toString().substring(9, 17), 16);
     List<Path> index = indexSegments(seg);
-    byte[] whole = concat(index); // the whole index up to and with seg, to find the chain and page size
+    byte[] whole =
+        concat(index); // the whole index up to and with seg, to find the chain and page size
     WalHeader h = WalHeader.parse(whole, 0);
     int frameSize = h.frameSize();
     int last = whole.length - frameSize;
     whole[last + WalHeader.FRAME_HEADER_SIZE + h.pageSize() / 2] ^= 0x5a;
     if (fixChecksums) {
-      WalChecksum c = last == WalHeader.SIZE ? h.checksum() : new WalChecksum(
-          ByteBuffer.wrap(whole, last - frameSize + 16, 4).getInt(), ByteBuffer.wrap(whole, last - frameSize + 20, 4).getInt());
+      WalChecksum c =
+          last == WalHeader.SIZE
+              ? h.checksum()
+              : new WalChecksum(
+                  ByteBuffer.wrap(whole, last - frameSize + 16, 4).getInt(),
+                  ByteBuffer.wrap(whole, last - frameSize + 20, 4).getInt());
       c = c.update(h.bigEndianChecksums(), whole, last, 8);
       c = c.update(h.bigEndianChecksums(), whole, last + WalHeader.FRAME_HEADER_SIZE, h.pageSize());
       ByteBuffer.wrap(whole, last + 16, 8).putInt(c.s1()).putInt(c.s2());
@@ -173,7 +212,8 @@ class ValidationIT {
     try (Stream<Path> s = Files.list(seg.getParent())) {
       return s.filter(p -> p.getFileName().toString().startsWith(idx + "_"))
           .filter(p -> p.getFileName().toString().compareTo(seg.getFileName().toString()) <= 0)
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 

@@ -16,7 +16,8 @@ class FileWatchesTest {
   @TempDir Path dir;
 
   @Test
-  void oneWatchServiceDeliversEveryDirectorysEventsByNameUntilTheLastRegistrationCloses() throws Exception {
+  void oneWatchServiceDeliversEveryDirectorysEventsByNameUntilTheLastRegistrationCloses()
+      throws Exception {
     Path a = Files.createDirectories(dir.resolve("a"));
     Path b = Files.createDirectories(dir.resolve("b"));
     List<String> first = new CopyOnWriteArrayList<>();
@@ -28,12 +29,15 @@ class FileWatchesTest {
       FileWatches.Registration r3 = w.watch(b, other::add);
       assertEquals(2, w.directories());
       Files.write(a.resolve("x.db-wal"), new byte[1]);
-      Await.until(Duration.ofSeconds(5), "both listeners of a see x.db-wal",
+      Await.until(
+          Duration.ofSeconds(5),
+          "both listeners of a see x.db-wal",
           () -> first.contains("x.db-wal") && second.contains("x.db-wal"));
       Files.delete(a.resolve("x.db-wal"));
       Files.write(b.resolve("y.db"), new byte[1]);
       Await.until(Duration.ofSeconds(5), "b's listener sees y.db", () -> other.contains("y.db"));
-      assertTrue(!other.contains("x.db-wal"), "events go to their directory's listeners only: " + other);
+      assertTrue(
+          !other.contains("x.db-wal"), "events go to their directory's listeners only: " + other);
       r1.close();
       assertEquals(2, w.directories(), "a is still watched for the second listener");
       r2.close();
@@ -43,7 +47,8 @@ class FileWatchesTest {
       Files.write(a.resolve("late"), new byte[1]);
       Files.write(b.resolve("late"), new byte[1]);
       Thread.sleep(200); // nothing may arrive; there is no condition to wait on for an absence
-      assertEquals(before, first.size() + second.size() + other.size(), "no events after the last close");
+      assertEquals(
+          before, first.size() + second.size() + other.size(), "no events after the last close");
     }
   }
 }

@@ -29,18 +29,22 @@ class JobTest {
     AtomicInteger overlaps = new AtomicInteger();
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Job j = Job.start(workers, "j", () -> {
-      if (inside.incrementAndGet() > 1) {
-        overlaps.incrementAndGet();
-      }
-      int n = runs.incrementAndGet();
-      if (n == 1) {
-        firstStarted.countDown();
-        await(release);
-      }
-      inside.decrementAndGet();
-      return Job.UNTIL_WOKEN;
-    });
+    Job j =
+        Job.start(
+            workers,
+            "j",
+            () -> {
+              if (inside.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+              }
+              int n = runs.incrementAndGet();
+              if (n == 1) {
+                firstStarted.countDown();
+                await(release);
+              }
+              inside.decrementAndGet();
+              return Job.UNTIL_WOKEN;
+            });
     assertTrue(firstStarted.await(5, TimeUnit.SECONDS));
     for (int i = 0; i < 50; i++) {
       j.wake(); // while the first run runs: remembered once
@@ -62,26 +66,37 @@ class JobTest {
   void aDelayRunsItAgainAndAWakeComesSooner() throws Exception {
     List<Long> at = new ArrayList<>();
     long t0 = System.nanoTime();
-    Job j = Job.start(workers, "timer", () -> {
-      synchronized (at) {
-        at.add((System.nanoTime() - t0) / 1_000_000);
-      }
-      return Duration.ofMillis(50);
-    });
-    Await.until(Duration.ofSeconds(5), "five runs", () -> {
-      synchronized (at) {
-        return at.size() >= 5;
-      }
-    });
+    Job j =
+        Job.start(
+            workers,
+            "timer",
+            () -> {
+              synchronized (at) {
+                at.add((System.nanoTime() - t0) / 1_000_000);
+              }
+              return Duration.ofMillis(50);
+            });
+    Await.until(
+        Duration.ofSeconds(5),
+        "five runs",
+        () -> {
+          synchronized (at) {
+            return at.size() >= 5;
+          }
+        });
     j.stop();
     synchronized (at) {
       assertTrue(at.get(4) >= 190, "about 50 ms apart: " + at);
     }
     AtomicInteger slow = new AtomicInteger();
-    Job k = Job.start(workers, "slow", () -> {
-      slow.incrementAndGet();
-      return Duration.ofHours(1);
-    });
+    Job k =
+        Job.start(
+            workers,
+            "slow",
+            () -> {
+              slow.incrementAndGet();
+              return Duration.ofHours(1);
+            });
     Await.until(Duration.ofSeconds(5), "first run", () -> slow.get() == 1);
     k.wake();
     Await.until(Duration.ofSeconds(5), "a wake does not wait for the hour", () -> slow.get() == 2);
@@ -92,12 +107,16 @@ class JobTest {
   void stopWaitsForTheRunningStepAndNothingRunsAfterIt() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
-    Job j = Job.start(workers, "stopping", () -> {
-      runs.incrementAndGet();
-      started.countDown();
-      sleep(200);
-      return Duration.ZERO;
-    });
+    Job j =
+        Job.start(
+            workers,
+            "stopping",
+            () -> {
+              runs.incrementAndGet();
+              started.countDown();
+              sleep(200);
+              return Duration.ZERO;
+            });
     assertTrue(started.await(5, TimeUnit.SECONDS));
     long t0 = System.nanoTime();
     j.stop();
@@ -113,29 +132,39 @@ class JobTest {
   void doneEndsTheJobAndAnInterruptReachesOnlyTheRunningStep() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger interrupted = new AtomicInteger();
-    Job j = Job.start(workers, "interrupted", () -> {
-      started.countDown();
-      try {
-        Thread.sleep(10_000);
-      } catch (InterruptedException e) {
-        interrupted.incrementAndGet();
-      }
-      return Job.DONE;
-    });
+    Job j =
+        Job.start(
+            workers,
+            "interrupted",
+            () -> {
+              started.countDown();
+              try {
+                Thread.sleep(10_000);
+              } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+              }
+              return Job.DONE;
+            });
     assertTrue(started.await(5, TimeUnit.SECONDS));
     j.interrupt();
     assertTrue(j.awaitStopped(Duration.ofSeconds(5)));
     assertEquals(1, interrupted.get());
     AtomicInteger clean = new AtomicInteger();
     for (int i = 0; i < 8; i++) {
-      Job.start(workers, "after-" + i, () -> {
-        if (!Thread.currentThread().isInterrupted()) {
-          clean.incrementAndGet();
-        }
-        return Job.DONE;
-      });
+      Job.start(
+          workers,
+          "after-" + i,
+          () -> {
+            if (!Thread.currentThread().isInterrupted()) {
+              clean.incrementAndGet();
+            }
+            return Job.DONE;
+          });
     }
-    Await.until(Duration.ofSeconds(5), "later jobs on the same threads are not interrupted", () -> clean.get() == 8);
+    Await.until(
+        Duration.ofSeconds(5),
+        "later jobs on the same threads are not interrupted",
+        () -> clean.get() == 8);
   }
 
   private static void await(CountDownLatch l) {

@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * One generation as a replica lists it: snapshots sorted by index, segments by (index, offset),
- * and leftover temporary files. Its time bounds are Litestream's: the oldest and newest mtime of
- * any of its snapshots and segments (the only timestamps the layout has).
+ * One generation as a replica lists it: snapshots sorted by index, segments by (index, offset), and
+ * leftover temporary files. Its time bounds are Litestream's: the oldest and newest mtime of any of
+ * its snapshots and segments (the only timestamps the layout has).
  */
 public record GenerationFiles(
     Generation generation,
@@ -34,22 +34,28 @@ public record GenerationFiles(
   }
 
   /** A generation without leftover temporary files. */
-  public GenerationFiles(Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments) {
+  public GenerationFiles(
+      Generation generation, List<SnapshotInfo> snapshots, List<WalSegmentInfo> segments) {
     this(generation, snapshots, segments, List.of());
   }
 
-  /** Lists {@code generation} in {@code store}: one listing of {@code snapshots/}, one of {@code wal/}. */
+  /**
+   * Lists {@code generation} in {@code store}: one listing of {@code snapshots/}, one of {@code
+   * wal/}.
+   */
   public static GenerationFiles list(ReplicaStore store, Generation generation) throws IOException {
     List<SnapshotInfo> snapshots = new ArrayList<>();
     List<WalSegmentInfo> segments = new ArrayList<>();
     List<Temporary> temporaries = new ArrayList<>();
     String snapshotsDir = Layout.snapshotsDir(generation);
     for (Entry e : store.list(snapshotsDir)) {
-      SnapshotInfo.of(generation, e).ifPresentOrElse(snapshots::add, () -> temporary(snapshotsDir, e, temporaries));
+      SnapshotInfo.of(generation, e)
+          .ifPresentOrElse(snapshots::add, () -> temporary(snapshotsDir, e, temporaries));
     }
     String walDir = Layout.walDir(generation);
     for (Entry e : store.list(walDir)) {
-      WalSegmentInfo.of(generation, e).ifPresentOrElse(segments::add, () -> temporary(walDir, e, temporaries));
+      WalSegmentInfo.of(generation, e)
+          .ifPresentOrElse(segments::add, () -> temporary(walDir, e, temporaries));
     }
     Collections.sort(snapshots);
     Collections.sort(segments);
@@ -73,7 +79,10 @@ public record GenerationFiles(
     return lastWrite(Instant.MAX);
   }
 
-  /** The newest mtime of a snapshot or segment at or before {@code t}, or null when no file is that old. */
+  /**
+   * The newest mtime of a snapshot or segment at or before {@code t}, or null when no file is that
+   * old.
+   */
   public Instant lastWrite(Instant t) {
     return times().filter(m -> !m.isAfter(t)).max(Instant::compareTo).orElse(null);
   }
@@ -83,7 +92,9 @@ public record GenerationFiles(
    * flight), or null when there is none.
    */
   public Instant lastActivity() {
-    return Stream.concat(times(), temporaries.stream().map(Temporary::modified)).max(Instant::compareTo).orElse(null);
+    return Stream.concat(times(), temporaries.stream().map(Temporary::modified))
+        .max(Instant::compareTo)
+        .orElse(null);
   }
 
   /** The newest mtime of a snapshot, or null when there is none. */
@@ -93,16 +104,23 @@ public record GenerationFiles(
 
   /** The snapshot with the highest index, if any. */
   public Optional<SnapshotInfo> newestSnapshot() {
-    return snapshots.isEmpty() ? Optional.empty() : Optional.of(snapshots.get(snapshots.size() - 1));
+    return snapshots.isEmpty()
+        ? Optional.empty()
+        : Optional.of(snapshots.get(snapshots.size() - 1));
   }
 
   /** The highest WAL index with a segment or snapshot, or -1 when there is none. */
   public int maxIndex() {
-    return Stream.concat(snapshots.stream().map(s -> s.name().index()), segments.stream().map(w -> w.name().index()))
-        .max(Integer::compare).orElse(-1);
+    return Stream.concat(
+            snapshots.stream().map(s -> s.name().index()),
+            segments.stream().map(w -> w.name().index()))
+        .max(Integer::compare)
+        .orElse(-1);
   }
 
   private Stream<Instant> times() {
-    return Stream.concat(snapshots.stream().map(SnapshotInfo::created), segments.stream().map(WalSegmentInfo::created));
+    return Stream.concat(
+        snapshots.stream().map(SnapshotInfo::created),
+        segments.stream().map(WalSegmentInfo::created));
   }
 }

@@ -32,7 +32,8 @@ public record ReplicaCatalog(String location, List<GenerationFiles> generations)
   /** Lists only {@code generation} of {@code store} (empty when the replica does not have it). */
   public static ReplicaCatalog load(ReplicaStore store, Generation generation) throws IOException {
     GenerationFiles g = GenerationFiles.list(store, Objects.requireNonNull(generation));
-    boolean present = !g.snapshots().isEmpty() || !g.segments().isEmpty() || !g.temporaries().isEmpty();
+    boolean present =
+        !g.snapshots().isEmpty() || !g.segments().isEmpty() || !g.temporaries().isEmpty();
     return new ReplicaCatalog(store.location(), present ? List.of(g) : List.of());
   }
 
@@ -43,7 +44,10 @@ public record ReplicaCatalog(String location, List<GenerationFiles> generations)
 
   /** The newest mtime of any snapshot or segment of the replica, or null when it holds none. */
   public Instant updatedAt() {
-    return generations.stream().map(GenerationFiles::updatedAt).filter(Objects::nonNull)
-        .max(Instant::compareTo).orElse(null);
+    return generations.stream()
+        .map(GenerationFiles::updatedAt)
+        .filter(Objects::nonNull)
+        .max(Instant::compareTo)
+        .orElse(null);
   }
 }

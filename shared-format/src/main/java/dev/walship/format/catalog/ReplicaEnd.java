@@ -12,10 +12,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Where a replica ends within one generation, read from the replica itself: the end of its last
- * WAL segment (whose decoded length needs one small download), or the start of its newest
- * snapshot's index when no segment follows; and the newest mtime of the generation's files, which
- * is when it last received something.
+ * Where a replica ends within one generation, read from the replica itself: the end of its last WAL
+ * segment (whose decoded length needs one small download), or the start of its newest snapshot's
+ * index when no segment follows; and the newest mtime of the generation's files, which is when it
+ * last received something.
  *
  * @param end where the next segment would start; null when the replica holds nothing of it
  * @param lastWrite the newest mtime of the generation's files, or null
@@ -26,7 +26,8 @@ public record ReplicaEnd(Position end, Instant lastWrite) {
     List<WalSegmentInfo> segments = generation.segments();
     Instant last = generation.updatedAt();
     if (segments.isEmpty()) {
-      return generation.newestSnapshot()
+      return generation
+          .newestSnapshot()
           .map((SnapshotInfo s) -> new ReplicaEnd(s.name().position(), last))
           .orElse(new ReplicaEnd(null, null));
     }

@@ -10,7 +10,9 @@ public record Generation(String name) implements Comparable<Generation> {
   /** Length of a generation name in characters. */
   public static final int NAME_LENGTH = 16;
 
-  /** @throws InvalidNameException when {@code name} is not 16 lowercase hex digits */
+  /**
+   * @throws InvalidNameException when {@code name} is not 16 lowercase hex digits
+   */
   public Generation {
     Hex.parse(name, NAME_LENGTH, name, "generation");
   }

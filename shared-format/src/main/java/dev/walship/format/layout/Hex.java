@@ -36,8 +36,7 @@ final class Hex {
   static String format(long value, int width) {
     String s = Long.toHexString(value);
     if (s.length() > width) {
-      throw new IllegalArgumentException(
-          "0x" + s + " does not fit in " + width + " hex digits");
+      throw new IllegalArgumentException("0x" + s + " does not fit in " + width + " hex digits");
     }
     return "0".repeat(width - s.length()) + s;
   }

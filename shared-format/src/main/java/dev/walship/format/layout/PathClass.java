@@ -22,7 +22,9 @@ public sealed interface PathClass {
     WAL
   }
 
-  /** A directory of the layout; {@code generation} is null for {@link DirectoryKind#GENERATIONS}. */
+  /**
+   * A directory of the layout; {@code generation} is null for {@link DirectoryKind#GENERATIONS}.
+   */
   record Directory(String path, DirectoryKind kind, Generation generation) implements PathClass {}
 
   /** A snapshot under its final name. */

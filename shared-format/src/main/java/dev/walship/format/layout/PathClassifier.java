@@ -64,7 +64,9 @@ public final class PathClassifier {
       String path, Generation generation, boolean snapshots, String fileName, int pageSize) {
     boolean temporary = fileName.endsWith(Layout.TEMP_SUFFIX);
     String finalName =
-        temporary ? fileName.substring(0, fileName.length() - Layout.TEMP_SUFFIX.length()) : fileName;
+        temporary
+            ? fileName.substring(0, fileName.length() - Layout.TEMP_SUFFIX.length())
+            : fileName;
     LayoutFile file;
     if (snapshots) {
       file = SnapshotName.parse(generation, finalName);

@@ -2,8 +2,8 @@ package dev.walship.format.layout;
 
 /**
  * A point in a replicated history: byte {@code offset} of WAL index {@code index} of {@code
- * generation}. Positions order by generation name, then index, then offset; only positions of
- * one generation are comparable in a meaningful way.
+ * generation}. Positions order by generation name, then index, then offset; only positions of one
+ * generation are comparable in a meaningful way.
  */
 public record Position(Generation generation, int index, long offset)
     implements Comparable<Position> {

@@ -38,7 +38,8 @@ public record SnapshotName(Generation generation, int index)
   static void checkIndex(String name, long index) {
     if (index > Layout.MAX_INDEX) {
       throw new InvalidNameException(
-          name, "index 0x" + Long.toHexString(index) + " >= 0x7fffffff (Litestream cannot read it)");
+          name,
+          "index 0x" + Long.toHexString(index) + " >= 0x7fffffff (Litestream cannot read it)");
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.walship.format.lz4;
 
+import dev.walship.toolkit.files.KeepOpen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import dev.walship.toolkit.files.KeepOpen;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;

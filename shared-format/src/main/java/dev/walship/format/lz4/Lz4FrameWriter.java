@@ -33,7 +33,8 @@ public final class Lz4FrameWriter {
   private static final int INCOMPRESSIBLE = 0x80000000;
 
   private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
-  private final StreamingXXHash32 contentHash = XXHashFactory.fastestInstance().newStreamingHash32(0);
+  private final StreamingXXHash32 contentHash =
+      XXHashFactory.fastestInstance().newStreamingHash32(0);
   private final byte[] header;
   private final byte[] word = new byte[4];
   private byte[] block = new byte[64 << 10];

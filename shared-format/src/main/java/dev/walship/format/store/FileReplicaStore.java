@@ -1,9 +1,9 @@
 package dev.walship.format.store;
 
-import dev.walship.toolkit.files.DurableFiles;
-import dev.walship.toolkit.files.KeepOpen;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.LayoutFile;
+import dev.walship.toolkit.files.DurableFiles;
+import dev.walship.toolkit.files.KeepOpen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,9 +21,10 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
- * A replica in a local directory ({@code file://} replicas), laid out exactly as Litestream v0.3.13's
- * file replica client lays it out. Writes go to {@code <name>.tmp}, are fsynced, get their mtime,
- * and are renamed over the final name; the directory is then fsynced so the rename survives a crash.
+ * A replica in a local directory ({@code file://} replicas), laid out exactly as Litestream
+ * v0.3.13's file replica client lays it out. Writes go to {@code <name>.tmp}, are fsynced, get
+ * their mtime, and are renamed over the final name; the directory is then fsynced so the rename
+ * survives a crash.
  */
 public final class FileReplicaStore implements ReplicaStore {
   private final Path root;
@@ -54,7 +55,9 @@ public final class FileReplicaStore implements ReplicaStore {
     while (p != null && !Files.exists(p)) {
       p = p.getParent();
     }
-    return p == null ? OptionalLong.empty() : OptionalLong.of(Files.getFileStore(p).getUsableSpace());
+    return p == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(Files.getFileStore(p).getUsableSpace());
   }
 
   @Override

@@ -23,7 +23,9 @@ import java.util.function.Function;
  */
 public interface ReplicaStore extends Closeable {
 
-  /** Where the replica lives, for messages: {@code file:///var/lib/x} or {@code sftp://u@h:22/db}. */
+  /**
+   * Where the replica lives, for messages: {@code file:///var/lib/x} or {@code sftp://u@h:22/db}.
+   */
   String location();
 
   /**
@@ -55,8 +57,8 @@ public interface ReplicaStore extends Closeable {
    * Checks now that the store can be used, so configuration problems show at start-up: a network
    * store connects and authenticates; a local directory has nothing to check.
    *
-   * @throws ReplicaStoreException when the store refuses us ({@link ReplicaStoreException#permanent()}:
-   *     the operator must act) or cannot be reached now
+   * @throws ReplicaStoreException when the store refuses us ({@link
+   *     ReplicaStoreException#permanent()}: the operator must act) or cannot be reached now
    */
   default void checkAccess() throws IOException {}
 
@@ -64,16 +66,16 @@ public interface ReplicaStore extends Closeable {
   default void close() throws IOException {}
 
   /**
-   * Whether reading is slow enough that readers should fetch ahead in parallel (a network store);
-   * a local directory reads at disk speed and is read in place.
+   * Whether reading is slow enough that readers should fetch ahead in parallel (a network store); a
+   * local directory reads at disk speed and is read in place.
    */
   default boolean remote() {
     return true;
   }
 
   /**
-   * Bytes the replica's file system can still take, as it reports them (statvfs), or empty when
-   * the store cannot tell. {@code replicator status} names a full disk with it.
+   * Bytes the replica's file system can still take, as it reports them (statvfs), or empty when the
+   * store cannot tell. {@code replicator status} names a full disk with it.
    */
   default OptionalLong usableSpace() throws IOException {
     return OptionalLong.empty();
@@ -99,12 +101,16 @@ public interface ReplicaStore extends Closeable {
     return parsed(list(Layout.snapshotsDir(generation)), e -> SnapshotInfo.of(generation, e));
   }
 
-  /** WAL segments of {@code generation} sorted by (index, offset); names that do not parse are skipped. */
+  /**
+   * WAL segments of {@code generation} sorted by (index, offset); names that do not parse are
+   * skipped.
+   */
   default List<WalSegmentInfo> walSegments(Generation generation) throws IOException {
     return parsed(list(Layout.walDir(generation)), e -> WalSegmentInfo.of(generation, e));
   }
 
-  private static <T extends Comparable<T>> List<T> parsed(List<Entry> entries, Function<Entry, Optional<T>> parse) {
+  private static <T extends Comparable<T>> List<T> parsed(
+      List<Entry> entries, Function<Entry, Optional<T>> parse) {
     List<T> out = new ArrayList<>();
     for (Entry e : entries) {
       parse.apply(e).ifPresent(out::add);

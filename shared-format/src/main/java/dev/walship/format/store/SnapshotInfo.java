@@ -18,7 +18,8 @@ public record SnapshotInfo(SnapshotName name, long size, Instant created)
       return Optional.empty();
     }
     try {
-      return Optional.of(new SnapshotInfo(SnapshotName.parse(generation, e.name()), e.size(), e.modified()));
+      return Optional.of(
+          new SnapshotInfo(SnapshotName.parse(generation, e.name()), e.size(), e.modified()));
     } catch (InvalidNameException skipped) {
       return Optional.empty();
     }

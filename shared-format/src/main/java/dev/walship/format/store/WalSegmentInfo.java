@@ -18,7 +18,8 @@ public record WalSegmentInfo(WalSegmentName name, long size, Instant created)
       return Optional.empty();
     }
     try {
-      return Optional.of(new WalSegmentInfo(WalSegmentName.parse(generation, e.name()), e.size(), e.modified()));
+      return Optional.of(
+          new WalSegmentInfo(WalSegmentName.parse(generation, e.name()), e.size(), e.modified()));
     } catch (InvalidNameException skipped) {
       return Optional.empty();
     }

@@ -16,9 +16,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Checks that a snapshot or WAL segment holds what its name promises. Streams; never buffers a file. */
+/**
+ * Checks that a snapshot or WAL segment holds what its name promises. Streams; never buffers a
+ * file.
+ */
 public final class ContentCheck {
-  private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SQLITE_MAGIC =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
   private static final int DB_HEADER = 100;
 
   private ContentCheck() {}
@@ -66,8 +70,11 @@ public final class ContentCheck {
     } else {
       if (!Layout.isFrameAligned(name.offset(), header.pageSize())) {
         throw new ValidationException(
-            what, "offset 0x" + Long.toHexString(name.offset())
-                + " is not frame-aligned for page size " + header.pageSize());
+            what,
+            "offset 0x"
+                + Long.toHexString(name.offset())
+                + " is not frame-aligned for page size "
+                + header.pageSize());
       }
       reader = WalReader.continuing(in, header, name.offset(), context.startChecksum());
     }
@@ -114,8 +121,8 @@ public final class ContentCheck {
 
   /**
    * Validates a snapshot: LZ4 decodes to a SQLite database file: the header's magic, a valid page
-   * size, a whole number of pages (at least one), and no fewer pages than the header counts.
-   * Reads {@code lz4Bytes} to its end; does not close it.
+   * size, a whole number of pages (at least one), and no fewer pages than the header counts. Reads
+   * {@code lz4Bytes} to its end; does not close it.
    */
   public static SnapshotSummary snapshot(SnapshotName name, InputStream lz4Bytes)
       throws IOException {
@@ -143,7 +150,8 @@ public final class ContentCheck {
       pageSize = 65536;
     }
     if (!WalHeader.validPageSize(pageSize)) {
-      throw new ValidationException(what, "page size " + pageSize + " is not a power of two in 512..65536");
+      throw new ValidationException(
+          what, "page size " + pageSize + " is not a power of two in 512..65536");
     }
     sink.write(h);
     long length = DB_HEADER + in.transferTo(sink);
@@ -155,7 +163,11 @@ public final class ContentCheck {
     long headerPages = int32(h, 92) == int32(h, 24) ? int32(h, 28) & 0xffffffffL : 0;
     if (headerPages > pages) {
       throw new ValidationException(
-          what, "truncated: the database header counts " + headerPages + " pages, the file holds " + pages);
+          what,
+          "truncated: the database header counts "
+              + headerPages
+              + " pages, the file holds "
+              + pages);
     }
     return new SnapshotSummary(pageSize, pages, headerPages);
   }
@@ -205,7 +217,9 @@ public final class ContentCheck {
   }
 
   private static int int32(byte[] b, int off) {
-    return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    return ((b[off] & 0xff) << 24)
+        | ((b[off + 1] & 0xff) << 16)
+        | ((b[off + 2] & 0xff) << 8)
+        | (b[off + 3] & 0xff);
   }
-
 }

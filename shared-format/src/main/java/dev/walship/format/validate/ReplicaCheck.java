@@ -57,7 +57,9 @@ public final class ReplicaCheck {
       if (pc instanceof PathClass.Directory d && e.directory()) {
         c.checkGeneration(d.generation());
       } else {
-        c.problem(path, pc instanceof PathClass.Invalid inv ? inv.reason() : "not a generation directory");
+        c.problem(
+            path,
+            pc instanceof PathClass.Invalid inv ? inv.reason() : "not a generation directory");
       }
     }
     return new Report(List.copyOf(c.problems), c.snapshots, c.segments, c.temporary);
@@ -119,8 +121,10 @@ public final class ReplicaCheck {
         problem(
             name.path(),
             (name.offset() > expected ? "gap" : "overlap")
-                + ": segment starts at offset 0x" + Long.toHexString(name.offset())
-                + ", the previous one ends at 0x" + Long.toHexString(expected));
+                + ": segment starts at offset 0x"
+                + Long.toHexString(name.offset())
+                + ", the previous one ends at 0x"
+                + Long.toHexString(expected));
         context = new SegmentContext(context.indexHeader(), null);
       }
       try (InputStream in = store.open(name)) {

@@ -11,7 +11,10 @@ public final class ValidationException extends IOException {
 
   private final String reason;
 
-  /** {@code subject} names the file (e.g. {@code segment 00000001_00001038}); the message is "subject: reason". */
+  /**
+   * {@code subject} names the file (e.g. {@code segment 00000001_00001038}); the message is
+   * "subject: reason".
+   */
   public ValidationException(String subject, String reason) {
     super(subject + ": " + reason);
     this.reason = reason;

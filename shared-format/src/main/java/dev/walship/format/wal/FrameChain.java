@@ -1,8 +1,8 @@
 package dev.walship.format.wal;
 
 /**
- * The running verification state of one WAL cycle: its header and the cumulative checksum so far.
- * A frame is valid when its page number is not 0, its salts equal the header's, and the checksum it
+ * The running verification state of one WAL cycle: its header and the cumulative checksum so far. A
+ * frame is valid when its page number is not 0, its salts equal the header's, and the checksum it
  * stores equals the chain's checksum over its first 8 header bytes and its page. Only a valid frame
  * advances the chain. Not thread-safe.
  */
@@ -18,8 +18,8 @@ public final class FrameChain {
 
   /**
    * A chain resumed mid-WAL, after a frame whose stored checksum was {@code checksum}. When {@code
-   * checksum} is null (unknown), the first frame's checksum cannot be verified: the chain adopts the
-   * checksum it stores and verifies every frame after it.
+   * checksum} is null (unknown), the first frame's checksum cannot be verified: the chain adopts
+   * the checksum it stores and verifies every frame after it.
    */
   public FrameChain(WalHeader header, WalChecksum checksum) {
     this.header = header;

@@ -32,7 +32,8 @@ public final class FrameEncoder {
    * @param commitSize the database size in pages when the frame ends a transaction, else 0
    * @param page the page's bytes, {@code header.pageSize()} of them from {@code pageOff}
    */
-  public void encode(int pageNumber, int commitSize, byte[] page, int pageOff, byte[] out, int off) {
+  public void encode(
+      int pageNumber, int commitSize, byte[] page, int pageOff, byte[] out, int off) {
     if (pageNumber < 1) {
       throw new IllegalArgumentException("page number " + pageNumber);
     }
@@ -44,7 +45,9 @@ public final class FrameEncoder {
     System.arraycopy(page, pageOff, out, off + WalHeader.FRAME_HEADER_SIZE, pageSize);
     boolean be = header.bigEndianChecksums();
     checksum =
-        checksum.update(be, out, off, 8).update(be, out, off + WalHeader.FRAME_HEADER_SIZE, pageSize);
+        checksum
+            .update(be, out, off, 8)
+            .update(be, out, off + WalHeader.FRAME_HEADER_SIZE, pageSize);
     Bytes.putInt(out, off + 16, checksum.s1());
     Bytes.putInt(out, off + 20, checksum.s2());
   }

@@ -1,9 +1,9 @@
 package dev.walship.format.wal;
 
-import java.util.Locale;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Locale;
 
 /**
  * SQLite's WAL checksum state: two 32-bit sums updated over pairs of 32-bit words, {@code s1 += x0
@@ -23,7 +23,8 @@ public record WalChecksum(int s1, int s2) {
   /** The state after {@code len} more bytes ({@code len} a multiple of 8). */
   public WalChecksum update(boolean bigEndian, byte[] b, int off, int len) {
     if ((len & 7) != 0) {
-      throw new IllegalArgumentException("checksum input of " + len + " bytes is not a multiple of 8");
+      throw new IllegalArgumentException(
+          "checksum input of " + len + " bytes is not a multiple of 8");
     }
     int a = s1;
     int c = s2;

@@ -19,12 +19,16 @@ public record WalHeader(
 
   /** Size of the header in bytes. */
   public static final int SIZE = 32;
+
   /** Size of a frame header in bytes. */
   public static final int FRAME_HEADER_SIZE = 24;
+
   /** Magic with little-endian checksums. */
   public static final int MAGIC_LE = 0x377f0682;
+
   /** Magic with big-endian checksums. */
   public static final int MAGIC_BE = 0x377f0683;
+
   /** The only WAL format version. */
   public static final int FORMAT_VERSION = 3007000;
 
@@ -36,8 +40,7 @@ public record WalHeader(
    */
   public static WalHeader parse(byte[] b, int off) throws WalFormatException {
     if (b.length - off < SIZE) {
-      throw new WalFormatException(
-          "WAL header: " + (b.length - off) + " bytes, expected " + SIZE);
+      throw new WalFormatException("WAL header: " + (b.length - off) + " bytes, expected " + SIZE);
     }
     WalHeader h =
         new WalHeader(
@@ -69,10 +72,7 @@ public record WalHeader(
     WalChecksum expected = WalChecksum.ZERO.update(h.bigEndianChecksums(), b, off, 24);
     if (expected.s1() != h.checksum1 || expected.s2() != h.checksum2) {
       throw new WalFormatException(
-          "WAL header: checksum "
-              + h.checksum()
-              + " != computed "
-              + expected);
+          "WAL header: checksum " + h.checksum() + " != computed " + expected);
     }
     return h;
   }
@@ -81,7 +81,8 @@ public record WalHeader(
   public static WalHeader create(
       boolean bigEndianChecksums, int pageSize, int checkpointSequence, int salt1, int salt2) {
     if (!validPageSize(pageSize)) {
-      throw new IllegalArgumentException("page size " + pageSize + " is not a power of two in 512..65536");
+      throw new IllegalArgumentException(
+          "page size " + pageSize + " is not a power of two in 512..65536");
     }
     byte[] b = new byte[SIZE];
     Bytes.putInt(b, 0, bigEndianChecksums ? MAGIC_BE : MAGIC_LE);
@@ -148,8 +149,15 @@ public record WalHeader(
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, 
+    return String.format(
+        Locale.ROOT,
         "WalHeader[magic=0x%08x, pageSize=%d, checkpointSeq=%d, salt=0x%08x/0x%08x, checksum=0x%08x/0x%08x]",
-        magic, pageSize, checkpointSequence, salt1, salt2, checksum1, checksum2);
+        magic,
+        pageSize,
+        checkpointSequence,
+        salt1,
+        salt2,
+        checksum1,
+        checksum2);
   }
 }

@@ -146,12 +146,20 @@ public final class WalReader {
       case NONE -> null;
       case END -> "end of input";
       case SHORT_FRAME ->
-          "frame " + (frameNumber + 1) + " cut short: " + shortBytes + " of " + frame.length + " bytes";
+          "frame "
+              + (frameNumber + 1)
+              + " cut short: "
+              + shortBytes
+              + " of "
+              + frame.length
+              + " bytes";
       case INVALID_FRAME -> "frame " + (frameNumber + 1) + " " + problem.detail();
     };
   }
 
-  /** Reads a whole WAL and summarizes it. The stream is read to the first invalid frame, not closed. */
+  /**
+   * Reads a whole WAL and summarizes it. The stream is read to the first invalid frame, not closed.
+   */
   public static WalScan scan(InputStream in) throws IOException {
     WalReader r = open(in);
     long commitFrame = 0;

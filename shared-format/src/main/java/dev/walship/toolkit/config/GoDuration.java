@@ -1,7 +1,7 @@
 package dev.walship.toolkit.config;
 
-import java.util.Locale;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -54,7 +54,8 @@ public final class GoDuration {
     while (i < s.length()) {
       Term term = term(s, i, text);
       total += term.nanos;
-      if (Long.compareUnsigned(total, SIGN_BIT) > 0 || Long.compareUnsigned(total, term.nanos) < 0) {
+      if (Long.compareUnsigned(total, SIGN_BIT) > 0
+          || Long.compareUnsigned(total, term.nanos) < 0) {
         throw invalid("invalid duration", text);
       }
       i = term.end;
@@ -101,7 +102,8 @@ public final class GoDuration {
     String u = s.substring(frac.end, i);
     Long unit = UNITS.get(u);
     if (unit == null) {
-      throw new IllegalArgumentException("unknown unit " + quote(u) + " in duration " + quote(orig));
+      throw new IllegalArgumentException(
+          "unknown unit " + quote(u) + " in duration " + quote(orig));
     }
     if (Long.compareUnsigned(whole.value, Long.divideUnsigned(SIGN_BIT, unit)) > 0) {
       throw invalid("invalid duration", orig);
@@ -160,6 +162,7 @@ public final class GoDuration {
 
   /** Go's largest duration, {@code 2562047h47m16.854775807s} (2^63-1 ns). */
   public static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
+
   /** Go's smallest duration, {@code -2562047h47m16.854775808s}. */
   public static final Duration MIN = Duration.ofNanos(Long.MIN_VALUE);
 

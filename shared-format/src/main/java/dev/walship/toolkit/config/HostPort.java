@@ -23,7 +23,8 @@ public record HostPort(String host, int port) {
     if (written.startsWith("[")) {
       int close = written.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException(quote(written) + " has no closing ] for its IPv6 address");
+        throw new IllegalArgumentException(
+            quote(written) + " has no closing ] for its IPv6 address");
       }
       host = written.substring(1, close);
       String rest = written.substring(close + 1);
@@ -88,7 +89,10 @@ public record HostPort(String host, int port) {
               || c == ':';
       if (!ok) {
         throw new IllegalArgumentException(
-            quote(written) + " is not a host name or address (character " + quote(String.valueOf(c)) + ")");
+            quote(written)
+                + " is not a host name or address (character "
+                + quote(String.valueOf(c))
+                + ")");
       }
     }
   }
@@ -100,7 +104,8 @@ public record HostPort(String host, int port) {
     }
     int p = Integer.parseInt(port);
     if (p < min || p > 65535) {
-      throw new IllegalArgumentException(quote(written) + ": port " + p + " is outside " + min + "..65535");
+      throw new IllegalArgumentException(
+          quote(written) + ": port " + p + " is outside " + min + "..65535");
     }
     return p;
   }

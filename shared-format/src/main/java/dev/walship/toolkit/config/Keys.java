@@ -1,14 +1,14 @@
 package dev.walship.toolkit.config;
 
-import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Refuses keys a mapping must not have: unknown ones (Litestream ignores them; a typo would then
- * silently fall back to a default), and keys a program does not support, each with its reason.
- * An unknown key within two edits of a known one is named: {@code did you mean retention?}.
+ * silently fall back to a default), and keys a program does not support, each with its reason. An
+ * unknown key within two edits of a known one is named: {@code did you mean retention?}.
  */
 public final class Keys {
   private Keys() {}

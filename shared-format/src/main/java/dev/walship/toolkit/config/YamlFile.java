@@ -27,7 +27,8 @@ public final class YamlFile {
     options.setAllowRecursiveKeys(false);
     options.setAllowDuplicateKeys(true); // YamlMapping reports them, with both lines
     try {
-      return new Yaml(options).compose(new StringReader(text.startsWith("\uFEFF") ? text.substring(1) : text));
+      return new Yaml(options)
+          .compose(new StringReader(text.startsWith("\uFEFF") ? text.substring(1) : text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";

@@ -25,8 +25,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * *anchor}) are applied, explicit keys winning. Unlike yaml.v2, a key given twice is an error.
  */
 public final class YamlMapping {
-  private static final Set<String> TRUE = Set.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON");
-  private static final Set<String> FALSE = Set.of("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF");
+  private static final Set<String> TRUE =
+      Set.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON");
+  private static final Set<String> FALSE =
+      Set.of("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF");
 
   /** A key and its value node, as written. */
   private record Entry(ScalarNode key, Node value) {}
@@ -48,9 +50,11 @@ public final class YamlMapping {
    *
    * @param what what the mapping is, for the message when it is something else
    */
-  public static YamlMapping of(String source, String path, Node node, String what) throws ConfigException {
+  public static YamlMapping of(String source, String path, Node node, String what)
+      throws ConfigException {
     if (!(node instanceof MappingNode m)) {
-      throw new ConfigException(source, line(node), path, "expected " + what + ", found " + kind(node));
+      throw new ConfigException(
+          source, line(node), path, "expected " + what + ", found " + kind(node));
     }
     var entries = new LinkedHashMap<String, Entry>();
     collect(source, path, m, entries, false, Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -59,7 +63,12 @@ public final class YamlMapping {
 
   /** Adds {@code m}'s keys; {@code inherited}: from a merge, never overriding what is there. */
   private static void collect(
-      String source, String path, MappingNode m, Map<String, Entry> into, boolean inherited, Set<Node> seen)
+      String source,
+      String path,
+      MappingNode m,
+      Map<String, Entry> into,
+      boolean inherited,
+      Set<Node> seen)
       throws ConfigException {
     if (!seen.add(m)) {
       throw new ConfigException(source, line(m), path, "a merge (<<) refers to itself");
@@ -68,7 +77,11 @@ public final class YamlMapping {
     var merged = new ArrayList<MappingNode>();
     for (NodeTuple t : m.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode key)) {
-        throw new ConfigException(source, line(t.getKeyNode()), path, "keys must be plain words, found " + kind(t.getKeyNode()));
+        throw new ConfigException(
+            source,
+            line(t.getKeyNode()),
+            path,
+            "keys must be plain words, found " + kind(t.getKeyNode()));
       }
       if (key.getTag().equals(Tag.MERGE)) {
         merged.addAll(mergeSources(source, path, t.getValueNode()));
@@ -76,7 +89,11 @@ public final class YamlMapping {
       }
       Entry first = explicit.putIfAbsent(key.getValue(), new Entry(key, t.getValueNode()));
       if (first != null) {
-        throw new ConfigException(source, line(key), join(path, key.getValue()), "duplicate key (first at line " + line(first.key) + ")");
+        throw new ConfigException(
+            source,
+            line(key),
+            join(path, key.getValue()),
+            "duplicate key (first at line " + line(first.key) + ")");
       }
     }
     for (var e : explicit.entrySet()) {
@@ -92,7 +109,8 @@ public final class YamlMapping {
     seen.remove(m);
   }
 
-  private static List<MappingNode> mergeSources(String source, String path, Node value) throws ConfigException {
+  private static List<MappingNode> mergeSources(String source, String path, Node value)
+      throws ConfigException {
     if (value instanceof MappingNode m) {
       return List.of(m);
     }
@@ -100,13 +118,15 @@ public final class YamlMapping {
     if (value instanceof SequenceNode s) {
       for (Node n : s.getValue()) {
         if (!(n instanceof MappingNode m)) {
-          throw new ConfigException(source, line(n), path, "a merge (<<) takes mappings, found " + kind(n));
+          throw new ConfigException(
+              source, line(n), path, "a merge (<<) takes mappings, found " + kind(n));
         }
         out.add(m);
       }
       return out;
     }
-    throw new ConfigException(source, line(value), path, "a merge (<<) takes a mapping, found " + kind(value));
+    throw new ConfigException(
+        source, line(value), path, "a merge (<<) takes a mapping, found " + kind(value));
   }
 
   public String path() {
@@ -170,7 +190,10 @@ public final class YamlMapping {
     try {
       return GoDuration.parse(s);
     } catch (IllegalArgumentException e) {
-      String hint = s.chars().allMatch(c -> c >= '0' && c <= '9') ? ": a number needs a unit, e.g. " + s + "s" : "";
+      String hint =
+          s.chars().allMatch(c -> c >= '0' && c <= '9')
+              ? ": a number needs a unit, e.g. " + s + "s"
+              : "";
       throw error(key, "\"" + s + "\" is not a duration (e.g. 1s, 500ms, 1m)" + hint);
     } catch (ArithmeticException e) {
       throw error(key, "\"" + s + "\" is too long for a duration (the most is about 292 years)");
@@ -191,7 +214,11 @@ public final class YamlMapping {
       throw error(key, "\"" + s + "\" is not a whole number (e.g. 1000)");
     }
     if (digits.length() > 1 && digits.startsWith("0")) {
-      throw error(key, "\"" + s + "\" has a leading zero, which YAML 1.1 (and so Litestream) reads as octal; write it without");
+      throw error(
+          key,
+          "\""
+              + s
+              + "\" has a leading zero, which YAML 1.1 (and so Litestream) reads as octal; write it without");
     }
     if (digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE) {
       throw error(key, "\"" + s + "\" is too large (the most is " + Integer.MAX_VALUE + ")");
@@ -221,8 +248,8 @@ public final class YamlMapping {
   }
 
   /**
-   * {@code key} as a list of single values ({@code [db, logs]} or lines starting with -), or
-   * {@code dflt} when absent or null.
+   * {@code key} as a list of single values ({@code [db, logs]} or lines starting with -), or {@code
+   * dflt} when absent or null.
    */
   public List<String> strings(String key, List<String> dflt) throws ConfigException {
     Node v = value(key);
@@ -235,7 +262,8 @@ public final class YamlMapping {
     var out = new ArrayList<String>();
     for (Node n : seq.getValue()) {
       if (!(n instanceof ScalarNode s) || isNull(n)) {
-        throw new ConfigException(source, line(n), keyPath(key), "expected single values in the list, found " + kind(n));
+        throw new ConfigException(
+            source, line(n), keyPath(key), "expected single values in the list, found " + kind(n));
       }
       out.add(s.getValue());
     }
@@ -266,7 +294,11 @@ public final class YamlMapping {
       Node n = items.get(i);
       String at = v instanceof SequenceNode ? keyPath(key) + "[" + i + "]" : keyPath(key);
       if (!(n instanceof ScalarNode s) || isNull(n)) {
-        throw new ConfigException(source, line(n), at, "expected a single value, found " + (isNull(n) ? "nothing" : kind(n)));
+        throw new ConfigException(
+            source,
+            line(n),
+            at,
+            "expected a single value, found " + (isNull(n) ? "nothing" : kind(n)));
       }
       out.add(new Scalar(s.getValue(), at, line(n)));
     }

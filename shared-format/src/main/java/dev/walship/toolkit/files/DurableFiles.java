@@ -16,19 +16,20 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * Local files that survive a crash of the process or the machine: the one implementation of
- * "write a temporary file, fsync it, rename it over the final name, fsync the directory" (the
- * replica layout's rule, the agent's meta directory, the server's host key), and of the two fsyncs
- * it is made of, for code that must do something between them (the server validates an upload
- * before it renames it).
+ * Local files that survive a crash of the process or the machine: the one implementation of "write
+ * a temporary file, fsync it, rename it over the final name, fsync the directory" (the replica
+ * layout's rule, the agent's meta directory, the server's host key), and of the two fsyncs it is
+ * made of, for code that must do something between them (the server validates an upload before it
+ * renames it).
  *
- * <p>Design note: a rename is durable only once its directory is; a file's bytes only once the
- * file is. A reader, or the next start after a crash, sees the old file or the whole new one,
- * never a part, and a temporary file is removed when writing it fails.
+ * <p>Design note: a rename is durable only once its directory is; a file's bytes only once the file
+ * is. A reader, or the next start after a crash, sees the old file or the whole new one, never a
+ * part, and a temporary file is removed when writing it fails.
  */
 public final class DurableFiles {
   private static final int BUFFER = 1 << 16;
-  private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  private static final Set<OpenOption> CREATE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
   /** Bytes written to a stream; the stream is buffered and closed by the caller of this. */
   @FunctionalInterface
@@ -49,12 +50,16 @@ public final class DurableFiles {
     write(file, temp, null, content, attributes);
   }
 
-  /** {@link #write(Path, Path, Content, FileAttribute[])}, with {@code mtime} set before the rename. */
-  public static void write(Path file, Path temp, Instant mtime, Content content) throws IOException {
+  /**
+   * {@link #write(Path, Path, Content, FileAttribute[])}, with {@code mtime} set before the rename.
+   */
+  public static void write(Path file, Path temp, Instant mtime, Content content)
+      throws IOException {
     write(file, temp, mtime, content, new FileAttribute<?>[0]);
   }
 
-  private static void write(Path file, Path temp, Instant mtime, Content content, FileAttribute<?>[] attributes)
+  private static void write(
+      Path file, Path temp, Instant mtime, Content content, FileAttribute<?>[] attributes)
       throws IOException {
     Files.deleteIfExists(temp);
     try {

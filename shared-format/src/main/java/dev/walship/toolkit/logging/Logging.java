@@ -1,8 +1,6 @@
 package dev.walship.toolkit.logging;
 
 import ch.qos.logback.classic.Level;
-import java.util.ArrayList;
-import java.util.List;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -10,6 +8,8 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,7 @@ public final class Logging {
   static final String TIME_PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
 
   private static final String TEXT_PATTERN = "%d{" + TIME_PATTERN + "} %level %logger{0} - %msg%n";
+
   /** Libraries that log every connection at INFO: warnings and errors only. */
   private static final String MINA = "org.apache.sshd";
 
@@ -47,9 +48,15 @@ public final class Logging {
     }
   }
 
-  /** Configures {@code context} (for logback's configurator hook, which runs before slf4j is ready). */
+  /**
+   * Configures {@code context} (for logback's configurator hook, which runs before slf4j is ready).
+   */
   public static void configure(
-      LoggerContext context, org.slf4j.event.Level level, LogFormat format, LogTarget target, String... quiet) {
+      LoggerContext context,
+      org.slf4j.event.Level level,
+      LogFormat format,
+      LogTarget target,
+      String... quiet) {
     context.reset();
     Layout<ILoggingEvent> layout = layout(context, format);
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

@@ -17,19 +17,32 @@ import org.slf4j.Marker;
  * MINA's lines only repeated it as a warning. Any other MINA warning passes.
  */
 final class OrdinaryDisconnects extends TurboFilter {
-  private static final Set<String> IO_FAILURES = Set.of("IOException", "SocketException", "EOFException",
-      "ClosedChannelException", "AsynchronousCloseException", "ConnectException");
+  private static final Set<String> IO_FAILURES =
+      Set.of(
+          "IOException",
+          "SocketException",
+          "EOFException",
+          "ClosedChannelException",
+          "AsynchronousCloseException",
+          "ConnectException");
 
   private final List<String> loggers;
 
-  /** @param loggers names (and prefixes) of MINA's loggers: its package, and our subclasses of its classes */
+  /**
+   * @param loggers names (and prefixes) of MINA's loggers: its package, and our subclasses of its
+   *     classes
+   */
   OrdinaryDisconnects(List<String> loggers) {
     this.loggers = List.copyOf(loggers);
   }
 
   @Override
-  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (level != Level.WARN || format == null || !fromMina(logger) || logger.getEffectiveLevel().toInt() <= Level.DEBUG_INT) {
+  public FilterReply decide(
+      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (level != Level.WARN
+        || format == null
+        || !fromMina(logger)
+        || logger.getEffectiveLevel().toInt() <= Level.DEBUG_INT) {
       return FilterReply.NEUTRAL;
     }
     return ordinary(format, params) ? FilterReply.DENY : FilterReply.NEUTRAL;
@@ -37,7 +50,9 @@ final class OrdinaryDisconnects extends TurboFilter {
 
   static boolean ordinary(String format, Object[] params) {
     if (format.startsWith("exceptionCaught({})[state={}] {}: {}")) {
-      return params != null && params.length >= 3 && IO_FAILURES.contains(String.valueOf(params[2]));
+      return params != null
+          && params.length >= 3
+          && IO_FAILURES.contains(String.valueOf(params[2]));
     }
     return format.startsWith("doCloseImmediately({}): still have {} bytes");
   }

@@ -15,7 +15,8 @@ import java.util.random.RandomGenerator;
 public record Backoff(Duration first, Duration cap) {
   public Backoff {
     if (first.isNegative() || cap.compareTo(first) < 0) {
-      throw new IllegalArgumentException("backoff: need 0 <= first <= cap, got " + first + ", " + cap);
+      throw new IllegalArgumentException(
+          "backoff: need 0 <= first <= cap, got " + first + ", " + cap);
     }
   }
 
@@ -32,7 +33,10 @@ public record Backoff(Duration first, Duration cap) {
     return Duration.ofNanos(Math.min(c, max));
   }
 
-  /** The wait before retry {@code retry} (from 1): in {@code [ceiling/2, ceiling]}, drawn from {@code random}. */
+  /**
+   * The wait before retry {@code retry} (from 1): in {@code [ceiling/2, ceiling]}, drawn from
+   * {@code random}.
+   */
   public Duration delay(int retry, RandomGenerator random) {
     long c = ceiling(retry).toMillis();
     long half = c / 2;

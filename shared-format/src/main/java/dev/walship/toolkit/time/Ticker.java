@@ -13,7 +13,9 @@ public interface Ticker {
   /** Nanoseconds since an arbitrary origin; only differences between two reads mean anything. */
   long read();
 
-  /** Nanoseconds from now until {@code deadline} (a value of {@link #read()}); negative when past. */
+  /**
+   * Nanoseconds from now until {@code deadline} (a value of {@link #read()}); negative when past.
+   */
   default long until(long deadline) {
     return deadline - read();
   }

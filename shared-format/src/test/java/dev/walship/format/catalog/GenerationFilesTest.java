@@ -72,7 +72,8 @@ class GenerationFilesTest {
     }
 
     @Override
-    public Entry write(LayoutFile file, Instant modified, ContentWriter content) throws IOException {
+    public Entry write(LayoutFile file, Instant modified, ContentWriter content)
+        throws IOException {
       return files.write(file, modified, content);
     }
 
@@ -91,8 +92,14 @@ class GenerationFilesTest {
 
   @Test
   void timeBoundsAreTheOldestAndNewestMtimeOfAnySnapshotOrSegment() {
-    GenerationFiles g = new GenerationFiles(A, List.of(snap(A, 1, 20)), List.of(seg(A, 0, 0, 5), seg(A, 1, 0, 40)),
-        List.of(new Temporary("generations/aaaaaaaaaaaaaaaa/wal/00000001_00001038.wal.lz4.tmp", t(50))));
+    GenerationFiles g =
+        new GenerationFiles(
+            A,
+            List.of(snap(A, 1, 20)),
+            List.of(seg(A, 0, 0, 5), seg(A, 1, 0, 40)),
+            List.of(
+                new Temporary(
+                    "generations/aaaaaaaaaaaaaaaa/wal/00000001_00001038.wal.lz4.tmp", t(50))));
     assertEquals(t(5), g.createdAt());
     assertEquals(t(40), g.updatedAt(), "temporary files are no part of Litestream's times");
     assertEquals(t(50), g.lastActivity(), "but they are activity");
@@ -119,25 +126,44 @@ class GenerationFilesTest {
     file("generations/bbbbbbbbbbbbbbbb/snapshots/00000000.snapshot.lz4", 30);
     CountingStore store = new CountingStore(root);
     ReplicaCatalog c = ReplicaCatalog.load(store);
-    assertEquals(List.of(Layout.GENERATIONS, Layout.snapshotsDir(A), Layout.walDir(A), Layout.snapshotsDir(B),
-        Layout.walDir(B)), store.listed, "one listing per directory");
+    assertEquals(
+        List.of(
+            Layout.GENERATIONS,
+            Layout.snapshotsDir(A),
+            Layout.walDir(A),
+            Layout.snapshotsDir(B),
+            Layout.walDir(B)),
+        store.listed,
+        "one listing per directory");
     GenerationFiles a = c.generation(A).orElseThrow();
-    assertEquals(List.of(new SnapshotName(A, 0)), a.snapshots().stream().map(SnapshotInfo::name).toList());
-    assertEquals(List.of(new WalSegmentName(A, 0, 0), new WalSegmentName(A, 0, 0x1038)),
+    assertEquals(
+        List.of(new SnapshotName(A, 0)), a.snapshots().stream().map(SnapshotInfo::name).toList());
+    assertEquals(
+        List.of(new WalSegmentName(A, 0, 0), new WalSegmentName(A, 0, 0x1038)),
         a.segments().stream().map(WalSegmentInfo::name).toList());
-    assertEquals(List.of(new Temporary("generations/aaaaaaaaaaaaaaaa/snapshots/00000001.snapshot.lz4.tmp", t(12))),
+    assertEquals(
+        List.of(
+            new Temporary(
+                "generations/aaaaaaaaaaaaaaaa/snapshots/00000001.snapshot.lz4.tmp", t(12))),
         a.temporaries());
     assertEquals(t(13), a.updatedAt());
     assertEquals(t(30), c.updatedAt());
-    assertEquals(List.of(A), ReplicaCatalog.load(store, A).generations().stream().map(GenerationFiles::generation).toList());
-    assertEquals(List.of(), ReplicaCatalog.load(store, Generation.parse("cccccccccccccccc")).generations());
+    assertEquals(
+        List.of(A),
+        ReplicaCatalog.load(store, A).generations().stream()
+            .map(GenerationFiles::generation)
+            .toList());
+    assertEquals(
+        List.of(), ReplicaCatalog.load(store, Generation.parse("cccccccccccccccc")).generations());
   }
 
   @Test
   void aReplicaWithOnlyASnapshotEndsAtTheStartOfItsIndex() throws IOException {
     file("generations/aaaaaaaaaaaaaaaa/snapshots/00000003.snapshot.lz4", 10);
     FileReplicaStore store = new FileReplicaStore(root);
-    assertEquals(new ReplicaEnd(new Position(A, 3, 0), t(10)), ReplicaEnd.of(store, GenerationFiles.list(store, A)));
+    assertEquals(
+        new ReplicaEnd(new Position(A, 3, 0), t(10)),
+        ReplicaEnd.of(store, GenerationFiles.list(store, A)));
     assertEquals(new ReplicaEnd(null, null), ReplicaEnd.of(store, GenerationFiles.list(store, B)));
   }
 }

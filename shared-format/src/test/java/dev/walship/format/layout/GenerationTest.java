@@ -23,12 +23,14 @@ class GenerationTest {
     Generation b = Generation.random(new Random(42));
     assertEquals(a, b);
     assertTrue(a.name().matches("[0-9a-f]{16}"), a.name());
-    Generation small = Generation.random(new Random() {
-      @Override
-      public long nextLong() {
-        return 1;
-      }
-    });
+    Generation small =
+        Generation.random(
+            new Random() {
+              @Override
+              public long nextLong() {
+                return 1;
+              }
+            });
     assertEquals("0000000000000001", small.name());
   }
 
@@ -50,6 +52,7 @@ class GenerationTest {
 
   @Test
   void ordersByName() {
-    assertTrue(Generation.parse("0000000000000001").compareTo(Generation.parse("000000000000000a")) < 0);
+    assertTrue(
+        Generation.parse("0000000000000001").compareTo(Generation.parse("000000000000000a")) < 0);
   }
 }

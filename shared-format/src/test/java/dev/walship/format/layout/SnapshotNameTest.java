@@ -50,7 +50,8 @@ class SnapshotNameTest {
 
   @Test
   void ordersByIndex() {
-    List<SnapshotName> l = new ArrayList<>(List.of(new SnapshotName(G, 16), new SnapshotName(G, 2)));
+    List<SnapshotName> l =
+        new ArrayList<>(List.of(new SnapshotName(G, 16), new SnapshotName(G, 2)));
     l.sort(null);
     assertEquals(2, l.get(0).index());
   }

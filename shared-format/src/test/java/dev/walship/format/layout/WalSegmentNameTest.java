@@ -57,7 +57,10 @@ class WalSegmentNameTest {
                 new WalSegmentName(G, 1, 0x20)));
     l.sort(null);
     assertEquals(
-        List.of(new WalSegmentName(G, 1, 0x20), new WalSegmentName(G, 1, 0x2000), new WalSegmentName(G, 2, 0)),
+        List.of(
+            new WalSegmentName(G, 1, 0x20),
+            new WalSegmentName(G, 1, 0x2000),
+            new WalSegmentName(G, 2, 0)),
         l);
   }
 }

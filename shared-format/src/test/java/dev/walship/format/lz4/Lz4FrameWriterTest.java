@@ -25,7 +25,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reusable frame writer writes exactly what lz4-java's frame stream writes, frame after frame. */
+/**
+ * The reusable frame writer writes exactly what lz4-java's frame stream writes, frame after frame.
+ */
 class Lz4FrameWriterTest {
   @TempDir Path tmp;
 
@@ -71,12 +73,13 @@ class Lz4FrameWriterTest {
   @Test
   void readsAStreamThatArrivesInSmallPieces() throws IOException {
     byte[] data = Lz4Test.sample();
-    InputStream trickle = new ByteArrayInputStream(data) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 777));
-      }
-    };
+    InputStream trickle =
+        new ByteArrayInputStream(data) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 777));
+          }
+        };
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     new Lz4FrameWriter().write(trickle, bos);
     assertArrayEquals(viaStream(data), bos.toByteArray());
@@ -88,7 +91,14 @@ class Lz4FrameWriterTest {
     Path in = tmp.resolve("w.lz4");
     Files.write(in, viaWriter(new Lz4FrameWriter(), data));
     Path out = tmp.resolve("w.raw");
-    Proc.run(Duration.ofSeconds(60), TestTools.onPath("lz4").toString(), "-d", "-q", "-f", in.toString(), out.toString())
+    Proc.run(
+            Duration.ofSeconds(60),
+            TestTools.onPath("lz4").toString(),
+            "-d",
+            "-q",
+            "-f",
+            in.toString(),
+            out.toString())
         .orThrow();
     assertArrayEquals(data, Files.readAllBytes(out));
   }
@@ -105,7 +115,10 @@ class Lz4FrameWriterTest {
     store.write(new SnapshotName(g, 0), t, out -> w.write(new ByteArrayInputStream(file), out));
     int split = 32 + 10 * (24 + 4096);
     store.write(new WalSegmentName(g, 0, 0), t.plusMillis(1), out -> w.write(wal, 0, split, out));
-    store.write(new WalSegmentName(g, 0, split), t.plusMillis(2), out -> w.write(wal, split, wal.length - split, out));
+    store.write(
+        new WalSegmentName(g, 0, split),
+        t.plusMillis(2),
+        out -> w.write(wal, split, wal.length - split, out));
     Path restored = tmp.resolve("restored.db");
     Litestream.run("restore", "-o", restored.toString(), "file://" + store.root()).orThrow();
     assertEquals(Sqlite.dump(db), Sqlite.dump(restored));

@@ -74,13 +74,29 @@ class Lz4Test {
     Path in = tmp.resolve("ours.lz4");
     Files.write(in, compress(data));
     Path out = tmp.resolve("ours.raw");
-    Proc.run(Duration.ofSeconds(60), TestTools.onPath("lz4").toString(), "-d", "-q", "-f", in.toString(), out.toString())
+    Proc.run(
+            Duration.ofSeconds(60),
+            TestTools.onPath("lz4").toString(),
+            "-d",
+            "-q",
+            "-f",
+            in.toString(),
+            out.toString())
         .orThrow();
     assertArrayEquals(data, Files.readAllBytes(out));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-B4", "-B5", "-B6", "-B7", "--content-size", "--no-frame-crc", "-B4 --content-size --no-frame-crc"})
+  @ValueSource(
+      strings = {
+        "-B4",
+        "-B5",
+        "-B6",
+        "-B7",
+        "--content-size",
+        "--no-frame-crc",
+        "-B4 --content-size --no-frame-crc"
+      })
   void weDecodeWhatTheLz4CliWrites(String flags) throws IOException {
     byte[] data = sample();
     Path raw = tmp.resolve("cli.raw");
@@ -97,7 +113,14 @@ class Lz4Test {
     Path raw = tmp.resolve("linked.raw");
     Files.write(raw, sample());
     Path lz = tmp.resolve("linked.lz4");
-    Proc.run(Duration.ofSeconds(60), TestTools.onPath("lz4").toString(), "-q", "-f", "-BD", raw.toString(), lz.toString())
+    Proc.run(
+            Duration.ofSeconds(60),
+            TestTools.onPath("lz4").toString(),
+            "-q",
+            "-f",
+            "-BD",
+            raw.toString(),
+            lz.toString())
         .orThrow();
     assertThrows(IOException.class, () -> decompress(Files.readAllBytes(lz)));
   }

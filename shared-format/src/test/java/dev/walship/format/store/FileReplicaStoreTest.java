@@ -33,11 +33,15 @@ class FileReplicaStoreTest {
     WalSegmentName seg = new WalSegmentName(G, 0, 0);
     Path target = root.resolve(seg.path());
     Entry e =
-        store.write(seg, T, out -> {
-          assertFalse(Files.exists(target), "the final name appears only when the file is complete");
-          assertTrue(Files.exists(root.resolve(Layout.tempPath(seg))));
-          out.write(new byte[] {1, 2, 3});
-        });
+        store.write(
+            seg,
+            T,
+            out -> {
+              assertFalse(
+                  Files.exists(target), "the final name appears only when the file is complete");
+              assertTrue(Files.exists(root.resolve(Layout.tempPath(seg))));
+              out.write(new byte[] {1, 2, 3});
+            });
     assertEquals(new Entry("00000000_00000000.wal.lz4", false, 3, T), e);
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
     assertEquals(T, Files.getLastModifiedTime(target).toInstant());
@@ -52,10 +56,16 @@ class FileReplicaStoreTest {
     SnapshotName snap = new SnapshotName(G, 0);
     store.write(snap, T, out -> out.write(7));
     IOException boom =
-        assertThrows(IOException.class, () -> store.write(snap, T, out -> {
-          out.write(new byte[1000]);
-          throw new IOException("source vanished");
-        }));
+        assertThrows(
+            IOException.class,
+            () ->
+                store.write(
+                    snap,
+                    T,
+                    out -> {
+                      out.write(new byte[1000]);
+                      throw new IOException("source vanished");
+                    }));
     assertEquals("source vanished", boom.getMessage());
     assertArrayEquals(new byte[] {7}, Files.readAllBytes(root.resolve(snap.path())));
     assertFalse(Files.exists(root.resolve(Layout.tempPath(snap))));
@@ -74,16 +84,22 @@ class FileReplicaStoreTest {
     // names Litestream cannot parse are skipped, as Litestream skips them
     Files.writeString(root.resolve(Layout.walDir(G)).resolve("00000002_0000000A.wal.lz4"), "x");
     Files.writeString(root.resolve(Layout.snapshotsDir(G)).resolve("junk"), "x");
-    Files.writeString(root.resolve(Layout.GENERATIONS).resolve("ffffffffffffffff"), "a file, not a dir");
+    Files.writeString(
+        root.resolve(Layout.GENERATIONS).resolve("ffffffffffffffff"), "a file, not a dir");
     Files.createDirectories(root.resolve(Layout.GENERATIONS).resolve("NOTAGENERATION"));
 
     assertEquals(List.of(G, H), store.generations());
     List<SnapshotInfo> snaps = store.snapshots(G);
-    assertEquals(List.of(new SnapshotName(G, 0), new SnapshotName(G, 1)), snaps.stream().map(SnapshotInfo::name).toList());
+    assertEquals(
+        List.of(new SnapshotName(G, 0), new SnapshotName(G, 1)),
+        snaps.stream().map(SnapshotInfo::name).toList());
     assertEquals(5, snaps.get(0).size());
     assertEquals(T.plusSeconds(1), snaps.get(0).created());
     assertEquals(
-        List.of(new WalSegmentName(G, 0, 0), new WalSegmentName(G, 1, 0), new WalSegmentName(G, 1, 0x20)),
+        List.of(
+            new WalSegmentName(G, 0, 0),
+            new WalSegmentName(G, 1, 0),
+            new WalSegmentName(G, 1, 0x20)),
         store.walSegments(G).stream().map(WalSegmentInfo::name).toList());
     assertEquals(List.of(), store.walSegments(H));
   }

@@ -48,7 +48,9 @@ class LitestreamReplicaTest {
     db = tmp.resolve("fruits.db");
     replica = tmp.resolve("replica");
     config = tmp.resolve("litestream.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         dbs:
           - path: %s
             monitor-interval: 50ms
@@ -57,25 +59,47 @@ class LitestreamReplicaTest {
             replicas:
               - url: file://%s
                 sync-interval: 50ms
-        """.formatted(db, replica));
+        """
+            .formatted(db, replica));
     try (Connection c = Sqlite.openWal(db, 0)) {
-      Sqlite.exec(c, "create table fruits(name, color)",
-          "insert into fruits values('appple','red')", "insert into fruits values('banana','yellow')");
+      Sqlite.exec(
+          c,
+          "create table fruits(name, color)",
+          "insert into fruits values('appple','red')",
+          "insert into fruits values('banana','yellow')");
       try (Litestream ls = Litestream.replicate(config)) {
-        Await.until(Duration.ofSeconds(30), "Litestream's first snapshot\n" + ls.log(),
-            () -> Files.exists(replica.resolve("generations")) && !new FileReplicaStore(replica).generations().isEmpty()
-                && !new FileReplicaStore(replica).snapshots(new FileReplicaStore(replica).generations().get(0)).isEmpty());
+        Await.until(
+            Duration.ofSeconds(30),
+            "Litestream's first snapshot\n" + ls.log(),
+            () ->
+                Files.exists(replica.resolve("generations"))
+                    && !new FileReplicaStore(replica).generations().isEmpty()
+                    && !new FileReplicaStore(replica)
+                        .snapshots(new FileReplicaStore(replica).generations().get(0))
+                        .isEmpty());
         for (int i = 0; i < 300; i++) {
-          Sqlite.exec(c, "insert into fruits values('fruit" + i + "', hex(randomblob(" + (200 + i * 7) + ")))");
+          Sqlite.exec(
+              c,
+              "insert into fruits values('fruit"
+                  + i
+                  + "', hex(randomblob("
+                  + (200 + i * 7)
+                  + ")))");
           if (i % 60 == 59) {
             Sqlite.exec(c, "PRAGMA wal_checkpoint(PASSIVE)");
             Thread.sleep(300);
           }
         }
         FileReplicaStore store = new FileReplicaStore(replica);
-        Await.until(Duration.ofSeconds(30), "more than one WAL index\n" + ls.log(),
-            () -> store.walSegments(store.generations().get(0)).stream()
-                .map(w -> w.name().index()).distinct().count() > 1);
+        Await.until(
+            Duration.ofSeconds(30),
+            "more than one WAL index\n" + ls.log(),
+            () ->
+                store.walSegments(store.generations().get(0)).stream()
+                        .map(w -> w.name().index())
+                        .distinct()
+                        .count()
+                    > 1);
         Thread.sleep(500);
       }
     }
@@ -84,7 +108,11 @@ class LitestreamReplicaTest {
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_INSTANT;
 
   private static List<String> rows(String litestreamOutput) {
-    return litestreamOutput.lines().skip(1).map(l -> String.join(" ", l.trim().split("\\s+"))).toList();
+    return litestreamOutput
+        .lines()
+        .skip(1)
+        .map(l -> String.join(" ", l.trim().split("\\s+")))
+        .toList();
   }
 
   @Test
@@ -93,11 +121,21 @@ class LitestreamReplicaTest {
     List<String> ours = new ArrayList<>();
     for (Generation g : store.generations()) {
       for (SnapshotInfo s : store.snapshots(g)) {
-        ours.add(String.join(" ", "file", g.name(), String.valueOf(s.name().index()), String.valueOf(s.size()),
-            RFC3339.format(s.created().truncatedTo(ChronoUnit.SECONDS))));
+        ours.add(
+            String.join(
+                " ",
+                "file",
+                g.name(),
+                String.valueOf(s.name().index()),
+                String.valueOf(s.size()),
+                RFC3339.format(s.created().truncatedTo(ChronoUnit.SECONDS))));
       }
     }
-    List<String> theirs = rows(Litestream.run("snapshots", "-config", config.toString(), db.toString()).orThrow().stdout());
+    List<String> theirs =
+        rows(
+            Litestream.run("snapshots", "-config", config.toString(), db.toString())
+                .orThrow()
+                .stdout());
     assertFalse(theirs.isEmpty());
     assertEquals(theirs, ours);
   }
@@ -108,12 +146,19 @@ class LitestreamReplicaTest {
     List<String> ours = new ArrayList<>();
     for (Generation g : store.generations()) {
       for (WalSegmentInfo w : store.walSegments(g)) {
-        ours.add(String.join(" ", "file", g.name(), String.valueOf(w.name().index()),
-            String.valueOf(w.name().offset()), String.valueOf(w.size()),
-            RFC3339.format(w.created().truncatedTo(ChronoUnit.SECONDS))));
+        ours.add(
+            String.join(
+                " ",
+                "file",
+                g.name(),
+                String.valueOf(w.name().index()),
+                String.valueOf(w.name().offset()),
+                String.valueOf(w.size()),
+                RFC3339.format(w.created().truncatedTo(ChronoUnit.SECONDS))));
       }
     }
-    List<String> theirs = rows(Litestream.run("wal", "-config", config.toString(), db.toString()).orThrow().stdout());
+    List<String> theirs =
+        rows(Litestream.run("wal", "-config", config.toString(), db.toString()).orThrow().stdout());
     assertTrue(theirs.size() > 2, theirs.toString());
     assertEquals(theirs, ours);
   }
@@ -130,10 +175,12 @@ class LitestreamReplicaTest {
   void decodedSegmentsOfAnIndexAreLitestreamsShadowWal() throws IOException {
     FileReplicaStore store = new FileReplicaStore(replica);
     Generation g = store.generations().get(0);
-    Path shadowDir = tmp.resolve(".fruits.db-litestream/generations").resolve(g.name()).resolve("wal");
+    Path shadowDir =
+        tmp.resolve(".fruits.db-litestream/generations").resolve(g.name()).resolve("wal");
     Map<Integer, ByteArrayOutputStream> byIndex = new TreeMap<>();
     for (WalSegmentInfo w : store.walSegments(g)) {
-      ByteArrayOutputStream b = byIndex.computeIfAbsent(w.name().index(), i -> new ByteArrayOutputStream());
+      ByteArrayOutputStream b =
+          byIndex.computeIfAbsent(w.name().index(), i -> new ByteArrayOutputStream());
       assertEquals(b.size(), w.name().offset(), "segments are contiguous");
       try (InputStream in = Lz4.decompressing(store.open(w.name()))) {
         in.transferTo(b);
@@ -143,7 +190,8 @@ class LitestreamReplicaTest {
     for (Map.Entry<Integer, ByteArrayOutputStream> e : byIndex.entrySet()) {
       Path shadow = shadowDir.resolve(String.format("%08x.wal", e.getKey()));
       if (Files.exists(shadow)) { // Litestream deletes shadows of indices it has fully replicated
-        assertArrayEquals(Files.readAllBytes(shadow), e.getValue().toByteArray(), shadow.toString());
+        assertArrayEquals(
+            Files.readAllBytes(shadow), e.getValue().toByteArray(), shadow.toString());
         compared++;
       }
     }
@@ -200,7 +248,8 @@ class LitestreamReplicaTest {
   void anUppercaseNameIsCaught() throws IOException {
     Path copy = copyOfReplica("uppercase");
     Path victim = aSegment(copy, 1);
-    String upper = victim.getFileName().toString().replace(".wal.lz4", "").toUpperCase() + ".wal.lz4";
+    String upper =
+        victim.getFileName().toString().replace(".wal.lz4", "").toUpperCase() + ".wal.lz4";
     Path renamed = victim.resolveSibling(upper);
     if (upper.equals(victim.getFileName().toString())) { // all digits: make one uppercase hex digit
       renamed = victim.resolveSibling(upper.replaceFirst("0_", "A_"));
@@ -208,13 +257,16 @@ class LitestreamReplicaTest {
     Files.move(victim, renamed);
     ReplicaCheck.Report r = ReplicaCheck.check(new FileReplicaStore(copy));
     String rel = copy.relativize(renamed).toString();
-    assertTrue(r.problems().stream().anyMatch(p -> p.path().equals(rel) && p.reason().contains("uppercase hex digit")),
+    assertTrue(
+        r.problems().stream()
+            .anyMatch(p -> p.path().equals(rel) && p.reason().contains("uppercase hex digit")),
         r.problems().toString());
   }
 
   private static void assertProblemAt(Path root, Path victim) throws IOException {
     ReplicaCheck.Report r = ReplicaCheck.check(new FileReplicaStore(root));
     String rel = root.relativize(victim).toString();
-    assertTrue(r.problems().stream().anyMatch(p -> p.path().equals(rel)), rel + " not in " + r.problems());
+    assertTrue(
+        r.problems().stream().anyMatch(p -> p.path().equals(rel)), rel + " not in " + r.problems());
   }
 }

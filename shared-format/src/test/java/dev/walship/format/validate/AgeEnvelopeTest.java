@@ -40,7 +40,9 @@ class AgeEnvelopeTest {
   }
 
   static String problem(byte[] file) {
-    return assertThrows(ValidationException.class, () -> AgeEnvelope.check("segment x", new ByteArrayInputStream(file)))
+    return assertThrows(
+            ValidationException.class,
+            () -> AgeEnvelope.check("segment x", new ByteArrayInputStream(file)))
         .getMessage();
   }
 
@@ -54,22 +56,30 @@ class AgeEnvelopeTest {
   @Test
   void readsTheShapeOfWhatAgeWrites() throws IOException {
     for (int n : new int[] {11, 65_536, 65_537, 3 * 65_536, 200_000}) {
-      AgeEnvelope.Summary s = AgeEnvelope.check("f", new ByteArrayInputStream(sealed(n, a.recipient())));
+      AgeEnvelope.Summary s =
+          AgeEnvelope.check("f", new ByteArrayInputStream(sealed(n, a.recipient())));
       assertEquals(new AgeEnvelope.Summary(1, n), s, "plaintext " + n);
     }
-    assertEquals(2, AgeEnvelope.check("f", new ByteArrayInputStream(sealed(500, a.recipient(), b.recipient()))).stanzas());
+    assertEquals(
+        2,
+        AgeEnvelope.check("f", new ByteArrayInputStream(sealed(500, a.recipient(), b.recipient())))
+            .stanzas());
   }
 
   @Test
   void refusesWhatAgeNeverWrites() throws IOException {
     byte[] ok = sealed(70_000, a.recipient());
-    assertEquals("segment x: not an age file (expected the line age-encryption.org/v1)",
+    assertEquals(
+        "segment x: not an age file (expected the line age-encryption.org/v1)",
         problem("age-encryption.org/v2\n".getBytes(StandardCharsets.US_ASCII)));
-    assertEquals("segment x: age payload ends in a 3-byte chunk (a chunk holds a 16-byte tag and at least 1 byte)",
+    assertEquals(
+        "segment x: age payload ends in a 3-byte chunk (a chunk holds a 16-byte tag and at least 1 byte)",
         problem(Arrays.copyOf(ok, ok.length - (70_000 - 65_536) - 13)));
     assertTrue(problem(Arrays.copyOf(ok, 60)).startsWith("segment x: age "), "cut in the header");
     byte[] tiny = sealed(10, a.recipient());
-    assertEquals("segment x: age payload holds 10 bytes, too few for an LZ4 frame (at least 11)", problem(tiny));
+    assertEquals(
+        "segment x: age payload holds 10 bytes, too few for an LZ4 frame (at least 11)",
+        problem(tiny));
     String text = new String(ok, StandardCharsets.ISO_8859_1);
     int mac = text.indexOf("\n--- ") + 1;
     byte[] noMac = ok.clone();
@@ -77,8 +87,11 @@ class AgeEnvelopeTest {
     assertTrue(problem(noMac).startsWith("segment x: age "), problem(noMac));
     byte[] badStanza = ok.clone();
     badStanza[text.indexOf("-> ") + 3] = ' ';
-    assertEquals("segment x: age stanza line is not '-> type args…' in printable ASCII", problem(badStanza));
-    byte[] endless = ("age-encryption.org/v1\n-> X25519 a\n" + "A".repeat(70_000)).getBytes(StandardCharsets.US_ASCII);
+    assertEquals(
+        "segment x: age stanza line is not '-> type args…' in printable ASCII", problem(badStanza));
+    byte[] endless =
+        ("age-encryption.org/v1\n-> X25519 a\n" + "A".repeat(70_000))
+            .getBytes(StandardCharsets.US_ASCII);
     assertEquals("segment x: age header is longer than 65536 bytes", problem(endless));
   }
 }

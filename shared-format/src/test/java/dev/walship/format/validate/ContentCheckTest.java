@@ -53,12 +53,14 @@ class ContentCheckTest {
   @Test
   void segmentsOfOneIndexChain() throws IOException {
     int cut = 32 + 3 * fs;
-    SegmentSummary first = check(new WalSegmentName(G, 0, 0), lz4(wal, 0, cut), SegmentContext.UNKNOWN);
+    SegmentSummary first =
+        check(new WalSegmentName(G, 0, 0), lz4(wal, 0, cut), SegmentContext.UNKNOWN);
     assertEquals(3, first.frames());
     assertEquals(cut, first.endOffset());
     assertEquals(WalHeader.parse(wal, 0), first.indexHeader());
     SegmentSummary second =
-        check(new WalSegmentName(G, 0, cut), lz4(wal, cut, wal.length), SegmentContext.after(first));
+        check(
+            new WalSegmentName(G, 0, cut), lz4(wal, cut, wal.length), SegmentContext.after(first));
     assertEquals(wal.length, second.endOffset());
     assertEquals((wal.length - cut) / fs, second.frames());
     assertEquals(wal.length, second.lastCommitEnd());
@@ -69,34 +71,55 @@ class ContentCheckTest {
     int cut = 32 + 3 * fs;
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     SegmentSummary first =
-        ContentCheck.segment(new WalSegmentName(G, 0, 0), new ByteArrayInputStream(lz4(wal, 0, cut)), SegmentContext.UNKNOWN, sink);
-    ContentCheck.segment(new WalSegmentName(G, 0, cut), new ByteArrayInputStream(lz4(wal, cut, wal.length)),
-        SegmentContext.after(first), sink);
+        ContentCheck.segment(
+            new WalSegmentName(G, 0, 0),
+            new ByteArrayInputStream(lz4(wal, 0, cut)),
+            SegmentContext.UNKNOWN,
+            sink);
+    ContentCheck.segment(
+        new WalSegmentName(G, 0, cut),
+        new ByteArrayInputStream(lz4(wal, cut, wal.length)),
+        SegmentContext.after(first),
+        sink);
     assertArrayEquals(wal, sink.toByteArray());
     // a damaged frame is not copied: the sink holds the verified prefix only
     byte[] bad = wal.clone();
     bad[32 + 2 * fs + 100] ^= 1;
     ByteArrayOutputStream partial = new ByteArrayOutputStream();
-    assertThrows(ValidationException.class, () -> ContentCheck.segment(new WalSegmentName(G, 0, 0),
-        new ByteArrayInputStream(lz4(bad, 0, bad.length)), SegmentContext.UNKNOWN, partial));
+    assertThrows(
+        ValidationException.class,
+        () ->
+            ContentCheck.segment(
+                new WalSegmentName(G, 0, 0),
+                new ByteArrayInputStream(lz4(bad, 0, bad.length)),
+                SegmentContext.UNKNOWN,
+                partial));
     assertArrayEquals(Arrays.copyOf(wal, 32 + 2 * fs), partial.toByteArray());
   }
 
   @Test
   void aFailingSinkIsNotReportedAsDamage() {
-    OutputStream full = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        throw new IOException("No space left on device");
-      }
+    OutputStream full =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("No space left on device");
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        throw new IOException("No space left on device");
-      }
-    };
-    IOException e = assertThrows(IOException.class, () -> ContentCheck.segment(new WalSegmentName(G, 0, 0),
-        new ByteArrayInputStream(lz4(wal, 0, wal.length)), SegmentContext.UNKNOWN, full));
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            throw new IOException("No space left on device");
+          }
+        };
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                ContentCheck.segment(
+                    new WalSegmentName(G, 0, 0),
+                    new ByteArrayInputStream(lz4(wal, 0, wal.length)),
+                    SegmentContext.UNKNOWN,
+                    full));
     assertEquals("No space left on device", e.getMessage());
   }
 
@@ -106,10 +129,14 @@ class ContentCheckTest {
     ValidationException e =
         assertThrows(
             ValidationException.class,
-            () -> check(new WalSegmentName(G, 0, cut), lz4(wal, cut, wal.length),
-                new SegmentContext(WalHeader.parse(wal, 0), new WalChecksum(1, 2))));
+            () ->
+                check(
+                    new WalSegmentName(G, 0, cut),
+                    lz4(wal, cut, wal.length),
+                    new SegmentContext(WalHeader.parse(wal, 0), new WalChecksum(1, 2))));
     assertTrue(
-        e.getMessage().startsWith("segment 00000000_" + String.format("%08x", cut) + ": frame 4 checksum 0x"),
+        e.getMessage()
+            .startsWith("segment 00000000_" + String.format("%08x", cut) + ": frame 4 checksum 0x"),
         e.getMessage());
   }
 
@@ -119,10 +146,14 @@ class ContentCheckTest {
     byte[] bad = wal.clone();
     bad[32 + 2 * fs + 8] ^= 0x01; // salt-1 of frame 3
     ValidationException e =
-        assertThrows(ValidationException.class,
-            () -> check(new WalSegmentName(G, 0, 0), lz4(bad, 0, bad.length), SegmentContext.UNKNOWN));
+        assertThrows(
+            ValidationException.class,
+            () ->
+                check(
+                    new WalSegmentName(G, 0, 0), lz4(bad, 0, bad.length), SegmentContext.UNKNOWN));
     assertEquals(
-        String.format("segment 00000000_00000000: frame 3 salt 0x%08x/0x%08x != header salt 0x%08x/0x%08x",
+        String.format(
+            "segment 00000000_00000000: frame 3 salt 0x%08x/0x%08x != header salt 0x%08x/0x%08x",
             h.salt1() ^ 0x01000000, h.salt2(), h.salt1(), h.salt2()),
         e.getMessage());
   }
@@ -130,18 +161,32 @@ class ContentCheckTest {
   @Test
   void partialFramesAndEmptySegmentsAreRefused() throws IOException {
     ValidationException e =
-        assertThrows(ValidationException.class,
-            () -> check(new WalSegmentName(G, 0, 0), lz4(wal, 0, 32 + fs + 10), SegmentContext.UNKNOWN));
-    assertEquals("segment 00000000_00000000: not whole frames: frame 2 cut short: 10 of " + fs + " bytes", e.getMessage());
+        assertThrows(
+            ValidationException.class,
+            () ->
+                check(
+                    new WalSegmentName(G, 0, 0),
+                    lz4(wal, 0, 32 + fs + 10),
+                    SegmentContext.UNKNOWN));
+    assertEquals(
+        "segment 00000000_00000000: not whole frames: frame 2 cut short: 10 of " + fs + " bytes",
+        e.getMessage());
     WalHeader h = WalHeader.parse(wal, 0);
     ValidationException empty =
-        assertThrows(ValidationException.class,
-            () -> check(new WalSegmentName(G, 0, 32), lz4(wal, 0, 0), new SegmentContext(h, h.checksum())));
+        assertThrows(
+            ValidationException.class,
+            () ->
+                check(
+                    new WalSegmentName(G, 0, 32),
+                    lz4(wal, 0, 0),
+                    new SegmentContext(h, h.checksum())));
     assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
     ValidationException header =
-        assertThrows(ValidationException.class,
+        assertThrows(
+            ValidationException.class,
             () -> check(new WalSegmentName(G, 0, 0), lz4(wal, 0, 20), SegmentContext.UNKNOWN));
-    assertEquals("segment 00000000_00000000: WAL header: 20 bytes, expected 32", header.getMessage());
+    assertEquals(
+        "segment 00000000_00000000: WAL header: 20 bytes, expected 32", header.getMessage());
     assertEquals("WAL header: 20 bytes, expected 32", header.reason());
   }
 
@@ -149,14 +194,20 @@ class ContentCheckTest {
   void misalignedOffsetIsRefusedWhenThePageSizeIsKnown() throws IOException {
     WalHeader h = WalHeader.parse(wal, 0);
     ValidationException e =
-        assertThrows(ValidationException.class,
-            () -> check(new WalSegmentName(G, 0, 40), lz4(wal, 40, 40 + fs), new SegmentContext(h, null)));
+        assertThrows(
+            ValidationException.class,
+            () ->
+                check(
+                    new WalSegmentName(G, 0, 40),
+                    lz4(wal, 40, 40 + fs),
+                    new SegmentContext(h, null)));
     assertTrue(e.getMessage().contains("not frame-aligned for page size 4096"), e.getMessage());
   }
 
   @Test
   void unknownHeaderChecksOnlyLz4() throws IOException {
-    SegmentSummary s = check(new WalSegmentName(G, 0, 32), lz4(wal, 32, 32 + fs), SegmentContext.UNKNOWN);
+    SegmentSummary s =
+        check(new WalSegmentName(G, 0, 32), lz4(wal, 32, 32 + fs), SegmentContext.UNKNOWN);
     assertNull(s.indexHeader());
     assertEquals(fs, s.decodedLength());
   }
@@ -166,18 +217,25 @@ class ContentCheckTest {
     byte[] lz = lz4(wal, 0, wal.length);
     lz[lz.length - 2] ^= 0x10; // content checksum
     ValidationException e =
-        assertThrows(ValidationException.class, () -> check(new WalSegmentName(G, 0, 0), lz, SegmentContext.UNKNOWN));
+        assertThrows(
+            ValidationException.class,
+            () -> check(new WalSegmentName(G, 0, 0), lz, SegmentContext.UNKNOWN));
     assertTrue(e.getMessage().startsWith("segment 00000000_00000000: LZ4: "), e.getMessage());
     byte[] notLz4 = Arrays.copyOfRange(wal, 0, 64);
     ValidationException e2 =
-        assertThrows(ValidationException.class, () -> check(new WalSegmentName(G, 0, 0), notLz4, SegmentContext.UNKNOWN));
+        assertThrows(
+            ValidationException.class,
+            () -> check(new WalSegmentName(G, 0, 0), notLz4, SegmentContext.UNKNOWN));
     assertTrue(e2.getMessage().startsWith("segment 00000000_00000000: LZ4: "), e2.getMessage());
   }
 
   private byte[] database() throws Exception {
     Path db = tmp.resolve("snap.db");
     try (Connection c = Sqlite.openWal(db, 1000)) {
-      Sqlite.exec(c, "create table t(x)", "insert into t values(randomblob(20000))",
+      Sqlite.exec(
+          c,
+          "create table t(x)",
+          "insert into t values(randomblob(20000))",
           "PRAGMA wal_checkpoint(TRUNCATE)");
     }
     return Files.readAllBytes(db);
@@ -186,12 +244,15 @@ class ContentCheckTest {
   @Test
   void aSnapshotOfARealDatabaseValidates() throws Exception {
     byte[] db = database();
-    SnapshotSummary s = ContentCheck.snapshot(new SnapshotName(G, 0), new ByteArrayInputStream(lz4(db, 0, db.length)));
+    SnapshotSummary s =
+        ContentCheck.snapshot(
+            new SnapshotName(G, 0), new ByteArrayInputStream(lz4(db, 0, db.length)));
     assertEquals(4096, s.pageSize());
     assertEquals(db.length / 4096, s.pages());
     assertEquals(s.pages(), s.headerPages());
     ByteArrayOutputStream copy = new ByteArrayOutputStream();
-    ContentCheck.snapshot(new SnapshotName(G, 0), new ByteArrayInputStream(lz4(db, 0, db.length)), copy);
+    ContentCheck.snapshot(
+        new SnapshotName(G, 0), new ByteArrayInputStream(lz4(db, 0, db.length)), copy);
     assertArrayEquals(db, copy.toByteArray());
   }
 
@@ -199,22 +260,40 @@ class ContentCheckTest {
   void implausibleSnapshotsAreRefusedWithTheReason() throws Exception {
     byte[] db = database();
     SnapshotName n = new SnapshotName(G, 1);
-    assertEquals("snapshot 00000001.snapshot.lz4: truncated: the database header counts "
-            + db.length / 4096 + " pages, the file holds " + (db.length / 4096 - 1),
-        assertThrows(ValidationException.class,
-            () -> ContentCheck.snapshot(n, new ByteArrayInputStream(lz4(db, 0, db.length - 4096)))).getMessage());
-    assertTrue(assertThrows(ValidationException.class,
-            () -> ContentCheck.snapshot(n, new ByteArrayInputStream(lz4(db, 0, db.length - 100)))).getMessage()
-        .contains("is not a whole number of 4096-byte pages"));
+    assertEquals(
+        "snapshot 00000001.snapshot.lz4: truncated: the database header counts "
+            + db.length / 4096
+            + " pages, the file holds "
+            + (db.length / 4096 - 1),
+        assertThrows(
+                ValidationException.class,
+                () ->
+                    ContentCheck.snapshot(
+                        n, new ByteArrayInputStream(lz4(db, 0, db.length - 4096))))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                ValidationException.class,
+                () ->
+                    ContentCheck.snapshot(n, new ByteArrayInputStream(lz4(db, 0, db.length - 100))))
+            .getMessage()
+            .contains("is not a whole number of 4096-byte pages"));
     byte[] notDb = db.clone();
     notDb[0] = 'X';
-    assertEquals("snapshot 00000001.snapshot.lz4: not a SQLite database (no 'SQLite format 3' magic)",
-        assertThrows(ValidationException.class,
-            () -> ContentCheck.snapshot(n, new ByteArrayInputStream(lz4(notDb, 0, notDb.length)))).getMessage());
+    assertEquals(
+        "snapshot 00000001.snapshot.lz4: not a SQLite database (no 'SQLite format 3' magic)",
+        assertThrows(
+                ValidationException.class,
+                () ->
+                    ContentCheck.snapshot(n, new ByteArrayInputStream(lz4(notDb, 0, notDb.length))))
+            .getMessage());
     byte[] lz = lz4(db, 0, db.length);
     lz[lz.length / 2] ^= 0x20;
-    assertTrue(assertThrows(ValidationException.class,
-            () -> ContentCheck.snapshot(n, new ByteArrayInputStream(lz))).getMessage()
-        .startsWith("snapshot 00000001.snapshot.lz4: "));
+    assertTrue(
+        assertThrows(
+                ValidationException.class,
+                () -> ContentCheck.snapshot(n, new ByteArrayInputStream(lz)))
+            .getMessage()
+            .startsWith("snapshot 00000001.snapshot.lz4: "));
   }
 }

@@ -46,19 +46,25 @@ class ReplicaCheckTest {
   }
 
   private void put(WalSegmentName n, int from, int to) throws IOException {
-    store.write(n, T, out -> {
-      OutputStream z = Lz4.compressingKeepOpen(out);
-      z.write(wal, from, to - from);
-      z.close();
-    });
+    store.write(
+        n,
+        T,
+        out -> {
+          OutputStream z = Lz4.compressingKeepOpen(out);
+          z.write(wal, from, to - from);
+          z.close();
+        });
   }
 
   private void putSnapshot(SnapshotName n) throws IOException {
-    store.write(n, T, out -> {
-      OutputStream z = Lz4.compressingKeepOpen(out);
-      z.write(db);
-      z.close();
-    });
+    store.write(
+        n,
+        T,
+        out -> {
+          OutputStream z = Lz4.compressingKeepOpen(out);
+          z.write(db);
+          z.close();
+        });
   }
 
   /** Snapshot 0 and index 0 in three contiguous segments. */
@@ -91,8 +97,12 @@ class ReplicaCheckTest {
     assertEquals(1, r.problems().size(), r.problems().toString());
     ReplicaCheck.Problem p = r.problems().get(0);
     assertEquals(new WalSegmentName(G, 0, b).path(), p.path());
-    assertEquals("gap: segment starts at offset 0x" + Integer.toHexString(b)
-        + ", the previous one ends at 0x" + Integer.toHexString(a), p.reason());
+    assertEquals(
+        "gap: segment starts at offset 0x"
+            + Integer.toHexString(b)
+            + ", the previous one ends at 0x"
+            + Integer.toHexString(a),
+        p.reason());
   }
 
   @Test
@@ -100,7 +110,9 @@ class ReplicaCheckTest {
     int a = 32 + 2 * fs;
     put(new WalSegmentName(G, 1, a), a, wal.length);
     ReplicaCheck.Report r = ReplicaCheck.check(store);
-    assertTrue(r.problems().get(0).reason().startsWith("gap: segment starts at offset 0x"), r.problems().toString());
+    assertTrue(
+        r.problems().get(0).reason().startsWith("gap: segment starts at offset 0x"),
+        r.problems().toString());
   }
 
   @Test
@@ -108,13 +120,17 @@ class ReplicaCheckTest {
     soundTree();
     put(new WalSegmentName(G, 0, 32 + fs), 32 + fs, wal.length);
     ReplicaCheck.Report r = ReplicaCheck.check(store);
-    assertTrue(r.problems().stream().anyMatch(p -> p.reason().startsWith("overlap")), r.problems().toString());
+    assertTrue(
+        r.problems().stream().anyMatch(p -> p.reason().startsWith("overlap")),
+        r.problems().toString());
   }
 
   @Test
   void temporaryFilesAreCountedNotReported() throws IOException {
     soundTree();
-    Files.writeString(tmp.resolve("replica").resolve(Layout.tempPath(new WalSegmentName(G, 0, 0x9999))), "partial");
+    Files.writeString(
+        tmp.resolve("replica").resolve(Layout.tempPath(new WalSegmentName(G, 0, 0x9999))),
+        "partial");
     ReplicaCheck.Report r = ReplicaCheck.check(store);
     assertEquals(List.of(), r.problems());
     assertEquals(1, r.temporaryFiles());
@@ -126,10 +142,12 @@ class ReplicaCheckTest {
     Path gens = tmp.resolve("replica").resolve(Layout.GENERATIONS);
     Files.createDirectories(gens.resolve("not-a-generation"));
     Files.writeString(gens.resolve(G.name()).resolve("notes.txt"), "x");
-    Files.writeString(gens.resolve(G.name()).resolve("snapshots").resolve("00000001.SNAPSHOT.lz4"), "x");
+    Files.writeString(
+        gens.resolve(G.name()).resolve("snapshots").resolve("00000001.SNAPSHOT.lz4"), "x");
     ReplicaCheck.Report r = ReplicaCheck.check(store);
     assertEquals(3, r.problems().size(), r.problems().toString());
-    assertTrue(r.problems().stream().anyMatch(p -> p.path().equals("generations/not-a-generation")));
+    assertTrue(
+        r.problems().stream().anyMatch(p -> p.path().equals("generations/not-a-generation")));
     assertTrue(r.problems().stream().anyMatch(p -> p.reason().contains("unknown extension")));
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** Frames built by hand with SQLite's rules, then checked; SQLite-written WALs are in WalReaderTest. */
+/**
+ * Frames built by hand with SQLite's rules, then checked; SQLite-written WALs are in WalReaderTest.
+ */
 class FrameChainTest {
   static final WalHeader H = WalHeader.create(true, 512, 0, 0xabc, 0xdef);
 
@@ -43,7 +45,9 @@ class FrameChainTest {
     FrameProblem salt = chain.check(frame(H.checksum(), 1, 0, 0xabd, 0xdef), 0);
     assertEquals(FrameProblem.Kind.SALT, salt.kind());
     assertEquals("salt 0x00000abd/0x00000def != header salt 0x00000abc/0x00000def", salt.detail());
-    assertEquals(FrameProblem.Kind.PAGE_NUMBER, chain.check(frame(H.checksum(), 0, 0, 0xabc, 0xdef), 0).kind());
+    assertEquals(
+        FrameProblem.Kind.PAGE_NUMBER,
+        chain.check(frame(H.checksum(), 0, 0, 0xabc, 0xdef), 0).kind());
     byte[] f = frame(H.checksum(), 1, 0, 0xabc, 0xdef);
     f[100] ^= 1;
     assertEquals(FrameProblem.Kind.CHECKSUM, chain.check(f, 0).kind());

@@ -28,7 +28,8 @@ class FrameEncoderTest {
       FrameHeader f = FrameHeader.parse(wal, off);
       enc.encode(f.pageNumber(), f.commitSize(), wal, off + WalHeader.FRAME_HEADER_SIZE, out, off);
     }
-    assertArrayEquals(Arrays.copyOf(wal, WalHeader.SIZE + n * h.frameSize()),
+    assertArrayEquals(
+        Arrays.copyOf(wal, WalHeader.SIZE + n * h.frameSize()),
         Arrays.copyOf(out, WalHeader.SIZE + n * h.frameSize()));
   }
 
@@ -53,7 +54,7 @@ class FrameEncoderTest {
   @Test
   void pageZeroIsRefused() {
     FrameEncoder enc = new FrameEncoder(WalHeader.create(true, 512, 0, 1, 2));
-    assertThrows(IllegalArgumentException.class,
-        () -> enc.encode(0, 0, new byte[512], 0, new byte[536], 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> enc.encode(0, 0, new byte[512], 0, new byte[536], 0));
   }
 }

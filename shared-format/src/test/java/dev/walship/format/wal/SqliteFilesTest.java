@@ -8,8 +8,10 @@ import org.junit.jupiter.api.Test;
 class SqliteFilesTest {
   @Test
   void namesAreTheDatabasesPlusSqlitesSuffixes() {
-    assertEquals(Path.of("/var/lib/app/app.db-wal"), SqliteFiles.wal(Path.of("/var/lib/app/app.db")));
-    assertEquals(Path.of("/var/lib/app/app.db-shm"), SqliteFiles.shm(Path.of("/var/lib/app/app.db")));
+    assertEquals(
+        Path.of("/var/lib/app/app.db-wal"), SqliteFiles.wal(Path.of("/var/lib/app/app.db")));
+    assertEquals(
+        Path.of("/var/lib/app/app.db-shm"), SqliteFiles.shm(Path.of("/var/lib/app/app.db")));
     assertEquals(Path.of("rel/x-wal"), SqliteFiles.wal(Path.of("rel/x")));
     assertEquals("fruits.db-wal", SqliteFiles.walName("fruits.db"));
   }

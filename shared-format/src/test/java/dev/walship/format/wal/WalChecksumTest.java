@@ -26,8 +26,7 @@ class WalChecksumTest {
   void littleEndianKnownAnswer() {
     WalChecksum c = WalChecksum.ZERO.update(false, range(1, 24), 0, 24);
     assertEquals(new WalChecksum(0x685c5044, 0xb8a4907c), c);
-    assertEquals(
-        new WalChecksum(0xa44bf398, 0xc434a510), c.update(false, range(100, 16), 0, 16));
+    assertEquals(new WalChecksum(0xa44bf398, 0xc434a510), c.update(false, range(100, 16), 0, 16));
   }
 
   @Test
@@ -40,7 +39,8 @@ class WalChecksumTest {
 
   @Test
   void rejectsPartialWords() {
-    assertThrows(IllegalArgumentException.class, () -> WalChecksum.ZERO.update(true, new byte[12], 0, 12));
+    assertThrows(
+        IllegalArgumentException.class, () -> WalChecksum.ZERO.update(true, new byte[12], 0, 12));
   }
 
   @Test

@@ -38,12 +38,16 @@ class WalHeaderTest {
   void rejectsBadVersionPageSizeAndChecksum() {
     byte[] v = WalHeader.create(false, 4096, 0, 1, 2).toBytes();
     v[7] ^= 1;
-    assertTrue(assertThrows(WalFormatException.class, () -> WalHeader.parse(v, 0))
-        .getMessage().contains("format version"));
+    assertTrue(
+        assertThrows(WalFormatException.class, () -> WalHeader.parse(v, 0))
+            .getMessage()
+            .contains("format version"));
     byte[] c = WalHeader.create(false, 4096, 0, 1, 2).toBytes();
     c[19] ^= 1; // salt-1 changed: checksum no longer matches
-    assertTrue(assertThrows(WalFormatException.class, () -> WalHeader.parse(c, 0))
-        .getMessage().startsWith("WAL header: checksum 0x"));
+    assertTrue(
+        assertThrows(WalFormatException.class, () -> WalHeader.parse(c, 0))
+            .getMessage()
+            .startsWith("WAL header: checksum 0x"));
     assertFalse(WalHeader.validPageSize(1000));
     assertFalse(WalHeader.validPageSize(256));
     assertFalse(WalHeader.validPageSize(131072));

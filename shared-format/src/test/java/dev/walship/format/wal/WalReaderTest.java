@@ -43,7 +43,8 @@ class WalReaderTest {
     int frameSize = s.header().frameSize();
     long frames = (wal.length - 32) / frameSize;
     assertEquals(0, (wal.length - 32) % frameSize, "SQLite writes whole frames");
-    assertEquals(WalHeader.MAGIC_LE, s.header().magic(), "x86 SQLite writes little-endian checksums");
+    assertEquals(
+        WalHeader.MAGIC_LE, s.header().magic(), "x86 SQLite writes little-endian checksums");
     assertEquals(4096, s.header().pageSize());
     assertEquals(frames, s.validFrames());
     assertEquals(frames, s.lastCommitFrame(), "every transaction committed");
@@ -91,7 +92,8 @@ class WalReaderTest {
       }
       first = scan(Files.readAllBytes(Path.of(db + "-wal"))).header();
       Sqlite.exec(c, "PRAGMA wal_checkpoint(PASSIVE)");
-      Sqlite.exec(c, "insert into t values(1)"); // restarts the WAL: new salts, frames from the start
+      Sqlite.exec(
+          c, "insert into t values(1)"); // restarts the WAL: new salts, frames from the start
       wal = Files.readAllBytes(Path.of(db + "-wal"));
     }
     WalScan s = scan(wal);
@@ -99,7 +101,8 @@ class WalReaderTest {
     long inFile = (wal.length - 32) / s.header().frameSize();
     assertTrue(inFile > s.validFrames() + 5, "old frames follow the new ones in the file");
     assertEquals(WalReader.Stop.INVALID_FRAME, s.stop());
-    assertEquals(FrameProblem.Kind.SALT, s.stop() == WalReader.Stop.INVALID_FRAME ? kindOf(wal) : null);
+    assertEquals(
+        FrameProblem.Kind.SALT, s.stop() == WalReader.Stop.INVALID_FRAME ? kindOf(wal) : null);
     assertEquals(s.validFrames(), s.lastCommitFrame());
   }
 
@@ -144,7 +147,10 @@ class WalReaderTest {
     long off = 32 + 3L * fs;
     WalReader rest =
         WalReader.continuing(
-            new ByteArrayInputStream(wal, (int) off, wal.length - (int) off), h, off, first.checksum());
+            new ByteArrayInputStream(wal, (int) off, wal.length - (int) off),
+            h,
+            off,
+            first.checksum());
     long n = 0;
     while (rest.next()) {
       n++;
@@ -156,10 +162,14 @@ class WalReaderTest {
     // a wrong starting checksum fails the first frame
     WalReader wrong =
         WalReader.continuing(
-            new ByteArrayInputStream(wal, (int) off, wal.length - (int) off), h, off, new WalChecksum(1, 2));
+            new ByteArrayInputStream(wal, (int) off, wal.length - (int) off),
+            h,
+            off,
+            new WalChecksum(1, 2));
     assertEquals(false, wrong.next());
     assertEquals(FrameProblem.Kind.CHECKSUM, wrong.problem().kind());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> WalReader.continuing(new ByteArrayInputStream(wal), h, 33, first.checksum()));
   }
 
@@ -174,8 +184,7 @@ class WalReaderTest {
 
   @Test
   void rejectsAFileThatIsNotAWal() {
-    WalFormatException e =
-        assertThrows(WalFormatException.class, () -> scan(new byte[0]));
+    WalFormatException e = assertThrows(WalFormatException.class, () -> scan(new byte[0]));
     assertEquals("WAL header: 0 bytes, expected 32", e.getMessage());
   }
 }

@@ -9,13 +9,16 @@ class ConfigExceptionTest {
   void placeIsFileLineKeyPath() {
     assertEquals(
         "litestream.yml:7: dbs[0].replicas[0].sync-interval: \"1x\" is not a duration",
-        new ConfigException("litestream.yml", 7, "dbs[0].replicas[0].sync-interval", "\"1x\" is not a duration")
+        new ConfigException(
+                "litestream.yml", 7, "dbs[0].replicas[0].sync-interval", "\"1x\" is not a duration")
             .getMessage());
   }
 
   @Test
   void unknownLineAndWholeFileAreLeftOut() {
-    assertEquals("f.yml: invalid YAML: x", new ConfigException("f.yml", 0, "", "invalid YAML: x").getMessage());
+    assertEquals(
+        "f.yml: invalid YAML: x",
+        new ConfigException("f.yml", 0, "", "invalid YAML: x").getMessage());
     assertEquals("f.yml:3: bad", new ConfigException("f.yml", 3, "", "bad").getMessage());
   }
 

@@ -27,7 +27,8 @@ class KeysTest {
   @Test
   void unknownKeysAreNamedWithASuggestionOrTheList() {
     assertEquals("f.yml:2: s.alfa: unknown key; did you mean alpha?", check("delta: 1\nalfa: 1\n"));
-    assertEquals("f.yml:1: s.beta_gamma: unknown key; did you mean beta-gamma?", check("beta_gamma: 1\n"));
+    assertEquals(
+        "f.yml:1: s.beta_gamma: unknown key; did you mean beta-gamma?", check("beta_gamma: 1\n"));
     assertEquals(
         "f.yml:1: s.zzz: unknown key; a section takes alpha, beta-gamma, delta", check("zzz: 1\n"));
   }

@@ -60,13 +60,17 @@ class YamlMappingTest {
         "f.yml:1: top.i: \"2147483648\" is too large (the most is 2147483647)",
         error("i: 2147483648\n", m -> m.integer("i", 0)));
     assertEquals(
-        "f.yml:1: top.i: \"-5\" is not a whole number (e.g. 1000)", error("i: -5\n", m -> m.integer("i", 0)));
+        "f.yml:1: top.i: \"-5\" is not a whole number (e.g. 1000)",
+        error("i: -5\n", m -> m.integer("i", 0)));
     assertEquals(
-        "f.yml:1: top.i: \"1e3\" is not a whole number (e.g. 1000)", error("i: 1e3\n", m -> m.integer("i", 0)));
+        "f.yml:1: top.i: \"1e3\" is not a whole number (e.g. 1000)",
+        error("i: 1e3\n", m -> m.integer("i", 0)));
     assertEquals(
-        "f.yml:1: top.b: \"1\" is not a boolean (true or false)", error("b: 1\n", m -> m.bool("b", false)));
+        "f.yml:1: top.b: \"1\" is not a boolean (true or false)",
+        error("b: 1\n", m -> m.bool("b", false)));
     assertEquals(
-        "f.yml:2: top.s: expected a single value, found a mapping", error("s:\n  x: 1\n", m -> m.string("s")));
+        "f.yml:2: top.s: expected a single value, found a mapping",
+        error("s:\n  x: 1\n", m -> m.string("s")));
     assertEquals(
         "f.yml:1: top.d: \"9999999h\" is not a duration (e.g. 1s, 500ms, 1m)",
         error("d: 9999999h\n", m -> m.duration("d", Duration.ZERO)));
@@ -92,7 +96,8 @@ class YamlMappingTest {
   @Test
   void mergeKeysFillWhatIsMissingInOrder() throws ConfigException {
     YamlMapping m =
-        read("x: &x {a: 1, b: 1}\ny: &y {b: 2, c: 2}\nz:\n  <<: [*x, *y]\n  c: 3\n").mapping("z", "z");
+        read("x: &x {a: 1, b: 1}\ny: &y {b: 2, c: 2}\nz:\n  <<: [*x, *y]\n  c: 3\n")
+            .mapping("z", "z");
     assertEquals("1", m.string("a"));
     assertEquals("1", m.string("b"), "earlier merge sources win");
     assertEquals("3", m.string("c"), "explicit keys win");
@@ -113,7 +118,9 @@ class YamlMappingTest {
         "f.yml:1: top: expected a mapping, found the value \"x\"",
         assertThrows(
                 ConfigException.class,
-                () -> YamlMapping.of("f.yml", "top", new Yaml().compose(new StringReader("x")), "a mapping"))
+                () ->
+                    YamlMapping.of(
+                        "f.yml", "top", new Yaml().compose(new StringReader("x")), "a mapping"))
             .getMessage());
   }
 }

@@ -23,10 +23,13 @@ class DurableFilesTest {
     Path temp = dir.resolve("state.tmp");
     Files.writeString(file, "old");
     Files.writeString(temp, "a crash's leftover");
-    DurableFiles.write(file, temp, out -> {
-      assertEquals("old", Files.readString(file), "the final name changes only at the rename");
-      out.write("new".getBytes());
-    });
+    DurableFiles.write(
+        file,
+        temp,
+        out -> {
+          assertEquals("old", Files.readString(file), "the final name changes only at the rename");
+          out.write("new".getBytes());
+        });
     assertEquals("new", Files.readString(file));
     assertFalse(Files.exists(temp));
   }
@@ -36,10 +39,17 @@ class DurableFilesTest {
     Path file = dir.resolve("state");
     Path temp = dir.resolve(".state.new");
     Files.writeString(file, "old");
-    IOException e = assertThrows(IOException.class, () -> DurableFiles.write(file, temp, out -> {
-      out.write(new byte[100_000]);
-      throw new IOException("source vanished");
-    }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                DurableFiles.write(
+                    file,
+                    temp,
+                    out -> {
+                      out.write(new byte[100_000]);
+                      throw new IOException("source vanished");
+                    }));
     assertEquals("source vanished", e.getMessage());
     assertEquals("old", Files.readString(file));
     assertFalse(Files.exists(temp));
@@ -53,7 +63,10 @@ class DurableFilesTest {
     assertEquals(t, Files.getLastModifiedTime(file).toInstant());
     assertArrayEquals(new byte[] {1, 2}, Files.readAllBytes(file));
     Path key = dir.resolve("key");
-    DurableFiles.write(key, dir.resolve(".key.new"), out -> out.write(7),
+    DurableFiles.write(
+        key,
+        dir.resolve(".key.new"),
+        out -> out.write(7),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
     DurableFiles.sync(key);

@@ -54,8 +54,11 @@ class LoggingTest {
     log.info("/data/app.db: generation {} continued", "0123");
     log.debug("not at info");
     assertEquals(1, lines().size(), lines().toString());
-    assertTrue(lines().get(0).matches(
-        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO Engine - /data/app.db: generation 0123 continued"),
+    assertTrue(
+        lines()
+            .get(0)
+            .matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO Engine - /data/app.db: generation 0123 continued"),
         lines().get(0));
   }
 
@@ -66,10 +69,20 @@ class LoggingTest {
     log.error("replica r1 failed", new IOException("connection reset"));
     List<String> lines = lines();
     assertEquals(2, lines.size(), lines.toString());
-    assertTrue(lines.get(0).matches("\\{\"time\":\"[^\"]+\",\"level\":\"DEBUG\",\"logger\":\"Engine\","
-        + "\"msg\":\"tab\\\\there, \\\\\"quoted\\\\\", back\\\\\\\\slash\"}"), lines.get(0));
-    assertTrue(lines.get(1).contains("\"level\":\"ERROR\",\"logger\":\"Engine\",\"msg\":\"replica r1 failed\","
-        + "\"error\":\"java.io.IOException: connection reset\\n\\tat "), lines.get(1));
+    assertTrue(
+        lines
+            .get(0)
+            .matches(
+                "\\{\"time\":\"[^\"]+\",\"level\":\"DEBUG\",\"logger\":\"Engine\","
+                    + "\"msg\":\"tab\\\\there, \\\\\"quoted\\\\\", back\\\\\\\\slash\"}"),
+        lines.get(0));
+    assertTrue(
+        lines
+            .get(1)
+            .contains(
+                "\"level\":\"ERROR\",\"logger\":\"Engine\",\"msg\":\"replica r1 failed\","
+                    + "\"error\":\"java.io.IOException: connection reset\\n\\tat "),
+        lines.get(1));
     assertTrue(lines.get(1).endsWith("\"}"), lines.get(1));
   }
 
@@ -77,9 +90,16 @@ class LoggingTest {
   void minaLogsWarningsOnly() {
     PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8);
     System.setOut(capture);
-    Logging.configure(context, Level.DEBUG, LogFormat.TEXT, LogTarget.STDOUT, "dev.walship.server.ssh.ReplicaSshServer");
+    Logging.configure(
+        context,
+        Level.DEBUG,
+        LogFormat.TEXT,
+        LogTarget.STDOUT,
+        "dev.walship.server.ssh.ReplicaSshServer");
     context.getLogger("org.apache.sshd.common.io.nio2.Nio2Session").info("connection reset");
-    context.getLogger("dev.walship.server.ssh.ReplicaSshServer").info("start() listen on auto-allocated port");
+    context
+        .getLogger("dev.walship.server.ssh.ReplicaSshServer")
+        .info("start() listen on auto-allocated port");
     context.getLogger("org.apache.sshd.server.SshServer").warn("something is wrong");
     assertEquals(1, lines().size(), lines().toString());
     assertTrue(lines().get(0).endsWith(" WARN SshServer - something is wrong"), lines().get(0));

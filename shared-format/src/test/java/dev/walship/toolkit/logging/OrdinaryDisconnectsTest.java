@@ -18,7 +18,12 @@ class OrdinaryDisconnectsTest {
 
   private static List<String> logged(Level minaLevel, Runnable logs) {
     LoggerContext context = new LoggerContext();
-    Logging.configure(context, org.slf4j.event.Level.INFO, LogFormat.TEXT, LogTarget.STDERR, "dev.walship.server.ssh");
+    Logging.configure(
+        context,
+        org.slf4j.event.Level.INFO,
+        LogFormat.TEXT,
+        LogTarget.STDERR,
+        "dev.walship.server.ssh");
     context.getLogger("org.apache.sshd").setLevel(minaLevel);
     context.getLogger("dev.walship.server.ssh").setLevel(minaLevel);
     ListAppender<ILoggingEvent> list = new ListAppender<>();
@@ -38,27 +43,55 @@ class OrdinaryDisconnectsTest {
 
   @Test
   void connectionResetAndUnsentBytesOnCloseAreNotWarnings() {
-    List<String> out = logged(Level.WARN, () -> {
-      log("org.apache.sshd.client.session.ClientSessionImpl").warn(CAUGHT, "ClientSessionImpl[a@/127.0.0.1:2222]",
-          "Opened", "IOException", "Connection reset");
-      log("dev.walship.server.ssh.AdmittingSessionFactory$GraceSession").warn(CAUGHT, "GraceSession[a@/127.0.0.1:5]",
-          "Opened", "SocketException", "Broken pipe");
-      log("org.apache.sshd.common.channel.ChannelAsyncOutputStream").warn(
-          "doCloseImmediately({}): still have {} bytes of {} on closing channel", "x", 181, 181);
-      log("org.apache.sshd.client.session.ClientSessionImpl").warn(CAUGHT, "ClientSessionImpl[a@/127.0.0.1:2222]",
-          "Opened", "SshException", "KeyExchange signature verification failed");
-      log("dev.walship.agent.sftp.Reconnector").warn("exceptionCaught({})[state={}] {}: {}", "ours", "x",
-          "IOException", "y");
-    });
-    assertEquals(List.of(
-        "exceptionCaught(ClientSessionImpl[a@/127.0.0.1:2222])[state=Opened] SshException: KeyExchange signature verification failed",
-        "exceptionCaught(ours)[state=x] IOException: y"), out);
+    List<String> out =
+        logged(
+            Level.WARN,
+            () -> {
+              log("org.apache.sshd.client.session.ClientSessionImpl")
+                  .warn(
+                      CAUGHT,
+                      "ClientSessionImpl[a@/127.0.0.1:2222]",
+                      "Opened",
+                      "IOException",
+                      "Connection reset");
+              log("dev.walship.server.ssh.AdmittingSessionFactory$GraceSession")
+                  .warn(
+                      CAUGHT,
+                      "GraceSession[a@/127.0.0.1:5]",
+                      "Opened",
+                      "SocketException",
+                      "Broken pipe");
+              log("org.apache.sshd.common.channel.ChannelAsyncOutputStream")
+                  .warn(
+                      "doCloseImmediately({}): still have {} bytes of {} on closing channel",
+                      "x",
+                      181,
+                      181);
+              log("org.apache.sshd.client.session.ClientSessionImpl")
+                  .warn(
+                      CAUGHT,
+                      "ClientSessionImpl[a@/127.0.0.1:2222]",
+                      "Opened",
+                      "SshException",
+                      "KeyExchange signature verification failed");
+              log("dev.walship.agent.sftp.Reconnector")
+                  .warn("exceptionCaught({})[state={}] {}: {}", "ours", "x", "IOException", "y");
+            });
+    assertEquals(
+        List.of(
+            "exceptionCaught(ClientSessionImpl[a@/127.0.0.1:2222])[state=Opened] SshException: KeyExchange signature verification failed",
+            "exceptionCaught(ours)[state=x] IOException: y"),
+        out);
   }
 
   @Test
   void atDebugMinaSaysEverything() {
-    List<String> out = logged(Level.DEBUG, () -> log("org.apache.sshd.client.session.ClientSessionImpl")
-        .warn(CAUGHT, "c", "Opened", "IOException", "Connection reset"));
+    List<String> out =
+        logged(
+            Level.DEBUG,
+            () ->
+                log("org.apache.sshd.client.session.ClientSessionImpl")
+                    .warn(CAUGHT, "c", "Opened", "IOException", "Connection reset"));
     assertEquals(List.of("exceptionCaught(c)[state=Opened] IOException: Connection reset"), out);
   }
 }

@@ -25,8 +25,11 @@ class BackoffTest {
   @Test
   void doublesUpToTheCapWithJitterInTheUpperHalf() {
     Backoff b = new Backoff(ms(500), Duration.ofSeconds(30));
-    assertEquals(List.of(250L, 500L, 1000L, 2000L, 4000L, 8000L, 15000L, 15000L), waits(b.attempts(new FixedRandom(0)), 8));
-    assertEquals(List.of(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L),
+    assertEquals(
+        List.of(250L, 500L, 1000L, 2000L, 4000L, 8000L, 15000L, 15000L),
+        waits(b.attempts(new FixedRandom(0)), 8));
+    assertEquals(
+        List.of(500L, 1000L, 2000L, 4000L, 8000L, 16000L, 30000L, 30000L),
         waits(b.attempts(new FixedRandom(0.999999)), 8));
     assertEquals(List.of(375L, 750L, 1500L), waits(b.attempts(new FixedRandom(0.5)), 3));
   }
@@ -34,8 +37,16 @@ class BackoffTest {
   @Test
   void theCeilingHasNoJitter() {
     Backoff b = new Backoff(ms(5), ms(100));
-    assertEquals(List.of(ms(5), ms(10), ms(20), ms(40), ms(80), ms(100), ms(100)),
-        List.of(b.ceiling(1), b.ceiling(2), b.ceiling(3), b.ceiling(4), b.ceiling(5), b.ceiling(6), b.ceiling(60)));
+    assertEquals(
+        List.of(ms(5), ms(10), ms(20), ms(40), ms(80), ms(100), ms(100)),
+        List.of(
+            b.ceiling(1),
+            b.ceiling(2),
+            b.ceiling(3),
+            b.ceiling(4),
+            b.ceiling(5),
+            b.ceiling(6),
+            b.ceiling(60)));
   }
 
   @Test
