@@ -40,8 +40,8 @@ public record GenerationFiles(
   }
 
   /**
-   * Lists {@code generation} in {@code store}: one listing of {@code snapshots/}, one of {@code
-   * wal/}.
+   * Lists {@code generation} in {@code store}: one listing of {@code snapshots/}, two of {@code
+   * wal/} (so that segments published while it is read never look like a gap).
    */
   public static GenerationFiles list(ReplicaStore store, Generation generation) throws IOException {
     List<SnapshotInfo> snapshots = new ArrayList<>();
@@ -53,9 +53,24 @@ public record GenerationFiles(
           .ifPresentOrElse(snapshots::add, () -> temporary(snapshotsDir, e, temporaries));
     }
     String walDir = Layout.walDir(generation);
+    WalSegmentInfo newest = null;
     for (Entry e : store.list(walDir)) {
-      WalSegmentInfo.of(generation, e)
-          .ifPresentOrElse(segments::add, () -> temporary(walDir, e, temporaries));
+      Optional<WalSegmentInfo> seg = WalSegmentInfo.of(generation, e);
+      if (seg.isPresent() && (newest == null || seg.get().compareTo(newest) > 0)) {
+        newest = seg.get();
+      }
+    }
+    // Listed again, up to the newest segment of the first listing: a directory read while an agent
+    // publishes into it may skip a file renamed in meanwhile yet return a later one (readdir walks
+    // hash order), which would look like a gap; every file the first listing could have missed
+    // existed before the second began, so the second holds all of them up to that point.
+    for (Entry e : store.list(walDir)) {
+      Optional<WalSegmentInfo> seg = WalSegmentInfo.of(generation, e);
+      if (seg.isEmpty()) {
+        temporary(walDir, e, temporaries);
+      } else if (newest != null && seg.get().compareTo(newest) <= 0) {
+        segments.add(seg.get());
+      }
     }
     Collections.sort(snapshots);
     Collections.sort(segments);

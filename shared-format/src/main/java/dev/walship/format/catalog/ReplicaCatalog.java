@@ -20,7 +20,9 @@ public record ReplicaCatalog(String location, List<GenerationFiles> generations)
     generations = List.copyOf(generations);
   }
 
-  /** Lists {@code store}: its generations, then each one's files (two listings per generation). */
+  /**
+   * Lists {@code store}: its generations, then each one's files (three listings per generation).
+   */
   public static ReplicaCatalog load(ReplicaStore store) throws IOException {
     List<GenerationFiles> out = new ArrayList<>();
     for (Generation g : store.generations()) {

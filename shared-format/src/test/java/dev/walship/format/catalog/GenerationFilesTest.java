@@ -47,7 +47,7 @@ class GenerationFilesTest {
   }
 
   /** A file store that counts its listings. */
-  static final class CountingStore implements ReplicaStore {
+  static class CountingStore implements ReplicaStore {
     final List<String> listed = new ArrayList<>();
     private final FileReplicaStore files;
 
@@ -116,6 +116,38 @@ class GenerationFilesTest {
   }
 
   @Test
+  void aSegmentALiveListingSkippedIsFoundAndNoneNewerThanTheFirstListingIsTaken()
+      throws IOException {
+    file("generations/aaaaaaaaaaaaaaaa/wal/00000000_00000000.wal.lz4", 1);
+    file("generations/aaaaaaaaaaaaaaaa/wal/00000000_00001038.wal.lz4", 2);
+    file("generations/aaaaaaaaaaaaaaaa/wal/00000000_00002070.wal.lz4", 3);
+    String walDir = Layout.walDir(A);
+    String skipped = "00000000_00001038.wal.lz4";
+    int[] walListings = {0};
+    ReplicaStore racing =
+        new CountingStore(root) {
+          @Override
+          public List<Entry> list(String dir) throws IOException {
+            List<Entry> all = super.list(dir);
+            if (!dir.equals(walDir) || walListings[0]++ > 0) {
+              return all;
+            }
+            // as readdir can while the agent publishes: a file renamed in during the listing is
+            // skipped while a later one is returned; another arrives after the listing
+            file("generations/aaaaaaaaaaaaaaaa/wal/00000000_000030a8.wal.lz4", 4);
+            return all.stream().filter(e -> !e.name().equals(skipped)).toList();
+          }
+        };
+    GenerationFiles g = GenerationFiles.list(racing, A);
+    assertEquals(
+        List.of(
+            new WalSegmentName(A, 0, 0),
+            new WalSegmentName(A, 0, 0x1038),
+            new WalSegmentName(A, 0, 0x2070)),
+        g.segments().stream().map(WalSegmentInfo::name).toList());
+  }
+
+  @Test
   void aGenerationIsListedOnceWithItsLeftoversAndWithoutWhatLitestreamSkips() throws IOException {
     file("generations/aaaaaaaaaaaaaaaa/snapshots/00000000.snapshot.lz4", 10);
     file("generations/aaaaaaaaaaaaaaaa/snapshots/00000001.snapshot.lz4.tmp", 12);
@@ -131,10 +163,12 @@ class GenerationFilesTest {
             Layout.GENERATIONS,
             Layout.snapshotsDir(A),
             Layout.walDir(A),
+            Layout.walDir(A),
             Layout.snapshotsDir(B),
+            Layout.walDir(B),
             Layout.walDir(B)),
         store.listed,
-        "one listing per directory");
+        "one listing per directory, two of wal/");
     GenerationFiles a = c.generation(A).orElseThrow();
     assertEquals(
         List.of(new SnapshotName(A, 0)), a.snapshots().stream().map(SnapshotInfo::name).toList());
