@@ -1,6 +1,8 @@
 package dev.walship.agent.health;
 
 import dev.walship.agent.ship.ShipperStats;
+import dev.walship.toolkit.time.Pauses;
+import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +26,8 @@ public final class StatePublisher implements AutoCloseable {
   private final List<Entry> entries;
   private final long pid = ProcessHandle.current().pid();
   private final Map<Entry, AgentState> written = new HashMap<>();
-  private final Object signal = new Object();
   private final Thread thread;
-  private volatile boolean closing;
+  private final Pauses pauses = new Pauses(Ticker.SYSTEM);
 
   private StatePublisher(List<Entry> entries) {
     this.entries = entries;
@@ -45,17 +46,8 @@ public final class StatePublisher implements AutoCloseable {
   }
 
   private void run() {
-    while (!closing) {
-      synchronized (signal) {
-        try {
-          signal.wait(EVERY.toMillis());
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      if (!closing) {
-        publish();
-      }
+    while (pauses.pause(EVERY)) {
+      publish();
     }
   }
 
@@ -88,10 +80,7 @@ public final class StatePublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    closing = true;
-    synchronized (signal) {
-      signal.notifyAll();
-    }
+    pauses.close();
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {

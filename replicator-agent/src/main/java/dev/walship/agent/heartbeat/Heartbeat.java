@@ -1,5 +1,6 @@
 package dev.walship.agent.heartbeat;
 
+import dev.walship.toolkit.time.Pauses;
 import dev.walship.toolkit.time.Ticker;
 import java.io.IOException;
 import java.net.URI;
@@ -49,9 +50,8 @@ public final class Heartbeat implements AutoCloseable {
   private final List<Replica> replicas;
   private final Ticker ticker;
   private final HttpClient http;
-  private final Object signal = new Object();
   private final Thread thread;
-  private volatile boolean closing;
+  private final Pauses pauses;
   private long lastBeat;
   private boolean sentOnce;
   private String lastProblem;
@@ -62,6 +62,7 @@ public final class Heartbeat implements AutoCloseable {
     this.interval = interval;
     this.replicas = replicas;
     this.ticker = ticker;
+    this.pauses = new Pauses(ticker);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(TIMEOUT)
@@ -94,7 +95,7 @@ public final class Heartbeat implements AutoCloseable {
     Duration look = interval.compareTo(LOOK) < 0 ? interval : LOOK;
     Duration afterProblem = interval.compareTo(AFTER_PROBLEM) < 0 ? interval : AFTER_PROBLEM;
     long nextLook = ticker.read();
-    while (await(look)) {
+    while (pauses.pause(look)) {
       if ((sentOnce && ticker.read() - lastBeat < interval.toNanos())
           || ticker.until(nextLook) > 0) {
         continue;
@@ -146,34 +147,13 @@ public final class Heartbeat implements AutoCloseable {
       sentOnce = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      closing = true;
+      pauses.close();
     }
-  }
-
-  private boolean await(Duration d) {
-    long deadline = ticker.read() + d.toNanos();
-    synchronized (signal) {
-      while (!closing) {
-        long left = ticker.until(deadline);
-        if (left <= 0) {
-          return true;
-        }
-        try {
-          signal.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return false;
-        }
-      }
-    }
-    return false;
   }
 
   @Override
   public void close() {
-    closing = true;
-    synchronized (signal) {
-      signal.notifyAll();
-    }
+    pauses.close();
     thread.interrupt();
     try {
       thread.join(TIMEOUT.toMillis() + 1000);

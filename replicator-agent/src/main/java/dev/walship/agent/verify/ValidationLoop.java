@@ -1,5 +1,6 @@
 package dev.walship.agent.verify;
 
+import dev.walship.toolkit.time.Pauses;
 import dev.walship.toolkit.time.Ticker;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -19,10 +20,8 @@ public final class ValidationLoop implements AutoCloseable {
 
   private final ReplicaComparison comparison;
   private final Duration interval;
-  private final Ticker ticker;
   private final Map<Verdict.Result, AtomicLong> counts = new EnumMap<>(Verdict.Result.class);
-  private final Object signal = new Object();
-  private volatile boolean closing;
+  private final Pauses pauses;
   private volatile Verdict last;
   private final Thread thread;
 
@@ -30,7 +29,7 @@ public final class ValidationLoop implements AutoCloseable {
       ReplicaComparison comparison, Duration interval, Ticker ticker, String name) {
     this.comparison = comparison;
     this.interval = interval;
-    this.ticker = ticker;
+    this.pauses = new Pauses(ticker);
     for (Verdict.Result r : Verdict.Result.values()) {
       counts.put(r, new AtomicLong());
     }
@@ -68,7 +67,7 @@ public final class ValidationLoop implements AutoCloseable {
   }
 
   private void run() {
-    while (awaitInterval()) {
+    while (pauses.pause(interval)) {
       try {
         Verdict v = comparison.run();
         last = v;
@@ -96,32 +95,10 @@ public final class ValidationLoop implements AutoCloseable {
     }
   }
 
-  /** Waits one interval; false when closing. */
-  private boolean awaitInterval() {
-    long deadline = ticker.read() + interval.toNanos();
-    synchronized (signal) {
-      while (!closing) {
-        long left = ticker.until(deadline);
-        if (left <= 0) {
-          return true;
-        }
-        try {
-          signal.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return false;
-        }
-      }
-    }
-    return false;
-  }
-
   /** Stops: waits up to 10 s for a running check, then interrupts it. */
   @Override
   public void close() {
-    closing = true;
-    synchronized (signal) {
-      signal.notifyAll();
-    }
+    pauses.close();
     try {
       thread.join(10_000);
       if (thread.isAlive()) {
