@@ -6,15 +6,17 @@ import dev.walship.format.store.WalSegmentInfo;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -24,8 +26,11 @@ import java.util.concurrent.Future;
  * earlier segments are applied: at most {@code window} files and {@code aheadBytes} (compressed)
  * ahead of the one being applied, but always the next one, however large (bounded disk use, order
  * kept). Small segments cost round trips, large ones bytes: either way the transfer overlaps the
- * snapshot and the applying, instead of waiting for its turn. A local store is read in place. The
- * bytes are as stored (compressed): the applier decodes and verifies them.
+ * snapshot and the applying, instead of waiting for its turn. A segment is handed out as soon as it
+ * is taken, still arriving: its reader waits for the bytes it asks for ({@link Fetch}), so the
+ * applying of a large segment overlaps its own download instead of starting after its last byte. A
+ * local store is read in place. The bytes are as stored (compressed): the applier decodes and
+ * verifies them; a failed download fails the reader with {@link Failed}, whatever it has read.
  */
 final class Downloads {
   private final ReplicaStore store;
@@ -38,7 +43,7 @@ final class Downloads {
   private final Map<LayoutFile, Started> started = new HashMap<>();
   private long startedBytes;
 
-  private record Started(Future<Path> download, long size) {}
+  private record Started(Fetch fetch, Future<?> download, long size) {}
 
   Downloads(
       ReplicaStore store,
@@ -59,28 +64,20 @@ final class Downloads {
   }
 
   /**
-   * Opens {@code file}'s bytes, waiting for its download when it is fetched ahead. Closing the
-   * stream removes the downloaded copy.
+   * Opens {@code file}'s bytes, as they arrive when it is fetched ahead. Closing the stream stops
+   * its download if it is still running and removes the downloaded copy.
    *
    * @throws IOException the store's error, for the caller to name
    */
-  InputStream take(LayoutFile file) throws IOException, InterruptedException {
+  InputStream take(LayoutFile file) throws IOException {
     Started s = started.remove(file);
     if (s == null) { // read in place
       queued.removeIf(w -> w.name().equals(file));
-      return new Counting(store.open(file), progress, null);
+      return new Counting(store.open(file), progress);
     }
     startedBytes -= s.size();
     fill();
-    try {
-      Path p = s.download().get();
-      return new Counting(Files.newInputStream(p), null, p);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(e.getCause());
-    }
+    return new Arriving(s.fetch(), s.download());
   }
 
   private void fill() {
@@ -88,34 +85,168 @@ final class Downloads {
         && !queued.isEmpty()
         && (started.isEmpty() || startedBytes + queued.peek().size() <= aheadBytes)) {
       WalSegmentInfo next = queued.poll();
-      started.put(next.name(), new Started(pool.submit(() -> download(next.name())), next.size()));
+      Fetch f = new Fetch(dir.resolve(next.name().fileName()));
+      started.put(
+          next.name(), new Started(f, pool.submit(() -> download(next.name(), f)), next.size()));
       startedBytes += next.size();
     }
   }
 
-  private Path download(LayoutFile file) throws IOException {
-    Path target = dir.resolve(file.fileName());
-    try (InputStream in = new Counting(store.open(file), progress, null)) {
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+  private void download(LayoutFile file, Fetch f) {
+    IOException failure = null;
+    try (InputStream in = new Counting(store.open(file), progress);
+        FileChannel out =
+            FileChannel.open(
+                f.path,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+      byte[] buf = new byte[CHUNK];
+      ByteBuffer b = ByteBuffer.wrap(buf);
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        b.clear().limit(n);
+        while (b.hasRemaining()) {
+          out.write(b);
+        }
+        f.wrote(n);
+      }
+    } catch (IOException e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      failure = new IOException(e);
+    } finally {
+      f.ended(failure);
     }
-    return target;
   }
 
-  /** Counts bytes into the progress line as they arrive; removes a downloaded copy when closed. */
+  /** Bytes copied from the store to the work file at once (and then readable by the applier). */
+  static final int CHUNK = 256 << 10;
+
+  /** The download of a segment failed; the applier names the segment. */
+  static final class Failed extends IOException {
+    Failed(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * A download in progress: how many bytes of its work file are written, and how it ended.
+   * Invariant: {@code written} only grows, and every byte below it is in the file.
+   */
+  private static final class Fetch {
+    final Path path;
+    private long written;
+    private boolean ended;
+    private IOException failure;
+
+    Fetch(Path path) {
+      this.path = path;
+    }
+
+    synchronized void wrote(long n) {
+      written += n;
+      notifyAll();
+    }
+
+    synchronized void ended(IOException e) {
+      ended = true;
+      failure = e;
+      notifyAll();
+    }
+
+    /**
+     * Waits for bytes at {@code position}: returns how many there are, -1 when the download ended
+     * before it, or throws its failure.
+     */
+    synchronized long awaitBeyond(long position) throws IOException {
+      while (written <= position && !ended) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted waiting for " + path.getFileName());
+        }
+      }
+      if (written > position) {
+        return written - position;
+      }
+      if (failure != null) {
+        throw new Failed(failure);
+      }
+      return -1;
+    }
+
+    synchronized boolean ended() {
+      return ended;
+    }
+  }
+
+  /** Reads a {@link Fetch}'s work file as far as it is written, waiting for the rest. */
+  private static final class Arriving extends InputStream {
+    private final Fetch fetch;
+    private final Future<?> download;
+    private FileChannel in;
+    private long position;
+
+    Arriving(Fetch fetch, Future<?> download) {
+      this.fetch = fetch;
+      this.download = download;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      long available = fetch.awaitBeyond(position);
+      if (available < 0) {
+        return -1;
+      }
+      if (in == null) {
+        in = FileChannel.open(fetch.path, StandardOpenOption.READ);
+      }
+      int n = in.read(ByteBuffer.wrap(b, off, (int) Math.min(len, available)), position);
+      if (n <= 0) {
+        throw new IOException(fetch.path + ": written bytes not readable at " + position);
+      }
+      position += n;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        if (in != null) {
+          in.close();
+        }
+      } finally {
+        if (!fetch.ended()) {
+          download.cancel(true);
+        }
+        Files.deleteIfExists(fetch.path);
+      }
+    }
+  }
+
+  /** Counts bytes into the progress line as they arrive, and the file as done when closed. */
   static final class Counting extends FilterInputStream {
     private final Progress progress;
-    private final Path deleteOnClose;
 
-    Counting(InputStream in, Progress progress, Path deleteOnClose) {
+    Counting(InputStream in, Progress progress) {
       super(in);
       this.progress = progress;
-      this.deleteOnClose = deleteOnClose;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
-      if (b >= 0 && progress != null) {
+      if (b >= 0) {
         progress.downloaded(1);
       }
       return b;
@@ -124,7 +255,7 @@ final class Downloads {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
-      if (n > 0 && progress != null) {
+      if (n > 0) {
         progress.downloaded(n);
       }
       return n;
@@ -135,12 +266,7 @@ final class Downloads {
       try {
         super.close();
       } finally {
-        if (progress != null) {
-          progress.fileDone();
-        }
-        if (deleteOnClose != null) {
-          Files.deleteIfExists(deleteOnClose);
-        }
+        progress.fileDone();
       }
     }
   }

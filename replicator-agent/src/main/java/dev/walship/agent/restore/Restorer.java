@@ -13,6 +13,7 @@ import dev.walship.toolkit.files.DurableFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -142,7 +143,7 @@ public final class Restorer {
   private void restoreSnapshot(RestorePlan plan, Path db, Progress progress)
       throws IOException, RestoreException {
     LayoutFile name = plan.snapshot().name();
-    try (InputStream in = new Downloads.Counting(store.open(name), progress, null);
+    try (InputStream in = new Downloads.Counting(store.open(name), progress);
         OutputStream sink = new BufferedOutputStream(Files.newOutputStream(db), 1 << 20)) {
       ContentCheck.snapshot(plan.snapshot().name(), in, sink);
     } catch (ValidationException e) {
@@ -203,7 +204,15 @@ public final class Restorer {
         SegmentSummary s = ContentCheck.segment(seg.name(), in, context, sink);
         context = SegmentContext.after(s);
         expected = s.endOffset();
+      } catch (Downloads.Failed e) {
+        throw cannotDownload(plan, seg.name(), e);
       } catch (ValidationException e) {
+        if (e.getCause() instanceof Downloads.Failed f) { // the bytes stopped, not damaged ones
+          throw cannotDownload(plan, seg.name(), f);
+        }
+        if (e.getCause() instanceof InterruptedIOException) { // waiting for them was interrupted
+          throw new InterruptedException(e.getMessage());
+        }
         throw new RestoreException(
             plan.location()
                 + "/"
@@ -233,13 +242,19 @@ public final class Restorer {
   }
 
   private static InputStream take(RestorePlan plan, Downloads downloads, LayoutFile name)
-      throws InterruptedException, RestoreException {
+      throws RestoreException {
     try {
       return downloads.take(name);
     } catch (IOException e) {
-      throw new RestoreException(
-          "cannot download " + plan.location() + "/" + name.path() + ": " + e.getMessage(), e);
+      throw cannotDownload(plan, name, e);
     }
+  }
+
+  private static RestoreException cannotDownload(RestorePlan plan, LayoutFile name, IOException e) {
+    Throwable cause = e instanceof Downloads.Failed ? e.getCause() : e;
+    return new RestoreException(
+        "cannot download " + plan.location() + "/" + name.path() + ": " + cause.getMessage(),
+        cause);
   }
 
   private static void checkOutput(Path out) throws RestoreException {
