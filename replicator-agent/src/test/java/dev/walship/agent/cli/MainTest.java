@@ -39,6 +39,27 @@ class MainTest {
   }
 
   @Test
+  void everyCommandRunsWhenNamedFirstAloneBuilt() {
+    for (String c :
+        new String[] {
+          "databases",
+          "generations",
+          "keygen",
+          "replicate",
+          "restore",
+          "snapshots",
+          "status",
+          "verify",
+          "wal",
+          "version"
+        }) {
+      CliRun r = CliRun.run(dir, Map.of(), c, "-h");
+      assertEquals(0, r.exit(), c + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: replicator " + c), c + ": " + r.out());
+    }
+  }
+
+  @Test
   void unknownCommandIsAUsageError() {
     CliRun r = CliRun.run(dir, Map.of(), "frobnicate");
     assertEquals(2, r.exit());
