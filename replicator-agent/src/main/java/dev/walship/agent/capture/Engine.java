@@ -44,10 +44,17 @@ import org.slf4j.LoggerFactory;
  *   <li><b>The page image follows the end.</b> {@link PageImage} describes the database at the end
  *       of the history; it is saved with its position so that a restart (clean or after SIGKILL)
  *       can prove the database still continues the history, or catch it up, before capture goes on.
+ *   <li><b>A skipped look sees nothing new.</b> {@link #look} skips the full look only when the
+ *       {@link Glance} equals the one taken before the last full look began (so nothing any look
+ *       could see has changed since) and no work that time alone makes due is waiting. How often
+ *       capture looks never matters for safety: invariant 2 holds however long it waits.
  * </ol>
  */
 final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /** The longest a database goes without a full look however idle it is. */
+  static final Duration FULL_LOOK_EVERY = Duration.ofSeconds(30);
 
   private final Path db;
   private final Path wal;
@@ -118,9 +125,6 @@ final class Engine implements AutoCloseable {
     before = now;
     return grew;
   }
-
-  /** The longest a database goes without a full look however idle it is. */
-  static final Duration FULL_LOOK_EVERY = Duration.ofSeconds(30);
 
   /** Full looks so far (for tests). */
   long fullLooks() {
