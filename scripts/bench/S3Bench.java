@@ -45,6 +45,12 @@ public class S3Bench {
   record Lag(BenchKit.Lags lags, double cpuSeconds, long requests, long peakRssKb, int commits) {}
 
   public static void main(String[] args) throws Exception {
+    // The bench's own S3 client (listing the bucket) logs through the agent jar's logback: warnings
+    // only, on stderr, so that the table on stdout is the table.
+    dev.walship.toolkit.logging.Logging.configure(
+        org.slf4j.event.Level.WARN,
+        dev.walship.toolkit.logging.LogFormat.TEXT,
+        dev.walship.toolkit.logging.LogTarget.STDERR);
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--work" -> work = Path.of(args[i + 1]);
