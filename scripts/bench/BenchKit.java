@@ -1,9 +1,11 @@
-// What the agent benchmarks share (LagBench, S3Bench): the writer that commits marked rows at a
+// What the agent benchmarks share (LagBench, ManyBench, S3Bench): replica-server,: the writer that commits marked rows at a
 // rate, the watcher that finds those rows in the WAL segments a replica receives, and the agent's
 // CPU and memory read from /proc. Compiled together with each benchmark by its launcher script.
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -60,6 +62,90 @@ final class BenchKit {
       }
       return max;
     }
+  }
+
+  // ---- replica-server --------------------------------------------------------------------------
+
+  /**
+   * replica-server in its own process ({@code scripts/replica-server serve}) on a free loopback
+   * port, with one user {@code bench} (a fresh ed25519 key, root {@code work/server-root}, {@code
+   * db/} writable); {@code moreYaml} is appended to its configuration.
+   */
+  record Server(Process process, int port, Path root, Path clientKey, String hostKeyFingerprint, Path log)
+      implements AutoCloseable {
+    static Server start(Path work, Path repo, String moreYaml) throws Exception {
+      Path clientKey = work.resolve("id_ed25519");
+      run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
+      Path root = work.resolve("server-root");
+      Files.createDirectories(root.resolve("db"));
+      Path authorized = Files.writeString(work.resolve("authorized_keys"), Files.readString(Path.of(clientKey + ".pub")));
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Path hostKey = work.resolve("ssh_host_ed25519_key");
+      Path cfg = Files.writeString(work.resolve("replica-server.yml"), """
+          listen: 127.0.0.1:%d
+          host-key: %s
+          users:
+            - name: bench
+              root: %s
+              authorized-keys: %s
+              writable: [db]
+          """.formatted(port, hostKey, root, authorized) + moreYaml);
+      Path log = work.resolve("replica-server.log");
+      Process p = new ProcessBuilder(repo.resolve("scripts/replica-server").toString(), "serve", "-config", cfg.toString())
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (true) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+          break;
+        } catch (IOException e) {
+          if (!p.isAlive() || System.nanoTime() > deadline) {
+            throw new IllegalStateException("replica-server did not start: " + Files.readString(log));
+          }
+          Thread.sleep(100);
+        }
+      }
+      String fingerprint = run("ssh-keygen", "-lf", hostKey.toString()).trim().split("\\s+")[1];
+      return new Server(p, port, root, clientKey, fingerprint, log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  static String run(String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
+    }
+    return out;
+  }
+
+  /** How many {@code kind} files ({@code snapshots} or {@code wal}) the replica holds in all generations. */
+  static long count(Path replicaDir, String kind) throws IOException {
+    Path gens = replicaDir.resolve("generations");
+    if (!Files.isDirectory(gens)) {
+      return 0;
+    }
+    long n = 0;
+    try (Stream<Path> s = Files.list(gens)) {
+      for (Path g : (Iterable<Path>) s::iterator) {
+        Path d = g.resolve(kind);
+        if (Files.isDirectory(d)) {
+          try (Stream<Path> f = Files.list(d)) {
+            n += f.filter(x -> x.toString().endsWith(".lz4")).count();
+          }
+        }
+      }
+    }
+    return n;
   }
 
   static Connection openDb(Path db) throws Exception {
@@ -168,6 +254,10 @@ final class BenchKit {
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
     }
+  }
+
+  static String ms(double v) {
+    return Double.isNaN(v) ? "–" : v >= 100 ? String.format("%.0f ms", v) : String.format("%.1f ms", v);
   }
 
   static String ratio(double a, double b) {

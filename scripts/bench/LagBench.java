@@ -3,9 +3,6 @@
 // BenchKit.java, run on the replicator jar's class path (sqlite-jdbc, lz4-java). Not a test: it
 // measures and prints Markdown tables.
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 public class LagBench {
   static Path work;
@@ -96,48 +92,12 @@ public class LagBench {
   // ---- setup ---------------------------------------------------------------------------------
 
   static Process startServer() throws Exception {
-    clientKey = work.resolve("id_ed25519");
-    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
-    serverRoot = work.resolve("server-root");
-    Files.createDirectories(serverRoot.resolve("db"));
-    Path authorized = Files.writeString(work.resolve("authorized_keys"), Files.readString(Path.of(clientKey + ".pub")));
-    try (ServerSocket s = new ServerSocket(0)) {
-      serverPort = s.getLocalPort();
-    }
-    Path hostKey = work.resolve("ssh_host_ed25519_key");
-    Path cfg = Files.writeString(work.resolve("replica-server.yml"), """
-        listen: 127.0.0.1:%d
-        host-key: %s
-        users:
-          - name: bench
-            root: %s
-            authorized-keys: %s
-            writable: [db]
-        """.formatted(serverPort, hostKey, serverRoot, authorized));
-    Process p = new ProcessBuilder(repo.resolve("scripts/replica-server").toString(), "serve", "-config", cfg.toString())
-        .redirectErrorStream(true).redirectOutput(work.resolve("replica-server.log").toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", serverPort)) {
-        break;
-      } catch (IOException e) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("replica-server did not start: " + Files.readString(work.resolve("replica-server.log")));
-        }
-        Thread.sleep(100);
-      }
-    }
-    hostKeyFingerprint = run("ssh-keygen", "-lf", hostKey.toString()).trim().split("\\s+")[1];
-    return p;
-  }
-
-  static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-    }
-    return out;
+    BenchKit.Server s = BenchKit.Server.start(work, repo, "");
+    serverPort = s.port();
+    serverRoot = s.root();
+    clientKey = s.clientKey();
+    hostKeyFingerprint = s.hostKeyFingerprint();
+    return s.process();
   }
 
   /** Starts the agent for {@code db}; returns null for "none". */
@@ -175,7 +135,7 @@ public class LagBench {
   static void awaitReplica(Path replicaDir, Process agent, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (count(replicaDir, "snapshots") > 0 && count(replicaDir, "wal") > 0) {
+      if (BenchKit.count(replicaDir, "snapshots") > 0 && BenchKit.count(replicaDir, "wal") > 0) {
         return;
       }
       if (!agent.isAlive()) {
@@ -184,25 +144,6 @@ public class LagBench {
       Thread.sleep(50);
     }
     throw new IllegalStateException("no snapshot on " + replicaDir + ": " + Files.readString(log));
-  }
-
-  static long count(Path replicaDir, String kind) throws IOException {
-    Path gens = replicaDir.resolve("generations");
-    if (!Files.isDirectory(gens)) {
-      return 0;
-    }
-    long n = 0;
-    try (Stream<Path> s = Files.list(gens)) {
-      for (Path g : (Iterable<Path>) s::iterator) {
-        Path d = g.resolve(kind);
-        if (Files.isDirectory(d)) {
-          try (Stream<Path> f = Files.list(d)) {
-            n += f.filter(x -> x.toString().endsWith(".lz4")).count();
-          }
-        }
-      }
-    }
-    return n;
   }
 
   // ---- the measured runs ---------------------------------------------------------------------
@@ -317,10 +258,6 @@ public class LagBench {
 
   // ---- output ------------------------------------------------------------------------------
 
-  static String ms(double v) {
-    return Double.isNaN(v) ? "–" : v >= 100 ? String.format("%.0f ms", v) : String.format("%.1f ms", v);
-  }
-
   /** The replica each tool ships to, and the row label of its settings. */
   static String replicaOf(String tool) {
     return tool.contains("-file") ? "file" : "SFTP";
@@ -374,7 +311,7 @@ public class LagBench {
       boolean idle = r.rate() == 0;
       t.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d MB | %s | %s |%n",
           replicaOf(r.tool()), idle ? "idle, " + idleSeconds + " s" : r.rate() + " commits/s, " + seconds + " s", agentOf(r.tool()),
-          idle ? "–" : ms(r.lags().ms(50)), idle ? "–" : ms(r.lags().ms(99)), idle ? "–" : ms(r.lags().ms(100)),
+          idle ? "–" : BenchKit.ms(r.lags().ms(50)), idle ? "–" : BenchKit.ms(r.lags().ms(99)), idle ? "–" : BenchKit.ms(r.lags().ms(100)),
           idle ? "–" : r.lags().missing() + " of " + r.commits(), r.cpuSeconds(),
           peer == null ? "–" : BenchKit.ratio(r.cpuSeconds(), peer.cpuSeconds()), r.peakRssKb() / 1024,
           peer == null ? "–" : BenchKit.ratio(r.peakRssKb(), peer.peakRssKb()), goal(r.tool(), r.rate())));

@@ -18,8 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -112,65 +110,18 @@ public class ManyBench {
 
   // ---- setup ---------------------------------------------------------------------------------
 
+  /**
+   * replica-server's defaults, written out: Litestream opens one connection per database, which
+   * the default connections-per-user (500) allows; walship shares one.
+   */
   static Process startServer() throws Exception {
-    clientKey = work.resolve("id_ed25519");
-    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString());
-    serverRoot = work.resolve("server-root");
-    Files.createDirectories(serverRoot.resolve("db"));
-    Path authorized = Files.writeString(work.resolve("authorized_keys"), Files.readString(Path.of(clientKey + ".pub")));
-    try (ServerSocket s = new ServerSocket(0)) {
-      serverPort = s.getLocalPort();
-    }
-    Path hostKey = work.resolve("ssh_host_ed25519_key");
-    // replica-server's defaults, written out: Litestream opens one connection per database, which
-    // the default connections-per-user (500) allows; walship shares one.
-    Path cfg = Files.writeString(work.resolve("replica-server.yml"), """
-        listen: 127.0.0.1:%d
-        host-key: %s
-        users:
-          - name: bench
-            root: %s
-            authorized-keys: %s
-            writable: [db]
-        limits:
-          connections-per-user: 500
-        """.formatted(serverPort, hostKey, serverRoot, authorized));
-    serverLog = work.resolve("replica-server.log");
-    Process p = new ProcessBuilder(repo.resolve("scripts/replica-server").toString(), "serve", "-config", cfg.toString())
-        .redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      try (Socket s = new Socket("127.0.0.1", serverPort)) {
-        break;
-      } catch (IOException e) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("replica-server did not start: " + Files.readString(serverLog));
-        }
-        Thread.sleep(100);
-      }
-    }
-    hostKeyFingerprint = run("ssh-keygen", "-lf", hostKey.toString()).trim().split("\\s+")[1];
-    return p;
-  }
-
-  static String run(String... cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-    }
-    return out;
-  }
-
-  static Connection openDb(Path db) throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-    try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=NORMAL");
-      s.execute("PRAGMA busy_timeout=5000");
-      s.execute("create table if not exists t(seq integer primary key, payload blob)");
-    }
-    return c;
+    BenchKit.Server s = BenchKit.Server.start(work, repo, "limits:\n  connections-per-user: 500\n");
+    serverPort = s.port();
+    serverRoot = s.root();
+    clientKey = s.clientKey();
+    hostKeyFingerprint = s.hostKeyFingerprint();
+    serverLog = s.log();
+    return s.process();
   }
 
   /** walship: one dir: entry (watched); Litestream v0.3.13 has no dir:, so every path is listed. */
@@ -216,13 +167,6 @@ public class ManyBench {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.getParent().resolve(tool + ".log").toFile()).start();
   }
 
-  static void stopAgent(Process p) throws Exception {
-    p.destroy();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly().waitFor();
-    }
-  }
-
   // ---- one measured run ----------------------------------------------------------------------
 
   static Run run(String tool, int n, int rate) throws Exception {
@@ -240,7 +184,7 @@ public class ManyBench {
       for (int i = 0; i < n; i++) {
         Path db = dir.resolve("tenant-%03d.db".formatted(i));
         dbs.add(db);
-        Connection c = openDb(db);
+        Connection c = BenchKit.openDb(db);
         conns.add(c);
         write(c, 1, new SplittableRandom(i));
       }
@@ -266,7 +210,7 @@ public class ManyBench {
             Thread.sleep(10);
           }
           long cpu1 = cpuTicks(agent.pid());
-          long rss = peakRssKb(agent.pid());
+          long rss = BenchKit.peakRssKb(agent.pid());
           int connections = connections(agent.pid());
           long[] lags = new long[n * per];
           int k = 0;
@@ -282,7 +226,7 @@ public class ManyBench {
           }
           lags = Arrays.copyOf(lags, k);
           Arrays.sort(lags);
-          stopAgent(agent);
+          BenchKit.stopAgent(agent);
           System.err.printf("%s: %d login(s) during the run%n", name, logins() - logins0);
           int exact = restoreAll(tool, dbs, replicaRoot, dir.getParent());
           return new Run(tool, n, rate, lags, missing, n * per, (cpu1 - cpu0) / 100.0, (idle1 - idle0) / 100.0, rss,
@@ -290,7 +234,7 @@ public class ManyBench {
         }
       } finally {
         if (agent.isAlive()) {
-          stopAgent(agent);
+          BenchKit.stopAgent(agent);
         }
       }
     } finally {
@@ -359,7 +303,7 @@ public class ManyBench {
     while (System.nanoTime() < deadline) {
       int ready = 0;
       for (Path db : dbs) {
-        if (count(replicas.resolve(db.getFileName().toString()), "snapshots") > 0) {
+        if (BenchKit.count(replicas.resolve(db.getFileName().toString()), "snapshots") > 0) {
           ready++;
         }
       }
@@ -372,25 +316,6 @@ public class ManyBench {
       Thread.sleep(200);
     }
     throw new IllegalStateException("not every database reached " + replicas + ": " + Files.readString(log));
-  }
-
-  static long count(Path replicaDir, String kind) throws IOException {
-    Path gens = replicaDir.resolve("generations");
-    if (!Files.isDirectory(gens)) {
-      return 0;
-    }
-    long n = 0;
-    try (Stream<Path> s = Files.list(gens)) {
-      for (Path g : (Iterable<Path>) s::iterator) {
-        Path d = g.resolve(kind);
-        if (Files.isDirectory(d)) {
-          try (Stream<Path> f = Files.list(d)) {
-            n += f.filter(x -> x.toString().endsWith(".lz4")).count();
-          }
-        }
-      }
-    }
-    return n;
   }
 
   static int generations(Path replicas) throws IOException {
@@ -427,7 +352,7 @@ public class ManyBench {
               .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), restored);
         }
       } else {
-        run(litestream.toString(), "restore", "-config", dir.resolve("litestream.yml").toString(), "-o", restored.toString(),
+        BenchKit.run(litestream.toString(), "restore", "-config", dir.resolve("litestream.yml").toString(), "-o", restored.toString(),
             db.toString());
       }
       if (digest(db).equals(digest(restored))) {
@@ -456,15 +381,6 @@ public class ManyBench {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-  }
-
-  static long peakRssKb(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    return -1;
   }
 
   /** The agent's established TCP connections to the server's port (its sockets' inodes in /proc/net/tcp). */
@@ -629,10 +545,6 @@ public class ManyBench {
     return r.lagNanos()[Math.max(0, i)] / 1e6;
   }
 
-  static String ms(double v) {
-    return v >= 100 ? String.format("%.0f ms", v) : String.format("%.1f ms", v);
-  }
-
   static String ratio(double a, double b) {
     return b == 0 || Double.isNaN(a) || Double.isNaN(b) ? "–" : String.format("%.3f", a / b);
   }
@@ -656,7 +568,7 @@ public class ManyBench {
           ratio(w.idleCpuSeconds(), l.idleCpuSeconds()));
       row(t, "agent peak RSS, " + at, w.peakRssKb() / 1024 + " MB", l.peakRssKb() / 1024 + " MB", ratio(w.peakRssKb(), l.peakRssKb()));
       for (double p : new double[] {50, 99}) {
-        row(t, "commit-to-replica lag p" + (int) p + ", " + at, ms(pct(w, p)), ms(pct(l, p)), ratio(pct(w, p), pct(l, p)));
+        row(t, "commit-to-replica lag p" + (int) p + ", " + at, BenchKit.ms(pct(w, p)), BenchKit.ms(pct(l, p)), ratio(pct(w, p), pct(l, p)));
       }
       row(t, "commits not on the replica 30 s after the last, " + at + " (of " + w.commits() + ")", "" + w.missing(),
           "" + l.missing(), "");

@@ -42,6 +42,8 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private final Engine engine;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean closing;
+  private volatile long lastLook;
+  private volatile boolean deferred;
   private Job job;
   private FileWatches.Registration watch;
   private AutoCloseable owned;
@@ -102,7 +104,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
             db.getParent(),
             f -> {
               if (f == null || f.equals(name) || f.equals(wal)) {
-                wake();
+                changed();
               }
             });
     job = Job.start(workers, "capture " + db, this::step);
@@ -127,6 +129,16 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     wake();
   }
 
+  /** Looks that were more than a glance, so far (for tests). */
+  long fullLooks() {
+    lock.lock();
+    try {
+      return engine.fullLooks();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** What capture is doing now. */
   public CaptureStatus status() {
     return out.status();
@@ -140,10 +152,12 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     if (closing) {
       return Job.DONE;
     }
+    deferred = false;
+    lastLook = ticker.read();
     lock.lock();
     try {
       if (!closing) {
-        engine.tick();
+        engine.look();
       }
     } catch (SQLException e) {
       failed("SQLite: " + e.getMessage());
@@ -163,6 +177,21 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     if (out.status(CaptureStatus.State.FAILING, detail)) {
       LOG.error(detail);
     }
+  }
+
+  /**
+   * A file event: a look at once while some replica waits for more, otherwise within the pace after
+   * the last look began ({@link Outbox#pace}), so that commits arriving while every replica is busy
+   * make one look, not one each.
+   */
+  private void changed() {
+    Job j = job;
+    if (j == null) {
+      return;
+    }
+    deferred = true;
+    long wait = out.pace().toNanos() - (ticker.read() - lastLook);
+    j.wakeWithin(Duration.ofNanos(Math.max(0, wait)));
   }
 
   void wake() {
@@ -317,6 +346,19 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
       lock.unlock();
     }
     wake();
+  }
+
+  @Override
+  public void pace(String replica, Duration syncInterval) {
+    out.pace(replica, syncInterval);
+  }
+
+  @Override
+  public void waiting(String replica, Position seen) {
+    out.waiting(replica, seen);
+    if (deferred && out.pace().isZero()) {
+      wake();
+    }
   }
 
   @Override

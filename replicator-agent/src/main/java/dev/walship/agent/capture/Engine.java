@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -43,10 +44,17 @@ import org.slf4j.LoggerFactory;
  *   <li><b>The page image follows the end.</b> {@link PageImage} describes the database at the end
  *       of the history; it is saved with its position so that a restart (clean or after SIGKILL)
  *       can prove the database still continues the history, or catch it up, before capture goes on.
+ *   <li><b>A skipped look sees nothing new.</b> {@link #look} skips the full look only when the
+ *       {@link Glance} equals the one taken before the last full look began (so nothing any look
+ *       could see has changed since) and no work that time alone makes due is waiting. How often
+ *       capture looks never matters for safety: invariant 2 holds however long it waits.
  * </ol>
  */
 final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /** The longest a database goes without a full look however idle it is. */
+  static final Duration FULL_LOOK_EVERY = Duration.ofSeconds(30);
 
   private final Path db;
   private final Path wal;
@@ -67,6 +75,12 @@ final class Engine implements AutoCloseable {
   private int leases;
   private Discontinuity pending;
   private String story = "";
+
+  /** The glance taken before the last full look that ended normally; null: the next is full. */
+  private Glance before;
+
+  private long lastFull;
+  private long fullLooks;
 
   Engine(
       Path db,
@@ -90,7 +104,65 @@ final class Engine implements AutoCloseable {
   }
 
   /**
-   * One look at the database: attach, copy new frames, move the mark, restart the WAL when due.
+   * One look at the database: a full {@link #tick} unless a {@link Glance} shows that nothing
+   * changed since the last full look began and no time-driven work is due (then nearly free). A
+   * full look happens at least every {@link #FULL_LOOK_EVERY} regardless.
+   *
+   * @return true when the history grew
+   */
+  boolean look() throws IOException, SQLException {
+    Glance now = glance();
+    if (now != null
+        && now.same(before)
+        && !timeDue()
+        && ticker.until(lastFull + FULL_LOOK_EVERY.toNanos()) > 0) {
+      return false;
+    }
+    before = null;
+    lastFull = ticker.read();
+    fullLooks++;
+    boolean grew = tick();
+    before = now;
+    return grew;
+  }
+
+  /** Full looks so far (for tests). */
+  long fullLooks() {
+    return fullLooks;
+  }
+
+  /** A glance at the files, or null when only a full look will do (detached, no database). */
+  private Glance glance() {
+    if (at == null) {
+      return null;
+    }
+    try {
+      return Glance.take(db, wal, meta.currentFile(), at.walIndex());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** True when a look must be full whatever the files say (work that time alone makes due). */
+  private boolean timeDue() {
+    ShadowIndex shadow = history.shadow();
+    if (pending != null
+        || shadow == null
+        || !anchored
+        || leases > 0
+        || !at.mark().held()
+        || at.mark().due()
+        || history.syncDue()
+        || out.shippedChangedPending()) {
+      return true;
+    }
+    long frames = (shadow.length() - WalHeader.SIZE) / shadow.header().frameSize();
+    return schedule.due(frames, shadow.length() > history.ownWriteEnd(), history.indexStartedAt());
+  }
+
+  /**
+   * One full look at the database: attach, copy new frames, move the mark, restart the WAL when
+   * due.
    *
    * @return true when the history grew
    */
@@ -415,6 +487,7 @@ final class Engine implements AutoCloseable {
 
   /** Drops every connection and lock; the next tick reattaches from the meta directory. */
   void detach() {
+    before = null;
     history.reset();
     if (at != null) {
       at.close();

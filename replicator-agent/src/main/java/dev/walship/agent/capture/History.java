@@ -293,9 +293,14 @@ final class History implements Tail {
 
   /** Syncs the current index when its oldest unsynced publish is {@link #SYNC_INTERVAL} old. */
   void syncIfDue() throws IOException {
-    if (shadow != null && shadow.syncDue(clock.millis(), SYNC_INTERVAL.toMillis())) {
+    if (syncDue()) {
       shadow.sync();
     }
+  }
+
+  /** True when published bytes have waited long enough for their fsync. */
+  boolean syncDue() {
+    return shadow != null && shadow.syncDue(clock.millis(), SYNC_INTERVAL.toMillis());
   }
 
   /** What capture's no-op write will look like if it begins a new WAL cycle now. */

@@ -4,9 +4,11 @@ import dev.walship.format.layout.Position;
 import dev.walship.toolkit.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,6 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * change), the status, and the positions replicas report. Thread-safe.
  */
 final class Outbox {
+  /** The pace of looks while every replica is busy shipping what was captured before. */
+  static final Duration BUSY_PACE = Duration.ofMillis(100);
+
   private final Clock clock;
   private final Ticker ticker;
   private volatile Position end;
@@ -22,6 +27,8 @@ final class Outbox {
   private final Map<String, Position> shipped = new ConcurrentHashMap<>();
   private volatile boolean shippedChanged;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Duration> syncIntervals = new ConcurrentHashMap<>();
+  private final Set<String> waiting = new HashSet<>();
 
   Outbox(Clock clock, Ticker ticker) {
     this.clock = clock;
@@ -40,6 +47,7 @@ final class Outbox {
       changed = !p.equals(end);
       if (changed) {
         end = p;
+        waiting.clear();
         notifyAll();
       }
     }
@@ -53,6 +61,35 @@ final class Outbox {
    */
   void onChange(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /** Replica {@code replica} ships every {@code syncInterval} (zero: as soon as it can). */
+  void pace(String replica, Duration syncInterval) {
+    syncIntervals.put(replica, syncInterval);
+  }
+
+  /** Replica {@code replica} has shipped up to {@code seen} and waits for the end to move on. */
+  synchronized void waiting(String replica, Position seen) {
+    if (Objects.equals(seen, end)) {
+      waiting.add(replica);
+    }
+  }
+
+  /**
+   * How long after a look began a file event may wait for the next one: zero while some replica
+   * waits for the end to move (or none is known), otherwise {@link #BUSY_PACE}, or a quarter of the
+   * shortest sync-interval when every replica has one and that is longer.
+   */
+  synchronized Duration pace() {
+    if (syncIntervals.isEmpty() || !waiting.isEmpty()) {
+      return Duration.ZERO;
+    }
+    Duration shortest = null;
+    for (Duration d : syncIntervals.values()) {
+      shortest = shortest == null || d.compareTo(shortest) < 0 ? d : shortest;
+    }
+    Duration quarter = shortest.dividedBy(4);
+    return quarter.compareTo(BUSY_PACE) > 0 ? quarter : BUSY_PACE;
   }
 
   synchronized Position await(Position seen, Duration timeout) throws InterruptedException {
@@ -100,6 +137,11 @@ final class Outbox {
 
   Map<String, Position> shippedPositions() {
     return Map.copyOf(shipped);
+  }
+
+  /** True when a replica reported a position since the last {@link #takeShippedChanged}. */
+  boolean shippedChangedPending() {
+    return shippedChanged;
   }
 
   /** True (once) when a replica reported a position since the last call. */

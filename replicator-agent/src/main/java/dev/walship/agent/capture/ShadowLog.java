@@ -45,6 +45,20 @@ public interface ShadowLog {
   void onChange(Runnable listener);
 
   /**
+   * Replica {@code replica} ships every {@code syncInterval} (zero: as soon as it can). Called once
+   * by each shipper before it starts. Capture paces its looks by it (see {@link #waiting}).
+   */
+  void pace(String replica, Duration syncInterval);
+
+  /**
+   * Replica {@code replica} has shipped everything up to {@code seen} and waits for the end to move
+   * on. While some replica waits, capture looks at the database as soon as it changes; while every
+   * replica is busy (uploading, or waiting for its sync-interval), changes gather and capture looks
+   * once one waits, or after a short pace (100 ms, or a quarter of the shortest sync-interval).
+   */
+  void waiting(String replica, Position seen);
+
+  /**
    * The captured length of index {@code index} of {@code generation}: final for an index before the
    * current one, {@code end().offset()} for the current one.
    *

@@ -90,6 +90,16 @@ final class WalIndex implements AutoCloseable {
         "the wal-index header in " + shm.path() + " kept changing while it was" + " read");
   }
 
+  /**
+   * The header and checkpoint info as they are now, unchecked (for {@link Glance}, which only
+   * compares them with an earlier reading); empty when the file holds none yet.
+   */
+  byte[] raw() throws IOException {
+    byte[] b = new byte[SIZE];
+    int n = shm.read(ByteBuffer.wrap(b), 0);
+    return n < SIZE ? new byte[0] : b;
+  }
+
   private State parse(byte[] b) throws IOException {
     ByteBuffer n = ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
     if (n.getInt(0) != VERSION || b[12] != 1) {

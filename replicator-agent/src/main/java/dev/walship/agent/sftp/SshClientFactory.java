@@ -85,6 +85,9 @@ final class SshClientFactory {
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, options.heartbeatMaxNoReply());
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, options.connectTimeout());
     CoreModuleProperties.SOCKET_KEEPALIVE.set(client, true);
+    // Each upload is a handful of small request/reply exchanges: with Nagle's algorithm on (MINA's
+    // default), a request's last segment waits for the server's delayed ACK.
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
     // MINA's async download keeps window/261120 reads in flight: 8 MiB (32 reads) instead of the
     // default 2 MiB measured 1.5-2x faster downloads from OpenSSH here (150-185 -> 275-315 MB/s).
     CoreModuleProperties.WINDOW_SIZE.set(client, WINDOW_SIZE);

@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class Shipper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
 
-  /** Longest a shipper waits for capture before it looks at its timers again. */
-  private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+  /**
+   * Longest a shipper waits for capture before it looks again (a safety net: capture's end moving
+   * wakes it through {@link ShadowLog#onChange}, and its own timers are waited for exactly).
+   */
+  private static final Duration MAX_IDLE = Duration.ofMinutes(1);
 
   /** How long a stop past its deadline waits for the step in flight. */
   private static final Duration ABORT_WAIT = Duration.ofSeconds(10);
@@ -49,8 +52,8 @@ public final class Shipper implements AutoCloseable {
       this(duration, untilChange, null);
     }
 
-    static Wait forChange(Position seen) {
-      return new Wait(MAX_IDLE, true, seen);
+    static Wait forChange(Position seen, Duration atMost) {
+      return new Wait(atMost.compareTo(MAX_IDLE) < 0 ? atMost : MAX_IDLE, true, seen);
     }
 
     boolean none() {
@@ -132,6 +135,7 @@ public final class Shipper implements AutoCloseable {
       throw new IllegalStateException(label + ": already started");
     }
     log.onChange(this::wake);
+    log.pace(replica, settings.syncInterval());
     job = Job.start(workers, "ship " + label, this::run);
   }
 
@@ -239,8 +243,8 @@ public final class Shipper implements AutoCloseable {
 
   /**
    * When the job runs next: at once, when capture's end moves (the job is woken by {@link
-   * ShadowLog#onChange}; the timers are looked at every {@link #MAX_IDLE} meanwhile), or after a
-   * wait (an injected sleeper sleeps it here, so tests see the waits).
+   * ShadowLog#onChange}; meanwhile it is due when its next timer is, at most {@link #MAX_IDLE} on),
+   * or after a wait (an injected sleeper sleeps it here, so tests see the waits).
    */
   private Duration next(Wait w) {
     if (w.none()) {
@@ -288,7 +292,7 @@ public final class Shipper implements AutoCloseable {
     Instant now = clock.instant();
     try {
       if (end == null) {
-        return Wait.forChange(null);
+        return Wait.forChange(null, MAX_IDLE);
       }
       if (cursor.generation() == null) {
         cursor.recover(end);
@@ -314,7 +318,8 @@ public final class Shipper implements AutoCloseable {
       if (cursor.advance(end)) {
         return Wait.NONE;
       }
-      return Wait.forChange(end);
+      log.waiting(replica, end);
+      return Wait.forChange(end, untilTimers(now));
     } finally {
       trackBehind(now);
     }
@@ -334,6 +339,24 @@ public final class Shipper implements AutoCloseable {
       return Wait.NONE;
     }
     return null;
+  }
+
+  /** How long until {@link #timers} has work (at least a millisecond). */
+  private Duration untilTimers(Instant now) {
+    Duration d = MAX_IDLE;
+    Duration interval = settings.snapshotInterval();
+    Instant last = cursor.lastSnapshot();
+    if (!interval.isZero() && last != null) {
+      d = shorter(d, Duration.between(now, last.plus(interval)));
+    }
+    if (!settings.retention().isZero()) {
+      d = shorter(d, Duration.between(now, nextRetention));
+    }
+    return d.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : d;
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.walship.agent.work;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One serial piece of recurring work on a {@link Workers} pool: a step that runs, then says when it
@@ -40,6 +41,7 @@ public final class Job {
   private boolean pendingNow;
   private Thread runner;
   private boolean rerun;
+  private long rerunWithin = -1;
   private boolean stopped;
 
   private Job(Workers workers, String name, Step step) {
@@ -76,6 +78,29 @@ public final class Job {
     schedule(0);
   }
 
+  /**
+   * Runs the step within {@code delay} ({@link #wake()} when zero): a run due sooner stays, a later
+   * one is brought forward; during a run, the next run is due within {@code delay} after it.
+   */
+  public synchronized void wakeWithin(Duration delay) {
+    long nanos = delay.toNanos();
+    if (nanos <= 0) {
+      wake();
+      return;
+    }
+    if (stopped) {
+      return;
+    }
+    if (runner != null) {
+      rerunWithin = rerunWithin < 0 ? nanos : Math.min(rerunWithin, nanos);
+      return;
+    }
+    if (pending != null && (pendingNow || pending.getDelay(TimeUnit.NANOSECONDS) <= nanos)) {
+      return;
+    }
+    schedule(nanos);
+  }
+
   private void schedule(long delayNanos) {
     if (pending != null) {
       pending.cancel(false);
@@ -93,6 +118,7 @@ public final class Job {
       pending = null;
       runner = Thread.currentThread();
       rerun = false;
+      rerunWithin = -1;
     }
     Duration next = Duration.ofSeconds(1);
     try {
@@ -103,6 +129,8 @@ public final class Job {
         if (!stopped && next != DONE) {
           if (rerun || next.isZero() || next.isNegative()) {
             schedule(0);
+          } else if (rerunWithin >= 0 && (next == UNTIL_WOKEN || rerunWithin < next.toNanos())) {
+            schedule(rerunWithin);
           } else if (next != UNTIL_WOKEN) {
             schedule(next.toNanos());
           }

@@ -62,4 +62,34 @@ class OutboxTest {
     assertTrue(out.shipped("a", new Position(other, 3, 0)), "another generation");
     assertTrue(out.shipped("b", new Position(other, 3, 0)), "another replica's first");
   }
+
+  @Test
+  void looksArePacedOnlyWhileEveryReplicaIsBusy() {
+    Outbox out = new Outbox(Clock.systemUTC(), Ticker.SYSTEM);
+    assertEquals(Duration.ZERO, out.pace(), "no replica: every change is looked at at once");
+    Position p = new Position(g, 0, 32);
+    out.publish(p);
+    out.pace("a", Duration.ZERO);
+    out.pace("b", Duration.ZERO);
+    assertEquals(Outbox.BUSY_PACE, out.pace(), "both busy");
+    out.waiting("a", new Position(g, 0, 0));
+    assertEquals(Outbox.BUSY_PACE, out.pace(), "a waits beyond an old end: it is woken anyway");
+    out.waiting("a", p);
+    assertEquals(Duration.ZERO, out.pace(), "a waits for more");
+    out.publish(new Position(g, 0, 4152));
+    assertEquals(Outbox.BUSY_PACE, out.pace(), "the new end wakes a: busy again");
+  }
+
+  @Test
+  void everyReplicaWithASyncIntervalPacesLooksByAQuarterOfTheShortest() {
+    Outbox out = new Outbox(Clock.systemUTC(), Ticker.SYSTEM);
+    out.pace("a", Duration.ofSeconds(2));
+    out.pace("b", Duration.ofSeconds(1));
+    assertEquals(Duration.ofMillis(250), out.pace());
+    out.waiting("b", null);
+    assertEquals(Duration.ZERO, out.pace(), "b waits for the first end");
+    out.pace("c", Duration.ZERO);
+    out.publish(new Position(g, 0, 32));
+    assertEquals(Outbox.BUSY_PACE, out.pace(), "c ships at once");
+  }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +86,10 @@ class ResumingInputStreamTest {
         SftpReplicaStore store = store(f.getParent(), proxy, 5);
         InputStream in = store.open(f.getFileName().toString())) {
       in.readNBytes(1_000_000);
-      Files.write(f, Arrays.copyOf(content, SIZE / 2)); // another file took the name
+      // Another file takes the name (renamed over it: truncating the open file in place would let
+      // reads already in flight on the first connection end early, before the cut).
+      Path other = Files.write(f.resolveSibling("other"), Arrays.copyOf(content, SIZE / 2));
+      Files.move(other, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       proxy.cutAll();
       IOException e =
           assertThrows(IOException.class, () -> in.transferTo(OutputStreamSink.INSTANCE));

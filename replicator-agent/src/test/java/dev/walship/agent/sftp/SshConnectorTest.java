@@ -37,6 +37,12 @@ class SshConnectorTest {
             SshClientFactory.WINDOW_SIZE,
             c.sftp().getChannel().getLocalWindow().getMaxSize(),
             "downloads keep 8 MiB of reads in flight");
+        org.apache.sshd.common.io.nio2.Nio2Session io =
+            (org.apache.sshd.common.io.nio2.Nio2Session) c.sftp().getClientSession().getIoSession();
+        assertEquals(
+            true,
+            io.getSocket().getOption(java.net.StandardSocketOptions.TCP_NODELAY),
+            "an upload's small requests leave at once, without waiting for a delayed ACK");
       }
     }
   }

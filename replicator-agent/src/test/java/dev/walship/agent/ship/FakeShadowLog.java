@@ -200,6 +200,24 @@ public final class FakeShadowLog implements ShadowLog {
     };
   }
 
+  /** What each replica said with {@link #pace}. */
+  public final Map<String, Duration> paces = new ConcurrentHashMap<>();
+
+  /** The last position each replica said it waits beyond ({@link #waiting}). */
+  public final Map<String, Position> waits = new ConcurrentHashMap<>();
+
+  @Override
+  public void pace(String replica, Duration syncInterval) {
+    paces.put(replica, syncInterval);
+  }
+
+  @Override
+  public void waiting(String replica, Position seen) {
+    if (seen != null) {
+      waits.put(replica, seen);
+    }
+  }
+
   @Override
   public void shipped(String replica, Position position) {
     shipped.put(replica, position);

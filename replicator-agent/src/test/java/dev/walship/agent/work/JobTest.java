@@ -182,4 +182,34 @@ class JobTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  void wakeWithinNeverDelaysARunDueSoonerAndBringsALaterOneForward() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch inRun = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Job j =
+        Job.start(
+            workers,
+            "paced",
+            () -> {
+              if (runs.incrementAndGet() == 2) {
+                inRun.countDown();
+                await(release);
+              }
+              return Job.UNTIL_WOKEN;
+            });
+    Await.until(Duration.ofSeconds(5), "the first run", () -> runs.get() == 1);
+    j.wakeWithin(Duration.ofHours(1));
+    j.wakeWithin(Duration.ofMillis(20)); // brings the hour forward
+    Await.until(Duration.ofSeconds(5), "the second run", () -> runs.get() == 2);
+    assertTrue(inRun.await(5, TimeUnit.SECONDS));
+    j.wakeWithin(Duration.ofMillis(20)); // during a run: once more, soon after it
+    release.countDown();
+    Await.until(Duration.ofSeconds(5), "the third run", () -> runs.get() == 3);
+    j.wake();
+    j.wakeWithin(Duration.ofHours(1)); // a run due now stays due now
+    Await.until(Duration.ofSeconds(5), "the fourth run", () -> runs.get() == 4);
+    j.stop();
+  }
 }
