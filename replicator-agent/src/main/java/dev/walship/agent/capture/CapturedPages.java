@@ -185,7 +185,10 @@ public final class CapturedPages implements AutoCloseable {
     InputStream in =
         new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16);
     apply(
-        WalReader.continuing(new Bounded(in, to - from), header, from, checksum), limit, image, f);
+        WalReader.continuing(new BoundedInput(in, to - from), header, from, checksum),
+        limit,
+        image,
+        f);
   }
 
   /**
@@ -309,41 +312,6 @@ public final class CapturedPages implements AutoCloseable {
 
     public boolean matches() {
       return expectedPages == actualPages && differingCount == 0;
-    }
-  }
-
-  /** The first {@code left} bytes of a stream. */
-  private static final class Bounded extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    Bounded(InputStream in, long left) {
-      this.in = in;
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        left--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
     }
   }
 }

@@ -248,41 +248,7 @@ final class ShadowIndex implements AutoCloseable {
       throw new IOException(file + " holds " + size + " bytes, " + to + " requested");
     }
     ch.position(from);
-    return new Range(Channels.newInputStream(ch), to - from);
-  }
-
-  /** The first {@code left} bytes of a stream. */
-  private static final class Range extends InputStream {
-    private final InputStream in;
-    private long left;
-
-    Range(InputStream in, long left) {
-      this.in = in;
-      this.left = left;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (left <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, left));
-      if (n > 0) {
-        left -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
+    return new BoundedInput(Channels.newInputStream(ch), to - from);
   }
 
   @Override
