@@ -69,8 +69,12 @@ class AgentStatusIT {
               .start()) {
         Shipper s = r.databases().get(0).shippers().get(0);
         Await.until(Duration.ofSeconds(30), "uploads fail", () -> s.stats().failedAttempts() >= 2);
+        // the agent publishes its state once a second (StatePublisher.EVERY)
+        Await.until(
+            Duration.ofSeconds(30),
+            "status shows the running agent's error",
+            () -> status(yml, 1).contains("permission denied"));
         String table = status(yml, 1);
-        assertTrue(table.contains("permission denied"), table);
         assertTrue(
             table.matches("(?s).*\\d+ attempts? failed since \\d{4}-\\d\\d-\\d\\dT.*"), table);
         String json = status(yml, 1, "-json");
