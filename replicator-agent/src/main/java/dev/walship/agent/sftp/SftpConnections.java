@@ -8,8 +8,10 @@ import java.util.Objects;
  * One SSH connection per destination, shared by every SFTP store that goes there: stores whose
  * targets differ only in their path (same host, port, user, password, key, passphrase, host-key
  * rule) get the same {@link SshConnector} and {@link Reconnector}, so hundreds of replicas to one
- * server use one TCP connection, one SFTP channel (MINA's client multiplexes concurrent requests on
- * it, each waiting for its own reply id), one reconnect loop and one keep-alive.
+ * server use one TCP connection, a few SFTP channels taken in turn by the stores (MINA's client
+ * multiplexes concurrent requests on each, each waiting for its own reply id; the server answers
+ * each channel's requests in order, so one channel would queue every upload's fsync behind the
+ * others'), one reconnect loop and one keep-alive.
  *
  * <p>Invariant: a destination is in {@link #open} exactly while at least one store opened here is
  * not closed; the last store's close closes the connection and its client. Thread-safe.
@@ -23,6 +25,7 @@ public final class SftpConnections {
     final SshConnector connector;
     final Reconnector connections;
     int stores;
+    int lanes; // the next store's lane: stores take the connection's channels in turn
 
     Shared(SshConnector connector, Reconnector connections) {
       this.connector = connector;
@@ -52,7 +55,7 @@ public final class SftpConnections {
     s.stores++;
     Shared shared = s;
     return new SftpReplicaStore(
-        target, s.connector, s.connections, () -> release(destination, shared));
+        target, s.connector, s.connections, s.lanes++, () -> release(destination, shared));
   }
 
   /** Destinations with open stores (for tests and logs). */

@@ -49,6 +49,7 @@ public final class SftpReplicaStore implements ReplicaStore {
   private final SshConnector connector;
   private final Reconnector connections;
   private final Runnable release;
+  private final int lane;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ResumingInputStream.Reconnect reconnect =
       new ResumingInputStream.Reconnect() {
@@ -63,9 +64,17 @@ public final class SftpReplicaStore implements ReplicaStore {
         }
       };
 
+  /**
+   * @param lane which of the connection's SFTP channels this store's requests use
+   */
   SftpReplicaStore(
-      SftpTarget target, SshConnector connector, Reconnector connections, Runnable release) {
+      SftpTarget target,
+      SshConnector connector,
+      Reconnector connections,
+      int lane,
+      Runnable release) {
     this.target = target;
+    this.lane = lane;
     this.connector = connector;
     this.connections = connections;
     this.release = release;
@@ -101,7 +110,7 @@ public final class SftpReplicaStore implements ReplicaStore {
   @Override
   public List<Entry> list(String dir) throws IOException {
     String remote = remote(dir);
-    return idempotent("list", dir, c -> entries(RemoteFiles.listOrNull(c.sftp(), remote)));
+    return idempotent("list", dir, c -> entries(RemoteFiles.listOrNull(c.sftp(lane), remote)));
   }
 
   private static List<Entry> entries(List<DirEntry> listed) {
@@ -126,7 +135,8 @@ public final class SftpReplicaStore implements ReplicaStore {
         "statvfs",
         "",
         c -> {
-          OpenSSHStatPathExtension statvfs = c.sftp().getExtension(OpenSSHStatPathExtension.class);
+          OpenSSHStatPathExtension statvfs =
+              c.sftp(lane).getExtension(OpenSSHStatPathExtension.class);
           if (!statvfs.isSupported()) {
             return OptionalLong.empty();
           }
@@ -153,7 +163,7 @@ public final class SftpReplicaStore implements ReplicaStore {
     Connection c = current();
     for (int attempt = 1; ; attempt++) {
       AtomicUpload upload =
-          new AtomicUpload(c.sftp(), remote(Layout.tempPath(file)), remote(file.path()), where);
+          new AtomicUpload(c.sftp(lane), remote(Layout.tempPath(file)), remote(file.path()), where);
       try {
         return upload.run(file.fileName(), modified, content);
       } catch (SftpException e) {
@@ -201,7 +211,7 @@ public final class SftpReplicaStore implements ReplicaStore {
         "delete",
         path,
         c -> {
-          SftpClient sftp = c.sftp();
+          SftpClient sftp = c.sftp(lane);
           Attributes a = RemoteFiles.lstatOrNull(sftp, remote);
           if (a == null) {
             return null;

@@ -87,10 +87,9 @@ final class SshConnector implements AutoCloseable {
       ClientSession session = openSession();
       try {
         authenticate(session);
-        SftpClient sftp =
-            SftpClientFactory.instance()
-                .createSftpClient(session, SftpVersionSelector.fixedVersionSelector(3));
-        Connection c = new Connection(session, sftp, count.incrementAndGet());
+        Connection c =
+            new Connection(
+                session, channel(session), SshConnector::channel, count.incrementAndGet());
         LOG.debug("{}: connection #{} up, cipher {}", target, c.number(), c.cipher());
         return c;
       } catch (SftpStoreException e) {
@@ -224,5 +223,11 @@ final class SshConnector implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("stopping SSH client of {}: {}", target, e.toString());
     }
+  }
+
+  /** One SFTP (version 3) channel on {@code session}. */
+  private static SftpClient channel(ClientSession session) throws IOException {
+    return SftpClientFactory.instance()
+        .createSftpClient(session, SftpVersionSelector.fixedVersionSelector(3));
   }
 }

@@ -366,6 +366,10 @@ class SftpReplicaStoreTest {
     assertEquals(1, two.connectionNumber(), "the second store reuses the first one's connection");
     Connection first = one.connections().peek();
     assertTrue(first == two.connections().peek(), "one SSH connection for both");
+    assertTrue(
+        first.sftp(0) != first.sftp(1) && first.sftp(1).isOpen(),
+        "the second store has an SFTP channel of its own on that connection");
+    assertTrue(first.sftp(Connection.LANES) == first.sftp(0), "lanes wrap around");
 
     one.close();
     one.close(); // twice: still one release

@@ -48,6 +48,33 @@ class SshConnectorTest {
   }
 
   @Test
+  void aLaneTheServerRefusesFallsBackToTheFirstChannel(@TempDir Path dir) throws IOException {
+    try (SftpFixture fx = SftpFixture.start(dir)) {
+      SftpTarget t = fx.target(dir.toString());
+      try (SshConnector connector =
+              new SshConnector(t, fx.options(), HostKeyPolicy.of(t, dir), ClientIdentity.of(t));
+          Connection real = connector.connect()) {
+        int[] asked = {0};
+        Connection c =
+            new Connection(
+                real.session(),
+                real.sftp(),
+                s -> {
+                  asked[0]++;
+                  throw new IOException("open channel: administratively prohibited");
+                },
+                7);
+        assertTrue(c.sftp(1) == c.sftp(0), "a refused lane uses the first channel");
+        assertTrue(c.sftp(2) == c.sftp(0));
+        assertEquals(1, asked[0], "a refusal is not asked again on this connection");
+        assertTrue(c.isOpen());
+        assertTrue(real.sftp(1) != real.sftp(0) && real.sftp(1).isOpen(), "a real second lane");
+        assertTrue(real.sftp(1 + Connection.LANES) == real.sftp(1), "lanes wrap around");
+      }
+    }
+  }
+
+  @Test
   void aSilentServerTimesOutWithAMessage(@TempDir Path dir) throws IOException {
     try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       List<Socket> held = new ArrayList<>();
