@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.walship.agent.config.HeartbeatConfig;
-import dev.walship.agent.sftp.SftpOptions;
 import dev.walship.agent.sftp.SftpReplicaStore;
-import dev.walship.agent.sftp.SftpTarget;
 import dev.walship.agent.ship.ShipSettings;
 import dev.walship.agent.ship.Shipper;
 import dev.walship.testing.Await;
@@ -50,22 +48,7 @@ class HeartbeatIT {
     try (TestServer server = TestServer.start(tmp);
         TcpProxy proxy = TcpProxy.start("127.0.0.1", server.port());
         Connection c = Sqlite.openWal(db, 1000)) {
-      SftpTarget t = server.target("app");
-      SftpReplicaStore viaProxy =
-          SftpReplicaStore.open(
-              new SftpTarget(
-                  t.host(),
-                  proxy.port(),
-                  t.user(),
-                  null,
-                  t.path(),
-                  t.keyPath(),
-                  null,
-                  t.hostKey(),
-                  null),
-              SftpOptions.defaults()
-                  .withReconnect(1, Duration.ofMillis(50), Duration.ofMillis(50))
-                  .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
+      SftpReplicaStore viaProxy = server.storeThrough(proxy, "app");
       URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/ping/secret-uuid");
       try (Replicator r =
           Replicator.builder()

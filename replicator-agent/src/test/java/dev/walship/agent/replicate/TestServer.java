@@ -1,10 +1,12 @@
 package dev.walship.agent.replicate;
 
+import dev.walship.agent.sftp.SftpOptions;
 import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.agent.sftp.SftpTarget;
 import dev.walship.server.ReplicaServer;
 import dev.walship.server.config.ServerConfig;
 import dev.walship.testing.SshKeys;
+import dev.walship.testing.TcpProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +69,20 @@ final class TestServer implements AutoCloseable {
 
   SftpReplicaStore store(String name) throws IOException {
     return SftpReplicaStore.open(target(name));
+  }
+
+  /**
+   * A store of replica {@code name} reached through {@code proxy} (which a test cuts or refuses),
+   * reconnecting once after 50 ms and timing out within seconds, so that a down replica shows fast.
+   */
+  SftpReplicaStore storeThrough(TcpProxy proxy, String name) throws IOException {
+    SftpTarget t = target(name);
+    return SftpReplicaStore.open(
+        new SftpTarget(
+            t.host(), proxy.port(), t.user(), null, t.path(), t.keyPath(), null, t.hostKey(), null),
+        SftpOptions.defaults()
+            .withReconnect(1, Duration.ofMillis(50), Duration.ofMillis(50))
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
   }
 
   /** The replica's lines for a walship config file (indented for a {@code replicas:} list). */
