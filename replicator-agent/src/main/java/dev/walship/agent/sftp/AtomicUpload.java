@@ -8,31 +8,32 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.apache.sshd.common.RuntimeSshException;
+import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.apache.sshd.sftp.client.SftpClient.Attributes;
 import org.apache.sshd.sftp.client.SftpClient.CloseableHandle;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
 import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
-import org.apache.sshd.sftp.client.impl.AbstractSftpClient;
-import org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt to write a file atomically: stream the content into the temporary name (created, with
- * missing parent directories, and truncated), check that the server holds exactly the bytes sent,
- * {@code fsync@openssh.com} it when offered, set its mtime, and rename it over the final name with
- * {@code posix-rename@openssh.com} (atomic replace): seven round trips, none of them a listing.
+ * One attempt to write a file atomically, in three round trips: (1) open the temporary name
+ * (created, with missing parent directories, and truncated); (2) through {@link PipelinedFile}, the
+ * content's writes, FSTAT, FSETSTAT of the mtime, {@code fsync@openssh.com} when offered and CLOSE,
+ * sent without waiting, then every reply checked in order: each write succeeded, the server holds
+ * exactly the bytes sent, and the mtime, the sync and the close took; (3) only then rename it over
+ * the final name with {@code posix-rename@openssh.com} (atomic replace). The rename is never sent
+ * before the replies of (2) are in: a file whose writes failed must never get its final name.
  * Without that extension the final name is removed first and the plain SFTP rename used, which
  * leaves a moment without the file.
  *
- * <p>Content is streamed in pipelined writes of {@link SftpReplicaStore#BUFFER_SIZE} bytes (MINA's
- * async stream keeps two requests in flight): nothing holds the whole file. The stream handed to
- * the {@link ContentWriter} ignores {@code close()} (the writer may wrap it in a stream that closes
- * it) and remembers remote failures, so the caller can tell them from failures of the content
- * itself: only the former are worth a retry on a new connection.
+ * <p>Content is streamed in writes of {@link SftpReplicaStore#BUFFER_SIZE} bytes with a bounded
+ * number in flight: nothing holds the whole file. The stream handed to the {@link ContentWriter}
+ * ignores {@code close()} (the writer may wrap it in a stream that closes it) and remembers remote
+ * failures, so the caller can tell them from failures of the content itself: only the former are
+ * worth a retry on a new connection.
  */
 final class AtomicUpload {
   private static final Logger LOG = LoggerFactory.getLogger(AtomicUpload.class);
@@ -66,25 +67,21 @@ final class AtomicUpload {
   /** Runs the attempt; returns the final file's entry as the server lists it. */
   Entry run(String fileName, Instant modified, ContentWriter content)
       throws IOException, ContentFailure {
-    long sent;
-    try (CloseableHandle handle = RemoteFiles.createForWrite(sftp, temp)) {
-      sent = stream(handle, content);
-      long stored = sftp.stat(handle).getSize();
-      if (stored != sent) {
-        throw new SftpStoreException(
-            where + ": write: the server stored " + stored + " bytes of " + sent + " sent",
-            false,
-            null);
+    CloseableHandle handle = RemoteFiles.createForWrite(sftp, temp);
+    PipelinedFile file =
+        new PipelinedFile((RawSftpClient) sftp, sftp.getVersion(), handle.getIdentifier(), where);
+    try {
+      stream(file, content);
+      file.finish(FileTime.from(modified), fsync());
+    } catch (ContentFailure e) {
+      file.abandon();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      if (!RemoteFiles.isConnectionFailure(e)) {
+        file.abandon(); // a refusal: the channel still works, and must not keep our replies
       }
-      OpenSSHFsyncExtension fsync = sftp.getExtension(OpenSSHFsyncExtension.class);
-      if (fsync.isSupported()) {
-        fsync.fsync(handle);
-      } else {
-        LOG.debug("{}: server does not offer fsync@openssh.com; not syncing", where);
-      }
+      throw e;
     }
-    FileTime mtime = FileTime.from(modified);
-    sftp.setStat(temp, new Attributes().modifyTime(mtime).accessTime(mtime));
     rename();
     // the file as the server now lists it, without asking again: the size it confirmed above, the
     // mtime it was given (SFTP v3 carries whole seconds)
@@ -92,15 +89,20 @@ final class AtomicUpload {
         sftp.getVersion() <= SftpConstants.SFTP_V3
             ? modified.truncatedTo(ChronoUnit.SECONDS)
             : modified;
-    return new Entry(fileName, false, sent, listed);
+    return new Entry(fileName, false, file.count(), listed);
   }
 
-  private long stream(CloseableHandle handle, ContentWriter content)
+  private PipelinedFile.Fsync fsync() {
+    if (sftp.getExtension(OpenSSHFsyncExtension.class).isSupported()) {
+      return PipelinedFile.Fsync.OFFERED;
+    }
+    LOG.debug("{}: server does not offer fsync@openssh.com; not syncing", where);
+    return PipelinedFile.Fsync.NOT_OFFERED;
+  }
+
+  private static void stream(PipelinedFile file, ContentWriter content)
       throws IOException, ContentFailure {
-    SftpOutputStreamAsync out =
-        new SftpOutputStreamAsync(
-            (AbstractSftpClient) sftp, SftpReplicaStore.BUFFER_SIZE, temp, handle, false);
-    RemoteOutput remote = new RemoteOutput(out);
+    RemoteOutput remote = new RemoteOutput(file);
     try {
       content.writeTo(remote);
     } catch (IOException | RuntimeException e) {
@@ -109,8 +111,6 @@ final class AtomicUpload {
       }
       throw new ContentFailure(e);
     }
-    out.close(); // sends what is buffered and waits for every write's status
-    return remote.count;
   }
 
   private void rename() throws IOException {
@@ -141,14 +141,13 @@ final class AtomicUpload {
     }
   }
 
-  /** The stream the content writer sees: counts bytes, remembers remote failures, ignores close. */
+  /** The stream the content writer sees: remembers remote failures, ignores close. */
   private static final class RemoteOutput extends OutputStream {
-    private final OutputStream out;
-    private long count;
+    private final PipelinedFile file;
     private IOException failure;
 
-    RemoteOutput(OutputStream out) {
-      this.out = out;
+    RemoteOutput(PipelinedFile file) {
+      this.file = file;
     }
 
     @Override
@@ -162,8 +161,7 @@ final class AtomicUpload {
         throw failure;
       }
       try {
-        out.write(b, off, len);
-        count += len;
+        file.write(b, off, len);
       } catch (IOException e) {
         failure = e;
         throw e;
@@ -175,12 +173,12 @@ final class AtomicUpload {
 
     @Override
     public void flush() {
-      // pipelined: the store waits for every write at the end
+      // pipelined: every write's reply is checked at the end
     }
 
     @Override
     public void close() {
-      // the store closes the remote stream after writeTo returns
+      // the upload sends the rest after writeTo returns
     }
   }
 }

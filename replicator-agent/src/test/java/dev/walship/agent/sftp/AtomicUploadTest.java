@@ -15,13 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The steps of an atomic upload as a server sees them (MINA's SFTP server records every file
- * operation): open the temporary name, fsync, set the mtime, posix-rename over the final name; and
- * the fallback on a server without the OpenSSH extensions. (OpenSSH's internal-sftp cannot log its
+ * The steps of an atomic upload as a server sees them (MINA's SFTP server records every request and
+ * file operation): open the temporary name; the writes, FSTAT, FSETSTAT of the mtime, fsync and
+ * CLOSE sent in one go; posix-rename over the final name only once all of those succeeded; and the
+ * fallback on a server without the OpenSSH extensions. (OpenSSH's internal-sftp cannot log its
  * requests without syslog; {@link SftpReplicaStoreTest} checks the result against it.)
  */
 class AtomicUploadTest {
@@ -35,8 +40,173 @@ class AtomicUploadTest {
         mina.target("/db", MinaSftpServer.PASSWORD), SftpOptions.defaults().withUserHome(home));
   }
 
+  private static final String WHERE_PREFIX = "sftp://walship@127.0.0.1:";
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new SplittableRandom(seed).nextBytes(b);
+    return b;
+  }
+
+  /** A server whose replica directories exist, so an upload needs no mkdir. */
+  private static MinaSftpServer serverWithDirectories(Path dir, Path root) throws IOException {
+    Files.createDirectories(root.resolve("db").resolve(SNAP.path()).getParent());
+    return MinaSftpServer.start(dir, root, true);
+  }
+
   @Test
-  void opensSyncsSetsMtimeAndPosixRenamesInThatOrder(@TempDir Path dir) throws IOException {
+  void threeRoundTripsOpenThenEverythingUpToCloseThenRename(@TempDir Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    try (MinaSftpServer mina = serverWithDirectories(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      store.checkAccess(); // connected: INIT is done
+      mina.clearEvents();
+      mina.holdFirstWriteUntilClose();
+      byte[] content = random(300_000, 1); // two writes
+      store.write(SNAP, Instant.parse("2026-11-27T12:00:00Z"), out -> out.write(content));
+      assertEquals(
+          List.of(
+              "OPEN",
+              "WRITE",
+              "WRITE",
+              "FSTAT",
+              "FSETSTAT",
+              "EXTENDED fsync@openssh.com",
+              "CLOSE",
+              "EXTENDED posix-rename@openssh.com"),
+          mina.requests());
+      // round trip 2 is one: everything up to CLOSE was sent before the first write was answered
+      assertEquals(
+          List.of("WRITE", "FSTAT", "FSETSTAT", "EXTENDED fsync@openssh.com", "CLOSE"),
+          mina.queuedAtFirstWrite());
+      assertArrayEquals(content, Files.readAllBytes(root.resolve("db").resolve(SNAP.path())));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"WRITE", "FSTAT", "FSETSTAT", "EXTENDED fsync@openssh.com", "CLOSE"})
+  void aRefusedRequestFailsTheUploadAndTheFinalNameKeepsItsOldContent(
+      String refused, @TempDir Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Path finalPath = root.resolve("db").resolve(SNAP.path());
+    try (MinaSftpServer mina = serverWithDirectories(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      byte[] old = random(1000, 2);
+      store.write(SNAP, Instant.parse("2026-11-27T12:00:00Z"), out -> out.write(old));
+      mina.clearEvents();
+      mina.refuse(refused);
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  store.write(
+                      SNAP,
+                      Instant.parse("2026-11-27T12:00:09Z"),
+                      out -> out.write(random(300_000, 3))));
+      String step =
+          switch (refused) {
+            case "WRITE" -> "write at offset 0";
+            case "EXTENDED fsync@openssh.com" -> "fsync";
+            default -> refused.toLowerCase(Locale.ROOT);
+          };
+      assertEquals(
+          WHERE_PREFIX
+              + mina.port()
+              + FINAL
+              + ": write: "
+              + step
+              + ": the server refused: refused by the test",
+          e.getMessage());
+      assertFalse(
+          mina.requests().contains("EXTENDED posix-rename@openssh.com"),
+          "never renamed: " + mina.requests());
+      assertArrayEquals(old, Files.readAllBytes(finalPath));
+      assertFalse(Files.exists(root.resolve("db").resolve(Layout.tempPath(SNAP))));
+      // the channel holds no stale replies: the next upload on the same connection works
+      mina.refuse(null);
+      byte[] next = random(5000, 4);
+      store.write(SNAP, Instant.parse("2026-11-27T12:00:10Z"), out -> out.write(next));
+      assertArrayEquals(next, Files.readAllBytes(finalPath));
+      assertEquals(1, store.connectionNumber());
+    }
+  }
+
+  @Test
+  void aServerThatLosesWritesFailsTheSizeCheck(@TempDir Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    try (MinaSftpServer mina = serverWithDirectories(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      mina.ignore("WRITE");
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> store.write(SNAP, Instant.EPOCH, out -> out.write(new byte[300_000])));
+      assertEquals(
+          WHERE_PREFIX + mina.port() + FINAL + ": write: the server stored 0 bytes of 300000 sent",
+          e.getMessage());
+      assertFalse(mina.requests().contains("EXTENDED posix-rename@openssh.com"));
+      assertFalse(Files.exists(root.resolve("db").resolve(SNAP.path())));
+      assertFalse(Files.exists(root.resolve("db").resolve(Layout.tempPath(SNAP))));
+    }
+  }
+
+  @Test
+  void aLargeFileArrivesByteExact(@TempDir Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    try (MinaSftpServer mina = serverWithDirectories(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      byte[] content = random(7_654_321, 5); // 30 writes, more than are ever in flight
+      Entry e =
+          store.write(
+              SNAP,
+              Instant.parse("2026-11-27T12:00:00Z"),
+              out -> {
+                for (int at = 0; at < content.length; at += 10_007) {
+                  out.write(content, at, Math.min(10_007, content.length - at));
+                }
+              });
+      assertEquals(content.length, e.size());
+      assertArrayEquals(content, Files.readAllBytes(root.resolve("db").resolve(SNAP.path())));
+      assertEquals(
+          (content.length + SftpReplicaStore.BUFFER_SIZE - 1) / SftpReplicaStore.BUFFER_SIZE,
+          mina.requests().stream().filter(r -> r.equals("WRITE")).count());
+    }
+  }
+
+  @Test
+  void aRefusedWriteStopsALargeFileEarly(@TempDir Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    try (MinaSftpServer mina = serverWithDirectories(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      mina.refuse("WRITE");
+      long[] accepted = {0};
+      byte[] chunk = new byte[65536];
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  store.write(
+                      SNAP,
+                      Instant.EPOCH,
+                      out -> {
+                        for (int i = 0; i < 1600; i++) { // 100 MiB
+                          out.write(chunk);
+                          accepted[0] += chunk.length;
+                        }
+                      }));
+      assertTrue(
+          e.getMessage()
+              .endsWith(": write: write at offset 0: the server refused: refused by the test"),
+          e.getMessage());
+      assertTrue(
+          accepted[0] <= (PipelinedFile.WRITES_IN_FLIGHT + 1L) * SftpReplicaStore.BUFFER_SIZE,
+          "stopped after the writes in flight, not at the end: " + accepted[0]);
+      assertFalse(Files.exists(root.resolve("db").resolve(SNAP.path())));
+    }
+  }
+
+  @Test
+  void opensSetsMtimeSyncsAndPosixRenamesInThatOrder(@TempDir Path dir) throws IOException {
     Path root = Files.createDirectories(dir.resolve("root"));
     try (MinaSftpServer mina = MinaSftpServer.start(dir, root, true);
         SftpReplicaStore store = store(mina, dir)) {
@@ -47,8 +217,8 @@ class AtomicUploadTest {
       assertEquals(
           List.of(
               "open " + TEMP,
-              "extension fsync@openssh.com",
               "setstat " + TEMP + " [lastAccessTime, lastModifiedTime]",
+              "extension fsync@openssh.com",
               "extension posix-rename@openssh.com",
               "move " + TEMP + " " + FINAL + " [ATOMIC_MOVE, REPLACE_EXISTING]"),
           events,
