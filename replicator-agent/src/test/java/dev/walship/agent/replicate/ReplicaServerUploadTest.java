@@ -1,0 +1,70 @@
+package dev.walship.agent.replicate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.walship.agent.sftp.SftpReplicaStore;
+import dev.walship.format.layout.Generation;
+import dev.walship.format.layout.Layout;
+import dev.walship.format.layout.SnapshotName;
+import dev.walship.format.lz4.Lz4;
+import dev.walship.format.store.Entry;
+import dev.walship.testing.Sqlite;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipelined upload against replica-server: the mtime travels as FSETSTAT on the open handle
+ * (the server applies it to the staged file, which CLOSE publishes), and a snapshot of many writes
+ * lands byte-exact, validated, under its final name only.
+ */
+class ReplicaServerUploadTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aSnapshotOfManyWritesLandsWholeWithItsMtime() throws Exception {
+    Path db = tmp.resolve("big.db");
+    try (Connection c = Sqlite.openWal(db, 0)) {
+      Sqlite.exec(c, "create table t(x)");
+      for (int i = 0; i < 40; i++) {
+        Sqlite.exec(c, "insert into t values(randomblob(100000))"); // incompressible: ~4 MB
+      }
+      Sqlite.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    byte[] raw = Files.readAllBytes(db);
+    SnapshotName snap = new SnapshotName(Generation.parse("00000000000000c1"), 0);
+    Instant t = Instant.parse("2026-11-27T12:00:07Z");
+    try (TestServer server = TestServer.start(tmp);
+        SftpReplicaStore store = server.store("app")) {
+      Entry e =
+          store.write(
+              snap,
+              t,
+              out -> {
+                try (OutputStream z = Lz4.compressing(out)) {
+                  z.write(raw);
+                }
+              });
+      Path onDisk = server.replicaDir("app").resolve(snap.path());
+      assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
+      assertEquals(e.size(), Files.size(onDisk));
+      try (InputStream in = Lz4.decompressing(Files.newInputStream(onDisk))) {
+        assertArrayEquals(raw, in.readAllBytes());
+      }
+      assertEquals(List.of(e), store.list(parent(snap.path())));
+      assertFalse(Files.exists(server.replicaDir("app").resolve(Layout.tempPath(snap))));
+    }
+  }
+
+  private static String parent(String path) {
+    return path.substring(0, path.lastIndexOf('/'));
+  }
+}
