@@ -131,6 +131,44 @@ class AtomicUploadTest {
     }
   }
 
+  /**
+   * OpenSSH's own sftp-server denying one request ({@code -P}): the same, on a plain server. (With
+   * {@code -P fsync} OpenSSH 9.2 stops offering {@code fsync@openssh.com}, so the client does not
+   * send it; a refused fsync is covered by the MINA server above.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"write", "fstat", "fsetstat", "close"})
+  void openSshDenyingOneRequestFailsTheUploadAndKeepsTheOldFile(String denied, @TempDir Path dir)
+      throws IOException {
+    Path root = Files.createDirectories(dir.resolve("replica"));
+    Path finalPath = root.resolve(SNAP.path());
+    byte[] old = random(1000, 6);
+    Files.createDirectories(finalPath.getParent());
+    Files.write(finalPath, old);
+    try (SftpFixture fx =
+            SftpFixture.start(
+                dir.resolve("sshd"), b -> b.config("ForceCommand internal-sftp -P " + denied));
+        SftpReplicaStore store = fx.store(root.toString())) {
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> store.write(SNAP, Instant.EPOCH, out -> out.write(random(600_000, 7))));
+      String step = denied.equals("write") ? "write at offset 0" : denied;
+      assertEquals(
+          "sftp://root@127.0.0.1:"
+              + fx.server.port()
+              + root
+              + "/"
+              + SNAP.path()
+              + ": write: "
+              + step
+              + ": permission denied by the server (may this user write there?)",
+          e.getMessage());
+      assertArrayEquals(old, Files.readAllBytes(finalPath), "the final name keeps the old file");
+      assertFalse(Files.exists(root.resolve(Layout.tempPath(SNAP))));
+    }
+  }
+
   @Test
   void aServerThatLosesWritesFailsTheSizeCheck(@TempDir Path dir) throws IOException {
     Path root = Files.createDirectories(dir.resolve("root"));
