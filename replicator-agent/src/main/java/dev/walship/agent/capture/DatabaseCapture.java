@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -23,16 +24,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Capture of one SQLite database: the public entry of this package. {@link #open} prepares it,
  * {@link #start} starts it as a {@link Job} (which waits for the database to exist), woken by file
- * events and every monitor interval, {@link #close} makes a final capture of every committed frame
- * and releases every lock. The captured history is read through the {@link ShadowLog} methods.
- * Errors never escape the capture thread: they show in {@link #status()} and in the log, and
- * capture retries.
+ * events, and by a timer for work that time makes due and as a safety net ({@link #nextLook}),
+ * {@link #close} makes a final capture of every committed frame and releases every lock. The
+ * captured history is read through the {@link ShadowLog} methods. Errors never escape the capture
+ * thread: they show in {@link #status()} and in the log, and capture retries.
  *
  * <p>In-process use: capture keeps one descriptor of the database file open for as long as the file
  * is the database (see {@link DatabaseFile}); SQLite's POSIX locks would otherwise be dropped.
  */
 public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseCapture.class);
+
+  /** The safety-net look of a settled database whose file events are trusted. */
+  static final Duration WATCHED_LOOK_EVERY = Duration.ofSeconds(10);
 
   private final Path db;
   private final MetaDir meta;
@@ -44,6 +48,9 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private volatile boolean closing;
   private volatile long lastLook;
   private volatile boolean deferred;
+  private boolean eventsTrusted = true;
+  private Duration safetyNet = WATCHED_LOOK_EVERY;
+  private volatile long looks;
   private Job job;
   private FileWatches.Registration watch;
   private AutoCloseable owned;
@@ -99,14 +106,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     }
     String name = db.getFileName().toString();
     String wal = SqliteFiles.walName(name);
-    watch =
-        watches.watch(
-            db.getParent(),
-            f -> {
-              if (f == null || f.equals(name) || f.equals(wal)) {
-                changed();
-              }
-            });
+    watch = watches.watch(db.getParent(), Set.of(name, wal), f -> changed());
     job = Job.start(workers, "capture " + db, this::step);
   }
 
@@ -129,6 +129,16 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     wake();
   }
 
+  /** Looks so far, glances included (for tests). */
+  long looks() {
+    return looks;
+  }
+
+  /** Another safety net than {@link #WATCHED_LOOK_EVERY}, before {@link #start} (for tests). */
+  void safetyNet(Duration d) {
+    safetyNet = d;
+  }
+
   /** Looks that were more than a glance, so far (for tests). */
   long fullLooks() {
     lock.lock();
@@ -145,19 +155,31 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   }
 
   /**
-   * One look at the database; the next is due after the monitor interval unless a file event comes
+   * One look at the database; the next is due after {@link #nextLook} unless a file event comes
    * first.
    */
   private Duration step() {
     if (closing) {
       return Job.DONE;
     }
+    boolean announced = deferred;
     deferred = false;
     lastLook = ticker.read();
+    looks++;
+    Duration next = settings.monitorInterval();
     lock.lock();
     try {
       if (!closing) {
         engine.look();
+        if (!announced && engine.unannounced() && eventsTrusted) {
+          eventsTrusted = false;
+          LOG.warn(
+              "{}: a change came without a file event; looking every monitor-interval ({} ms) from"
+                  + " now on",
+              db,
+              next.toMillis());
+        }
+        next = nextLook();
       }
     } catch (SQLException e) {
       failed("SQLite: " + e.getMessage());
@@ -169,7 +191,24 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     } finally {
       lock.unlock();
     }
-    return settings.monitorInterval();
+    return next;
+  }
+
+  /**
+   * When to look if no file event comes first. Without file events (none registered, or one was
+   * found missing) every monitor interval: looking is the only way to see a commit. With them, the
+   * look on a timer is only for work that time alone makes due ({@link Engine#untilDue}: a handoff,
+   * a sync, a restart by checkpoint-interval), never sooner than the monitor interval, and a safety
+   * net every {@link #WATCHED_LOOK_EVERY} (or monitor interval, when longer): an idle database
+   * costs a glance every ten seconds instead of every second.
+   */
+  private Duration nextLook() {
+    Duration interval = settings.monitorInterval();
+    if (watch == null || !eventsTrusted) {
+      return interval;
+    }
+    long cap = Math.max(interval.toNanos(), safetyNet.toNanos());
+    return Duration.ofNanos(Math.max(interval.toNanos(), Math.min(engine.untilDue(), cap)));
   }
 
   private void failed(String why) {

@@ -56,6 +56,9 @@ final class Engine implements AutoCloseable {
   /** The longest a database goes without a full look however idle it is. */
   static final Duration FULL_LOOK_EVERY = Duration.ofSeconds(30);
 
+  /** How old a write must be before a look that finds it may say no file event announced it. */
+  static final Duration EVENT_GRACE = Duration.ofSeconds(2);
+
   private final Path db;
   private final Path wal;
   private final MetaDir meta;
@@ -78,6 +81,11 @@ final class Engine implements AutoCloseable {
 
   /** The glance taken before the last full look that ended normally; null: the next is full. */
   private Glance before;
+
+  /** The glance of the last look, full or not. */
+  private Glance last;
+
+  private boolean unannounced;
 
   private long lastFull;
   private long fullLooks;
@@ -112,10 +120,9 @@ final class Engine implements AutoCloseable {
    */
   boolean look() throws IOException, SQLException {
     Glance now = glance();
-    if (now != null
-        && now.same(before)
-        && !timeDue()
-        && ticker.until(lastFull + FULL_LOOK_EVERY.toNanos()) > 0) {
+    unannounced = now != null && now.changedBefore(last, clock.millis() - EVENT_GRACE.toMillis());
+    last = now;
+    if (now != null && now.same(before) && untilDue() > 0) {
       return false;
     }
     before = null;
@@ -131,6 +138,15 @@ final class Engine implements AutoCloseable {
     return fullLooks;
   }
 
+  /**
+   * True when the last look found the database or WAL file changed since the look before it, by a
+   * write at least {@link #EVENT_GRACE} old: a file event for it, had one come, would have been
+   * delivered by then (see {@link DatabaseCapture}).
+   */
+  boolean unannounced() {
+    return unannounced;
+  }
+
   /** A glance at the files, or null when only a full look will do (detached, no database). */
   private Glance glance() {
     if (at == null) {
@@ -143,21 +159,32 @@ final class Engine implements AutoCloseable {
     }
   }
 
-  /** True when a look must be full whatever the files say (work that time alone makes due). */
-  private boolean timeDue() {
+  /**
+   * Nanoseconds until a full look is due however still the files are (0: now; {@link
+   * Long#MAX_VALUE} never comes, as {@link #FULL_LOOK_EVERY} bounds it): now while capture is not
+   * settled (detached, not anchored, a lease or a new generation pending, no shadow, a replica's
+   * report to act on), otherwise the earliest of a handoff by age ({@link MarkLag}), the shadow's
+   * sync, a restart ({@link RestartSchedule}) and the next full look by {@link #FULL_LOOK_EVERY}.
+   */
+  long untilDue() {
     ShadowIndex shadow = history.shadow();
-    if (pending != null
+    if (at == null
+        || pending != null
         || shadow == null
         || !anchored
         || leases > 0
         || !at.mark().held()
-        || at.mark().due()
-        || history.syncDue()
         || out.shippedChangedPending()) {
-      return true;
+      return 0;
     }
     long frames = (shadow.length() - WalHeader.SIZE) / shadow.header().frameSize();
-    return schedule.due(frames, shadow.length() > history.ownWriteEnd(), history.indexStartedAt());
+    long d = Math.max(0, ticker.until(lastFull + FULL_LOOK_EVERY.toNanos()));
+    d = Math.min(d, at.mark().untilDue());
+    d = Math.min(d, history.untilSyncDue());
+    return Math.min(
+        d,
+        schedule.untilDue(
+            frames, shadow.length() > history.ownWriteEnd(), history.indexStartedAt()));
   }
 
   /**

@@ -67,6 +67,27 @@ final class Glance {
     }
   }
 
+  /**
+   * True when the database or WAL file differs from {@code previous} (identity, size or mtime), and
+   * every one that differs was last modified before {@code epochMillis}; false when {@code
+   * previous} is null.
+   */
+  boolean changedBefore(Glance previous, long epochMillis) {
+    if (previous == null) {
+      return false;
+    }
+    boolean db =
+        !Objects.equals(dbKey, previous.dbKey)
+            || dbSize != previous.dbSize
+            || dbModified != previous.dbModified;
+    boolean wal =
+        !Objects.equals(walKey, previous.walKey)
+            || walSize != previous.walSize
+            || walModified != previous.walModified;
+    long before = epochMillis * 1_000_000L;
+    return (db || wal) && (!db || dbModified < before) && (!wal || walModified < before);
+  }
+
   /** True when nothing this glance records differs from {@code other}. */
   boolean same(Glance other) {
     return other != null

@@ -303,6 +303,15 @@ final class History implements Tail {
     return shadow != null && shadow.syncDue(clock.millis(), SYNC_INTERVAL.toMillis());
   }
 
+  /** Nanoseconds until {@link #syncDue} (0: now; {@link Long#MAX_VALUE}: nothing to sync). */
+  long untilSyncDue() {
+    long ms =
+        shadow == null
+            ? Long.MAX_VALUE
+            : shadow.untilSyncDue(clock.millis(), SYNC_INTERVAL.toMillis());
+    return ms == Long.MAX_VALUE ? ms : Duration.ofMillis(ms).toNanos();
+  }
+
   /** What capture's no-op write will look like if it begins a new WAL cycle now. */
   @Override
   public OwnWrite expectation() throws IOException {

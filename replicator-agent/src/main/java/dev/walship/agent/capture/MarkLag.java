@@ -49,13 +49,24 @@ final class MarkLag {
    * frameSize} bytes; {@code nanos}: now.
    */
   boolean due(Position end, int frameSize, long nanos) {
+    return untilDue(end, frameSize, nanos) == 0;
+  }
+
+  /**
+   * Nanoseconds until a handoff is due for {@code end} if nothing else is captured: 0 when it is
+   * due now, {@link Long#MAX_VALUE} when time alone never makes it due (the mark is at the end).
+   */
+  long untilDue(Position end, int frameSize, long nanos) {
     if (end == null) {
-      return false;
+      return Long.MAX_VALUE;
     }
     if (at == null || !at.generation().equals(end.generation()) || at.index() != end.index()) {
-      return true;
+      return 0;
     }
     long behind = end.offset() - at.offset();
-    return behind >= (long) frames * frameSize || (behind > 0 && nanos - since >= ageNanos);
+    if (behind >= (long) frames * frameSize) {
+      return 0;
+    }
+    return behind > 0 ? Math.max(0, since + ageNanos - nanos) : Long.MAX_VALUE;
   }
 }

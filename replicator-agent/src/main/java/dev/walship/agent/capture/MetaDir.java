@@ -73,7 +73,8 @@ final class MetaDir {
   }
 
   Path shadowWal(Generation g, int index) {
-    return walDir(g).resolve(String.format(Locale.ROOT, "%08x", index) + SHADOW_SUFFIX);
+    String hex = Integer.toHexString(index); // as "%08x", without a Formatter on every segment
+    return walDir(g).resolve("0".repeat(Math.max(0, 8 - hex.length())) + hex + SHADOW_SUFFIX);
   }
 
   Path imageFile(Generation g) {

@@ -58,8 +58,15 @@ final class ReadMark {
 
   /** True when the reader trails the captured end enough to move ({@link MarkLag}). */
   boolean due() {
+    return untilDue() == 0;
+  }
+
+  /** Nanoseconds until a handoff is due if nothing more is captured ({@link MarkLag#untilDue}). */
+  long untilDue() {
     Position end = tail.end();
-    return end != null && end.offset() > 0 && lag.due(end, tail.frameSize(), ticker.read());
+    return end == null || end.offset() <= 0
+        ? Long.MAX_VALUE
+        : lag.untilDue(end, tail.frameSize(), ticker.read());
   }
 
   /** Begins a new reader, copies to the end, then ends one of the two (see the class comment). */

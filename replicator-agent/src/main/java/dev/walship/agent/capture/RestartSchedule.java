@@ -43,15 +43,24 @@ final class RestartSchedule {
    * {@code applicationFrames}: it holds frames other than capture's own write.
    */
   boolean due(long frames, boolean applicationFrames, Instant startedAt) {
-    if (ticker.until(next) > 0) {
-      return false;
-    }
-    return frames >= settings.minCheckpointPageCount() || (applicationFrames && byTime(startedAt));
+    return untilDue(frames, applicationFrames, startedAt) == 0;
   }
 
-  /** True when an index begun at {@code startedAt} is {@code checkpoint-interval} old. */
-  boolean byTime(Instant startedAt) {
-    return !clock.instant().isBefore(startedAt.plus(settings.checkpointInterval()));
+  /**
+   * Nanoseconds until {@link #due} if the index does not grow: 0 when an attempt is due now, {@link
+   * Long#MAX_VALUE} when time alone never makes one due.
+   */
+  long untilDue(long frames, boolean applicationFrames, Instant startedAt) {
+    long retry = Math.max(0, ticker.until(next));
+    if (frames >= settings.minCheckpointPageCount()) {
+      return retry;
+    }
+    if (!applicationFrames) {
+      return Long.MAX_VALUE;
+    }
+    Duration left =
+        Duration.between(clock.instant(), startedAt.plus(settings.checkpointInterval()));
+    return Math.max(retry, left.isNegative() ? 0 : left.toNanos());
   }
 
   /**

@@ -199,7 +199,12 @@ final class ShadowIndex implements AutoCloseable {
 
   /** True when published content has waited {@code maxMillis} or longer for a sync. */
   boolean syncDue(long nowMillis, long maxMillis) {
-    return synced < length && nowMillis - unsyncedSince >= maxMillis;
+    return untilSyncDue(nowMillis, maxMillis) == 0;
+  }
+
+  /** Milliseconds until a sync is due (0: now; {@link Long#MAX_VALUE}: all is synced). */
+  long untilSyncDue(long nowMillis, long maxMillis) {
+    return synced < length ? Math.max(0, unsyncedSince + maxMillis - nowMillis) : Long.MAX_VALUE;
   }
 
   /** Drops unpublished bytes (after a failed write). */

@@ -8,10 +8,12 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -34,12 +36,29 @@ public final class FileWatches implements AutoCloseable {
   private final Thread thread;
   private final Map<Path, Watched> dirs = new HashMap<>();
 
+  /** A watched directory: listeners of every entry, and listeners of some entries by name. */
   private static final class Watched {
     final WatchKey key;
-    final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    final List<Consumer<String>> all = new CopyOnWriteArrayList<>();
+    final Map<String, List<Consumer<String>>> named = new ConcurrentHashMap<>();
 
     Watched(WatchKey key) {
       this.key = key;
+    }
+
+    boolean unused() {
+      return all.isEmpty() && named.isEmpty();
+    }
+
+    /** The listeners of an event on {@code name} (null: events were lost, so every listener). */
+    Set<Consumer<String>> of(String name) {
+      Set<Consumer<String>> to = new LinkedHashSet<>(all);
+      if (name == null) {
+        named.values().forEach(to::addAll);
+      } else {
+        to.addAll(named.getOrDefault(name, List.of()));
+      }
+      return to;
     }
   }
 
@@ -68,7 +87,22 @@ public final class FileWatches implements AutoCloseable {
    * Calls {@code listener} with the name of each entry of {@code dir} that is created, modified or
    * deleted (null: events were lost).
    */
-  public synchronized Registration watch(Path dir, Consumer<String> listener) throws IOException {
+  public Registration watch(Path dir, Consumer<String> listener) throws IOException {
+    return register(dir, null, listener);
+  }
+
+  /**
+   * Calls {@code listener} with the name of each of {@code names} in {@code dir} that is created,
+   * modified or deleted (null: events were lost). Events on other entries cost it nothing: a
+   * directory of many databases delivers each event to its database's listener only.
+   */
+  public Registration watch(Path dir, Set<String> names, Consumer<String> listener)
+      throws IOException {
+    return register(dir, Set.copyOf(names), listener);
+  }
+
+  private synchronized Registration register(Path dir, Set<String> names, Consumer<String> listener)
+      throws IOException {
     Path d = dir.toAbsolutePath().normalize();
     Watched w = dirs.get(d);
     if (w == null || !w.key.isValid()) {
@@ -81,14 +115,27 @@ public final class FileWatches implements AutoCloseable {
       w = new Watched(key);
       dirs.put(d, w);
     }
-    w.listeners.add(listener);
+    if (names == null) {
+      w.all.add(listener);
+    } else {
+      for (String n : names) {
+        w.named.computeIfAbsent(n, k -> new CopyOnWriteArrayList<>()).add(listener);
+      }
+    }
     Watched watched = w;
-    return () -> unwatch(d, watched, listener);
+    return () -> unwatch(d, watched, names, listener);
   }
 
-  private synchronized void unwatch(Path dir, Watched w, Consumer<String> listener) {
-    w.listeners.remove(listener);
-    if (w.listeners.isEmpty() && dirs.get(dir) == w) {
+  private synchronized void unwatch(
+      Path dir, Watched w, Set<String> names, Consumer<String> listener) {
+    if (names == null) {
+      w.all.remove(listener);
+    } else {
+      for (String n : names) {
+        w.named.computeIfPresent(n, (k, l) -> l.remove(listener) && l.isEmpty() ? null : l);
+      }
+    }
+    if (w.unused() && dirs.get(dir) == w) {
       dirs.remove(dir);
       w.key.cancel();
     }
@@ -103,7 +150,7 @@ public final class FileWatches implements AutoCloseable {
     try {
       while (true) {
         WatchKey key = service.take();
-        List<String> names = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>(); // a commit's writes come as several events
         for (WatchEvent<?> e : key.pollEvents()) {
           names.add(
               e.kind() == StandardWatchEventKinds.OVERFLOW ? null : String.valueOf(e.context()));
@@ -116,8 +163,8 @@ public final class FileWatches implements AutoCloseable {
         if (w == null || w.key != key) {
           continue;
         }
-        for (Consumer<String> l : w.listeners) {
-          for (String n : names) {
+        for (String n : names) {
+          for (Consumer<String> l : w.of(n)) {
             try {
               l.accept(n);
             } catch (RuntimeException e) {

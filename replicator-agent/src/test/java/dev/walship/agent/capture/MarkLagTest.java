@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,5 +39,17 @@ class MarkLagTest {
     lag.forget();
     assertTrue(lag.due(new Position(G, 3, 32 + FRAME), FRAME, 0));
     assertThrows(IllegalArgumentException.class, () -> new MarkLag(0, Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void untilDueSaysWhenTheAgeMakesAHandoffDue() {
+    MarkLag lag = new MarkLag(4, Duration.ofSeconds(1));
+    lag.moved(new Position(G, 0, 32 + FRAME), 0);
+    assertEquals(Long.MAX_VALUE, lag.untilDue(new Position(G, 0, 32 + FRAME), FRAME, 0), "at end");
+    assertEquals(
+        SECOND / 4, lag.untilDue(new Position(G, 0, 32 + 2 * FRAME), FRAME, 3 * SECOND / 4));
+    assertEquals(0, lag.untilDue(new Position(G, 0, 32 + 2 * FRAME), FRAME, 2 * SECOND));
+    assertEquals(0, lag.untilDue(new Position(G, 0, 32 + 5 * FRAME), FRAME, 0), "by frames");
+    assertEquals(Long.MAX_VALUE, lag.untilDue(null, FRAME, 0));
   }
 }

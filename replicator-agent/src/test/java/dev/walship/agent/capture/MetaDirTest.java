@@ -22,6 +22,8 @@ class MetaDirTest {
   void pathsFollowTheLayout() {
     MetaDir m = new MetaDir(dir);
     assertEquals(dir.resolve("generations/0123456789abcdef/wal/0000001a.wal"), m.shadowWal(g, 26));
+    assertEquals("7fffffff.wal", m.shadowWal(g, Integer.MAX_VALUE).getFileName().toString());
+    assertEquals("00000000.wal", m.shadowWal(g, 0).getFileName().toString());
     assertEquals(dir.resolve("generations/0123456789abcdef/image"), m.imageFile(g));
     assertEquals(dir.resolve("generation"), m.currentFile());
   }

@@ -1,5 +1,6 @@
 package dev.walship.agent.capture;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,5 +48,16 @@ class RestartScheduleTest {
     assertTrue(
         schedule.record(LockSteps.Result.BUSY, 1200).contains("write lock is busy"),
         "a new stretch warns again");
+  }
+
+  @Test
+  void untilDueSaysWhenTimeAloneMakesARestartDue() {
+    assertEquals(Long.MAX_VALUE, schedule.untilDue(5, false, T0), "capture's own frame only");
+    assertEquals(Duration.ofMinutes(1).toNanos(), schedule.untilDue(5, true, T0));
+    clock.advance(Duration.ofSeconds(45));
+    assertEquals(Duration.ofSeconds(15).toNanos(), schedule.untilDue(5, true, T0));
+    assertEquals(0, schedule.untilDue(100, false, T0), "the minimum frames: now");
+    schedule.record(LockSteps.Result.BUSY, 100);
+    assertEquals(Duration.ofMillis(5).toNanos(), schedule.untilDue(100, false, T0), "the retry");
   }
 }

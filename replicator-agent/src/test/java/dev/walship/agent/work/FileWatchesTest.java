@@ -51,4 +51,33 @@ class FileWatchesTest {
           before, first.size() + second.size() + other.size(), "no events after the last close");
     }
   }
+
+  @Test
+  void aListenerOfSomeNamesHearsOnlyThoseWhileAListenerOfAllHearsEverything() throws Exception {
+    Path a = Files.createDirectories(dir.resolve("many"));
+    List<String> mine = new CopyOnWriteArrayList<>();
+    List<String> theirs = new CopyOnWriteArrayList<>();
+    List<String> all = new CopyOnWriteArrayList<>();
+    try (FileWatches w = FileWatches.start("test-watch")) {
+      FileWatches.Registration r1 = w.watch(a, java.util.Set.of("m.db", "m.db-wal"), mine::add);
+      FileWatches.Registration r2 = w.watch(a, java.util.Set.of("t.db"), theirs::add);
+      FileWatches.Registration r3 = w.watch(a, all::add);
+      Files.write(a.resolve("t.db"), new byte[1]);
+      Files.write(a.resolve("m.db-wal"), new byte[1]);
+      Await.until(
+          Duration.ofSeconds(5),
+          "every listener hears its names",
+          () ->
+              mine.contains("m.db-wal")
+                  && theirs.contains("t.db")
+                  && all.containsAll(List.of("t.db", "m.db-wal")));
+      assertEquals(List.of("m.db-wal"), List.copyOf(mine).stream().distinct().toList());
+      assertEquals(List.of("t.db"), List.copyOf(theirs).stream().distinct().toList());
+      r1.close();
+      r3.close();
+      assertEquals(1, w.directories(), "still watched for t.db");
+      r2.close();
+      assertEquals(0, w.directories());
+    }
+  }
 }
