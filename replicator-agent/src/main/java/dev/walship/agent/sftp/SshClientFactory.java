@@ -16,6 +16,7 @@ import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -28,10 +29,9 @@ import org.apache.sshd.core.CoreModuleProperties;
  * replica's own settings switched off: no {@code ~/.ssh/config} ({@link
  * HostConfigEntryResolver#EMPTY}), no {@code ~/.ssh/id_*} (empty default key identities), no ssh
  * agent, no default passwords, and no host key trusted until the store installs its {@link
- * HostKeyPolicy}. Transport: NIO2 with completions on the polling threads ({@link
- * PollingNio2ServiceFactory}), ciphers AES-GCM first (MINA's pure-Java chacha20 costs about three
- * times the CPU, see notes/sftp-throughput.md), host-key algorithms without certificates or SHA-1,
- * heartbeats so a dead connection is noticed.
+ * HostKeyPolicy}. Transport: NIO2, ciphers AES-GCM first (MINA's pure-Java chacha20 costs about
+ * three times the CPU, see notes/sftp-throughput.md), host-key algorithms without certificates or
+ * SHA-1, heartbeats so a dead connection is noticed.
  */
 final class SshClientFactory {
   /**
@@ -65,7 +65,7 @@ final class SshClientFactory {
   /** A client (not started) configured as described above. */
   static SshClient newClient(SftpOptions options) {
     SshClient client = ClientBuilder.builder().build();
-    client.setIoServiceFactoryFactory(PollingNio2ServiceFactory.factory());
+    client.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory());
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     client.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
