@@ -76,14 +76,8 @@ final class Glance {
     if (previous == null) {
       return false;
     }
-    boolean db =
-        !Objects.equals(dbKey, previous.dbKey)
-            || dbSize != previous.dbSize
-            || dbModified != previous.dbModified;
-    boolean wal =
-        !Objects.equals(walKey, previous.walKey)
-            || walSize != previous.walSize
-            || walModified != previous.walModified;
+    boolean db = !sameDatabase(previous);
+    boolean wal = !sameWal(previous);
     long before = epochMillis * 1_000_000L;
     return (db || wal) && (!db || dbModified < before) && (!wal || walModified < before);
   }
@@ -91,13 +85,17 @@ final class Glance {
   /** True when nothing this glance records differs from {@code other}. */
   boolean same(Glance other) {
     return other != null
-        && Objects.equals(dbKey, other.dbKey)
-        && dbSize == other.dbSize
-        && dbModified == other.dbModified
-        && Objects.equals(walKey, other.walKey)
-        && walSize == other.walSize
-        && walModified == other.walModified
+        && sameDatabase(other)
+        && sameWal(other)
         && metaState == other.metaState
         && Arrays.equals(walIndex, other.walIndex);
+  }
+
+  private boolean sameDatabase(Glance o) {
+    return Objects.equals(dbKey, o.dbKey) && dbSize == o.dbSize && dbModified == o.dbModified;
+  }
+
+  private boolean sameWal(Glance o) {
+    return Objects.equals(walKey, o.walKey) && walSize == o.walSize && walModified == o.walModified;
   }
 }

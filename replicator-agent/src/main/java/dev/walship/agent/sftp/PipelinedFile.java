@@ -50,8 +50,15 @@ final class PipelinedFile {
     NOT_OFFERED
   }
 
-  /** A request sent and not yet answered; {@code step} names it in messages. */
-  private record Request(int id, int cmd, String step) {}
+  /**
+   * A request sent and not yet answered; {@code step} names it in messages, with {@code offset} for
+   * a write.
+   */
+  private record Request(int id, int cmd, String step, long offset) {
+    String describe() {
+      return cmd == SftpConstants.SSH_FXP_WRITE ? step + " at offset " + offset : step;
+    }
+  }
 
   private final RawSftpClient sftp;
   private final int version;
@@ -174,8 +181,7 @@ final class PipelinedFile {
     while (writesPending >= WRITES_IN_FLIGHT) {
       check(pending.removeFirst());
     }
-    long offset = sent;
-    SftpMessage m = send(SftpConstants.SSH_FXP_WRITE, data, "write at offset " + offset);
+    SftpMessage m = send(SftpConstants.SSH_FXP_WRITE, data, "write");
     sent += length;
     writesPending++;
     Buffer free = sending;
@@ -206,7 +212,7 @@ final class PipelinedFile {
 
   private SftpMessage send(int cmd, Buffer payload, String step) throws IOException {
     SftpMessage m = sftp.write(cmd, payload);
-    pending.addLast(new Request(m.getId(), cmd, step));
+    pending.addLast(new Request(m.getId(), cmd, step, sent));
     return m;
   }
 
@@ -224,12 +230,12 @@ final class PipelinedFile {
     try {
       status = SftpStatus.parse(reply);
     } catch (SftpException e) {
-      throw RemoteFiles.failure(where, "write: " + r.step(), e);
+      throw RemoteFiles.failure(where, "write: " + r.describe(), e);
     }
     if (!status.isOk()) {
       throw RemoteFiles.failure(
           where,
-          "write: " + r.step(),
+          "write: " + r.describe(),
           new SftpException(status.getStatusCode(), status.getMessage()));
     }
   }
