@@ -4,7 +4,6 @@ import dev.walship.toolkit.files.KeepOpen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream.BLOCKSIZE;
 import net.jpountz.lz4.LZ4FrameOutputStream.FLG;
@@ -33,9 +32,11 @@ public final class Lz4 {
   /**
    * A stream of the bytes decoded from the LZ4 frames on {@code in}. A damaged frame (bad magic,
    * bad descriptor, content checksum mismatch, cut short) fails the read with an {@link
-   * IOException}. Closing it closes {@code in}.
+   * IOException}. Closing it closes {@code in}. Reads {@code in} in chunks of its own, so {@code
+   * in} needs no buffering. Not thread-safe; it borrows this thread's buffers ({@link
+   * Lz4FrameReader}) until it ends, fails or is closed.
    */
   public static InputStream decompressing(InputStream in) throws IOException {
-    return new LZ4FrameInputStream(in);
+    return Lz4FrameReader.open(in);
   }
 }
