@@ -47,7 +47,14 @@ public final class ContentCheck {
       WalSegmentName name, InputStream lz4Bytes, SegmentContext context, OutputStream sink)
       throws IOException {
     String what = "segment " + name.shortName();
-    InputStream in = decoder(what, lz4Bytes);
+    try (InputStream in = decoder(what, lz4Bytes)) {
+      return segment(name, what, in, context, sink);
+    }
+  }
+
+  private static SegmentSummary segment(
+      WalSegmentName name, String what, InputStream in, SegmentContext context, OutputStream sink)
+      throws IOException {
     WalHeader header = context.indexHeader();
     WalReader reader;
     long decodedHeader = 0;
@@ -136,7 +143,13 @@ public final class ContentCheck {
   public static SnapshotSummary snapshot(SnapshotName name, InputStream lz4Bytes, OutputStream sink)
       throws IOException {
     String what = "snapshot " + name.fileName();
-    InputStream in = decoder(what, lz4Bytes);
+    try (InputStream in = decoder(what, lz4Bytes)) {
+      return snapshot(what, in, sink);
+    }
+  }
+
+  private static SnapshotSummary snapshot(String what, InputStream in, OutputStream sink)
+      throws IOException {
     byte[] h = in.readNBytes(DB_HEADER);
     if (h.length < DB_HEADER) {
       throw new ValidationException(
@@ -175,6 +188,8 @@ public final class ContentCheck {
   /**
    * The decoded stream; a read that fails (damaged frame, or the source failing) becomes a
    * ValidationException naming the file. Errors of the caller's sink pass through unchanged.
+   * Closing it leaves {@code lz4Bytes} open and gives the decoder's buffers back to this thread
+   * when validation stopped before the end.
    */
   private static InputStream decoder(String what, InputStream lz4Bytes) throws IOException {
     try {

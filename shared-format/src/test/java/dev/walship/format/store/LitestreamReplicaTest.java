@@ -3,6 +3,7 @@ package dev.walship.format.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.format.layout.Generation;
@@ -12,6 +13,7 @@ import dev.walship.format.validate.ReplicaCheck;
 import dev.walship.testing.Await;
 import dev.walship.testing.Litestream;
 import dev.walship.testing.Sqlite;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import net.jpountz.lz4.LZ4FrameInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,6 +199,54 @@ class LitestreamReplicaTest {
       }
     }
     assertTrue(compared >= 1, "no shadow WAL left to compare with: " + byIndex.keySet());
+  }
+
+  @Test
+  void everyFileLitestreamWroteDecodesAsLz4FrameInputStreamDoesAndFailsDamagedAsItDoes()
+      throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(replica)) {
+      files = s.filter(p -> p.toString().endsWith(".lz4")).sorted().toList();
+    }
+    assertTrue(files.size() > 3, files.toString());
+    for (Path p : files) {
+      byte[] frame = Files.readAllBytes(p);
+      assertArrayEquals(lz4Java(frame), ours(frame), p.toString());
+    }
+    byte[] segment = Files.readAllBytes(aSegment(replica, 1));
+    for (int i = 0; i < segment.length; i++) {
+      byte[] damaged = segment.clone();
+      damaged[i] ^= (byte) 0xff;
+      sameOrBothFail(damaged, "byte " + i + " flipped");
+      sameOrBothFail(Arrays.copyOf(segment, i), "cut to " + i);
+    }
+  }
+
+  private static byte[] lz4Java(byte[] frame) throws IOException {
+    try (InputStream in = new LZ4FrameInputStream(new ByteArrayInputStream(frame))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] ours(byte[] frame) throws IOException {
+    try (InputStream in = Lz4.decompressing(new ByteArrayInputStream(frame))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static void sameOrBothFail(byte[] frame, String what) {
+    byte[] theirs;
+    try {
+      theirs = lz4Java(frame);
+    } catch (IOException e) {
+      assertThrows(IOException.class, () -> ours(frame), what + ": " + e);
+      return;
+    }
+    try {
+      assertArrayEquals(theirs, ours(frame), what);
+    } catch (IOException e) {
+      throw new AssertionError(what + ": LZ4FrameInputStream decoded it", e);
+    }
   }
 
   /** A fresh copy of the replica, to damage. */
