@@ -202,7 +202,7 @@ class LitestreamReplicaTest {
   }
 
   @Test
-  void everyFileLitestreamWroteDecodesAsLz4FrameInputStreamDoesAndFailsDamagedAsItDoes()
+  void everyFileLitestreamWroteDecodesAsLz4FrameInputStreamDoesAndDamagedFailsAsItDoes()
       throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(replica)) {
@@ -214,7 +214,11 @@ class LitestreamReplicaTest {
       assertArrayEquals(lz4Java(frame), ours(frame), p.toString());
     }
     byte[] segment = Files.readAllBytes(aSegment(replica, 1));
+    int step = Math.max(1, segment.length / 500); // every byte of the head and tail, some between
     for (int i = 0; i < segment.length; i++) {
+      if (i > 256 && i < segment.length - 256 && i % step != 0) {
+        continue;
+      }
       byte[] damaged = segment.clone();
       damaged[i] ^= (byte) 0xff;
       sameOrBothFail(damaged, "byte " + i + " flipped");
