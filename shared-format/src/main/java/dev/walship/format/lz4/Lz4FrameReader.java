@@ -89,7 +89,7 @@ final class Lz4FrameReader {
       PER_THREAD.set(r);
     }
     r.lend(in);
-    return new Decoding(r, in);
+    return new DecodingStream(r, in);
   }
 
   private void lend(InputStream source) {
@@ -103,7 +103,8 @@ final class Lz4FrameReader {
     anyFrame = inFrame = false;
   }
 
-  private void giveBack() {
+  /** Called by the stream when it is done with this reader. */
+  void giveBack() {
     in = null;
     out = EMPTY;
     outPos = outLimit = 0;
@@ -114,6 +115,37 @@ final class Lz4FrameReader {
       decoded = EMPTY;
     }
     lent = false;
+  }
+
+  /** Copies up to {@code len > 0} decoded bytes to {@code b}; -1 after the last frame. */
+  int read(byte[] b, int off, int len) throws IOException {
+    if (!fill()) {
+      return -1;
+    }
+    int n = Math.min(len, outLimit - outPos);
+    System.arraycopy(out, outPos, b, off, n);
+    outPos += n;
+    return n;
+  }
+
+  /** The next decoded byte; -1 after the last frame. */
+  int read() throws IOException {
+    return fill() ? out[outPos++] & 0xff : -1;
+  }
+
+  /** Skips up to {@code n > 0} decoded bytes; -1 after the last frame. */
+  long skip(long n) throws IOException {
+    if (!fill()) {
+      return -1;
+    }
+    int k = (int) Math.min(n, outLimit - outPos);
+    outPos += k;
+    return k;
+  }
+
+  /** Decoded bytes ready without reading. */
+  int available() {
+    return outLimit - outPos;
   }
 
   /** Makes {@code out[outPos, outLimit)} non-empty; false after the last frame. */
@@ -351,105 +383,5 @@ final class Lz4FrameReader {
 
   private static IOException problem(long at, String format, Object... args) {
     return new IOException("at byte " + at + ": " + String.format(Locale.ROOT, format, args));
-  }
-
-  /** The stream {@link #open} returns: borrows the reader until it ends, fails or is closed. */
-  private static final class Decoding extends InputStream {
-    private final InputStream source;
-    private Lz4FrameReader reader;
-    private IOException failure;
-    private boolean closed;
-
-    Decoding(Lz4FrameReader reader, InputStream source) {
-      this.reader = reader;
-      this.source = source;
-    }
-
-    @Override
-    public int read() throws IOException {
-      Lz4FrameReader r = reader();
-      if (r == null || !fill(r)) {
-        return -1;
-      }
-      return r.out[r.outPos++] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      Objects.checkFromIndexSize(off, len, b.length);
-      Lz4FrameReader r = reader();
-      if (r == null) {
-        return -1;
-      } else if (len == 0) {
-        return 0;
-      } else if (!fill(r)) {
-        return -1;
-      }
-      int n = Math.min(len, r.outLimit - r.outPos);
-      System.arraycopy(r.out, r.outPos, b, off, n);
-      r.outPos += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      Lz4FrameReader r = reader();
-      if (n <= 0 || r == null || !fill(r)) {
-        return 0;
-      }
-      int k = (int) Math.min(n, r.outLimit - r.outPos);
-      r.outPos += k;
-      return k;
-    }
-
-    @Override
-    public int available() throws IOException {
-      Lz4FrameReader r = reader();
-      return r == null ? 0 : r.outLimit - r.outPos;
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (!closed) {
-        closed = true;
-        giveBack();
-        source.close();
-      }
-    }
-
-    /** The reader, or null once the frames ended; throws once the stream failed or closed. */
-    private Lz4FrameReader reader() throws IOException {
-      if (failure != null) {
-        throw new IOException(failure.getMessage(), failure);
-      } else if (closed) {
-        throw new IOException("closed");
-      }
-      return reader;
-    }
-
-    private boolean fill(Lz4FrameReader r) throws IOException {
-      try {
-        if (r.fill()) {
-          return true;
-        }
-        giveBack();
-        return false;
-      } catch (IOException e) {
-        failure = e;
-        giveBack();
-        throw e;
-      } catch (RuntimeException | Error e) {
-        failure = new IOException("failed: " + e, e);
-        giveBack();
-        throw e;
-      }
-    }
-
-    private void giveBack() {
-      if (reader != null) {
-        reader.giveBack();
-        reader = null;
-      }
-    }
   }
 }
