@@ -11,11 +11,13 @@ import dev.walship.server.audit.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * and inode (a rename keeps the inode, a later mtime change keeps both), so a steady stream of
  * uploads decodes each segment once. Age-encrypted uploads get what checks remain without a key
  * ({@link AgeUploads}).
+ *
+ * <p>The common case costs two stats: each {@code wal/} directory remembers its tip, the last
+ * segment validated there with a known chain. An upload that starts where the tip ends, while the
+ * tip and its index's offset-0 segment are still the files that were validated (same size and
+ * inode; published files never change in place), continues the tip's chain without listing the
+ * directory or walking the index. Anything else (the first upload after a start, an upload out of
+ * order, a tip that was replaced or deleted) takes the walk. Without the tip a directory of n
+ * segments made every upload list n names and stat n files, and once more segments than the cache
+ * holds were live across all databases, decode them all again.
  */
 public final class LayoutContentValidator implements ContentValidator {
   private static final Logger LOG = LoggerFactory.getLogger(LayoutContentValidator.class);
@@ -50,7 +61,30 @@ public final class LayoutContentValidator implements ContentValidator {
         }
       };
 
+  /**
+   * The last segment validated with a known chain in a {@code wal/} directory, with the offset-0
+   * segment of its index (whose WAL header the chain continues and whose encryption it shares).
+   */
+  private record Tip(
+      WalSegmentName name,
+      Path file,
+      Stamp stamp,
+      Path start,
+      Stamp startStamp,
+      SegmentSummary summary) {}
+
+  private final Map<Path, Tip> tips =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, Tip> eldest) {
+          return size() > CACHE_ENTRIES;
+        }
+      };
+
   private final AgeUploads age = new AgeUploads();
+  private final AtomicLong walks = new AtomicLong();
 
   @Override
   public void validate(LayoutFile name, Path content, Path target) throws IOException {
@@ -65,16 +99,77 @@ public final class LayoutContentValidator implements ContentValidator {
       return;
     }
     WalSegmentName segment = (WalSegmentName) name;
-    if (segment.offset() > 0) {
+    Tip tip = segment.offset() == 0 ? null : continued(segment, target);
+    SegmentContext context = SegmentContext.UNKNOWN;
+    if (tip != null) {
+      context = SegmentContext.after(tip.summary());
+    } else if (segment.offset() > 0) {
+      walks.incrementAndGet();
       AgeUploads.sameAsIndexStart(segment, target, false);
+      context = context(segment, target);
     }
-    SegmentContext context =
-        segment.offset() == 0 ? SegmentContext.UNKNOWN : context(segment, target);
     SegmentSummary summary;
     try (InputStream in = open(content)) {
       summary = ContentCheck.segment(segment, in, context);
     }
-    remember(target, stamp(content), summary);
+    Stamp stamp = stamp(content);
+    remember(target, stamp, summary);
+    advanceTip(segment, target, stamp, summary, tip);
+  }
+
+  /** How many uploads were validated by walking their index's segments (not from a tip). */
+  long walks() {
+    return walks.get();
+  }
+
+  /** The tip of {@code target}'s directory when {@code segment} continues it, else null. */
+  private Tip continued(WalSegmentName segment, Path target) throws IOException {
+    Tip t;
+    synchronized (tips) {
+      t = tips.get(target.getParent());
+    }
+    if (t == null
+        || t.name().index() != segment.index()
+        || !t.name().generation().equals(segment.generation())
+        || t.summary().endOffset() != segment.offset()
+        || t.summary().endChecksum() == null
+        || t.summary().indexHeader() == null) {
+      return null;
+    }
+    return t.stamp().equals(stampIfAny(t.file())) && t.startStamp().equals(stampIfAny(t.start()))
+        ? t
+        : null;
+  }
+
+  /**
+   * Makes the segment just validated its directory's tip when its chain is known: it continued the
+   * tip, starts the index, or the walk found the whole chain before it.
+   */
+  private void advanceTip(
+      WalSegmentName segment, Path target, Stamp stamp, SegmentSummary summary, Tip previous)
+      throws IOException {
+    Path start;
+    Stamp startStamp;
+    if (segment.offset() == 0) {
+      start = target;
+      startStamp = stamp;
+    } else if (previous != null) {
+      start = previous.start();
+      startStamp = previous.startStamp();
+    } else if (summary.endChecksum() != null && summary.indexHeader() != null) {
+      start =
+          target.resolveSibling(
+              new WalSegmentName(segment.generation(), segment.index(), 0).fileName());
+      startStamp = stampIfAny(start);
+      if (startStamp == null) {
+        return;
+      }
+    } else {
+      return;
+    }
+    synchronized (tips) {
+      tips.put(target.getParent(), new Tip(segment, target, stamp, start, startStamp, summary));
+    }
   }
 
   /** The context of a segment at offset > 0, from the segments of its index already on disk. */
@@ -148,6 +243,14 @@ public final class LayoutContentValidator implements ContentValidator {
   private static Stamp stamp(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
     return new Stamp(a.size(), a.fileKey());
+  }
+
+  private static Stamp stampIfAny(Path file) throws IOException {
+    try {
+      return stamp(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   /** Unbuffered: the LZ4 decoder reads in chunks into buffers it keeps per thread. */

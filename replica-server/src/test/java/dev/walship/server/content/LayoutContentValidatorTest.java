@@ -1,5 +1,6 @@
 package dev.walship.server.content;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.walship.format.validate.ValidationException;
 import dev.walship.server.LayoutSamples;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,13 +31,24 @@ class LayoutContentValidatorTest {
     assertTrue(s.frames() >= 6, "sample WAL has " + s.frames() + " frames");
   }
 
+  /** Puts a file on disk by hand: a new file (a new inode), as nothing rewrites one in place. */
   private Path file(String name, byte[] content) throws Exception {
-    return Files.write(Files.createDirectories(dir.resolve("wal")).resolve(name), content);
+    Path p = Files.createDirectories(dir.resolve("wal")).resolve(name);
+    Files.deleteIfExists(p);
+    return Files.write(p, content);
   }
 
   private void validate(WalSegmentName name, byte[] content) throws Exception {
     Path upload = Files.write(dir.resolve("upload"), content);
     validator.validate(name, upload, dir.resolve("wal").resolve(name.fileName()));
+  }
+
+  /** Validates an upload and publishes it as the server does: a rename keeps its inode. */
+  private void upload(WalSegmentName name, byte[] content) throws Exception {
+    Path upload = Files.write(dir.resolve("upload-" + name.fileName()), content);
+    Path target = Files.createDirectories(dir.resolve("wal")).resolve(name.fileName());
+    validator.validate(name, upload, target);
+    Files.move(upload, target, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private WalSegmentName seg(long offset) {
@@ -106,6 +119,60 @@ class LayoutContentValidatorTest {
     assertThrows(
         ValidationException.class,
         () -> validate(seg(c), other.segment(other.frameOffset(3), other.frameOffset(4))));
+  }
+
+  @Test
+  void aSteadyStreamContinuesEachDirectorysTipWithoutWalking() throws Exception {
+    upload(seg(0), s.segment(0, s.frameOffset(1)));
+    for (int f = 1; f < 5; f++) {
+      upload(seg(s.frameOffset(f)), s.segment(s.frameOffset(f), s.frameOffset(f + 1)));
+    }
+    assertEquals(0, validator.walks());
+    // The tip still checks the chain: frame 4 again where frame 5 belongs.
+    long end = s.frameOffset(5);
+    byte[] replay = Arrays.copyOfRange(s.wal(), (int) s.frameOffset(4), (int) end);
+    ValidationException e =
+        assertThrows(ValidationException.class, () -> upload(seg(end), LayoutSamples.lz4(replay)));
+    assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+    assertEquals(0, validator.walks());
+    upload(seg(end), s.segment(end, s.frameOffset(6)));
+    assertEquals(0, validator.walks());
+  }
+
+  @Test
+  void aTipThatIsNoLongerTheValidatedFileIsWalkedAgain() throws Exception {
+    long a = s.frameOffset(2);
+    long b = s.frameOffset(4);
+    upload(seg(0), s.segment(0, a));
+    upload(seg(a), s.segment(a, b));
+    // The tip replaced by another file (the link keeps the old inode from being reused), then
+    // deleted: both times the walk decides.
+    Files.createLink(dir.resolve("validated-tip"), dir.resolve("wal").resolve(seg(a).fileName()));
+    file(seg(a).fileName(), s.segment(a, b));
+    upload(seg(b), s.segment(b, s.frameOffset(5)));
+    assertEquals(1, validator.walks());
+    Files.delete(dir.resolve("wal").resolve(seg(b).fileName()));
+    upload(seg(b), s.segment(b, s.frameOffset(5)));
+    assertEquals(2, validator.walks());
+    upload(seg(s.frameOffset(5)), s.segment(s.frameOffset(5), s.frameOffset(6)));
+    assertEquals(2, validator.walks());
+  }
+
+  @Test
+  void anIndexStartReplacedSinceTheTipIsWalkedAgain() throws Exception {
+    long a = s.frameOffset(2);
+    long b = s.frameOffset(4);
+    upload(seg(0), s.segment(0, a));
+    upload(seg(a), s.segment(a, b));
+    Files.createLink(dir.resolve("validated-start"), dir.resolve("wal").resolve(seg(0).fileName()));
+    file(seg(0).fileName(), sealed(s.segment(0, a)));
+    ValidationException e =
+        assertThrows(
+            ValidationException.class, () -> upload(seg(b), s.segment(b, s.frameOffset(5))));
+    assertTrue(
+        e.getMessage().contains("is not age-encrypted but the first segment of its index"),
+        e.getMessage());
+    assertEquals(1, validator.walks());
   }
 
   private byte[] sealed(byte[] plain) throws Exception {
