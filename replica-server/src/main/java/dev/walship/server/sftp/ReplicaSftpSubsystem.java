@@ -1,5 +1,6 @@
 package dev.walship.server.sftp;
 
+import dev.walship.format.store.PublishOnClose;
 import dev.walship.server.fs.WriteTracker;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -25,9 +26,10 @@ import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
 
 /**
  * MINA's SFTP subsystem with a smaller surface: the extensions it answers are exactly the ones it
- * announces (see the package note), {@code statvfs@openssh.com} is added (MINA lacks it), the
- * VERSION reply names no vendor or version, and listings' long names show the session's user as
- * owner and group.
+ * announces (see the package note) but {@link PublishOnClose}, which only states how uploads behave
+ * and is answered as unsupported when sent as a request, {@code statvfs@openssh.com} is added (MINA
+ * lacks it), the VERSION reply names no vendor or version, and listings' long names show the
+ * session's user as owner and group.
  */
 final class ReplicaSftpSubsystem extends SftpSubsystem {
   private static final List<OpenSSHExtension> EXTENSIONS =
@@ -36,7 +38,8 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
           new OpenSSHExtension(StatVfsExtensionParser.NAME, "2"),
           new OpenSSHExtension(FsyncExtensionParser.NAME, "1"),
           new OpenSSHExtension(LSetStatExtensionParser.NAME, "1"),
-          new OpenSSHExtension(LimitsExtensionParser.NAME, "1"));
+          new OpenSSHExtension(LimitsExtensionParser.NAME, "1"),
+          new OpenSSHExtension(PublishOnClose.NAME, "1"));
 
   private final WriteTracker writes;
 

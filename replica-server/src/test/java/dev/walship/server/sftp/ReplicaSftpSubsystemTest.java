@@ -44,6 +44,7 @@ class ReplicaSftpSubsystemTest {
               "fsync@openssh.com",
               "lsetstat@openssh.com",
               "limits@openssh.com",
+              "publish-on-close@walship.dev",
               "newline",
               "supported",
               "supported2",
@@ -63,7 +64,8 @@ class ReplicaSftpSubsystemTest {
             "space-available",
             "version-select",
             "home-directory",
-            "expand-path@openssh.com"
+            "expand-path@openssh.com",
+            "publish-on-close@walship.dev"
           }) {
         assertEquals(SftpConstants.SSH_FX_OP_UNSUPPORTED, m.extended(ext, "/db", "/db/x"), ext);
       }

@@ -2,6 +2,7 @@ package dev.walship.agent.sftp;
 
 import dev.walship.format.store.ContentWriter;
 import dev.walship.format.store.Entry;
+import dev.walship.format.store.PublishOnClose;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.attribute.FileTime;
@@ -19,15 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt to write a file atomically, in three round trips: (1) open the temporary name
- * (created, with missing parent directories, and truncated); (2) through {@link PipelinedFile}, the
- * content's writes, FSTAT, FSETSTAT of the mtime, {@code fsync@openssh.com} when offered and CLOSE,
- * sent without waiting, then every reply checked in order: each write succeeded, the server holds
- * exactly the bytes sent, and the mtime, the sync and the close took; (3) only then rename it over
- * the final name with {@code posix-rename@openssh.com} (atomic replace). The rename is never sent
- * before the replies of (2) are in: a file whose writes failed must never get its final name.
- * Without that extension the final name is removed first and the plain SFTP rename used, which
- * leaves a moment without the file.
+ * One attempt to write a file atomically. To a server that announces {@link PublishOnClose}
+ * (replica-server), two round trips: (1) open the final name; (2) the content's writes, FSTAT,
+ * FSETSTAT of the mtime and CLOSE, as below; the server syncs, validates and publishes the file at
+ * CLOSE, and keeps the old one when anything failed. If the content writer fails halfway, the
+ * handle is still closed, and what the server holds is refused: every replica file is one LZ4 frame
+ * or age file, and neither validates before its writer's last bytes. To any other server, three
+ * round trips: (1) open the temporary name (created, with missing parent directories, and
+ * truncated); (2) through {@link PipelinedFile}, the content's writes, FSTAT, FSETSTAT of the
+ * mtime, {@code fsync@openssh.com} when offered and CLOSE, sent without waiting, then every reply
+ * checked in order: each write succeeded, the server holds exactly the bytes sent, and the mtime,
+ * the sync and the close took; (3) only then rename it over the final name with {@code
+ * posix-rename@openssh.com} (atomic replace). The rename is never sent before the replies of (2)
+ * are in: a file whose writes failed must never get its final name. Without that extension the
+ * final name is removed first and the plain SFTP rename used, which leaves a moment without the
+ * file.
  *
  * <p>Content is streamed in writes of {@link SftpReplicaStore#BUFFER_SIZE} bytes with a bounded
  * number in flight: nothing holds the whole file. The stream handed to the {@link ContentWriter}
@@ -51,6 +58,7 @@ final class AtomicUpload {
   private final String temp;
   private final String target;
   private final String where;
+  private String opened;
 
   /**
    * @param temp server path of the temporary name
@@ -67,12 +75,15 @@ final class AtomicUpload {
   /** Runs the attempt; returns the final file's entry as the server lists it. */
   Entry run(String fileName, Instant modified, ContentWriter content)
       throws IOException, ContentFailure {
-    CloseableHandle handle = RemoteFiles.createForWrite(sftp, temp);
+    boolean publishedOnClose = sftp.getServerExtensions().containsKey(PublishOnClose.NAME);
+    opened = publishedOnClose ? target : temp;
+    CloseableHandle handle = RemoteFiles.createForWrite(sftp, opened);
     PipelinedFile file =
         new PipelinedFile((RawSftpClient) sftp, sftp.getVersion(), handle.getIdentifier(), where);
     try {
       stream(file, content);
-      file.finish(FileTime.from(modified), fsync());
+      file.finish(
+          FileTime.from(modified), publishedOnClose ? PipelinedFile.Fsync.AT_CLOSE : fsync());
     } catch (ContentFailure e) {
       file.abandon();
       throw e;
@@ -82,7 +93,9 @@ final class AtomicUpload {
       }
       throw e;
     }
-    rename();
+    if (!publishedOnClose) {
+      rename();
+    }
     // the file as the server now lists it, without asking again: the size it confirmed above, the
     // mtime it was given (SFTP v3 carries whole seconds)
     Instant listed =
@@ -132,8 +145,14 @@ final class AtomicUpload {
     sftp.rename(temp, target);
   }
 
-  /** Best effort: removes the temporary file after a failed attempt. */
+  /**
+   * Best effort: removes the temporary file after a failed attempt (nothing when the final name was
+   * opened: the server has kept the old file and dropped the upload).
+   */
   void discard() {
+    if (!temp.equals(opened)) {
+      return;
+    }
     try {
       sftp.remove(temp);
     } catch (IOException | RuntimeException e) {

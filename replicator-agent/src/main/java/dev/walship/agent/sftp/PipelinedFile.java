@@ -44,10 +44,12 @@ final class PipelinedFile {
 
   private static final int FIRST_CAPACITY = 16 * 1024;
 
-  /** Whether the server offers {@code fsync@openssh.com}. */
+  /** Whether to send {@code fsync@openssh.com}: only when the server offers it and needs it. */
   enum Fsync {
     OFFERED,
-    NOT_OFFERED
+    NOT_OFFERED,
+    /** The server syncs the file itself at CLOSE ({@code PublishOnClose}). */
+    AT_CLOSE
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.walship.agent.replicate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.format.layout.Generation;
@@ -11,6 +12,7 @@ import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.lz4.Lz4;
 import dev.walship.format.store.Entry;
 import dev.walship.testing.Sqlite;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -61,6 +63,53 @@ class ReplicaServerUploadTest {
       }
       assertEquals(List.of(e), store.list(parent(snap.path())));
       assertFalse(Files.exists(server.replicaDir("app").resolve(Layout.tempPath(snap))));
+    }
+  }
+
+  /**
+   * The agent writes the final name directly (replica-server publishes on CLOSE); a content writer
+   * that fails halfway still closes the handle, and the server refuses the half it got: the old
+   * file stays as it was.
+   */
+  @Test
+  void anUploadWhoseContentFailsHalfwayLeavesTheOldFile() throws Exception {
+    SnapshotName snap = new SnapshotName(Generation.parse("00000000000000c2"), 0);
+    byte[] page = new byte[4096];
+    try (Connection c = Sqlite.openWal(tmp.resolve("small.db"), 0)) {
+      Sqlite.exec(c, "create table t(x)");
+      Sqlite.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    byte[] raw = Files.readAllBytes(tmp.resolve("small.db"));
+    try (TestServer server = TestServer.start(tmp);
+        SftpReplicaStore store = server.store("app")) {
+      Instant t = Instant.parse("2026-11-27T12:00:07Z");
+      store.write(
+          snap,
+          t,
+          out -> {
+            try (OutputStream z = Lz4.compressingKeepOpen(out)) {
+              z.write(raw);
+            }
+          });
+      Path onDisk = server.replicaDir("app").resolve(snap.path());
+      byte[] old = Files.readAllBytes(onDisk);
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () ->
+                  store.write(
+                      snap,
+                      t.plusSeconds(1),
+                      out -> {
+                        OutputStream z = Lz4.compressingKeepOpen(out);
+                        z.write(raw);
+                        z.write(page);
+                        z.flush();
+                        throw new IOException("the shadow WAL went away");
+                      }));
+      assertEquals("the shadow WAL went away", e.getMessage());
+      assertArrayEquals(old, Files.readAllBytes(onDisk));
+      assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
     }
   }
 

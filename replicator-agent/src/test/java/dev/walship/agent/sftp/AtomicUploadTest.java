@@ -55,6 +55,34 @@ class AtomicUploadTest {
   }
 
   @Test
+  void aServerThatPublishesOnCloseGetsTheFinalNameInTwoRoundTrips(@TempDir Path dir)
+      throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(root.resolve("db").resolve(SNAP.path()).getParent());
+    try (MinaSftpServer mina = MinaSftpServer.announcingPublishOnClose(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      store.checkAccess();
+      mina.clearEvents();
+      mina.holdFirstWriteUntilClose();
+      byte[] content = random(300_000, 2);
+      store.write(SNAP, Instant.parse("2026-11-27T12:00:00Z"), out -> out.write(content));
+      assertEquals(
+          List.of("OPEN", "WRITE", "WRITE", "FSTAT", "FSETSTAT", "CLOSE"), mina.requests());
+      assertEquals(List.of("WRITE", "FSTAT", "FSETSTAT", "CLOSE"), mina.queuedAtFirstWrite());
+      assertEquals("open /db/" + SNAP.path(), mina.events().get(0));
+      assertArrayEquals(content, Files.readAllBytes(root.resolve("db").resolve(SNAP.path())));
+      // A failed attempt removes nothing: the server kept the old file (here: the one just
+      // written).
+      mina.refuse("WRITE");
+      assertThrows(
+          IOException.class,
+          () ->
+              store.write(SNAP, Instant.parse("2026-11-27T12:00:01Z"), out -> out.write(content)));
+      assertFalse(mina.requests().contains("REMOVE"), "nothing removed: " + mina.requests());
+    }
+  }
+
+  @Test
   void threeRoundTripsOpenThenEverythingUpToCloseThenRename(@TempDir Path dir) throws IOException {
     Path root = Files.createDirectories(dir.resolve("root"));
     try (MinaSftpServer mina = serverWithDirectories(dir, root);

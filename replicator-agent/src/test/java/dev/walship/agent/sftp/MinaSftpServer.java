@@ -1,5 +1,6 @@
 package dev.walship.agent.sftp;
 
+import dev.walship.format.store.PublishOnClose;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,24 @@ final class MinaSftpServer implements AutoCloseable {
   }
 
   static MinaSftpServer start(Path dir, Path root, boolean openSshExtensions) {
+    return start(dir, root, openSshExtensions ? "" : "limits@openssh.com=1");
+  }
+
+  /**
+   * A server that announces what replica-server announces about uploads ({@link PublishOnClose})
+   * without doing it: it shows which requests a client sends to such a server.
+   */
+  static MinaSftpServer announcingPublishOnClose(Path dir, Path root) {
+    return start(
+        dir,
+        root,
+        "posix-rename@openssh.com=1,fsync@openssh.com=1,limits@openssh.com=1,"
+            + PublishOnClose.NAME
+            + "=1");
+  }
+
+  /** {@code extensions}: MINA's OpenSSH extension list ("name=version,..."), "" for its default. */
+  private static MinaSftpServer start(Path dir, Path root, String extensions) {
     SshServer sshd = SshServer.setUpDefaultServer();
     sshd.setHost("127.0.0.1");
     sshd.setPort(0);
@@ -79,8 +98,8 @@ final class MinaSftpServer implements AutoCloseable {
     List<String> events = new CopyOnWriteArrayList<>();
     sftp.addSftpEventListener(new Recorder(events));
     sshd.setSubsystemFactories(List.of(sftp));
-    if (!openSshExtensions) {
-      SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, "limits@openssh.com=1"); // "" means default
+    if (!extensions.isEmpty()) {
+      SftpModuleProperties.OPENSSH_EXTENSIONS.set(sshd, extensions);
     }
     try {
       sshd.start();
