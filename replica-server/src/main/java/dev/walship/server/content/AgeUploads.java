@@ -10,9 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,16 +27,7 @@ final class AgeUploads {
   private static final Logger LOG = LoggerFactory.getLogger(LayoutContentValidator.class);
   private static final int REMEMBERED = 1024;
 
-  private final Set<Path> announced =
-      Collections.newSetFromMap(
-          new LinkedHashMap<>(64, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Path, Boolean> eldest) {
-              return size() > REMEMBERED;
-            }
-          });
+  private final Set<Path> announced = Collections.newSetFromMap(Lru.map(REMEMBERED));
 
   /** Whether {@code file} starts like an age file. */
   static boolean isAge(Path file) throws IOException {

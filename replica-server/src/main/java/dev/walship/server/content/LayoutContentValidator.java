@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,15 +50,7 @@ public final class LayoutContentValidator implements ContentValidator {
 
   private record Cached(Stamp stamp, SegmentSummary summary) {}
 
-  private final Map<Path, Cached> cache =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Cached> eldest) {
-          return size() > CACHE_ENTRIES;
-        }
-      };
+  private final Map<Path, Cached> cache = Lru.map(CACHE_ENTRIES);
 
   /**
    * The last segment validated with a known chain in a {@code wal/} directory, with the offset-0
@@ -73,15 +64,7 @@ public final class LayoutContentValidator implements ContentValidator {
       Stamp startStamp,
       SegmentSummary summary) {}
 
-  private final Map<Path, Tip> tips =
-      new LinkedHashMap<>(256, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Tip> eldest) {
-          return size() > CACHE_ENTRIES;
-        }
-      };
+  private final Map<Path, Tip> tips = Lru.map(CACHE_ENTRIES);
 
   private final AgeUploads age = new AgeUploads();
   private final AtomicLong walks = new AtomicLong();
