@@ -95,6 +95,36 @@ public final class MinaSftp implements AutoCloseable {
     return type == SftpConstants.SSH_FXP_STATUS ? reply.getInt() : -1;
   }
 
+  /** A status reply: its code and message. */
+  public record Status(int code, String message) {}
+
+  /**
+   * Sends {@code put-file@walship.dev} for {@code path}: {@code content} with the mtime (and atime)
+   * {@code mtimeSeconds}, announcing {@code declared} bytes of content (its length, unless a test
+   * lies). Returns the status reply; a reply of any other type fails.
+   */
+  public Status putFile(String path, long mtimeSeconds, byte[] content, int declared)
+      throws IOException {
+    RawSftpClient raw = (RawSftpClient) sftp;
+    Buffer request = new ByteArrayBuffer();
+    request.putString("put-file@walship.dev");
+    request.putString(path);
+    request.putInt(SftpConstants.SSH_FILEXFER_ATTR_ACMODTIME);
+    request.putInt(mtimeSeconds);
+    request.putInt(mtimeSeconds);
+    request.putInt(declared);
+    request.putRawBytes(content);
+    Buffer reply =
+        raw.receive(raw.send(SftpConstants.SSH_FXP_EXTENDED, request), Duration.ofSeconds(20));
+    reply.getInt();
+    int type = reply.getUByte();
+    reply.getInt();
+    if (type != SftpConstants.SSH_FXP_STATUS) {
+      throw new IllegalStateException("put-file answered with type " + type + ", not a status");
+    }
+    return new Status(reply.getInt(), reply.getString());
+  }
+
   /** Cuts the connection at once, without closing any handle: a dropped connection. */
   public void drop() {
     session.close(true);

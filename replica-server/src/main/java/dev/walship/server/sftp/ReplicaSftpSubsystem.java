@@ -1,6 +1,7 @@
 package dev.walship.server.sftp;
 
 import dev.walship.format.store.PublishOnClose;
+import dev.walship.format.store.PutFile;
 import dev.walship.server.fs.WriteTracker;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -21,15 +22,16 @@ import org.apache.sshd.sftp.common.extensions.openssh.LSetStatExtensionParser;
 import org.apache.sshd.sftp.common.extensions.openssh.LimitsExtensionParser;
 import org.apache.sshd.sftp.common.extensions.openssh.PosixRenameExtensionParser;
 import org.apache.sshd.sftp.common.extensions.openssh.StatVfsExtensionParser;
+import org.apache.sshd.sftp.server.Handle;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
 
 /**
  * MINA's SFTP subsystem with a smaller surface: the extensions it answers are exactly the ones it
  * announces (see the package note) but {@link PublishOnClose}, which only states how uploads behave
- * and is answered as unsupported when sent as a request, {@code statvfs@openssh.com} is added (MINA
- * lacks it), the VERSION reply names no vendor or version, and listings' long names show the
- * session's user as owner and group.
+ * and is answered as unsupported when sent as a request, {@code statvfs@openssh.com} and {@link
+ * PutFile} are added (MINA lacks them), the VERSION reply names no vendor or version, and listings'
+ * long names show the session's user as owner and group.
  */
 final class ReplicaSftpSubsystem extends SftpSubsystem {
   private static final List<OpenSSHExtension> EXTENSIONS =
@@ -39,7 +41,8 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
           new OpenSSHExtension(FsyncExtensionParser.NAME, "1"),
           new OpenSSHExtension(LSetStatExtensionParser.NAME, "1"),
           new OpenSSHExtension(LimitsExtensionParser.NAME, "1"),
-          new OpenSSHExtension(PublishOnClose.NAME, "1"));
+          new OpenSSHExtension(PublishOnClose.NAME, "1"),
+          new OpenSSHExtension(PutFile.NAME, "1"));
 
   private final WriteTracker writes;
 
@@ -64,6 +67,7 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
           LimitsExtensionParser.NAME ->
           super.executeExtendedCommand(buffer, id, extension);
       case StatVfsExtensionParser.NAME -> doStatVfs(buffer, id);
+      case PutFile.NAME -> doPutFile(buffer, id);
       default -> doUnsupportedExtension(buffer, id, extension);
     }
   }
@@ -93,6 +97,64 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
     shown.put(IoUtils.OWNER_VIEW_ATTR, user);
     shown.put(IoUtils.GROUP_VIEW_ATTR, user);
     return super.getLongName(f, shortName, shown);
+  }
+
+  /**
+   * {@link PutFile}: a whole file in one request, through the very steps (and so the checks) its
+   * OPEN, WRITE, FSETSTAT and CLOSE would take; a step that fails abandons the open upload (closed
+   * without being published) and its status is the reply.
+   */
+  private void doPutFile(Buffer buffer, int id) throws IOException {
+    String path = buffer.getString();
+    Map<String, Object> attrs = readAttrs(buffer);
+    int length = buffer.getInt();
+    if (length < 0 || length > buffer.available()) {
+      sendStatus(
+          prepareReply(buffer),
+          id,
+          SftpConstants.SSH_FX_BAD_MESSAGE,
+          PutFile.NAME
+              + ": content of "
+              + length
+              + " bytes in a request that holds "
+              + buffer.available());
+      return;
+    }
+    String handle = null;
+    try {
+      handle =
+          doOpen(
+              id,
+              path,
+              SftpConstants.SSH_FXF_CREATE_TRUNCATE,
+              SftpConstants.ACE4_WRITE_DATA | SftpConstants.ACE4_WRITE_ATTRIBUTES,
+              Map.of());
+      doWrite(id, handle, 0, length, buffer.array(), buffer.rpos(), length);
+      doFSetStat(id, handle, attrs);
+      String open = handle;
+      handle = null;
+      doClose(id, open);
+    } catch (IOException | RuntimeException e) {
+      if (handle != null) {
+        abandon(handle);
+      }
+      sendStatus(prepareReply(buffer), id, e, SftpConstants.SSH_FXP_EXTENDED, PutFile.NAME, path);
+      return;
+    }
+    sendStatus(prepareReply(buffer), id, SftpConstants.SSH_FX_OK, "");
+  }
+
+  /** Closes an open handle without the client's CLOSE: an upload is then dropped, not published. */
+  private void abandon(String handle) {
+    Handle h = handles.remove(handle);
+    if (h == null) {
+      return;
+    }
+    try {
+      h.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("{}: abandoning {}: {}", PutFile.NAME, handle, e.toString());
+    }
   }
 
   /**

@@ -181,6 +181,7 @@ public final class SshServerAssembly {
     CoreModuleProperties.TCP_NODELAY.set(sshd, true);
     SftpModuleProperties.SFTP_VERSION.set(sshd, 3);
     SftpModuleProperties.MAX_READDATA_PACKET_LENGTH.set(sshd, 261120);
+    SftpModuleProperties.MAX_WRITEDATA_PACKET_LENGTH.set(sshd, 261120);
     // MINA's default 4-byte handles are a counter whose closed values are handed out again, so a
     // handle a client just closed names the next file it opens; with many files in flight over one
     // shared connection that is a wrong-file hazard. 16 random bytes (checked against the open

@@ -45,6 +45,7 @@ class ReplicaSftpSubsystemTest {
               "lsetstat@openssh.com",
               "limits@openssh.com",
               "publish-on-close@walship.dev",
+              "put-file@walship.dev",
               "newline",
               "supported",
               "supported2",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.format.layout.Generation;
@@ -108,6 +109,51 @@ class ReplicaServerUploadTest {
                         throw new IOException("the shadow WAL went away");
                       }));
       assertEquals("the shadow WAL went away", e.getMessage());
+      assertArrayEquals(old, Files.readAllBytes(onDisk));
+      assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
+    }
+  }
+
+  /**
+   * A small file goes as one put-file request into a generation whose directories do not exist yet
+   * (made on the way), lands byte-exact with its mtime; content the server's validator refuses
+   * fails the write with the server's reason and keeps the old file.
+   */
+  @Test
+  void aSmallFileIsPutWholeAndARefusedOneKeepsTheOldFile() throws Exception {
+    SnapshotName snap = new SnapshotName(Generation.parse("00000000000000c3"), 0);
+    try (Connection c = Sqlite.openWal(tmp.resolve("tiny.db"), 0)) {
+      Sqlite.exec(c, "create table t(x)");
+      Sqlite.exec(c, "insert into t values('tiny')");
+      Sqlite.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    byte[] raw = Files.readAllBytes(tmp.resolve("tiny.db"));
+    Instant t = Instant.parse("2026-11-27T12:00:09Z");
+    try (TestServer server = TestServer.start(tmp);
+        SftpReplicaStore store = server.store("app")) {
+      Entry e =
+          store.write(
+              snap,
+              t,
+              out -> {
+                try (OutputStream z = Lz4.compressingKeepOpen(out)) {
+                  z.write(raw);
+                }
+              });
+      Path onDisk = server.replicaDir("app").resolve(snap.path());
+      assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
+      assertEquals(List.of(e), store.list(parent(snap.path())));
+      try (InputStream in = Lz4.decompressing(Files.newInputStream(onDisk))) {
+        assertArrayEquals(raw, in.readAllBytes());
+      }
+      byte[] old = Files.readAllBytes(onDisk);
+      IOException refused =
+          assertThrows(
+              IOException.class,
+              () -> store.write(snap, t.plusSeconds(1), out -> out.write(new byte[] {1, 2, 3})));
+      assertTrue(
+          refused.getMessage().contains("/" + snap.path() + ": write: the server refused: "),
+          refused.getMessage());
       assertArrayEquals(old, Files.readAllBytes(onDisk));
       assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
     }

@@ -10,6 +10,7 @@ import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.store.Entry;
+import dev.walship.format.store.PutFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,41 @@ class AtomicUploadTest {
           () ->
               store.write(SNAP, Instant.parse("2026-11-27T12:00:01Z"), out -> out.write(content)));
       assertFalse(mina.requests().contains("REMOVE"), "nothing removed: " + mina.requests());
+    }
+  }
+
+  /**
+   * To a server that announces put-file, a file that fits one request is that request alone (the
+   * test server announces it without doing it, so the upload is refused); one byte more streams.
+   */
+  @Test
+  void aFileThatFitsOnePutFileIsOneRequestALargerOneStreams(@TempDir Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Files.createDirectories(root.resolve("db").resolve(SNAP.path()).getParent());
+    Instant t = Instant.parse("2026-11-27T12:00:00Z");
+    try (MinaSftpServer mina = MinaSftpServer.announcingPutFile(dir, root);
+        SftpReplicaStore store = store(mina, dir)) {
+      store.checkAccess();
+      mina.clearEvents();
+      byte[] fits = random(PutFile.MAX_CONTENT, 3);
+      IOException refused =
+          assertThrows(IOException.class, () -> store.write(SNAP, t, out -> out.write(fits)));
+      assertEquals(List.of("EXTENDED " + PutFile.NAME), mina.requests());
+      assertTrue(
+          refused.getMessage().contains(FINAL + ": write: the server refused: "),
+          refused.getMessage());
+      assertFalse(Files.exists(root.resolve("db").resolve(SNAP.path())));
+      mina.clearEvents();
+      byte[] larger = random(PutFile.MAX_CONTENT + 1, 4);
+      store.write(
+          SNAP,
+          t,
+          out -> {
+            out.write(larger, 0, 1000);
+            out.write(larger, 1000, larger.length - 1000);
+          });
+      assertEquals(List.of("OPEN", "WRITE", "FSTAT", "FSETSTAT", "CLOSE"), mina.requests());
+      assertArrayEquals(larger, Files.readAllBytes(root.resolve("db").resolve(SNAP.path())));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.walship.agent.sftp;
 
 import dev.walship.format.store.PublishOnClose;
+import dev.walship.format.store.PutFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -69,6 +70,21 @@ final class MinaSftpServer implements AutoCloseable {
         root,
         "posix-rename@openssh.com=1,fsync@openssh.com=1,limits@openssh.com=1,"
             + PublishOnClose.NAME
+            + "=1");
+  }
+
+  /**
+   * A server that announces {@link PutFile} as replica-server does, without doing it (MINA answers
+   * it as unsupported): it shows which requests a client sends to such a server.
+   */
+  static MinaSftpServer announcingPutFile(Path dir, Path root) {
+    return start(
+        dir,
+        root,
+        "posix-rename@openssh.com=1,fsync@openssh.com=1,limits@openssh.com=1,"
+            + PublishOnClose.NAME
+            + "=1,"
+            + PutFile.NAME
             + "=1");
   }
 
