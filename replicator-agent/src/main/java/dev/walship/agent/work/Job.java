@@ -2,8 +2,6 @@ package dev.walship.agent.work;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One serial piece of recurring work on a {@link Workers} pool: a step that runs, then says when it
@@ -36,7 +34,7 @@ public final class Job {
   private final Workers workers;
   private final Step step;
   private final String name;
-  private ScheduledFuture<?> pending;
+  private Workers.Pending pending;
   private long pendingToken;
   private boolean pendingNow;
   private Thread runner;
@@ -95,7 +93,7 @@ public final class Job {
       rerunWithin = rerunWithin < 0 ? nanos : Math.min(rerunWithin, nanos);
       return;
     }
-    if (pending != null && (pendingNow || pending.getDelay(TimeUnit.NANOSECONDS) <= nanos)) {
+    if (pending != null && (pendingNow || pending.delayNanos() <= nanos)) {
       return;
     }
     schedule(nanos);
@@ -103,7 +101,7 @@ public final class Job {
 
   private void schedule(long delayNanos) {
     if (pending != null) {
-      pending.cancel(false);
+      pending.cancel();
     }
     long token = ++pendingToken;
     pendingNow = delayNanos <= 0;
@@ -176,7 +174,7 @@ public final class Job {
   public synchronized void cancel() {
     stopped = true;
     if (pending != null) {
-      pending.cancel(false);
+      pending.cancel();
       pending = null;
     }
   }

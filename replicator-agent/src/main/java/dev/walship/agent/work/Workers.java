@@ -1,7 +1,10 @@
 package dev.walship.agent.work;
 
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -11,24 +14,49 @@ import org.slf4j.LoggerFactory;
  * A bounded pool of daemon threads that {@link Job}s run on. Its size bounds how many jobs run at
  * once, not how many exist: a thousand idle databases are a thousand pending timers. Closing it
  * stops the threads; jobs should be stopped first.
+ *
+ * <p>Design note. A run due now goes straight to the workers' queue, and one idle worker wakes for
+ * it. A run due later waits on the pool's one timer thread, which hands it to the workers when it
+ * is due. (A {@code ScheduledThreadPoolExecutor} would do both on its workers, but with timers
+ * pending its idle workers take turns leading the wait for the earliest one, and every task handed
+ * over woke a second worker to lead: at hundreds of wakes a second, most of a worker's context
+ * switches were that relay, not work.)
  */
 public final class Workers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
 
-  private final ScheduledThreadPoolExecutor pool;
+  private final ThreadPoolExecutor workers;
+  private final ScheduledThreadPoolExecutor timer;
+
+  /** A run handed to {@link #schedule}: it can be cancelled and knows when it is due. */
+  interface Pending {
+    /** The run will not start (it may be running already). */
+    void cancel();
+
+    /** Nanoseconds until it is due: zero or less when it is due now. */
+    long delayNanos();
+  }
 
   private Workers(String name, int threads) {
-    AtomicInteger n = new AtomicInteger();
-    this.pool =
-        new ScheduledThreadPoolExecutor(
+    this.workers =
+        new ThreadPoolExecutor(
             threads,
-            r -> {
-              Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    pool.setRemoveOnCancelPolicy(true);
-    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            threads,
+            0,
+            TimeUnit.NANOSECONDS,
+            new LinkedBlockingQueue<>(),
+            daemons(name + "-", new AtomicInteger()));
+    this.timer = new ScheduledThreadPoolExecutor(1, daemons(name + "-timer", null));
+    timer.setRemoveOnCancelPolicy(true);
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+  }
+
+  private static ThreadFactory daemons(String name, AtomicInteger numbers) {
+    return r -> {
+      Thread t = new Thread(r, numbers == null ? name : name + numbers.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -60,24 +88,73 @@ public final class Workers implements AutoCloseable {
 
   /** The number of threads. */
   public int threads() {
-    return pool.getCorePoolSize();
+    return workers.getCorePoolSize();
   }
 
-  ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-    return pool.schedule(
-        () -> {
-          try {
-            task.run();
-          } catch (RuntimeException | Error e) {
-            LOG.error("a job failed unexpectedly", e);
-          }
-        },
-        Math.max(0, delayNanos),
-        TimeUnit.NANOSECONDS);
+  /**
+   * Runs {@code task} on a worker in {@code delayNanos} (at once when zero or less).
+   *
+   * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
+   */
+  Pending schedule(Runnable task, long delayNanos) {
+    Run run = new Run(task, System.nanoTime() + Math.max(0, delayNanos));
+    if (delayNanos <= 0) {
+      workers.execute(run);
+    } else {
+      run.timer = timer.schedule(run::due, delayNanos, TimeUnit.NANOSECONDS);
+    }
+    return run;
   }
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    timer.shutdownNow();
+    workers.shutdownNow();
+  }
+
+  /** One scheduled run of a task. */
+  private final class Run implements Runnable, Pending {
+    private final Runnable task;
+    private final long due;
+    private volatile boolean cancelled;
+    private volatile ScheduledFuture<?> timer;
+
+    Run(Runnable task, long due) {
+      this.task = task;
+      this.due = due;
+    }
+
+    /** On the timer thread: the run is due, over to the workers. */
+    void due() {
+      if (!cancelled && !workers.isShutdown()) {
+        workers.execute(this);
+      }
+    }
+
+    @Override
+    public void run() {
+      if (cancelled) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        LOG.error("a job failed unexpectedly", e);
+      }
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      ScheduledFuture<?> t = timer;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+
+    @Override
+    public long delayNanos() {
+      return due - System.nanoTime();
+    }
   }
 }
