@@ -3,6 +3,7 @@ package dev.walship.agent.capture;
 import dev.walship.toolkit.time.Ticker;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,6 +27,7 @@ final class Sql implements AutoCloseable {
 
   private final List<Connection> readers = new ArrayList<>();
   private final boolean[] reading = new boolean[READERS];
+  private final ReaderStatements[] readerStatements = new ReaderStatements[READERS];
   private final Connection writer1;
   private final Connection writer2;
   private final Ticker ticker;
@@ -115,10 +117,11 @@ final class Sql implements AutoCloseable {
     for (int i = 0; i < READERS; i++) {
       if (!reading[i]) {
         Connection c = readers.get(i);
-        exec(c, "BEGIN");
+        ReaderStatements p = readerStatements(i);
+        p.begin.execute();
         reading[i] = true;
-        try {
-          queryLong(c, "PRAGMA user_version");
+        try (ResultSet r = p.userVersion.executeQuery()) {
+          r.next();
         } catch (SQLException e) {
           endRead(c);
           throw e;
@@ -139,8 +142,30 @@ final class Sql implements AutoCloseable {
       throw new IllegalStateException("not an open read transaction");
     }
     reading[i] = false;
-    exec(c, "ROLLBACK");
+    readerStatements(i).rollback.execute();
   }
+
+  /**
+   * The statements of reader {@code i}, prepared once: a read mark moves with every few commits,
+   * and preparing three statements each time was most of its cost.
+   */
+  private ReaderStatements readerStatements(int i) throws SQLException {
+    ReaderStatements p = readerStatements[i];
+    if (p == null) {
+      Connection c = readers.get(i);
+      p =
+          new ReaderStatements(
+              c.prepareStatement("BEGIN"),
+              c.prepareStatement("PRAGMA user_version"),
+              c.prepareStatement("ROLLBACK"));
+      readerStatements[i] = p;
+    }
+    return p;
+  }
+
+  /** A reader's prepared statements (closed with its connection). */
+  private record ReaderStatements(
+      PreparedStatement begin, PreparedStatement userVersion, PreparedStatement rollback) {}
 
   /**
    * {@code PRAGMA wal_checkpoint(PASSIVE)} on a connection outside any transaction. While another
