@@ -81,7 +81,7 @@ public final class Workers implements AutoCloseable {
 
   /**
    * The shipping pool's size: 16 whatever the cores, since a shipper mostly waits for its replica's
-   * replies (an SFTP upload is five round trips); at most 16 uploads in flight stays under
+   * replies (an SFTP upload is one to three round trips); at most 16 uploads in flight stays under
    * replica-server's {@code open-handles} (64) on a shared channel.
    */
   public static final int SHIP_THREADS = 16;
