@@ -92,6 +92,18 @@ class PutFileTest {
     assertEquals(before, files(), "nothing staged is left behind");
   }
 
+  /** A valid file cannot replace a published one while it is immutable (immutable-for, 24h). */
+  @Test
+  void aPublishedFileCannotBeReplacedWhileImmutable() throws Exception {
+    String path = GEN + "/snapshots/00000002.snapshot.lz4";
+    assertEquals(SftpConstants.SSH_FX_OK, put(path, s.snapshot()).code());
+    byte[] other = LayoutSamples.make(dir.resolve("other-samples"), 3).snapshot();
+    Status denied = put(path, other);
+    assertEquals(SftpConstants.SSH_FX_PERMISSION_DENIED, denied.code(), denied.toString());
+    assertTrue(denied.message().contains("immutable"), denied.message());
+    assertArrayEquals(s.snapshot(), Files.readAllBytes(host(path)));
+  }
+
   @Test
   void aMissingDirectoryIsNoSuchFileAndCreatesNothing() throws Exception {
     List<String> before = files();
