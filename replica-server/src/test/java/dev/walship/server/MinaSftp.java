@@ -81,18 +81,13 @@ public final class MinaSftp implements AutoCloseable {
    * server announced would; returns the SSH_FXP_STATUS code, or -1 for any other reply.
    */
   public int extended(String name, String... args) throws IOException {
-    RawSftpClient raw = (RawSftpClient) sftp;
     Buffer request = new ByteArrayBuffer();
     request.putString(name);
     for (String a : args) {
       request.putString(a);
     }
-    Buffer reply =
-        raw.receive(raw.send(SftpConstants.SSH_FXP_EXTENDED, request), Duration.ofSeconds(20));
-    reply.getInt();
-    int type = reply.getUByte();
-    reply.getInt();
-    return type == SftpConstants.SSH_FXP_STATUS ? reply.getInt() : -1;
+    Buffer reply = extendedReply(request);
+    return reply == null ? -1 : reply.getInt();
   }
 
   /** A status reply: its code and message. */
@@ -105,7 +100,6 @@ public final class MinaSftp implements AutoCloseable {
    */
   public Status putFile(String path, long mtimeSeconds, byte[] content, int declared)
       throws IOException {
-    RawSftpClient raw = (RawSftpClient) sftp;
     Buffer request = new ByteArrayBuffer();
     request.putString("put-file@walship.dev");
     request.putString(path);
@@ -114,15 +108,25 @@ public final class MinaSftp implements AutoCloseable {
     request.putInt(mtimeSeconds);
     request.putInt(declared);
     request.putRawBytes(content);
+    Buffer reply = extendedReply(request);
+    if (reply == null) {
+      throw new IllegalStateException("put-file answered with something else than a status");
+    }
+    return new Status(reply.getInt(), reply.getString());
+  }
+
+  /**
+   * Sends an extended request and returns its reply positioned at the status code, or null when the
+   * reply is not SSH_FXP_STATUS.
+   */
+  private Buffer extendedReply(Buffer request) throws IOException {
+    RawSftpClient raw = (RawSftpClient) sftp;
     Buffer reply =
         raw.receive(raw.send(SftpConstants.SSH_FXP_EXTENDED, request), Duration.ofSeconds(20));
     reply.getInt();
     int type = reply.getUByte();
     reply.getInt();
-    if (type != SftpConstants.SSH_FXP_STATUS) {
-      throw new IllegalStateException("put-file answered with type " + type + ", not a status");
-    }
-    return new Status(reply.getInt(), reply.getString());
+    return type == SftpConstants.SSH_FXP_STATUS ? reply : null;
   }
 
   /** Cuts the connection at once, without closing any handle: a dropped connection. */

@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import org.apache.sshd.common.RuntimeSshException;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.sftp.client.RawSftpClient;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.Attributes;
@@ -59,9 +58,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AtomicUpload {
   private static final Logger LOG = LoggerFactory.getLogger(AtomicUpload.class);
-
-  /** Room before a request's payload for MINA's SFTP header: length, type, request id. */
-  private static final int SFTP_HEADER = 4 + 1 + 4;
 
   /** The content writer failed (not the connection): its exception, to rethrow as it is. */
   static final class ContentFailure extends Exception {
@@ -164,10 +160,7 @@ final class AtomicUpload {
 
   private void sendPut(byte[] content, int length, FileTime mtime) throws IOException {
     byte[] name = target.getBytes(StandardCharsets.UTF_8);
-    Buffer b =
-        new ByteArrayBuffer(SFTP_HEADER + 64 + PutFile.NAME.length() + name.length + length, false);
-    b.rpos(SFTP_HEADER);
-    b.wpos(SFTP_HEADER);
+    Buffer b = PipelinedFile.request(64 + PutFile.NAME.length() + name.length + length);
     b.putString(PutFile.NAME);
     b.putBytes(name);
     SftpHelper.writeAttributes(

@@ -206,7 +206,15 @@ final class PipelinedFile {
   }
 
   private static Buffer request() {
-    Buffer b = new ByteArrayBuffer(SFTP_HEADER + 64, false);
+    return request(64);
+  }
+
+  /**
+   * An empty request payload with room for {@code capacity} bytes behind room for MINA's SFTP
+   * header (which MINA then writes in place, without copying the payload).
+   */
+  static Buffer request(int capacity) {
+    Buffer b = new ByteArrayBuffer(SFTP_HEADER + capacity, false);
     b.rpos(SFTP_HEADER);
     b.wpos(SFTP_HEADER);
     return b;

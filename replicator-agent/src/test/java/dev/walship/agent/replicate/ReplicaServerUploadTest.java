@@ -11,6 +11,7 @@ import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Layout;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.lz4.Lz4;
+import dev.walship.format.store.ContentWriter;
 import dev.walship.format.store.Entry;
 import dev.walship.testing.Sqlite;
 import java.io.IOException;
@@ -84,14 +85,7 @@ class ReplicaServerUploadTest {
     try (TestServer server = TestServer.start(tmp);
         SftpReplicaStore store = server.store("app")) {
       Instant t = Instant.parse("2026-11-27T12:00:07Z");
-      store.write(
-          snap,
-          t,
-          out -> {
-            try (OutputStream z = Lz4.compressingKeepOpen(out)) {
-              z.write(raw);
-            }
-          });
+      store.write(snap, t, lz4(raw));
       Path onDisk = server.replicaDir("app").resolve(snap.path());
       byte[] old = Files.readAllBytes(onDisk);
       IOException e =
@@ -131,15 +125,7 @@ class ReplicaServerUploadTest {
     Instant t = Instant.parse("2026-11-27T12:00:09Z");
     try (TestServer server = TestServer.start(tmp);
         SftpReplicaStore store = server.store("app")) {
-      Entry e =
-          store.write(
-              snap,
-              t,
-              out -> {
-                try (OutputStream z = Lz4.compressingKeepOpen(out)) {
-                  z.write(raw);
-                }
-              });
+      Entry e = store.write(snap, t, lz4(raw));
       Path onDisk = server.replicaDir("app").resolve(snap.path());
       assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
       assertEquals(List.of(e), store.list(parent(snap.path())));
@@ -157,6 +143,15 @@ class ReplicaServerUploadTest {
       assertArrayEquals(old, Files.readAllBytes(onDisk));
       assertEquals(t, Files.getLastModifiedTime(onDisk).toInstant());
     }
+  }
+
+  /** Content that is {@code raw} as one LZ4 frame. */
+  private static ContentWriter lz4(byte[] raw) {
+    return out -> {
+      try (OutputStream z = Lz4.compressingKeepOpen(out)) {
+        z.write(raw);
+      }
+    };
   }
 
   private static String parent(String path) {
