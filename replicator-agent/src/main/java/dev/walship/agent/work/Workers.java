@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * pending its idle workers take turns leading the wait for the earliest one, and every task handed
  * over woke a second worker to lead: at hundreds of wakes a second, most of a worker's context
  * switches were that relay, not work.)
+ *
+ * <p>Timer slack. A run due in a second or more may start up to an eighth of its delay late: its
+ * due time is rounded up to a multiple of the largest power-of-two nanoseconds within that eighth
+ * (at most 2<sup>30</sup> ns, about a second). Such grids nest, so the safety-net looks of hundreds
+ * of idle databases fall on a few instants a second and the timer and a worker wake once for many
+ * of them, instead of once each ({@link #slack}).
  */
 public final class Workers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
@@ -97,13 +103,35 @@ public final class Workers implements AutoCloseable {
    * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
    */
   Pending schedule(Runnable task, long delayNanos) {
-    Run run = new Run(task, System.nanoTime() + Math.max(0, delayNanos));
-    if (delayNanos <= 0) {
+    long now = System.nanoTime();
+    long delay = Math.max(0, delayNanos);
+    long late = slack(now, delay);
+    Run run = new Run(task, now + delay + late);
+    if (delay == 0) {
       workers.execute(run);
     } else {
-      run.timer = timer.schedule(run::due, delayNanos, TimeUnit.NANOSECONDS);
+      run.timer = timer.schedule(run::due, delay + late, TimeUnit.NANOSECONDS);
     }
     return run;
+  }
+
+  /** Slack begins where an eighth of the delay reaches this grid: delays of about a second. */
+  private static final long FINEST_GRID = 1L << 27;
+
+  /** The coarsest grid: about a second. */
+  private static final long COARSEST_GRID = 1L << 30;
+
+  /**
+   * How much later than {@code now + delayNanos} (both {@link System#nanoTime}) a run starts: none
+   * below about a second, otherwise what rounds it up to a grid of at most an eighth of the delay.
+   */
+  static long slack(long now, long delayNanos) {
+    long eighth = delayNanos / 8;
+    if (eighth < FINEST_GRID || delayNanos > Long.MAX_VALUE / 2) {
+      return 0;
+    }
+    long grid = Math.min(Long.highestOneBit(eighth), COARSEST_GRID);
+    return Math.floorMod(-(now + delayNanos), grid);
   }
 
   @Override
