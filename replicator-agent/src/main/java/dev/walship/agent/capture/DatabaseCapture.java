@@ -36,7 +36,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseCapture.class);
 
   /** The safety-net look of a settled database whose file events are trusted. */
-  static final Duration WATCHED_LOOK_EVERY = Duration.ofSeconds(10);
+  static final Duration WATCHED_LOOK_EVERY = Duration.ofSeconds(30);
 
   private final Path db;
   private final MetaDir meta;
@@ -200,7 +200,7 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
    * look on a timer is only for work that time alone makes due ({@link Engine#untilDue}: a handoff,
    * a sync, a restart by checkpoint-interval), never sooner than the monitor interval, and a safety
    * net every {@link #WATCHED_LOOK_EVERY} (or monitor interval, when longer): an idle database
-   * costs a glance every ten seconds instead of every second.
+   * costs a glance every thirty seconds instead of every second.
    */
   private Duration nextLook() {
     Duration interval = settings.monitorInterval();

@@ -54,7 +54,7 @@ final class Engine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   /** The longest a database goes without a full look however idle it is. */
-  static final Duration FULL_LOOK_EVERY = Duration.ofSeconds(30);
+  static final Duration FULL_LOOK_EVERY = Duration.ofSeconds(60);
 
   /** How old a write must be before a look that finds it may say no file event announced it. */
   static final Duration EVENT_GRACE = Duration.ofSeconds(2);

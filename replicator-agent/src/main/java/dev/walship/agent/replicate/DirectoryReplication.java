@@ -211,13 +211,16 @@ final class DirectoryReplication implements AutoCloseable {
     if (name == null) {
       lost = true;
     } else {
-      Path p = dir.resolve(name);
       boolean mayBeDir =
           config.recursive()
               && !name.endsWith("-wal")
               && !name.endsWith("-shm")
               && !name.endsWith("-journal")
               && !DirConfig.isMetaDir(name);
+      if (!mayBeDir && !config.pattern().matches(name)) {
+        return; // a WAL write of a followed database, most of the time: no path work
+      }
+      Path p = dir.resolve(name);
       if (!config.covers(p) && !mayBeDir) {
         return;
       }

@@ -43,7 +43,7 @@ class WatchedLooksTest {
       var before = cap.end();
       Sqlite.exec(app, "insert into t(x) values(1)");
       Await.until(
-          Duration.ofSeconds(3), // the safety net is 10 s: only the file event is this quick
+          Duration.ofSeconds(3), // the safety net is 30 s: only the file event is this quick
           "the commit captured by its file event",
           () -> cap.end().compareTo(before) > 0);
     }
