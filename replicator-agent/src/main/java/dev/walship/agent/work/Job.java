@@ -31,6 +31,14 @@ public final class Job {
   /** A step's answer: the job is finished. */
   public static final Duration DONE = Duration.ofSeconds(-1);
 
+  /**
+   * How many runs in a row a worker makes when the step is due again at once (it answered {@link
+   * Duration#ZERO}, or a wake came during the run) before it queues the next run behind other jobs.
+   * Running it on the same thread spares a hand-off: another worker woken for it, and this one
+   * going to sleep (a shipper's run after each upload, a capture woken while it looked).
+   */
+  static final int AGAIN_HERE = 8;
+
   private final Workers workers;
   private final Step step;
   private final String name;
@@ -115,30 +123,60 @@ public final class Job {
       }
       pending = null;
       runner = Thread.currentThread();
+    }
+    try {
+      for (int runs = 1; runOnce(runs); runs++) {
+        Thread.interrupted(); // due again at once, on this thread (AGAIN_HERE); a fresh run
+      }
+    } finally {
+      Thread.interrupted(); // an interrupt meant for this run must not reach the next job's
+    }
+  }
+
+  /**
+   * Runs the step once on the runner thread, then schedules what comes next.
+   *
+   * @return true when the step is due again at once and this thread runs it ({@code runs} so far
+   *     below {@link #AGAIN_HERE}); the thread stays the runner
+   */
+  private boolean runOnce(int runs) {
+    synchronized (this) {
       rerun = false;
       rerunWithin = -1;
     }
     Duration next = Duration.ofSeconds(1);
+    Throwable failed = null;
     try {
       next = step.run();
-    } finally {
-      synchronized (this) {
-        runner = null;
-        if (!stopped && next != DONE) {
-          if (rerun || next.isZero() || next.isNegative()) {
-            schedule(0);
-          } else if (rerunWithin >= 0 && (next == UNTIL_WOKEN || rerunWithin < next.toNanos())) {
-            schedule(rerunWithin);
-          } else if (next != UNTIL_WOKEN) {
-            schedule(next.toNanos());
-          }
-        } else {
-          stopped = true;
-        }
-        notifyAll();
-      }
-      Thread.interrupted(); // an interrupt meant for this run must not reach the next job's
+    } catch (RuntimeException | Error e) {
+      failed = e;
     }
+    synchronized (this) {
+      boolean now = rerun || next.isZero() || next.isNegative();
+      if (failed == null && !stopped && next != DONE && now && runs < AGAIN_HERE) {
+        return true;
+      }
+      runner = null;
+      if (!stopped && next != DONE) {
+        if (now) {
+          schedule(0);
+        } else if (rerunWithin >= 0 && (next == UNTIL_WOKEN || rerunWithin < next.toNanos())) {
+          schedule(rerunWithin);
+        } else if (next != UNTIL_WOKEN) {
+          schedule(next.toNanos());
+        }
+      } else {
+        stopped = true;
+      }
+      notifyAll();
+    }
+    if (failed instanceof RuntimeException r) {
+      throw r;
+    }
+    if (failed instanceof Error e) {
+      throw e;
+    }
+    return false;
   }
 
   /** Interrupts the step if it is running now (a stop that cannot wait longer). */

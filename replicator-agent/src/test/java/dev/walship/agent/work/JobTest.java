@@ -184,6 +184,64 @@ class JobTest {
   }
 
   @Test
+  void aStepDueAgainAtOnceRunsAgainOnTheSameThreadButNeverStarvesOtherJobs() throws Exception {
+    try (Workers one = Workers.start("job-test-one", 1)) {
+      List<Thread> threads = new ArrayList<>();
+      AtomicInteger busyRuns = new AtomicInteger();
+      Job busy =
+          Job.start(
+              one,
+              "busy",
+              () -> {
+                synchronized (threads) {
+                  threads.add(Thread.currentThread());
+                }
+                busyRuns.incrementAndGet();
+                return Duration.ZERO; // always more to do
+              });
+      Await.until(
+          Duration.ofSeconds(5), "runs in a row", () -> busyRuns.get() > 3 * Job.AGAIN_HERE);
+      CountDownLatch other = new CountDownLatch(1);
+      Job.start(
+          one,
+          "other",
+          () -> {
+            other.countDown();
+            return Job.DONE;
+          });
+      assertTrue(other.await(5, TimeUnit.SECONDS), "a job that is always due starved another");
+      busy.stop();
+      synchronized (threads) {
+        assertTrue(threads.subList(0, Job.AGAIN_HERE).stream().allMatch(t -> t == threads.get(0)));
+      }
+    }
+  }
+
+  @Test
+  void aStepThatFailsWhileWokenStillRunsAgain() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    Job[] self = new Job[1];
+    CountDownLatch started = new CountDownLatch(1);
+    Job j =
+        Job.start(
+            workers,
+            "failing",
+            () -> {
+              int n = runs.incrementAndGet();
+              if (n == 1) {
+                await(started);
+                self[0].wake(); // a wake during the run
+                throw new IllegalStateException("step failed (expected by the test)");
+              }
+              return Job.UNTIL_WOKEN;
+            });
+    self[0] = j;
+    started.countDown();
+    Await.until(Duration.ofSeconds(5), "the run after the failed one", () -> runs.get() == 2);
+    j.stop();
+  }
+
+  @Test
   void wakeWithinNeverDelaysARunDueSoonerAndBringsALaterOneForward() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch inRun = new CountDownLatch(1);
