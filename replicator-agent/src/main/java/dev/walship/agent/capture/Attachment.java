@@ -23,7 +23,7 @@ record Attachment(
   private static final int HANDOFF_DIVISOR = 16;
 
   /** ...or by any frame for this long ({@link MarkLag}). */
-  private static final Duration HANDOFF_AGE = Duration.ofSeconds(1);
+  private static final Duration HANDOFF_AGE = Duration.ofSeconds(10);
 
   /** Locks {@code meta} and opens {@code db} (in WAL mode); on failure nothing stays open. */
   static Attachment open(Path db, MetaDir meta, CaptureSettings settings, Tail tail, Ticker ticker)
