@@ -123,7 +123,17 @@ public final class Glob {
 
   /** Whether all of {@code name} matches. */
   public boolean matches(String name) {
-    return match(0, name.codePoints().toArray(), 0);
+    return match(0, codePoints(name), 0);
+  }
+
+  /** The code points of {@code name} (without a stream: this runs for every file event). */
+  private static int[] codePoints(String name) {
+    int[] cps = new int[name.codePointCount(0, name.length())];
+    for (int i = 0, j = 0; j < cps.length; j++) {
+      cps[j] = name.codePointAt(i);
+      i += Character.charCount(cps[j]);
+    }
+    return cps;
   }
 
   private boolean match(int t, int[] s, int j) {

@@ -53,6 +53,8 @@ class GlobTest {
         "[\\-x] - true",
         "[\\-x] a false",
         "*x xxx true",
+        "a?b a\uD83D\uDE00b true",
+        "a??b a\uD83D\uDE00b false",
         "*.db tenant-1.db true",
         "*.db tenant-1.db-wal false",
         "*.db .tenant-1.db-replicator false",
