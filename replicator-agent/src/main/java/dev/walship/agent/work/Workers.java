@@ -98,7 +98,8 @@ public final class Workers implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} on a worker in {@code delayNanos} (at once when zero or less).
+   * Runs {@code task} on a worker in {@code delayNanos} (at once when zero or less), or up to an
+   * eighth later for a delay of a second or more ({@link #slack}).
    *
    * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
    */
