@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -18,8 +19,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -268,11 +271,15 @@ final class BenchKit {
 
   /**
    * Watches a replica's WAL directories ({@code <root>/generations/<g>/wal}) on local disk and
-   * records when each commit's row first appears in a whole segment: inotify through
-   * WatchService, plus a listing every {@code pollMillis} as the safety net (and for writers that
-   * create a file before it is whole: a segment that does not decompress is read again later).
-   * Segments of an index arrive in order, so a segment holding row N means every commit up to N
-   * is on the replica.
+   * records when each commit's row first appears in a whole segment, through WatchService. A WAL
+   * directory is listed once, when it is registered (files written before that); after that only
+   * its events count, and it is listed again only when events were lost (OVERFLOW). A segment that
+   * does not decompress yet (a writer that creates a file before it is whole) is read again every
+   * {@code pollMillis} until it does. New generations' WAL directories are looked for at every
+   * wake-up, at least every {@code pollMillis} (a listing of {@code generations}). Listing every segment after every event had
+   * made the watcher itself slower as segments piled up (quadratic), and so added its own delay to
+   * the seen times. Segments of an index arrive in order, so a segment holding row N means every
+   * commit up to N is on the replica.
    */
   static final class SegmentWatcher implements AutoCloseable {
     private final Path root;
@@ -281,6 +288,7 @@ final class BenchKit {
     private final WatchService ws;
     private final Set<Path> done = new HashSet<>();
     private final Set<Path> registered = new HashSet<>();
+    private final Set<Path> partial = new LinkedHashSet<>();
     private final Thread thread;
     private volatile boolean running = true;
     private int upTo;
@@ -302,12 +310,23 @@ final class BenchKit {
           WatchKey k = ws.poll(pollMillis, TimeUnit.MILLISECONDS);
           if (k != null) {
             Path d = (Path) k.watchable();
+            boolean lost = false;
             for (WatchEvent<?> e : k.pollEvents()) {
-              if (e.context() instanceof Path p) {
+              if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
+                lost = true;
+              } else if (e.context() instanceof Path p) {
                 consider(d.resolve(p));
               }
             }
             k.reset();
+            if (lost) {
+              for (Path wal : registered) {
+                list(wal);
+              }
+            }
+          }
+          for (Path p : new ArrayList<>(partial)) {
+            consider(p);
           }
           scan();
         } catch (ClosedWatchServiceException | InterruptedException e) {
@@ -328,14 +347,16 @@ final class BenchKit {
           Path wal = g.resolve("wal");
           if (Files.isDirectory(wal) && registered.add(wal)) {
             wal.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            list(wal); // what was written before the registration
           }
-          if (Files.isDirectory(wal)) {
-            try (Stream<Path> f = Files.list(wal)) {
-              for (Path p : (Iterable<Path>) f.sorted()::iterator) {
-                consider(p);
-              }
-            }
-          }
+        }
+      }
+    }
+
+    private void list(Path wal) throws IOException {
+      try (Stream<Path> f = Files.list(wal)) {
+        for (Path p : (Iterable<Path>) f.sorted()::iterator) {
+          consider(p);
         }
       }
     }
@@ -348,9 +369,14 @@ final class BenchKit {
       byte[] b;
       try (InputStream in = new LZ4FrameInputStream(Files.newInputStream(p))) {
         b = in.readAllBytes();
-      } catch (IOException partial) {
-        return; // not whole yet (or gone): the next scan reads it again
+      } catch (NoSuchFileException gone) {
+        partial.remove(p);
+        return;
+      } catch (IOException notWhole) {
+        partial.add(p); // read again on the next round, or at its next event
+        return;
       }
+      partial.remove(p);
       done.add(p);
       int max = Mark.maxSeq(b, seen.length - 1);
       for (int s = upTo + 1; s <= max; s++) {
