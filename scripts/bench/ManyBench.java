@@ -58,7 +58,7 @@ public class ManyBench {
   static Path clientKey;
   static Path serverLog;
   static int seconds = 20;
-  static int warmupSeconds = 5;
+  static int warmupSeconds = 60;
   static int idleSeconds = 10;
   static List<String> cases = List.of("200x1", "50x10");
   static List<String> tools = List.of("walship", "litestream");
@@ -583,7 +583,7 @@ public class ManyBench {
       row(t, "exact restores, " + at, w.exact() + " of " + w.dbs(), l.exact() + " of " + l.dbs(), "");
       row(t, "generations on the replica, " + at, "" + w.generations(), "" + l.generations(), "");
       row(t, "SSH connections, " + at, "" + w.connections(), "" + l.connections(), ratio(w.connections(), l.connections()));
-      row(t, "agent CPU seconds for " + seconds + " s of commits, " + at, String.format("%.2f", w.cpuSeconds()),
+      row(t, "agent CPU seconds for " + seconds + " s of commits after " + warmupSeconds + " s of warm-up, " + at, String.format("%.2f", w.cpuSeconds()),
           String.format("%.2f", l.cpuSeconds()), ratio(w.cpuSeconds(), l.cpuSeconds()));
       row(t, "agent CPU while all " + w.dbs() + " databases are idle (% of one core)",
           String.format("%.2f%%", 100 * w.idleCpuSeconds() / idleSeconds), String.format("%.2f%%", 100 * l.idleCpuSeconds() / idleSeconds),
