@@ -352,8 +352,12 @@ public class ManyBench {
               .restore(RestorePlanner.plan(ReplicaCatalog.load(store), RestoreTarget.LATEST), restored);
         }
       } else {
-        BenchKit.run(litestream.toString(), "restore", "-config", dir.resolve("litestream.yml").toString(), "-o", restored.toString(),
-            db.toString());
+        try {
+          BenchKit.run(litestream.toString(), "restore", "-config", dir.resolve("litestream.yml").toString(), "-o",
+              restored.toString(), db.toString());
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + "\nreplica-server's last warnings:\n" + serverWarnings(), e);
+        }
       }
       if (digest(db).equals(digest(restored))) {
         exact++;
@@ -409,6 +413,14 @@ public class ManyBench {
       }
     }
     return n;
+  }
+
+  /** The last 20 lines of replica-server's log at WARN or ERROR (for a failed step's message). */
+  static String serverWarnings() throws IOException {
+    try (Stream<String> lines = Files.lines(serverLog)) {
+      List<String> w = lines.filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
+      return String.join("\n", w.subList(Math.max(0, w.size() - 20), w.size()));
+    }
   }
 
   /** Logins replica-server has logged so far (its audit lines). */
