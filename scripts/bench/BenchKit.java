@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -269,6 +270,13 @@ final class BenchKit {
 
   // ---- the replica side --------------------------------------------------------------------
 
+  /** The entries of {@code dir}, sorted (segment names sort in shipping order). */
+  static List<Path> sortedEntries(Path dir) throws IOException {
+    try (Stream<Path> f = Files.list(dir)) {
+      return f.sorted().toList();
+    }
+  }
+
   /**
    * Watches a replica's WAL directories ({@code <root>/generations/<g>/wal}) on local disk and
    * records when each commit's row first appears in a whole segment, through WatchService. A WAL
@@ -276,9 +284,9 @@ final class BenchKit {
    * its events count, and it is listed again only when events were lost (OVERFLOW). A segment that
    * does not decompress yet (a writer that creates a file before it is whole) is read again every
    * {@code pollMillis} until it does. New generations' WAL directories are looked for at every
-   * wake-up, at least every {@code pollMillis} (a listing of {@code generations}). Listing every segment after every event had
-   * made the watcher itself slower as segments piled up (quadratic), and so added its own delay to
-   * the seen times. Segments of an index arrive in order, so a segment holding row N means every
+   * wake-up, at least every {@code pollMillis} (a listing of {@code generations}). Listing every
+   * segment after every event had made the watcher itself slower as segments piled up (quadratic),
+   * and so added its own delay to the seen times. Segments of an index arrive in order, so a segment holding row N means every
    * commit up to N is on the replica.
    */
   static final class SegmentWatcher implements AutoCloseable {
@@ -354,10 +362,8 @@ final class BenchKit {
     }
 
     private void list(Path wal) throws IOException {
-      try (Stream<Path> f = Files.list(wal)) {
-        for (Path p : (Iterable<Path>) f.sorted()::iterator) {
-          consider(p);
-        }
+      for (Path p : sortedEntries(wal)) {
+        consider(p);
       }
     }
 

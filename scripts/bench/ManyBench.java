@@ -518,10 +518,8 @@ public class ManyBench {
     }
 
     private void list(Path wal) throws IOException {
-      try (Stream<Path> f = Files.list(wal)) {
-        for (Path p : (Iterable<Path>) f.sorted()::iterator) {
-          consider(p);
-        }
+      for (Path p : BenchKit.sortedEntries(wal)) {
+        consider(p);
       }
     }
 
