@@ -125,8 +125,9 @@ class AdmissionTest {
         Duration.ofSeconds(30),
         "a place for a connection",
         () -> {
-          Socket s = connect("127.0.0.5");
+          // Before the connect: the server's grace starts at its accept, which may come first.
           start[0] = System.nanoTime();
+          Socket s = connect("127.0.0.5");
           if ("SSH-2.0-replica-server".equals(firstLine(s))) {
             admitted[0] = s;
             return true;
