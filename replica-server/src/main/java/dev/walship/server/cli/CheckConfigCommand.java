@@ -61,6 +61,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     out.println("  connections-per-user: " + l.connectionsPerUser());
     out.println("  channels-per-connection: " + l.channelsPerConnection());
     out.println("  open-handles: " + l.openHandles());
+    out.println("  open-handles-per-user: " + l.openHandlesPerUser());
     out.println("  idle-timeout: " + duration(l.idleTimeout()));
     out.println("  login-grace: " + duration(l.loginGrace()));
     out.println("  unauthenticated-per-source: " + l.unauthenticatedPerSource());

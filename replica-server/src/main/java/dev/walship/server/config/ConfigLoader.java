@@ -42,6 +42,7 @@ public final class ConfigLoader {
           "sessions-per-user",
           "channels-per-connection",
           "open-handles",
+          "open-handles-per-user",
           "idle-timeout",
           "login-grace",
           "unauthenticated-per-source",
@@ -242,6 +243,7 @@ public final class ConfigLoader {
             b.connectionsPerUser(atLeastOne(l, key));
         case "channels-per-connection" -> b.channelsPerConnection(atLeastOne(l, key));
         case "open-handles" -> b.openHandles(atLeastOne(l, key));
+        case "open-handles-per-user" -> b.openHandlesPerUser(atLeastOne(l, key));
         case "idle-timeout" -> b.idleTimeout(duration(l, key, Duration.ofNanos(1)));
         case "login-grace" -> b.loginGrace(duration(l, key, Duration.ofNanos(1)));
         case "unauthenticated-per-source" -> b.unauthenticatedPerSource(atLeastOne(l, key));

@@ -11,7 +11,11 @@ import java.time.Duration;
  *     are refused at login
  * @param channelsPerConnection concurrent channels (SFTP sessions) on one connection (OpenSSH's
  *     {@code MaxSessions}); more channel opens are refused, the connection goes on
- * @param openHandles open SFTP file and directory handles per SFTP session
+ * @param openHandles open SFTP file and directory handles per SFTP session (OpenSSH's sftp-server
+ *     has no limit but its open-file limit, commonly 1024); Litestream's restore holds every
+ *     segment of a WAL index open at once, for up to 8 indexes at a time
+ * @param openHandlesPerUser open SFTP handles across all sessions of one user: each holds a file
+ *     descriptor, so this bounds what one user's connections can take from the server
  * @param idleTimeout a logged-in connection with no traffic for this long is closed
  * @param loginGrace a connection not logged in this long after it was accepted is closed (OpenSSH's
  *     {@code LoginGraceTime})
@@ -25,6 +29,7 @@ public record Limits(
     int connectionsPerUser,
     int channelsPerConnection,
     int openHandles,
+    int openHandlesPerUser,
     Duration idleTimeout,
     Duration loginGrace,
     int unauthenticatedPerSource,
@@ -35,7 +40,8 @@ public record Limits(
       new Limits(
           500,
           10,
-          64,
+          4096,
+          16384,
           Duration.ofMinutes(10),
           Duration.ofSeconds(30),
           256,
@@ -46,6 +52,7 @@ public record Limits(
     atLeastOne("connections-per-user", connectionsPerUser);
     atLeastOne("channels-per-connection", channelsPerConnection);
     atLeastOne("open-handles", openHandles);
+    atLeastOne("open-handles-per-user", openHandlesPerUser);
     atLeastOne("unauthenticated-per-source", unauthenticatedPerSource);
     atLeastOne("unauthenticated", unauthenticated);
     positive("idle-timeout", idleTimeout);
@@ -78,6 +85,7 @@ public record Limits(
     private int connectionsPerUser;
     private int channelsPerConnection;
     private int openHandles;
+    private int openHandlesPerUser;
     private Duration idleTimeout;
     private Duration loginGrace;
     private int unauthenticatedPerSource;
@@ -88,6 +96,7 @@ public record Limits(
       connectionsPerUser = from.connectionsPerUser;
       channelsPerConnection = from.channelsPerConnection;
       openHandles = from.openHandles;
+      openHandlesPerUser = from.openHandlesPerUser;
       idleTimeout = from.idleTimeout;
       loginGrace = from.loginGrace;
       unauthenticatedPerSource = from.unauthenticatedPerSource;
@@ -107,6 +116,11 @@ public record Limits(
 
     public Builder openHandles(int n) {
       openHandles = n;
+      return this;
+    }
+
+    public Builder openHandlesPerUser(int n) {
+      openHandlesPerUser = n;
       return this;
     }
 
@@ -143,6 +157,7 @@ public record Limits(
           connectionsPerUser,
           channelsPerConnection,
           openHandles,
+          openHandlesPerUser,
           idleTimeout,
           loginGrace,
           unauthenticatedPerSource,

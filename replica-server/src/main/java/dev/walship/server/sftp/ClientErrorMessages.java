@@ -9,8 +9,9 @@ import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 
 /**
  * What the client reads in an SSH_FXP_STATUS: the standard text of the status code, plus the reason
- * for refusals, rejected uploads and storage refusals (a full disk, a quota; all written in the
- * user's view of paths). Other exception messages are never sent: they may name host paths.
+ * for refusals, handles refused at a limit, rejected uploads and storage refusals (a full disk, a
+ * quota; all written in the user's view of paths). Other exception messages are never sent: they
+ * may name host paths.
  */
 final class ClientErrorMessages implements SftpErrorStatusDataHandler {
   @Override
@@ -24,6 +25,9 @@ final class ClientErrorMessages implements SftpErrorStatusDataHandler {
     String standard = SftpHelper.resolveStatusMessage(subStatus);
     if (e instanceof PolicyDeniedException d) {
       return standard + ": " + d.getFile() + ": " + d.getReason();
+    }
+    if (e instanceof HandleLimits.Refusal r) {
+      return standard + ": " + r.getMessage();
     }
     if (e instanceof StorageRefusal r) {
       return standard + ": " + r.getMessage();

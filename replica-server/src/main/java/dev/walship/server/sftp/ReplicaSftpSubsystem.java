@@ -2,6 +2,7 @@ package dev.walship.server.sftp;
 
 import dev.walship.format.store.PublishOnClose;
 import dev.walship.format.store.PutFile;
+import dev.walship.server.auth.UserKeyAuthenticator;
 import dev.walship.server.fs.WriteTracker;
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.OptionalFeature;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.io.IoUtils;
@@ -25,15 +27,20 @@ import org.apache.sshd.sftp.common.extensions.openssh.StatVfsExtensionParser;
 import org.apache.sshd.sftp.server.Handle;
 import org.apache.sshd.sftp.server.SftpSubsystem;
 import org.apache.sshd.sftp.server.SftpSubsystemConfigurator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MINA's SFTP subsystem with a smaller surface: the extensions it answers are exactly the ones it
  * announces (see the package note) but {@link PublishOnClose}, which only states how uploads behave
  * and is answered as unsupported when sent as a request, {@code statvfs@openssh.com} and {@link
  * PutFile} are added (MINA lacks them), the VERSION reply names no vendor or version, and listings'
- * long names show the session's user as owner and group.
+ * long names show the session's user as owner and group. A handle past {@code limits.open-handles}
+ * or {@code limits.open-handles-per-user} is refused with a message naming the setting (see {@link
+ * HandleLimits}).
  */
 final class ReplicaSftpSubsystem extends SftpSubsystem {
+  private static final Logger LOG = LoggerFactory.getLogger("dev.walship.server.audit");
   private static final List<OpenSSHExtension> EXTENSIONS =
       List.of(
           new OpenSSHExtension(PosixRenameExtensionParser.NAME, "1"),
@@ -45,16 +52,80 @@ final class ReplicaSftpSubsystem extends SftpSubsystem {
           new OpenSSHExtension(PutFile.NAME, "1"));
 
   private final WriteTracker writes;
+  private final HandleLimits.Account account;
+  private final AtomicBoolean refusalLogged = new AtomicBoolean();
+  private int reported; // handles reported to account; guarded by this
+  private boolean ended; // guarded by this
 
   ReplicaSftpSubsystem(
-      ChannelSession channel, SftpSubsystemConfigurator configurator, WriteTracker writes) {
+      ChannelSession channel,
+      SftpSubsystemConfigurator configurator,
+      WriteTracker writes,
+      HandleLimits limits) {
     super(channel, configurator);
     this.writes = writes;
+    this.account = limits.account(channel.getServerSession().getUsername());
   }
 
   @Override
   protected void doProcess(Buffer buffer, int length, int type, int id) throws IOException {
-    writes.whileHandling(() -> super.doProcess(buffer, length, type, id));
+    try {
+      writes.whileHandling(() -> super.doProcess(buffer, length, type, id));
+    } finally {
+      report();
+    }
+  }
+
+  /** Refuses a handle past {@code limits.open-handles} or {@code limits.open-handles-per-user}. */
+  @Override
+  protected String generateFileHandle(Path file) throws IOException {
+    int open = handles.size();
+    if (open >= maxHandleCount) {
+      throw refused(HandleLimits.Refusal.perSession(open, maxHandleCount));
+    }
+    int perUser = HandleLimits.perUser(getServerSession());
+    int userOpen = account.open() + unreported();
+    if (userOpen >= perUser) {
+      throw refused(HandleLimits.Refusal.perUser(account.user(), userOpen, perUser));
+    }
+    return super.generateFileHandle(file);
+  }
+
+  @Override
+  protected void closeAllHandles() {
+    try {
+      super.closeAllHandles();
+    } finally {
+      synchronized (this) {
+        account.add(-reported);
+        reported = 0;
+        ended = true;
+      }
+    }
+  }
+
+  private synchronized int unreported() {
+    return ended ? 0 : handles.size() - reported;
+  }
+
+  private synchronized void report() {
+    if (!ended) {
+      int now = handles.size();
+      account.add(now - reported);
+      reported = now;
+    }
+  }
+
+  /** Logs the first refusal of this session (a client may retry in a loop). */
+  private HandleLimits.Refusal refused(HandleLimits.Refusal r) {
+    if (refusalLogged.compareAndSet(false, true)) {
+      LOG.warn(
+          "refused handle user={} address={}: {}; further refusals in this session are not logged",
+          account.user(),
+          UserKeyAuthenticator.address(getServerSession().getRemoteAddress()),
+          r.getMessage());
+    }
+    return r;
   }
 
   @Override

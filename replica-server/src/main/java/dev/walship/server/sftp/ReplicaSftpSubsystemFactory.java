@@ -11,6 +11,7 @@ import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
 /** The {@code sftp} subsystem: MINA's SFTP server narrowed by {@link ReplicaSftpSubsystem}. */
 public final class ReplicaSftpSubsystemFactory extends SftpSubsystemFactory {
   private final WriteTracker writes;
+  private final HandleLimits handleLimits = new HandleLimits();
 
   /**
    * @param writes the tracker {@code accessor} counts write handles in
@@ -27,7 +28,7 @@ public final class ReplicaSftpSubsystemFactory extends SftpSubsystemFactory {
 
   @Override
   public Command createSubsystem(ChannelSession channel) throws IOException {
-    ReplicaSftpSubsystem subsystem = new ReplicaSftpSubsystem(channel, this, writes);
+    ReplicaSftpSubsystem subsystem = new ReplicaSftpSubsystem(channel, this, writes, handleLimits);
     getRegisteredListeners().forEach(subsystem::addSftpEventListener);
     return subsystem;
   }

@@ -1,6 +1,7 @@
 package dev.walship.server.ssh;
 
 import dev.walship.server.config.Limits;
+import dev.walship.server.sftp.HandleLimits;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.sftp.SftpModuleProperties;
@@ -35,6 +36,7 @@ public final class ReplicaSshServer extends SshServer {
     CoreModuleProperties.IDLE_TIMEOUT.set(this, next.idleTimeout());
     CoreModuleProperties.AUTH_TIMEOUT.set(this, next.loginGrace());
     SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(this, next.openHandles());
+    HandleLimits.PER_USER.set(this, next.openHandlesPerUser());
     limits = next;
   }
 }

@@ -25,7 +25,8 @@ class CheckConfigCommandTest {
         limits:
           connections-per-user: 500
           channels-per-connection: 10
-          open-handles: 64
+          open-handles: 4096
+          open-handles-per-user: 16384
           idle-timeout: 10m
           login-grace: 30s
           unauthenticated-per-source: 256

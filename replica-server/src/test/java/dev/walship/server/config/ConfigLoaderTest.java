@@ -104,6 +104,7 @@ class ConfigLoaderTest {
           connections-per-user: 1000
           channels-per-connection: 4
           open-handles: 16
+          open-handles-per-user: 40
           idle-timeout: 1h
           login-grace: 1500ms
           unauthenticated-per-source: 8
@@ -112,9 +113,10 @@ class ConfigLoaderTest {
         users: [{name: a}]
         """);
     assertEquals(
-        new Limits(1000, 4, 16, Duration.ofHours(1), Duration.ofMillis(1500), 8, 64, Duration.ZERO),
+        new Limits(
+            1000, 4, 16, 40, Duration.ofHours(1), Duration.ofMillis(1500), 8, 64, Duration.ZERO),
         c.limits());
-    assertEquals(6, c.source().lines().get("limits.login-grace"));
+    assertEquals(7, c.source().lines().get("limits.login-grace"));
   }
 
   @Test
@@ -148,7 +150,7 @@ class ConfigLoaderTest {
         error("users: [{name: a}]\nlimits: {login-grace: 30}"));
     assertEquals(
         f
-            + ":2: limits.max-sessions: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
+            + ":2: limits.max-sessions: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, open-handles-per-user, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
         error("users: [{name: a}]\nlimits: {max-sessions: 10}"));
   }
 
@@ -166,7 +168,7 @@ class ConfigLoaderTest {
         error("port: 22\n"));
     assertEquals(
         f
-            + ":1: limits.idle: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
+            + ":1: limits.idle: unknown key; limits takes connections-per-user, sessions-per-user, channels-per-connection, open-handles, open-handles-per-user, idle-timeout, login-grace, unauthenticated-per-source, unauthenticated, shutdown-grace",
         error("limits: {idle: 1m}\nusers: [{name: a}]\n"));
   }
 

@@ -52,7 +52,8 @@ class LimitsTest {
         new Limits(
             500,
             10,
-            64,
+            4096,
+            16384,
             Duration.ofMinutes(10),
             Duration.ofSeconds(30),
             256,
@@ -66,6 +67,7 @@ class LimitsTest {
     assertThrows(
         IllegalArgumentException.class, () -> d.toBuilder().channelsPerConnection(0).build());
     assertThrows(IllegalArgumentException.class, () -> d.toBuilder().openHandles(0).build());
+    assertThrows(IllegalArgumentException.class, () -> d.toBuilder().openHandlesPerUser(0).build());
     assertThrows(
         IllegalArgumentException.class, () -> d.toBuilder().unauthenticatedPerSource(0).build());
     assertThrows(IllegalArgumentException.class, () -> d.toBuilder().unauthenticated(-1).build());

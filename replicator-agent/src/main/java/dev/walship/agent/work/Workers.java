@@ -87,8 +87,9 @@ public final class Workers implements AutoCloseable {
 
   /**
    * The shipping pool's size: 16 whatever the cores, since a shipper mostly waits for its replica's
-   * replies (an SFTP upload is one to three round trips); at most 16 uploads in flight stays under
-   * replica-server's {@code open-handles} (64) on a shared channel.
+   * replies (an SFTP upload is one to three round trips); at most 16 uploads in flight stays far
+   * under a server's open handles per channel (replica-server's {@code limits.open-handles}: 4096;
+   * OpenSSH's sftp-server: its open-file limit, commonly 1024).
    */
   public static final int SHIP_THREADS = 16;
 

@@ -11,17 +11,21 @@ import dev.walship.agent.sftp.SftpReplicaStore;
 import dev.walship.format.catalog.ReplicaCatalog;
 import dev.walship.format.store.FileReplicaStore;
 import dev.walship.format.validate.ReplicaCheck;
+import dev.walship.testing.Await;
 import dev.walship.testing.Litestream;
 import dev.walship.testing.Proc;
 import dev.walship.testing.Sqlite;
 import dev.walship.toolkit.time.Ticker;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +99,68 @@ class ServerReplicationIT {
       restored.orThrow();
       assertEquals("ok\n", Sqlite.cli(theirs, "PRAGMA integrity_check"));
       assertEquals(source, Sqlite.dump(theirs));
+    }
+  }
+
+  /**
+   * Litestream v0.3.13's restore opens every segment of a WAL index at once, on one SFTP session:
+   * an index of 100 segments (one per commit, each shipped before the next) restores from
+   * replica-server with its default limits. With the old default of 64 handles per session it
+   * failed with "No space left on device".
+   */
+  @Test
+  void litestreamRestoresAnIndexOfAHundredSegmentsFromTheDefaultServer() throws Exception {
+    Path db = tmp.resolve("dense.db");
+    try (TestServer server = TestServer.start(tmp);
+        Connection c = Sqlite.openWal(db, 1000)) {
+      Sqlite.exec(c, "CREATE TABLE t(x)");
+      Replicator r =
+          Replicator.builder()
+              .database(db)
+              .replica("alpha", server.store("dense"), dev.walship.agent.ship.ShipSettings.DEFAULTS)
+              .start();
+      try {
+        Path replica = server.replicaDir("dense");
+        Await.until(Duration.ofSeconds(30), "the first segment", () -> segments(replica) > 0);
+        for (int i = 0; i < 100; i++) {
+          long before = segments(replica);
+          Sqlite.exec(c, "INSERT INTO t VALUES (" + i + ")");
+          Await.until(
+              Duration.ofSeconds(30), "commit " + i + " shipped", () -> segments(replica) > before);
+        }
+        assertTrue(r.stop(Duration.ofSeconds(30)));
+        long densest = densestIndex(replica);
+        assertTrue(densest > 64, "an index holds more segments than the old limit: " + densest);
+      } finally {
+        r.close();
+      }
+      Path cfg = Files.writeString(tmp.resolve("dense.yml"), server.litestreamConfig(db, "dense"));
+      Path theirs = tmp.resolve("dense-litestream.db");
+      Litestream.run("restore", "-config", cfg.toString(), "-o", theirs.toString(), db.toString())
+          .orThrow();
+      assertEquals(Sqlite.dump(db), Sqlite.dump(theirs));
+    }
+  }
+
+  private static long segments(Path replica) throws IOException {
+    if (!Files.isDirectory(replica)) {
+      return 0;
+    }
+    try (Stream<Path> all = Files.walk(replica)) {
+      return all.filter(p -> p.getFileName().toString().endsWith(".wal.lz4")).count();
+    }
+  }
+
+  private static long densestIndex(Path replica) throws IOException {
+    try (Stream<Path> all = Files.walk(replica)) {
+      return all
+          .filter(p -> p.getFileName().toString().endsWith(".wal.lz4"))
+          .collect(Collectors.groupingBy(Path::getParent, Collectors.counting()))
+          .values()
+          .stream()
+          .mapToLong(Long::longValue)
+          .max()
+          .orElse(0);
     }
   }
 }
