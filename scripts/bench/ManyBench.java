@@ -58,7 +58,7 @@ public class ManyBench {
   static Path clientKey;
   static Path serverLog;
   static int seconds = 20;
-  static int warmupSeconds = 5;
+  static int warmupSeconds = 60;
   static int idleSeconds = 10;
   static List<String> cases = List.of("200x1", "50x10");
   static List<String> tools = List.of("walship", "litestream");
