@@ -1,13 +1,7 @@
 package dev.walship.agent.work;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,29 +14,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * File-change events (inotify on Linux) for any number of directories through one {@link
- * WatchService} and one thread: a JVM's watch service per database would cost an inotify instance
- * (the default limit per user is 128) and two threads each. Listeners get the name of the entry
- * that was created, modified or deleted, or null when events were lost (a queue overflow): then
- * they must look for themselves. Listeners run on the watch thread and must be quick (wake a {@link
- * Job}).
+ * File-change events for any number of directories through one {@link DirectoryEvents} instance
+ * (inotify on Linux, read on this class's own thread) and one thread: a JVM's watch service per
+ * database would cost an inotify instance (the default limit per user is 128) and two threads each.
+ * Listeners get the name of the entry that was created, modified or deleted, or null when events
+ * were lost (a queue overflow): then they must look for themselves. Listeners run on the watch
+ * thread and must be quick (wake a {@link Job}).
  *
  * <p>Events can be lost (overflow, some file systems); watchers must also look on a timer.
  */
 public final class FileWatches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileWatches.class);
 
-  private final WatchService service;
+  private final DirectoryEvents events;
   private final Thread thread;
   private final Map<Path, Watched> dirs = new HashMap<>();
+  private final Map<Object, Watched> byKey = new ConcurrentHashMap<>();
 
   /** A watched directory: listeners of every entry, and listeners of some entries by name. */
   private static final class Watched {
-    final WatchKey key;
+    final Object key;
     final List<Consumer<String>> all = new CopyOnWriteArrayList<>();
     final Map<String, List<Consumer<String>>> named = new ConcurrentHashMap<>();
+    volatile boolean gone;
 
-    Watched(WatchKey key) {
+    Watched(Object key) {
       this.key = key;
     }
 
@@ -70,15 +66,20 @@ public final class FileWatches implements AutoCloseable {
     void close();
   }
 
-  private FileWatches(WatchService service, String name) {
-    this.service = service;
+  private FileWatches(DirectoryEvents events, String name) {
+    this.events = events;
     this.thread = new Thread(this::loop, name);
     thread.setDaemon(true);
   }
 
   /** Starts the watch thread, named {@code name}. */
   public static FileWatches start(String name) throws IOException {
-    FileWatches w = new FileWatches(FileSystems.getDefault().newWatchService(), name);
+    return start(DirectoryEvents.open(), name);
+  }
+
+  /** Starts the watch thread on {@code events} (tests choose the implementation). */
+  static FileWatches start(DirectoryEvents events, String name) {
+    FileWatches w = new FileWatches(events, name);
     w.thread.start();
     return w;
   }
@@ -105,14 +106,13 @@ public final class FileWatches implements AutoCloseable {
       throws IOException {
     Path d = dir.toAbsolutePath().normalize();
     Watched w = dirs.get(d);
-    if (w == null || !w.key.isValid()) {
-      WatchKey key =
-          d.register(
-              service,
-              StandardWatchEventKinds.ENTRY_CREATE,
-              StandardWatchEventKinds.ENTRY_MODIFY,
-              StandardWatchEventKinds.ENTRY_DELETE);
-      w = new Watched(key);
+    if (w == null || w.gone) {
+      Object key = events.add(d);
+      w = byKey.get(key); // the same directory under another path
+      if (w == null) {
+        w = new Watched(key);
+        byKey.put(key, w);
+      }
       dirs.put(d, w);
     }
     if (names == null) {
@@ -135,9 +135,11 @@ public final class FileWatches implements AutoCloseable {
         w.named.computeIfPresent(n, (k, l) -> l.remove(listener) && l.isEmpty() ? null : l);
       }
     }
-    if (w.unused() && dirs.get(dir) == w) {
-      dirs.remove(dir);
-      w.key.cancel();
+    if (w.unused()) {
+      dirs.values().removeIf(v -> v == w);
+      if (byKey.remove(w.key, w)) {
+        events.remove(w.key);
+      }
     }
   }
 
@@ -147,44 +149,50 @@ public final class FileWatches implements AutoCloseable {
   }
 
   private void loop() {
-    try {
-      while (true) {
-        WatchKey key = service.take();
-        Set<String> names = new LinkedHashSet<>(); // a commit's writes come as several events
-        for (WatchEvent<?> e : key.pollEvents()) {
-          names.add(
-              e.kind() == StandardWatchEventKinds.OVERFLOW ? null : String.valueOf(e.context()));
-        }
-        key.reset();
-        Watched w;
-        synchronized (this) {
-          w = dirs.get((Path) key.watchable());
-        }
-        if (w == null || w.key != key) {
-          continue;
-        }
-        for (String n : names) {
-          for (Consumer<String> l : w.of(n)) {
-            try {
-              l.accept(n);
-            } catch (RuntimeException e) {
-              LOG.error("a file-event listener failed", e);
+    DirectoryEvents.Sink sink =
+        new DirectoryEvents.Sink() {
+          @Override
+          public void changed(Object key, Set<String> names) {
+            Watched w = byKey.get(key);
+            if (w != null) {
+              deliver(w, names);
             }
           }
+
+          @Override
+          public void gone(Object key) {
+            Watched w = byKey.remove(key);
+            if (w != null) {
+              w.gone = true;
+            }
+          }
+        };
+    try {
+      while (events.await(sink)) {
+        // each round delivered what had come
+      }
+    } catch (IOException e) {
+      LOG.error("file events stopped; capture goes on looking on its timer", e);
+    } catch (InterruptedException stop) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deliver(Watched w, Set<String> names) {
+    for (String n : names) {
+      for (Consumer<String> l : w.of(n)) {
+        try {
+          l.accept(n);
+        } catch (RuntimeException e) {
+          LOG.error("a file-event listener failed", e);
         }
       }
-    } catch (ClosedWatchServiceException | InterruptedException stop) {
-      // closed
     }
   }
 
   @Override
   public void close() {
-    try {
-      service.close();
-    } catch (IOException ignored) {
-      // the thread ends either way
-    }
+    events.close();
     try {
       thread.join(5000);
     } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package dev.walship.agent.work;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.testing.Await;
@@ -11,19 +13,36 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** Each case runs on inotify (what Linux gets) and on the JDK's watch service (elsewhere). */
 class FileWatchesTest {
   @TempDir Path dir;
 
+  static FileWatches start(String impl) throws Exception {
+    DirectoryEvents events = impl.equals("inotify") ? Inotify.tryOpen() : JdkWatchEvents.open();
+    assertNotNull(events, "inotify through JNA loads on Linux");
+    return FileWatches.start(events, "test-watch");
+  }
+
   @Test
-  void oneWatchServiceDeliversEveryDirectorysEventsByNameUntilTheLastRegistrationCloses()
+  void linuxGetsInotify() throws Exception {
+    try (DirectoryEvents e = DirectoryEvents.open()) {
+      assertInstanceOf(Inotify.class, e);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inotify", "jdk"})
+  void oneInstanceDeliversEveryDirectorysEventsByNameUntilTheLastRegistrationCloses(String impl)
       throws Exception {
     Path a = Files.createDirectories(dir.resolve("a"));
     Path b = Files.createDirectories(dir.resolve("b"));
     List<String> first = new CopyOnWriteArrayList<>();
     List<String> second = new CopyOnWriteArrayList<>();
     List<String> other = new CopyOnWriteArrayList<>();
-    try (FileWatches w = FileWatches.start("test-watch")) {
+    try (FileWatches w = start(impl)) {
       FileWatches.Registration r1 = w.watch(a, first::add);
       FileWatches.Registration r2 = w.watch(a, second::add);
       FileWatches.Registration r3 = w.watch(b, other::add);
@@ -52,13 +71,15 @@ class FileWatchesTest {
     }
   }
 
-  @Test
-  void aListenerOfSomeNamesHearsOnlyThoseWhileAListenerOfAllHearsEverything() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"inotify", "jdk"})
+  void aListenerOfSomeNamesHearsOnlyThoseWhileAListenerOfAllHearsEverything(String impl)
+      throws Exception {
     Path a = Files.createDirectories(dir.resolve("many"));
     List<String> mine = new CopyOnWriteArrayList<>();
     List<String> theirs = new CopyOnWriteArrayList<>();
     List<String> all = new CopyOnWriteArrayList<>();
-    try (FileWatches w = FileWatches.start("test-watch")) {
+    try (FileWatches w = start(impl)) {
       FileWatches.Registration r1 = w.watch(a, java.util.Set.of("m.db", "m.db-wal"), mine::add);
       FileWatches.Registration r2 = w.watch(a, java.util.Set.of("t.db"), theirs::add);
       FileWatches.Registration r3 = w.watch(a, all::add);
@@ -79,5 +100,45 @@ class FileWatchesTest {
       r2.close();
       assertEquals(0, w.directories());
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inotify", "jdk"})
+  void aDirectoryDeletedAndMadeAgainIsWatchedAgainWhenRegisteredAgain(String impl)
+      throws Exception {
+    Path a = dir.resolve("again");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (FileWatches w = start(impl)) {
+      Files.createDirectories(a);
+      FileWatches.Registration first = w.watch(a, seen::add);
+      Files.write(a.resolve("one"), new byte[1]);
+      Await.until(Duration.ofSeconds(5), "one", () -> seen.contains("one"));
+      Files.delete(a.resolve("one"));
+      Files.delete(a);
+      Files.createDirectories(a);
+      // The old watch ends with its directory; registering again watches the new one.
+      Await.until(
+          Duration.ofSeconds(5),
+          "the new directory to be watched",
+          () -> {
+            w.watch(a, seen::add);
+            Files.write(a.resolve("two"), new byte[1]);
+            Thread.sleep(50);
+            return seen.contains("two");
+          });
+      first.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inotify", "jdk"})
+  void closeEndsTheThreadAtOnce(String impl) throws Exception {
+    FileWatches w = start(impl);
+    w.watch(Files.createDirectories(dir.resolve("c")), n -> {});
+    long t = System.nanoTime();
+    w.close();
+    assertTrue(
+        System.nanoTime() - t < Duration.ofSeconds(2).toNanos(), "the watch thread woke and ended");
+    w.close(); // twice is harmless
   }
 }
