@@ -169,9 +169,14 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
     Duration next = settings.monitorInterval();
     lock.lock();
     try {
-      if (!closing) {
+      if (closing) {
+        return next; // close() makes the last look
+      }
+      if (announced) {
+        engine.lookAfterEvent();
+      } else {
         engine.look();
-        if (!announced && engine.unannounced() && eventsTrusted) {
+        if (engine.unannounced() && eventsTrusted) {
           eventsTrusted = false;
           LOG.warn(
               "{}: a change came without a file event; looking every monitor-interval ({} ms) from"
@@ -179,8 +184,8 @@ public final class DatabaseCapture implements ShadowLog, AutoCloseable {
               db,
               next.toMillis());
         }
-        next = nextLook();
       }
+      next = nextLook();
     } catch (SQLException e) {
       failed("SQLite: " + e.getMessage());
       if (!Sql.isBusy(e)) {

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *       can prove the database still continues the history, or catch it up, before capture goes on.
  *   <li><b>A skipped look sees nothing new.</b> {@link #look} skips the full look only when the
  *       {@link Glance} equals the one taken before the last full look began (so nothing any look
- *       could see has changed since) and no work that time alone makes due is waiting. How often
- *       capture looks never matters for safety: invariant 2 holds however long it waits.
+ *       could see has changed since) and no work that time alone makes due is waiting. A look after
+ *       a file event ({@link #lookAfterEvent}) takes no glance, so the look after it is full. How
+ *       often capture looks never matters for safety: invariant 2 holds however long it waits.
  * </ol>
  */
 final class Engine implements AutoCloseable {
@@ -131,6 +132,22 @@ final class Engine implements AutoCloseable {
     boolean grew = tick();
     before = now;
     return grew;
+  }
+
+  /**
+   * A full look after a file event announced a change: no {@link Glance} first (a commit changed
+   * the files, so a glance could not let the look be skipped), so the next look is full too, and
+   * the change counts as announced.
+   *
+   * @return true when the history grew
+   */
+  boolean lookAfterEvent() throws IOException, SQLException {
+    unannounced = false;
+    last = null;
+    before = null;
+    lastFull = ticker.read();
+    fullLooks++;
+    return tick();
   }
 
   /** Full looks so far (for tests). */
