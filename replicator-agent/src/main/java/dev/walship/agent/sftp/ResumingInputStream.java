@@ -41,6 +41,10 @@ final class ResumingInputStream extends InputStream {
   private final Reconnect connections;
   private final String path;
   private final String where;
+
+  /** The smallest read request sent. */
+  static final int SMALLEST_READ = 8 << 10;
+
   private final long size;
   private final FileTime modified;
   private Connection connection;
@@ -73,10 +77,16 @@ final class ResumingInputStream extends InputStream {
     return s;
   }
 
+  /**
+   * Reads from {@code offset} in requests of at most {@link SftpReplicaStore#BUFFER_SIZE} bytes, or
+   * of what is left of the file when that is less (but at least {@link #SMALLEST_READ}): a server
+   * allocates the length each READ asks for, and most replica files are a few KiB.
+   */
   private SftpInputStreamAsync openAt(SftpClient sftp, long offset) throws IOException {
     CloseableHandle h = sftp.open(path, SftpClient.OpenMode.Read);
-    return new SftpInputStreamAsync(
-        (AbstractSftpClient) sftp, SftpReplicaStore.BUFFER_SIZE, offset, size, path, h, true);
+    int chunk =
+        (int) Math.max(SMALLEST_READ, Math.min(SftpReplicaStore.BUFFER_SIZE, size - offset));
+    return new SftpInputStreamAsync((AbstractSftpClient) sftp, chunk, offset, size, path, h, true);
   }
 
   @Override

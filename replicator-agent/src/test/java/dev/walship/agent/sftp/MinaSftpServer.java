@@ -25,6 +25,7 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.SftpModuleProperties;
 import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.Handle;
 import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystem;
@@ -269,6 +270,18 @@ final class MinaSftpServer implements AutoCloseable {
     @Override
     public void open(ServerSession session, String remoteHandle, Handle handle) {
       events.add("open " + rel(handle.getFile()));
+    }
+
+    @Override
+    public void reading(
+        ServerSession session,
+        String remoteHandle,
+        FileHandle localHandle,
+        long offset,
+        byte[] data,
+        int dataOffset,
+        int dataLen) {
+      events.add("read " + rel(localHandle.getFile()) + " " + dataLen);
     }
 
     @Override
