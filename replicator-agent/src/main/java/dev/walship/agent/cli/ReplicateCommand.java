@@ -12,6 +12,7 @@ import dev.walship.agent.config.S3ReplicaConfig;
 import dev.walship.agent.config.SftpReplicaConfig;
 import dev.walship.agent.replicate.ExecChild;
 import dev.walship.agent.replicate.Replicator;
+import dev.walship.agent.replicate.ReplicatorBuilder;
 import dev.walship.agent.replicate.Supervisor;
 import dev.walship.agent.store.ReplicaStores;
 import dev.walship.format.store.ReplicaStoreException;
@@ -82,7 +83,7 @@ public final class ReplicateCommand implements Callable<Integer> {
         throw new ConfigException(e.getMessage());
       }
     }
-    Replicator.Builder b = Replicator.builder().stores(stores);
+    ReplicatorBuilder b = Replicator.builder().stores(stores);
     for (DbConfig db : cfg.dbs()) {
       try {
         b.database(db);

@@ -1,35 +1,22 @@
 package dev.walship.agent.replicate;
 
-import dev.walship.agent.config.ConfigLoader;
 import dev.walship.agent.config.DbConfig;
 import dev.walship.agent.config.DirConfig;
-import dev.walship.agent.config.HeartbeatConfig;
-import dev.walship.agent.config.PathExpander;
-import dev.walship.agent.config.ReplicaConfig;
 import dev.walship.agent.replicate.Launcher.DbPlan;
-import dev.walship.agent.ship.ShipSettings;
-import dev.walship.agent.store.ReplicaStores;
 import dev.walship.agent.verify.ValidationLoop;
 import dev.walship.agent.verify.ValidationMetrics;
-import dev.walship.agent.work.Workers;
-import dev.walship.format.store.ReplicaStore;
-import dev.walship.toolkit.config.ConfigException;
 import dev.walship.toolkit.time.Ticker;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,13 +66,14 @@ public final class Replicator implements AutoCloseable {
     this.ticker = ticker;
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static ReplicatorBuilder builder() {
+    return new ReplicatorBuilder();
   }
 
   /**
    * Waits until every replica holds everything captured so far (what was committed a moment ago).
-   * Right after {@link Builder#start} it first waits for capture to attach to each database.
+   * Right after {@link ReplicatorBuilder#start} it first waits for capture to attach to each
+   * database.
    *
    * @return false when {@code timeout} passed first (also when a database does not exist)
    */
@@ -216,254 +204,55 @@ public final class Replicator implements AutoCloseable {
     }
   }
 
-  /** Collects databases and replicas, then {@link #start()}s. Not thread-safe. */
-  public static final class Builder {
-    private final List<DbPlan> dbs = new ArrayList<>();
-    private final List<DirConfig> dirs = new ArrayList<>();
-    private String metricsAddr;
-    private HeartbeatConfig heartbeat;
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-    private InstantSource clock = InstantSource.system();
-    private Ticker ticker = Ticker.SYSTEM;
-    private ReplicaStores stores = ReplicaStores.defaults();
-    private RandomGenerator.SplittableGenerator random;
-    private Capture.Factory captureFactory;
-    private int threads = Workers.defaultThreads();
+  /** What {@link ReplicatorBuilder#start} made and collected, for {@link #start(Plan)}. */
+  record Plan(
+      Pools pools,
+      Launcher launcher,
+      Watchers watchers,
+      Duration shutdownTimeout,
+      Ticker ticker,
+      InstantSource clock,
+      List<DbPlan> dbs,
+      List<DirConfig> dirs,
+      String metricsAddr) {}
 
-    private Builder() {}
-
-    /** Adds a database with default capture settings; the replicas that follow belong to it. */
-    public Builder database(Path path) {
-      Path p = path.toAbsolutePath().normalize();
-      return database(
-          new DbConfig(
-              p,
-              DbConfig.defaultMetaPath(p),
-              DbConfig.DEFAULT_MONITOR_INTERVAL,
-              DbConfig.DEFAULT_CHECKPOINT_INTERVAL,
-              DbConfig.DEFAULT_MIN_CHECKPOINT_PAGE_COUNT,
-              DbConfig.DEFAULT_MAX_CHECKPOINT_PAGE_COUNT,
-              List.of()));
-    }
-
-    /**
-     * Adds a database as a config file describes it, with its replicas.
-     *
-     * @throws IllegalArgumentException when an age-encrypted replica lacks the recipients to
-     *     encrypt to or the identities to read back what it wrote
-     */
-    public Builder database(DbConfig db) {
-      dbs.add(Launcher.plan(db));
-      return this;
-    }
-
-    /**
-     * Adds a directory of databases ({@code dir:}): every database it covers now, and with {@code
-     * watch:} those created later, until they are deleted.
-     *
-     * @throws IllegalArgumentException as {@link #database(DbConfig)}
-     */
-    public Builder directory(DirConfig dir) {
-      Launcher.plan(dir.settings()); // checks the replicas' keys once
-      dirs.add(dir);
-      return this;
-    }
-
-    /**
-     * A replica in {@code store}, named {@code replica} (then {@code replica2}, …), default timing.
-     */
-    public Builder replica(ReplicaStore store) {
-      int n = current().replicas().size() + 1;
-      return replica(n == 1 ? "replica" : "replica" + n, store, ShipSettings.DEFAULTS);
-    }
-
-    /**
-     * A replica in {@code store}; {@code name} must be unique for the database and stable over
-     * restarts.
-     */
-    public Builder replica(String name, ReplicaStore store, ShipSettings settings) {
-      current()
-          .replicas()
-          .add(
-              new Launcher.ReplicaPlan(
-                  Objects.requireNonNull(name),
-                  Objects.requireNonNull(store),
-                  null,
-                  Objects.requireNonNull(settings),
-                  Duration.ZERO));
-      return this;
-    }
-
-    /**
-     * Checks the replica added last every {@code interval} ({@code validation-interval}): restores
-     * it in the background and compares it with the database at the same position; zero: never.
-     */
-    public Builder validation(Duration interval) {
-      List<Launcher.ReplicaPlan> rs = current().replicas();
-      if (rs.isEmpty()) {
-        throw new IllegalStateException("add a replica before its validation interval");
+  /** Starts every database and directory of {@code plan}, and metrics; stops all on a failure. */
+  static Replicator start(Plan plan) throws IOException {
+    Replicator r =
+        new Replicator(
+            plan.pools(), plan.launcher(), plan.watchers(), plan.shutdownTimeout(), plan.ticker());
+    try {
+      for (DbPlan db : plan.dbs()) {
+        r.add(plan.launcher().start(db), db);
       }
-      Launcher.ReplicaPlan r = rs.remove(rs.size() - 1);
-      rs.add(
-          new Launcher.ReplicaPlan(
-              r.name(), r.store(), r.config(), r.settings(), Objects.requireNonNull(interval)));
-      return this;
-    }
-
-    /**
-     * A replica at {@code file:///dir} or {@code sftp://user@host[:port]/path} with default timing,
-     * named after its type. (An SFTP server's key must be known from {@code ~/.ssh/known_hosts}; to
-     * pin it, pass a {@code ReplicaConfig} via {@link #database(DbConfig)}.)
-     */
-    public Builder replica(String url) {
-      try {
-        ReplicaConfig r =
-            new ConfigLoader(System.getenv(), PathExpander.ofSystem()).replicaFromUrl(url);
-        current()
-            .replicas()
-            .add(
-                new Launcher.ReplicaPlan(
-                    r.name(),
-                    null,
-                    r,
-                    Launcher.settings(r.timing()),
-                    r.timing().validationInterval()));
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
+      for (DirConfig d : plan.dirs()) {
+        r.directories.add(
+            DirectoryReplication.start(
+                d, r.new Host(), plan.pools().capture(), plan.pools().watches()));
       }
-      return this;
-    }
-
-    /** Serves Prometheus metrics on {@code addr} ({@code host:port} or {@code :port}). */
-    public Builder metrics(String addr) {
-      MetricsServer.address(addr);
-      this.metricsAddr = addr;
-      return this;
-    }
-
-    /**
-     * Sends an HTTP GET to the heartbeat's URL at most once per its interval while every replica
-     * holds what was captured and answers ({@code heartbeat-url}, {@code heartbeat-interval}).
-     */
-    public Builder heartbeat(HeartbeatConfig heartbeat) {
-      this.heartbeat = Objects.requireNonNull(heartbeat);
-      return this;
-    }
-
-    /** How long {@link Replicator#close()} waits for replicas to receive what was captured. */
-    public Builder shutdownTimeout(Duration timeout) {
-      this.shutdownTimeout = Objects.requireNonNull(timeout);
-      return this;
-    }
-
-    /** The clock behind mtimes, intervals and retention (default: the system clock). */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock);
-      return this;
-    }
-
-    /**
-     * Where the stores of replicas given by configuration are opened (default: every type's
-     * defaults).
-     */
-    public Builder stores(ReplicaStores stores) {
-      this.stores = Objects.requireNonNull(stores);
-      return this;
-    }
-
-    /**
-     * The source of elapsed time behind deadlines and waits (default: {@link System#nanoTime()}).
-     */
-    public Builder ticker(Ticker ticker) {
-      this.ticker = Objects.requireNonNull(ticker);
-      return this;
-    }
-
-    /** The randomness behind retry jitter (default: a new random generator); split per replica. */
-    public Builder random(RandomGenerator.SplittableGenerator random) {
-      this.random = Objects.requireNonNull(random);
-      return this;
-    }
-
-    Builder captureFactory(Capture.Factory factory) {
-      this.captureFactory = factory;
-      return this;
-    }
-
-    private DbPlan current() {
-      if (dbs.isEmpty()) {
-        throw new IllegalStateException("add a database before its replicas");
+      if (plan.metricsAddr() != null) {
+        r.metrics = startMetrics(r, plan.metricsAddr(), plan.clock());
       }
-      return dbs.get(dbs.size() - 1); // its replicas: a mutable list (Launcher.plan)
+    } catch (IOException | RuntimeException e) {
+      r.stop(Duration.ZERO);
+      throw e;
     }
+    return r;
+  }
 
-    private RandomGenerator newRandom() {
-      return random != null ? random.split() : RandomGenerator.of("L64X128MixRandom");
-    }
-
-    private static Clock clockOf(InstantSource s) {
-      return s instanceof Clock c ? c : s.withZone(ZoneOffset.UTC);
-    }
-
-    /**
-     * How many threads run capture ({@link Workers#defaultThreads()} by default); shipping runs on
-     * as many, at least {@link Workers#SHIP_THREADS}.
-     */
-    public Builder threads(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("threads must be at least 1, got " + n);
-      }
-      this.threads = n;
-      return this;
-    }
-
-    /**
-     * Opens the replicas, starts capture and shipping for every database and directory, and
-     * metrics.
-     */
-    public Replicator start() throws IOException {
-      Pools pools = Pools.start(threads);
-      Clock c = clockOf(clock);
-      Launcher launcher =
-          new Launcher(
-              stores,
-              () ->
-                  captureFactory != null
-                      ? captureFactory
-                      : Captures.real(c, ticker, newRandom(), pools.capture(), pools.watches()),
-              clock,
-              ticker,
-              this::newRandom,
-              pools.ship());
-      Replicator r =
-          new Replicator(
-              pools, launcher, Watchers.start(heartbeat, clock, ticker), shutdownTimeout, ticker);
-      try {
-        for (DbPlan db : dbs) {
-          r.add(launcher.start(db), db);
-        }
-        for (DirConfig d : dirs) {
-          r.directories.add(
-              DirectoryReplication.start(d, r.new Host(), pools.capture(), pools.watches()));
-        }
-        if (metricsAddr != null) {
-          PrometheusRegistry registry = new PrometheusRegistry();
-          ReplicationMetrics.register(
-              registry,
-              () ->
-                  r.databases().stream()
-                      .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers()))
-                      .toList(),
-              clock);
-          ValidationMetrics.register(registry, r.watchers::validations);
-          r.metrics = MetricsServer.start(metricsAddr, registry);
-          LOG.info("serving metrics on {} port {} (/metrics)", metricsAddr, r.metrics.port());
-        }
-      } catch (IOException | RuntimeException e) {
-        r.stop(Duration.ZERO);
-        throw e;
-      }
-      return r;
-    }
+  private static MetricsServer startMetrics(Replicator r, String addr, InstantSource clock)
+      throws IOException {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    ReplicationMetrics.register(
+        registry,
+        () ->
+            r.databases().stream()
+                .map(d -> new ReplicationMetrics.Source(d.name(), d.log(), d.shippers()))
+                .toList(),
+        clock);
+    ValidationMetrics.register(registry, r.watchers::validations);
+    MetricsServer m = MetricsServer.start(addr, registry);
+    LOG.info("serving metrics on {} port {} (/metrics)", addr, m.port());
+    return m;
   }
 }
