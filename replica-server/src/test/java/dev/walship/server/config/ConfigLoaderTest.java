@@ -213,6 +213,9 @@ class ConfigLoaderTest {
     assertEquals(
         f + ":1: limits.open-handles: '0' is not a whole number of at least 1",
         error("limits: {open-handles: 0}\nusers: [{name: a}]"));
+    assertEquals(
+        f + ":1: limits.open-handles-per-user: \"many\" is not a whole number (e.g. 1000)",
+        error("limits: {open-handles-per-user: many}\nusers: [{name: a}]"));
   }
 
   @Test

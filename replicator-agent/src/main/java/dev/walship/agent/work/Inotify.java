@@ -105,13 +105,13 @@ final class Inotify implements DirectoryEvents {
     try {
       fd = inotify_init1(NONBLOCK_CLOEXEC);
     } catch (LastErrorException e) {
-      throw new IOException("inotify_init1: " + e.getMessage(), e);
+      throw new IOException("cannot start file events: inotify_init1: " + problem(e), e);
     }
     try {
       return new Inotify(fd, eventfd(0, NONBLOCK_CLOEXEC));
     } catch (LastErrorException e) {
       close(fd);
-      throw new IOException("eventfd: " + e.getMessage(), e);
+      throw new IOException("cannot start file events: eventfd: " + problem(e), e);
     }
   }
 
@@ -123,7 +123,7 @@ final class Inotify implements DirectoryEvents {
       watched.add(wd);
       return wd;
     } catch (LastErrorException e) {
-      throw new IOException("cannot watch " + dir + ": inotify_add_watch: " + e.getMessage(), e);
+      throw new IOException("cannot watch " + dir + ": inotify_add_watch: " + problem(e), e);
     }
   }
 
@@ -150,7 +150,7 @@ final class Inotify implements DirectoryEvents {
         poll(pollFds, 2, -1);
       } catch (LastErrorException e) {
         if (e.getErrorCode() != EINTR) {
-          throw new IOException("poll on inotify: " + e.getMessage(), e);
+          throw new IOException("poll on inotify: " + problem(e), e);
         }
       }
     }
@@ -166,8 +166,23 @@ final class Inotify implements DirectoryEvents {
       if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
         return 0;
       }
-      throw new IOException("read of inotify: " + e.getMessage(), e);
+      throw new IOException("read of inotify: " + problem(e), e);
     }
+  }
+
+  /** What a failed call's errno means, with the limit to raise where one was reached. */
+  static String problem(LastErrorException e) {
+    return switch (e.getErrorCode()) {
+      case 2 -> "no such directory (ENOENT)";
+      case 13 -> "permission denied (EACCES)";
+      case 20 -> "not a directory (ENOTDIR)";
+      case 24 ->
+          "too many open files or inotify instances (EMFILE; see ulimit -n and sysctl"
+              + " fs.inotify.max_user_instances)";
+      case 28 ->
+          "the user's inotify watches are used up (ENOSPC; raise sysctl fs.inotify.max_user_watches)";
+      default -> "errno " + e.getErrorCode();
+    };
   }
 
   /** Delivers the events in the first {@code n} bytes of the buffer, grouped by directory. */

@@ -3,9 +3,12 @@ package dev.walship.agent.work;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.LastErrorException;
 import dev.walship.testing.Await;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -140,5 +143,20 @@ class FileWatchesTest {
     assertTrue(
         System.nanoTime() - t < Duration.ofSeconds(2).toNanos(), "the watch thread woke and ended");
     w.close(); // twice is harmless
+  }
+
+  @Test
+  void aDirectoryThatCannotBeWatchedIsNamedWithTheReasonAndTheLimitToRaise() throws Exception {
+    Path missing = dir.resolve("missing");
+    try (FileWatches w = start("inotify")) {
+      IOException e = assertThrows(IOException.class, () -> w.watch(missing, n -> {}));
+      assertEquals(
+          "cannot watch " + missing + ": inotify_add_watch: no such directory (ENOENT)",
+          e.getMessage());
+    }
+    assertEquals(
+        "the user's inotify watches are used up (ENOSPC; raise sysctl fs.inotify.max_user_watches)",
+        Inotify.problem(new LastErrorException(28)));
+    assertEquals("errno 5", Inotify.problem(new LastErrorException(5)));
   }
 }
