@@ -70,50 +70,66 @@ public final class Job {
   /**
    * Runs the step as soon as a worker is free (once more after the current run, if one is running).
    */
-  public synchronized void wake() {
+  public void wake() {
+    submit(wakeLocked());
+  }
+
+  private synchronized Workers.Pending wakeLocked() {
     if (stopped) {
-      return;
+      return null;
     }
     if (runner != null) {
       rerun = true;
-      return;
+      return null;
     }
     if (pending != null && pendingNow) {
-      return;
+      return null;
     }
-    schedule(0);
+    return plan(0);
   }
 
   /**
    * Runs the step within {@code delay} ({@link #wake()} when zero): a run due sooner stays, a later
    * one is brought forward; during a run, the next run is due within {@code delay} after it.
    */
-  public synchronized void wakeWithin(Duration delay) {
+  public void wakeWithin(Duration delay) {
     long nanos = delay.toNanos();
-    if (nanos <= 0) {
-      wake();
-      return;
-    }
+    submit(nanos <= 0 ? wakeLocked() : wakeWithinLocked(nanos));
+  }
+
+  private synchronized Workers.Pending wakeWithinLocked(long nanos) {
     if (stopped) {
-      return;
+      return null;
     }
     if (runner != null) {
       rerunWithin = rerunWithin < 0 ? nanos : Math.min(rerunWithin, nanos);
-      return;
+      return null;
     }
     if (pending != null && (pendingNow || pending.delayNanos() <= nanos)) {
-      return;
+      return null;
     }
-    schedule(nanos);
+    return plan(nanos);
   }
 
-  private void schedule(long delayNanos) {
+  /**
+   * The next run, planned while holding this job's lock; {@link #submit} hands it to the workers
+   * after the lock is let go. (Handing it over while holding the lock woke a worker straight into
+   * that lock: it blocked on it, and the waker had to wake it again on the way out.)
+   */
+  private Workers.Pending plan(long delayNanos) {
     if (pending != null) {
       pending.cancel();
     }
     long token = ++pendingToken;
     pendingNow = delayNanos <= 0;
-    pending = workers.schedule(() -> run(token), delayNanos);
+    pending = workers.plan(() -> run(token), delayNanos);
+    return pending;
+  }
+
+  private static void submit(Workers.Pending next) {
+    if (next != null) {
+      next.submit();
+    }
   }
 
   private void run(long token) {
@@ -151,6 +167,7 @@ public final class Job {
     } catch (RuntimeException | Error e) {
       failed = e;
     }
+    Workers.Pending planned = null;
     synchronized (this) {
       boolean now = rerun || next.isZero() || next.isNegative();
       if (failed == null && !stopped && next != DONE && now && runs < AGAIN_HERE) {
@@ -158,18 +175,13 @@ public final class Job {
       }
       runner = null;
       if (!stopped && next != DONE) {
-        if (now) {
-          schedule(0);
-        } else if (rerunWithin >= 0 && (next == UNTIL_WOKEN || rerunWithin < next.toNanos())) {
-          schedule(rerunWithin);
-        } else if (next != UNTIL_WOKEN) {
-          schedule(next.toNanos());
-        }
+        planned = planAfter(now, next);
       } else {
         stopped = true;
       }
       notifyAll();
     }
+    submit(planned);
     if (failed instanceof RuntimeException r) {
       throw r;
     }
@@ -177,6 +189,17 @@ public final class Job {
       throw e;
     }
     return false;
+  }
+
+  /** The run after one that answered {@code next} (due at once when {@code now}), if any. */
+  private Workers.Pending planAfter(boolean now, Duration next) {
+    if (now) {
+      return plan(0);
+    }
+    if (rerunWithin >= 0 && (next == UNTIL_WOKEN || rerunWithin < next.toNanos())) {
+      return plan(rerunWithin);
+    }
+    return next == UNTIL_WOKEN ? null : plan(next.toNanos());
   }
 
   /** Interrupts the step if it is running now (a stop that cannot wait longer). */

@@ -34,8 +34,18 @@ public final class Workers implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ScheduledThreadPoolExecutor timer;
 
-  /** A run handed to {@link #schedule}: it can be cancelled and knows when it is due. */
+  /**
+   * A run planned by {@link #plan}: {@link #submit()} hands it over; it can be cancelled and knows
+   * when it is due.
+   */
   interface Pending {
+    /**
+     * Hands the run to the workers (due now) or the timer (due later); nothing once cancelled.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException after {@link Workers#close()}
+     */
+    void submit();
+
     /** The run will not start (it may be running already). */
     void cancel();
 
@@ -99,22 +109,21 @@ public final class Workers implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} on a worker in {@code delayNanos} (at once when zero or less), or up to an
-   * eighth later for a delay of a second or more ({@link #slack}).
-   *
-   * @throws java.util.concurrent.RejectedExecutionException after {@link #close()}
+   * Plans a run of {@code task} on a worker in {@code delayNanos} (at once when zero or less), or
+   * up to an eighth later for a delay of a second or more ({@link #slack}). Nothing happens until
+   * {@link Pending#submit()}: a caller plans under its own lock and submits after letting it go.
    */
-  Pending schedule(Runnable task, long delayNanos) {
+  Pending plan(Runnable task, long delayNanos) {
     long now = System.nanoTime();
     long delay = Math.max(0, delayNanos);
-    long late = slack(now, delay);
-    Run run = new Run(task, now + delay + late);
-    if (delay == 0) {
-      workers.execute(run);
-    } else {
-      run.timer = timer.schedule(run::due, delay + late, TimeUnit.NANOSECONDS);
-    }
-    return run;
+    return new Run(task, now + delay + slack(now, delay));
+  }
+
+  /** Plans and submits at once ({@link #plan}). */
+  Pending schedule(Runnable task, long delayNanos) {
+    Pending p = plan(task, delayNanos);
+    p.submit();
+    return p;
   }
 
   /** Slack begins where an eighth of the delay reaches this grid: delays of about a second. */
@@ -152,6 +161,19 @@ public final class Workers implements AutoCloseable {
     Run(Runnable task, long due) {
       this.task = task;
       this.due = due;
+    }
+
+    @Override
+    public void submit() {
+      if (cancelled) {
+        return;
+      }
+      long delay = delayNanos();
+      if (delay <= 0) {
+        workers.execute(this);
+      } else {
+        timer = Workers.this.timer.schedule(this::due, delay, TimeUnit.NANOSECONDS);
+      }
     }
 
     /** On the timer thread: the run is due, over to the workers. */

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,5 +66,34 @@ class WorkersTest {
           "due in " + due + " ns");
       assertTrue(ran.await(5, TimeUnit.SECONDS), "the run never started");
     }
+  }
+
+  @Test
+  void aPlannedRunWaitsForItsSubmitAndACancelledOneNeverRuns() throws Exception {
+    try (Workers w = Workers.start("workers-test", 1)) {
+      List<String> ran = Collections.synchronizedList(new ArrayList<>());
+      Workers.Pending planned = w.plan(() -> ran.add("planned"), 0);
+      Workers.Pending cancelled = w.plan(() -> ran.add("cancelled"), 0);
+      cancelled.cancel();
+      cancelled.submit();
+      awaitRun(w, ran, "first"); // one worker, runs in order: nothing planned ran before it
+      assertEquals(List.of("first"), ran);
+
+      planned.submit();
+      awaitRun(w, ran, "second");
+      assertEquals(List.of("first", "planned", "second"), ran);
+    }
+  }
+
+  /** Runs {@code name} on the pool and waits until it has run. */
+  private static void awaitRun(Workers w, List<String> ran, String name) throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    w.schedule(
+        () -> {
+          ran.add(name);
+          done.countDown();
+        },
+        0);
+    assertTrue(done.await(5, TimeUnit.SECONDS), name + " never ran");
   }
 }
