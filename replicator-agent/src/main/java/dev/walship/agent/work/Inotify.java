@@ -138,19 +138,27 @@ final class Inotify implements DirectoryEvents {
     }
   }
 
+  /**
+   * Waits until inotify has events, then delivers them. It polls before it reads: a read of an
+   * empty queue fails with EAGAIN, which JNA turns into an exception with a formatted message and a
+   * stack trace, and after each delivery the queue is usually empty (that path was about a third of
+   * this thread's CPU at 500 commits a second).
+   */
   @Override
   public boolean await(Sink sink) throws IOException {
     while (!closed) {
-      int n = read();
-      if (n > 0) {
-        deliver(n, sink);
-        return true;
-      }
       try {
         poll(pollFds, 2, -1);
       } catch (LastErrorException e) {
         if (e.getErrorCode() != EINTR) {
           throw new IOException("poll on inotify: " + problem(e), e);
+        }
+      }
+      if (!closed && pollFds.getShort(6) != 0) { // revents of the inotify fd
+        int n = read();
+        if (n > 0) {
+          deliver(n, sink);
+          return true;
         }
       }
     }
