@@ -1,6 +1,5 @@
 package dev.walship.agent.capture;
 
-import dev.walship.format.layout.Generation;
 import dev.walship.format.layout.Position;
 import dev.walship.format.layout.SnapshotName;
 import dev.walship.format.wal.WalHeader;
@@ -64,13 +63,13 @@ final class Engine implements AutoCloseable {
   private final Path wal;
   private final MetaDir meta;
   private final CaptureSettings settings;
-  private final RandomGenerator random;
   private final Outbox out;
   private final Clock clock;
   private final Ticker ticker;
   private final Retention retention;
   private final History history;
   private final RestartSchedule schedule;
+  private final Repair repair;
 
   /** What capture holds while attached to the database; null while detached. */
   private Attachment at;
@@ -105,11 +104,11 @@ final class Engine implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.ticker = ticker;
-    this.random = random;
     this.out = out;
     this.retention = new Retention(meta);
     this.history = new History(db, meta, clock, out);
     this.schedule = new RestartSchedule(settings, clock, ticker);
+    this.repair = new Repair(db, meta, settings, clock, random, history);
   }
 
   /**
@@ -291,19 +290,19 @@ final class Engine implements AutoCloseable {
     try {
       st = LocalState.load(meta, pageSize);
     } catch (LocalState.Unusable u) {
-      newGeneration(u.getMessage());
+      began(repair.newGeneration(at, u.getMessage()));
       return;
     }
     history.adopt(st);
     Continuity.Outcome o = Continuity.check(at.file(), wal, history.image(), history.shadow());
     if (o instanceof Continuity.Moved || o instanceof Continuity.Lost) {
-      settle(o, "");
+      began(repair.settle(at, o, ""));
       return;
     }
     if (o instanceof Continuity.Next n) {
       history.continueWith(n.cycle());
     }
-    recordIdentityIfMissing();
+    repair.recordIdentityIfMissing(at);
     history.publishEnd();
     String continued =
         "generation "
@@ -324,119 +323,19 @@ final class Engine implements AutoCloseable {
       }
       throw new IOException(d.getMessage());
     }
-    if (d.lost() || history.image() == null) {
-      newGeneration(d.getMessage());
-      return;
-    }
-    LOG.info("{}: {}; checking the database against the captured history", db, d.getMessage());
-    Continuity.Outcome o = Continuity.check(at.file(), wal, history.image(), history.shadow());
-    if (!(o instanceof Continuity.Same)) {
-      settle(o, d.getMessage() + "; ");
-    }
-  }
-
-  /** Acts on a verdict other than {@link Continuity.Same}. */
-  private void settle(Continuity.Outcome o, String cause) throws IOException, SQLException {
-    if (o instanceof Continuity.Next n) {
-      history.continueWith(n.cycle());
-      LOG.info(
-          "{}: the WAL's new cycle continues generation {} as index {} (database verified)",
-          db,
-          history.generation(),
-          history.index());
-    } else if (o instanceof Continuity.Moved m) {
-      catchUp(cause + m.reason());
-    } else if (o instanceof Continuity.Lost l) {
-      newGeneration(cause + l.reason());
-    }
+    began(repair.recover(at, d));
   }
 
   /**
-   * Continues the generation with the page difference ({@link CatchUp}), unless the history cannot
-   * be trusted for it: then a new generation starts.
+   * After {@link Repair} began or caught up a generation ({@code newStory} not null): tell its
+   * story, anchor again, prune.
    */
-  private void catchUp(String reason) throws IOException, SQLException {
-    String distrust = distrust();
-    if (distrust != null) {
-      newGeneration(reason + "; " + distrust);
-      return;
+  private void began(String newStory) throws IOException {
+    if (newStory != null) {
+      story = newStory;
+      anchored = false;
+      prune();
     }
-    Position from = history.end();
-    CatchUp.Result r =
-        new CatchUp(
-                at.sql(), at.mark(), at.walIndex(), at.file(), wal, clock, settings.busyTimeout())
-            .run(history.image(), history.shadow(), history.catchUpFile(), random);
-    if (r == null) {
-      throw new IOException(
-          "capture of "
-              + db
-              + " must catch up ("
-              + reason
-              + ") but the write"
-              + " lock stayed busy for "
-              + settings.busyTimeout()
-              + "; retrying");
-    }
-    history.caughtUp(r);
-    anchored = false;
-    story =
-        "generation "
-            + history.generation()
-            + " caught up: "
-            + (r.index() == null
-                ? "no page differs from"
-                : "index "
-                    + (history.index() - 1)
-                    + " carries the "
-                    + r.changed()
-                    + " page(s) of "
-                    + r.image().pageCount()
-                    + " that differ from")
-            + " the history's end "
-            + from
-            + " to reach "
-            + r.target()
-            + " ("
-            + reason
-            + ")";
-    LOG.warn("{}: {}", db, story);
-    prune();
-  }
-
-  /** Why the history cannot be caught up, or null when it can. */
-  private String distrust() throws IOException, SQLException {
-    int unknown = history.image().firstUnknown();
-    if (unknown != 0) {
-      return "the page image of the captured history misses page " + unknown;
-    }
-    return at.identity().differsFrom(meta.readIdentity(history.generation()));
-  }
-
-  /** Records the identity of a generation begun before identities were kept. */
-  private void recordIdentityIfMissing() throws IOException, SQLException {
-    Generation g = history.generation();
-    if (g != null && meta.readIdentity(g) == null) {
-      meta.writeIdentity(g, at.identity());
-    }
-  }
-
-  private void newGeneration(String reason) throws IOException, SQLException {
-    Generation g = Generation.random(random);
-    story = "generation " + g + " started: " + reason;
-    LOG.warn("{}: {}", db, story);
-    DatabaseIdentity id = at.identity();
-    for (int attempt = 1; attempt <= 5; attempt++) {
-      meta.createGeneration(g);
-      meta.writeIdentity(g, id);
-      if (history.begin(g)) {
-        anchored = false;
-        prune();
-        return;
-      }
-      meta.deleteGeneration(g);
-    }
-    throw new IOException(
-        "the WAL of " + db + " kept restarting while capture began generation " + g);
   }
 
   private void maybeRestart() throws IOException, SQLException, Discontinuity {
