@@ -103,7 +103,7 @@ class BigTransactionIT {
         MB, peakKb / 1024, HEAP);
     agentLog
         .lines()
-        .filter(l -> l.contains("Engine") || l.contains("snapshot"))
+        .filter(l -> l.contains("Engine") || l.contains("Repair") || l.contains("snapshot"))
         .forEach(System.out::println);
     FileReplicaStore store = new FileReplicaStore(replica);
     assertEquals(1, store.generations().size(), agentLog);

@@ -78,7 +78,12 @@ class CrashIT {
       String agentLog = Files.readString(log);
       agentLog
           .lines() // what the restarts did, for the test report
-          .filter(l -> l.contains("Shipper") || l.contains("Engine") || l.contains("ERROR"))
+          .filter(
+              l ->
+                  l.contains("Shipper")
+                      || l.contains("Engine")
+                      || l.contains("Repair")
+                      || l.contains("ERROR"))
           .forEach(System.out::println);
       assertTrue(
           agentLog.lines().filter(l -> l.contains("resumes at")).count() >= 15,

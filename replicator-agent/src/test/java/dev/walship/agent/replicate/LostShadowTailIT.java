@@ -181,7 +181,12 @@ class LostShadowTailIT {
     void assertReplicaRestoresToTheSource() throws Exception {
       log()
           .lines() // what the restart did, for the test report
-          .filter(l -> l.contains("Shipper") || l.contains("Engine") || l.contains("ERROR"))
+          .filter(
+              l ->
+                  l.contains("Shipper")
+                      || l.contains("Engine")
+                      || l.contains("Repair")
+                      || l.contains("ERROR"))
           .forEach(System.out::println);
       ReplicaCheck.Report check = ReplicaCheck.check(store());
       assertTrue(check.ok(), check.problems() + "\n" + log());
