@@ -28,8 +28,9 @@
  * how it moves), {@link dev.walship.agent.capture.LockSteps} (the write-lock moments: anchor and
  * WAL restart, scheduled by {@link dev.walship.agent.capture.RestartSchedule}), {@link
  * dev.walship.agent.capture.Continuity} (the proof that a restart lost nothing), {@link
- * dev.walship.agent.capture.CatchUp} (the page difference when the database moved on), {@link
- * dev.walship.agent.capture.LocalState} (reading the meta directory back after a stop or crash).
- * {@code SqliteWalBehaviourTest} checks every SQLite behaviour these rely on.
+ * dev.walship.agent.capture.Repair} (acting on its verdict: continue, catch up, or begin a new
+ * generation), {@link dev.walship.agent.capture.CatchUp} (the page difference when the database
+ * moved on), {@link dev.walship.agent.capture.LocalState} (reading the meta directory back after a
+ * stop or crash). {@code SqliteWalBehaviourTest} checks every SQLite behaviour these rely on.
  */
 package dev.walship.agent.capture;
