@@ -2,6 +2,8 @@ package dev.walship.agent.work;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.walship.testing.Await;
@@ -269,5 +271,36 @@ class JobTest {
     j.wakeWithin(Duration.ofHours(1)); // a run due now stays due now
     Await.until(Duration.ofSeconds(5), "the fourth run", () -> runs.get() == 4);
     j.stop();
+  }
+
+  @Test
+  void aWakeForNearlyTheSameMomentKeepsThePendingRunAndAnEarlierOneReplacesIt() throws Exception {
+    try (Workers w = Workers.start("job-test", 1)) {
+      AtomicInteger runs = new AtomicInteger();
+      Job j =
+          Job.start(
+              w,
+              "pending",
+              () -> {
+                runs.incrementAndGet();
+                return Job.UNTIL_WOKEN;
+              });
+      Await.until(Duration.ofSeconds(5), "the first run", () -> runs.get() == 1);
+      Await.until( // asked during the first run, the run is planned as it ends
+          Duration.ofSeconds(5),
+          "a run planned in 100 s",
+          () -> {
+            j.wakeWithin(Duration.ofSeconds(100));
+            return j.pendingRun() != null;
+          });
+      Object planned = j.pendingRun();
+      j.wakeWithin(Duration.ofSeconds(103)); // 3 s later than the pending run: under a sixteenth
+      assertSame(planned, j.pendingRun());
+      j.wakeWithin(Duration.ofSeconds(100)); // asked a moment later for the same delay
+      assertSame(planned, j.pendingRun());
+      j.wakeWithin(Duration.ofSeconds(90)); // sooner: a new run
+      assertNotSame(planned, j.pendingRun());
+      j.stop();
+    }
   }
 }
