@@ -30,6 +30,13 @@ final class Outbox {
   private final Map<String, Duration> syncIntervals = new ConcurrentHashMap<>();
   private final Set<String> waiting = new HashSet<>();
 
+  /**
+   * The pace while every replica is busy, from the sync-intervals known (worked out when one is
+   * given, not at each file event: {@code Duration.dividedBy} goes through BigDecimal); null while
+   * none is.
+   */
+  private Duration busyPace;
+
   Outbox(Clock clock, Ticker ticker) {
     this.clock = clock;
     this.ticker = ticker;
@@ -64,8 +71,14 @@ final class Outbox {
   }
 
   /** Replica {@code replica} ships every {@code syncInterval} (zero: as soon as it can). */
-  void pace(String replica, Duration syncInterval) {
+  synchronized void pace(String replica, Duration syncInterval) {
     syncIntervals.put(replica, syncInterval);
+    Duration shortest = null;
+    for (Duration d : syncIntervals.values()) {
+      shortest = shortest == null || d.compareTo(shortest) < 0 ? d : shortest;
+    }
+    Duration quarter = shortest.dividedBy(4);
+    busyPace = quarter.compareTo(BUSY_PACE) > 0 ? quarter : BUSY_PACE;
   }
 
   /** Replica {@code replica} has shipped up to {@code seen} and waits for the end to move on. */
@@ -81,15 +94,7 @@ final class Outbox {
    * shortest sync-interval when every replica has one and that is longer.
    */
   synchronized Duration pace() {
-    if (syncIntervals.isEmpty() || !waiting.isEmpty()) {
-      return Duration.ZERO;
-    }
-    Duration shortest = null;
-    for (Duration d : syncIntervals.values()) {
-      shortest = shortest == null || d.compareTo(shortest) < 0 ? d : shortest;
-    }
-    Duration quarter = shortest.dividedBy(4);
-    return quarter.compareTo(BUSY_PACE) > 0 ? quarter : BUSY_PACE;
+    return busyPace == null || !waiting.isEmpty() ? Duration.ZERO : busyPace;
   }
 
   synchronized Position await(Position seen, Duration timeout) throws InterruptedException {
