@@ -18,9 +18,12 @@ import java.util.Arrays;
 final class FrameRun {
   private static final int CHUNK = 1 << 20;
 
-  /** Receives every verified frame, committed or not, with its offset in the WAL. */
+  /**
+   * Receives every verified frame, committed or not: whole frames, a run of them at a time (one
+   * write per chunk read, not one per frame), with the WAL offset of the first.
+   */
   interface Sink {
-    void frame(long offset, byte[] buf, int off, int len) throws IOException;
+    void frames(long offset, byte[] buf, int off, int len) throws IOException;
   }
 
   /**
@@ -120,15 +123,17 @@ final class FrameRun {
       int want = (int) Math.min(buf.length, to - off);
       int got = readFully(ch, ByteBuffer.wrap(buf, 0, want), off);
       int frames = got / frameSize;
-      for (int i = 0; i < frames; i++) {
-        int at = i * frameSize;
-        if (chain.check(buf, at) != null) {
-          return acc.result();
-        }
-        if (sink != null) {
-          sink.frame(off + at, buf, at, frameSize);
-        }
+      int valid = 0;
+      while (valid < frames && chain.check(buf, valid * frameSize) == null) {
+        int at = valid * frameSize;
         acc.frame(buf, at, frameSize, off + at + frameSize, chain.checksum());
+        valid++;
+      }
+      if (sink != null && valid > 0) {
+        sink.frames(off, buf, 0, valid * frameSize);
+      }
+      if (valid < frames) {
+        return acc.result();
       }
       if (frames * frameSize < want) {
         break;

@@ -35,14 +35,25 @@ class FrameRunTest {
       byte[] wal = Files.readAllBytes(LiveWal.pathOf(db));
       WalScan scan = WalReader.scan(new ByteArrayInputStream(wal));
       assertTrue(scan.validFrames() > scan.lastCommitFrame(), "frames of the open transaction");
-      List<Long> written = new ArrayList<>();
+      List<long[]> written = new ArrayList<>(); // (offset, length) of each write to the sink
       try (FileChannel ch = FileChannel.open(LiveWal.pathOf(db), StandardOpenOption.READ)) {
         FrameRun.Result r =
-            FrameRun.fromStart(ch, scan.header(), (off, b, o, len) -> written.add(off));
+            FrameRun.fromStart(
+                ch, scan.header(), (off, b, o, len) -> written.add(new long[] {off, len}));
         assertEquals(scan.committedEnd(), r.end());
         assertEquals(scan.lastCommitFrame(), r.frames());
         assertEquals(scan.committedChecksum(), r.checksum());
-        assertTrue(written.size() >= r.frames());
+        int frameSize = scan.header().frameSize();
+        long next = WalHeader.SIZE;
+        for (long[] write : written) { // whole frames, in order, every one once
+          assertEquals(next, write[0]);
+          assertEquals(0, write[1] % frameSize, "a write of " + write[1] + " bytes");
+          next += write[1];
+        }
+        assertTrue(next >= r.end(), "the sink got up to " + next + ", the run ends at " + r.end());
+        long bytes = next - WalHeader.SIZE;
+        long chunk = (long) ((1 << 20) / frameSize) * frameSize; // what one read takes
+        assertEquals((bytes + chunk - 1) / chunk, written.size(), "writes for " + bytes + " bytes");
         assertEquals(scan.committedEnd(), FrameRun.lastCommitCandidate(ch, scan.header(), 32));
       }
       Sqlite.exec(w, "ROLLBACK");
