@@ -119,13 +119,6 @@ public final class Workers implements AutoCloseable {
     return new Run(task, now + delay + slack(now, delay));
   }
 
-  /** Plans and submits at once ({@link #plan}). */
-  Pending schedule(Runnable task, long delayNanos) {
-    Pending p = plan(task, delayNanos);
-    p.submit();
-    return p;
-  }
-
   /** Slack begins where an eighth of the delay reaches this grid: delays of about a second. */
   private static final long FINEST_GRID = 1L << 27;
 

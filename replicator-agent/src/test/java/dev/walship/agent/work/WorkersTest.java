@@ -59,7 +59,8 @@ class WorkersTest {
     try (Workers w = Workers.start("workers-test", 1)) {
       CountDownLatch ran = new CountDownLatch(1);
       long asked = System.nanoTime();
-      Workers.Pending p = w.schedule(ran::countDown, 1200 * 1_000_000L);
+      Workers.Pending p = w.plan(ran::countDown, 1200 * 1_000_000L);
+      p.submit();
       long due = p.delayNanos();
       assertTrue(
           due >= 1200 * 1_000_000L - (System.nanoTime() - asked) && due <= 1350 * 1_000_000L,
@@ -88,12 +89,13 @@ class WorkersTest {
   /** Runs {@code name} on the pool and waits until it has run. */
   private static void awaitRun(Workers w, List<String> ran, String name) throws Exception {
     CountDownLatch done = new CountDownLatch(1);
-    w.schedule(
-        () -> {
-          ran.add(name);
-          done.countDown();
-        },
-        0);
+    w.plan(
+            () -> {
+              ran.add(name);
+              done.countDown();
+            },
+            0)
+        .submit();
     assertTrue(done.await(5, TimeUnit.SECONDS), name + " never ran");
   }
 }
