@@ -79,6 +79,23 @@ final class AgentProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Prints, for the test report, the lines of an agent's log that tell what capture and shipping
+   * decided: generations continued, begun or caught up, snapshots, shipper positions, errors.
+   */
+  static void report(String agentLog) {
+    agentLog
+        .lines()
+        .filter(
+            l ->
+                l.contains("Engine")
+                    || l.contains("Repair")
+                    || l.contains("Shipper")
+                    || l.contains("snapshot")
+                    || l.contains("ERROR"))
+        .forEach(System.out::println);
+  }
+
   /** What it printed so far (and what earlier runs appended to the same log). */
   String log() {
     try {

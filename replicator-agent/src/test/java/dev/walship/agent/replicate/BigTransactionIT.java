@@ -101,10 +101,7 @@ class BigTransactionIT {
     System.out.printf(
         "%d MB transaction of the sqlite3 CLI: agent peak RSS %d MB (heap %s)%n",
         MB, peakKb / 1024, HEAP);
-    agentLog
-        .lines()
-        .filter(l -> l.contains("Engine") || l.contains("Repair") || l.contains("snapshot"))
-        .forEach(System.out::println);
+    AgentProcess.report(agentLog);
     FileReplicaStore store = new FileReplicaStore(replica);
     assertEquals(1, store.generations().size(), agentLog);
     assertFalse(agentLog.contains("without capture"), agentLog);

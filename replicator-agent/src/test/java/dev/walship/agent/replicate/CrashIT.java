@@ -76,15 +76,7 @@ class CrashIT {
       }
       assertEquals(21, starts[0]);
       String agentLog = Files.readString(log);
-      agentLog
-          .lines() // what the restarts did, for the test report
-          .filter(
-              l ->
-                  l.contains("Shipper")
-                      || l.contains("Engine")
-                      || l.contains("Repair")
-                      || l.contains("ERROR"))
-          .forEach(System.out::println);
+      AgentProcess.report(agentLog); // what the restarts did
       assertTrue(
           agentLog.lines().filter(l -> l.contains("resumes at")).count() >= 15,
           "most restarts resume from the replica without a new snapshot");

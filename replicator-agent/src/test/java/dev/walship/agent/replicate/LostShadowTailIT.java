@@ -179,15 +179,7 @@ class LostShadowTailIT {
     }
 
     void assertReplicaRestoresToTheSource() throws Exception {
-      log()
-          .lines() // what the restart did, for the test report
-          .filter(
-              l ->
-                  l.contains("Shipper")
-                      || l.contains("Engine")
-                      || l.contains("Repair")
-                      || l.contains("ERROR"))
-          .forEach(System.out::println);
+      AgentProcess.report(log()); // what the restart did
       ReplicaCheck.Report check = ReplicaCheck.check(store());
       assertTrue(check.ok(), check.problems() + "\n" + log());
       Path out = dir.resolve("restored.db");

@@ -102,10 +102,7 @@ class RestartUnderLoadIT {
         "restart under load: %d commits, %d SIGKILL, %d SIGTERM, %d catch-ups,"
             + " %d generation(s) started%n",
         writer.commits.get(), kills, terms, caughtUp, started);
-    agentLog
-        .lines()
-        .filter(l -> l.contains("Engine") || l.contains("Repair"))
-        .forEach(System.out::println);
+    AgentProcess.report(agentLog);
 
     FileReplicaStore store = new FileReplicaStore(replica);
     assertEquals(
