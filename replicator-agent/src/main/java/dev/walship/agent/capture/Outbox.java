@@ -4,6 +4,7 @@ import dev.walship.format.layout.Position;
 import dev.walship.toolkit.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class Outbox {
   private final Map<String, Position> shipped = new ConcurrentHashMap<>();
   private volatile boolean shippedChanged;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  private final Map<String, Duration> syncIntervals = new ConcurrentHashMap<>();
+  private final Map<String, Duration> syncIntervals = new HashMap<>(); // guarded by this
   private final Set<String> waiting = new HashSet<>();
 
   /**
